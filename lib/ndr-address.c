@@ -1,0 +1,226 @@
+/* ndr-address.c - recipient addresses as users want them, and small
+ * string helpers.
+ *
+ * DSN recipient fields carry an address type and sometimes brackets,
+ * comments, xtext (RFC 3461 section 4) or unitext escapes (RFC 6533
+ * section 3): "rfc822; <User@Example.COM>", "rfc822;a+2Bb@x",
+ * "utf-8; \x{4E2D}@example.cn".  Records hold the bare addr-spec,
+ * lower-cased, so that users can compare addresses with ==.
+ */
+#include <string.h>
+
+#include "ndrparse-private.h"
+
+const char *
+_ndr_memcasemem (const char *hay, gsize hay_len, const char *needle)
+{
+	gsize n = strlen (needle);
+
+	if (n == 0)
+		return hay;
+	if (hay == NULL || hay_len < n)
+		return NULL;
+	char first_lo = g_ascii_tolower (needle[0]), first_up = g_ascii_toupper (needle[0]);
+	for (gsize i = 0; i + n <= hay_len; i++) {
+		if (hay[i] != first_lo && hay[i] != first_up)
+			continue;
+		if (g_ascii_strncasecmp (hay + i, needle, n) == 0)
+			return hay + i;
+	}
+	return NULL;
+}
+
+/* A type prefix is an atom ("rfc822", "dns", "X-Postfix", "utf-8")
+ * followed by ';'. */
+const char *
+_ndr_skip_type_prefix (const char *value)
+{
+	const char *p = value;
+
+	if (value == NULL)
+		return NULL;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	const char *atom = p;
+	while (g_ascii_isalnum (*p) || *p == '-' || *p == '_' || *p == '.')
+		p++;
+	if (p == atom || *p != ';')
+		return value;
+	p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	return p;
+}
+
+static int
+hex_value (char c)
+{
+	return g_ascii_isxdigit (c) ? g_ascii_xdigit_value (c) : -1;
+}
+
+/* xtext: "+" 2HEXCHAR stands for one byte.  Only upper-case hex counts,
+ * as RFC 3461 requires; "user+ab@x" is left alone. */
+static void
+decode_xtext (GString *s)
+{
+	gsize w = 0;
+	for (gsize r = 0; r < s->len; r++) {
+		if (s->str[r] == '+' && r + 2 < s->len &&
+		    hex_value (s->str[r + 1]) >= 0 && hex_value (s->str[r + 2]) >= 0 &&
+		    !g_ascii_islower (s->str[r + 1]) && !g_ascii_islower (s->str[r + 2])) {
+			s->str[w++] = (char) (hex_value (s->str[r + 1]) * 16 + hex_value (s->str[r + 2]));
+			r += 2;
+		} else {
+			s->str[w++] = s->str[r];
+		}
+	}
+	g_string_truncate (s, w);
+}
+
+/* unitext: "\x{" 1*6HEXDIG "}" stands for one Unicode character. */
+static void
+decode_unitext (GString *s)
+{
+	GString *out = g_string_sized_new (s->len);
+	for (gsize r = 0; r < s->len; r++) {
+		if (s->str[r] == '\\' && r + 3 < s->len && s->str[r + 1] == 'x' && s->str[r + 2] == '{') {
+			gsize q = r + 3;
+			gunichar ch = 0;
+			while (q < s->len && q < r + 9 && hex_value (s->str[q]) >= 0)
+				ch = ch * 16 + hex_value (s->str[q++]);
+			if (q < s->len && s->str[q] == '}' && q > r + 3 && g_unichar_validate (ch)) {
+				g_string_append_unichar (out, ch);
+				r = q;
+				continue;
+			}
+		}
+		g_string_append_c (out, s->str[r]);
+	}
+	g_string_assign (s, out->str);
+	g_string_free (out, TRUE);
+}
+
+/* Removes RFC 5322 comments "(...)", which may nest. */
+static void
+strip_comments (GString *s)
+{
+	gsize w = 0;
+	int depth = 0;
+	gboolean quoted = FALSE;
+
+	for (gsize r = 0; r < s->len; r++) {
+		char c = s->str[r];
+		if (c == '"' && depth == 0)
+			quoted = !quoted;
+		if (!quoted && c == '(')
+			depth++;
+		if (depth == 0)
+			s->str[w++] = c;
+		if (!quoted && c == ')' && depth > 0)
+			depth--;
+	}
+	g_string_truncate (s, w);
+}
+
+/* Keeps what is inside the first <...>, if any. */
+static void
+strip_angle_brackets (GString *s)
+{
+	const char *open = memchr (s->str, '<', s->len);
+	if (open == NULL)
+		return;
+	const char *close = memchr (open, '>', s->len - (open - s->str));
+	gsize start = open - s->str + 1;
+	gsize stop = close ? (gsize) (close - s->str) : s->len;
+	g_string_truncate (s, stop);
+	g_string_erase (s, 0, start);
+}
+
+/* When text is left around the address, keep the word holding the '@'.
+ * A quoted local part ("john smith"@example.com) is one word. */
+static void
+keep_address_word (GString *s)
+{
+	const char *at = memchr (s->str, '@', s->len);
+	if (at == NULL)
+		return;
+	gsize start = at - s->str, stop = start;
+	if (start > 1 && s->str[start - 1] == '"') {
+		start--;
+		while (start > 0 && s->str[start - 1] != '"')
+			start--;
+		if (start > 0)
+			start--;
+	} else {
+		while (start > 0 && !g_ascii_isspace (s->str[start - 1]))
+			start--;
+	}
+	while (stop < s->len && !g_ascii_isspace (s->str[stop]))
+		stop++;
+	g_string_truncate (s, stop);
+	g_string_erase (s, 0, start);
+}
+
+/* Quotes are part of the address only around a whole local part. */
+static void
+trim_stray_quotes (GString *s)
+{
+	if (s->len > 0 && s->str[0] == '"' && strstr (s->str + 1, "\"@") != NULL)
+		return;
+	gsize w = 0;
+	for (gsize r = 0; r < s->len; r++)
+		if (s->str[r] != '"' || (r > 0 && r + 1 < s->len))
+			s->str[w++] = s->str[r];
+	g_string_truncate (s, w);
+}
+
+static void
+trim (GString *s, const char *junk)
+{
+	gsize start = 0, stop = s->len;
+	while (start < stop && strchr (junk, s->str[start]))
+		start++;
+	while (stop > start && strchr (junk, s->str[stop - 1]))
+		stop--;
+	g_string_truncate (s, stop);
+	g_string_erase (s, 0, start);
+}
+
+char *
+_ndr_address_normalize (const char *value, gboolean xtext)
+{
+	if (value == NULL)
+		return NULL;
+
+	const char *bare = _ndr_skip_type_prefix (value);
+	const char *type = value + strspn (value, " \t");
+	gboolean utf8_type = bare != value && g_ascii_strncasecmp (type, "utf-8", 5) == 0;
+	GString *s = g_string_new (bare);
+
+	strip_comments (s);
+	strip_angle_brackets (s);
+	trim (s, " \t\r\n'");
+	keep_address_word (s);
+	trim (s, " \t\r\n'<>;,:.");
+	trim_stray_quotes (s);
+	if (utf8_type)
+		decode_unitext (s);
+	else if (xtext)
+		decode_xtext (s);
+
+	if (s->len == 0 || strchr (s->str, '@') == s->str) {
+		g_string_free (s, TRUE);
+		return NULL;
+	}
+	char *lower = g_utf8_validate (s->str, s->len, NULL) ? g_utf8_strdown (s->str, s->len)
+							     : g_ascii_strdown (s->str, s->len);
+	g_string_free (s, TRUE);
+	return lower;
+}
+
+const char *
+_ndr_address_domain (const char *address)
+{
+	const char *at = address ? strrchr (address, '@') : NULL;
+	return at && at[1] ? at + 1 : NULL;
+}

@@ -1,0 +1,421 @@
+/* ndr-dsn-decode.c - turning delivery-status field groups into records.
+ *
+ * Each recipient group becomes one record.  The Status field is the
+ * primary fact, but it is often absent or only "5.0.0" while the
+ * Diagnostic-Code quotes the real reply ("smtp; 550 5.1.1 User unknown"):
+ * the more specific code of the same class wins.
+ */
+#include <string.h>
+
+#include "ndrparse-private.h"
+
+static const struct {
+	const char *word;
+	NdrparseAction kind;
+	const char *name;
+} action_words[] = {
+	{ "failed", NDRPARSE_ACTION_FAILED, "failed" },
+	{ "failure", NDRPARSE_ACTION_FAILED, "failed" },
+	{ "delayed", NDRPARSE_ACTION_DELAYED, "delayed" },
+	{ "delivered", NDRPARSE_ACTION_DELIVERED, "delivered" },
+	{ "relayed", NDRPARSE_ACTION_RELAYED, "relayed" },
+	{ "expanded", NDRPARSE_ACTION_EXPANDED, "expanded" },
+};
+
+/* "failed (bad address)" -> failed.  Unknown words are kept as written,
+ * lower-cased. */
+static void
+decode_action (NdrparseReport *report, NdrparseRecord *record, const char *value)
+{
+	if (value == NULL)
+		return;
+	gsize len = strcspn (value, " \t(;");
+	for (gsize i = 0; i < G_N_ELEMENTS (action_words); i++) {
+		if (strlen (action_words[i].word) == len &&
+		    g_ascii_strncasecmp (value, action_words[i].word, len) == 0) {
+			record->action_kind = action_words[i].kind;
+			record->action = action_words[i].name;
+			return;
+		}
+	}
+	if (len > 0) {
+		char *lower = g_ascii_strdown (value, len);
+		record->action = _ndr_report_intern (report, lower);
+		g_free (lower);
+	}
+}
+
+/* The first valid status code in a Status value ("5.1.1",
+ * "5.1.1 (user unknown)", "smtp; 5.1.1"). */
+static gboolean
+scan_status_field (const char *value, NdrStatusCode *code)
+{
+	if (value == NULL)
+		return FALSE;
+	gsize len = strlen (value);
+	for (gsize i = 0; i < len; i++) {
+		if (i > 0 && (g_ascii_isdigit (value[i - 1]) || value[i - 1] == '.'))
+			continue;
+		if (_ndr_status_code_scan (value + i, len - i, code) && _ndr_status_code_is_valid (code))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+is_generic (const NdrStatusCode *code)
+{
+	return code->subject == 0 && code->detail == 0;
+}
+
+/* Which status the record reports.  The Status field is the reporting
+ * MTA's summary; when the diagnostic quotes the remote server's own reply
+ * ("550 5.7.1 IP address blacklisted") with a code of the same class,
+ * that is the more exact fact: Sendmail says 5.1.1 or 4.4.7 for
+ * rejections the remote explained with 5.7.1 or 4.4.5.  A lone code in
+ * the diagnostic only replaces a Status that says nothing ("5.0.0"). */
+static gboolean
+resolve_status (const char *status_field, const NdrTextCodes *diag, NdrStatusCode *out)
+{
+	NdrStatusCode field;
+	gboolean have_field = scan_status_field (status_field, &field);
+	gboolean have_diag = diag->status.klass != 0;
+
+	if (!have_field) {
+		*out = diag->status;
+		return have_diag;
+	}
+	*out = field;
+	if (have_diag && diag->status.klass == field.klass && !is_generic (&diag->status) &&
+	    (diag->paired || is_generic (&field)))
+		*out = diag->status;
+	return TRUE;
+}
+
+static void
+decode_diagnostic (NdrparseReport *report, NdrparseRecord *record, const char *value,
+		   NdrTextCodes *codes)
+{
+	memset (codes, 0, sizeof *codes);
+	if (value == NULL || *value == '\0')
+		return;
+
+	const char *text = _ndr_skip_type_prefix (value);
+	if (text != value) {
+		gsize type_len = strcspn (value + strspn (value, " \t"), ";");
+		record->diagnostic_type = _ndr_report_intern_len (report, value + strspn (value, " \t"), type_len);
+	}
+	if (*text)
+		record->diagnostic_code = _ndr_report_intern (report, text);
+
+	gsize len = strlen (text);
+	/* "X-Unix; 255" is a program's exit status, not an SMTP reply. */
+	if (record->diagnostic_type && g_ascii_strcasecmp (record->diagnostic_type, "x-unix") == 0)
+		return;
+	_ndr_text_find_codes (text, len, codes);
+	record->smtp_command = _ndr_text_find_smtp_command (text, len);
+	if (record->remote_mta == NULL) {
+		char *host = _ndr_text_find_remote_host (text, len);
+		record->remote_mta = _ndr_report_intern (report, host);
+		g_free (host);
+	}
+}
+
+static void
+set_status (NdrparseRecord *record, NdrparseReport *report, const NdrStatusCode *code, guint reply)
+{
+	NdrparseCodeInfo info;
+	char buf[16];
+
+	if (code) {
+		_ndr_status_code_format (code, buf);
+		record->status = _ndr_report_intern (report, buf);
+		if (ndrparse_status_lookup (buf, &info)) {
+			record->status_class = info.status_class;
+			record->status_text = info.text;
+		}
+	} else if (reply && ndrparse_reply_code_lookup (reply, &info)) {
+		record->status_class = info.status_class;
+		record->status_text = info.text;
+	}
+}
+
+static const char *
+intern_date (NdrparseReport *report, const char *value)
+{
+	char *iso = _ndr_date_to_iso8601 (value);
+	const char *out = _ndr_report_intern (report, iso);
+	g_free (iso);
+	return out;
+}
+
+static gboolean
+is_mail_address (const char *address)
+{
+	return address && strchr (address, '@') != NULL;
+}
+
+/* Final-Recipient, unless it is no mail address ("@example.org", a
+ * mailbox file path): then Original-Recipient, or, for a one-recipient
+ * report, the envelope recipient of the returned message. */
+static const char *
+choose_recipient (const NdrparseReport *report, const char *final, const char *original,
+		  gboolean only_recipient)
+{
+	if (is_mail_address (final))
+		return final;
+	if (is_mail_address (original))
+		return original;
+	if (only_recipient && report->envelope_recipient)
+		return report->envelope_recipient;
+	return final ? final : original;
+}
+
+static void
+decode_recipient_group (NdrparseReport *report, GPtrArray *group, gboolean only_recipient)
+{
+	char *final = _ndr_address_normalize (_ndr_fields_lookup (group, "Final-Recipient"), FALSE);
+	char *original = _ndr_address_normalize (_ndr_fields_lookup (group, "Original-Recipient"), TRUE);
+	const char *recipient = choose_recipient (report, final, original, only_recipient);
+
+	if (recipient == NULL) {
+		g_free (final);
+		g_free (original);
+		return;
+	}
+
+	NdrparseRecord *record = _ndr_report_add_record (report);
+	record->decoded_by = "rfc3464";
+	record->fields = g_ptr_array_ref (group);
+	record->recipient = _ndr_report_intern (report, recipient);
+	record->original_recipient = _ndr_report_intern (report, original);
+	g_free (final);
+	g_free (original);
+
+	decode_action (report, record, _ndr_fields_lookup (group, "Action"));
+
+	const char *remote = _ndr_fields_lookup (group, "Remote-MTA");
+	if (remote && *_ndr_skip_type_prefix (remote))
+		record->remote_mta = _ndr_report_intern (report, _ndr_skip_type_prefix (remote));
+
+	NdrTextCodes diag;
+	decode_diagnostic (report, record, _ndr_fields_lookup (group, "Diagnostic-Code"), &diag);
+	record->reply_code = diag.reply_code;
+
+	NdrStatusCode status;
+	gboolean have = resolve_status (_ndr_fields_lookup (group, "Status"), &diag, &status);
+	set_status (record, report, have ? &status : NULL, diag.reply_code);
+
+	record->timestamp = intern_date (report, _ndr_fields_lookup (group, "Last-Attempt-Date"));
+}
+
+static void
+decode_message_fields (NdrparseReport *report, GPtrArray *fields)
+{
+	for (guint i = 0; i < fields->len; i++)
+		g_ptr_array_add (report->fields, g_ptr_array_index (fields, i));
+
+#define FIRST(member, name)                                                         \
+	if (report->member == NULL && _ndr_fields_lookup (fields, name))             \
+		report->member = _ndr_report_intern (report,                          \
+			_ndr_skip_type_prefix (_ndr_fields_lookup (fields, name)));
+	FIRST (reporting_mta, "Reporting-MTA")
+	FIRST (dsn_gateway, "DSN-Gateway")
+	FIRST (received_from_mta, "Received-From-MTA")
+	FIRST (original_envelope_id, "Original-Envelope-Id")
+#undef FIRST
+	if (report->arrival_date == NULL)
+		report->arrival_date = intern_date (report, _ndr_fields_lookup (fields, "Arrival-Date"));
+}
+
+void
+_ndr_dsn_decode (NdrparseReport *report, const NdrDsnFields *dsn)
+{
+	decode_message_fields (report, dsn->message_fields);
+	guint n = dsn->recipient_groups->len;
+	for (guint i = 0; i < n; i++)
+		decode_recipient_group (report, g_ptr_array_index (dsn->recipient_groups, i), n == 1);
+}
+
+/* ---- finishing a record with what the rest of the message says ---- */
+
+/* Until the reason classifier decides, the status code alone tells
+ * whether the address itself is dead: bad mailbox (X.1.1), bad domain
+ * (X.1.2), bad syntax (X.1.3), moved (X.1.6), null MX (X.1.10). */
+static NdrparseTristate
+hard_bounce_from_status (const NdrparseRecord *record)
+{
+	gboolean failure = record->action_kind == NDRPARSE_ACTION_FAILED ||
+			   (record->action_kind == NDRPARSE_ACTION_UNKNOWN &&
+			    record->status_class == NDRPARSE_CLASS_PERMANENT);
+	if (!failure)
+		return NDRPARSE_UNSET;
+
+	NdrStatusCode code;
+	if (record->status == NULL ||
+	    !_ndr_status_code_scan (record->status, strlen (record->status), &code) ||
+	    code.klass != 5 || code.subject != 1)
+		return NDRPARSE_FALSE;
+	switch (code.detail) {
+	case 1: case 2: case 3: case 6: case 10:
+		return NDRPARSE_TRUE;
+	default:
+		return NDRPARSE_FALSE;
+	}
+}
+
+/* Most MTAs repeat each recipient in the human-readable part with the
+ * remote reply that the DSN part may leave out:
+ *   Postfix:   <a@b>: host mx[192.0.2.1] said: 550 5.1.1 ... (in reply to RCPT TO command)
+ *   Sendmail:  >>> RCPT To:<a@b>  /  <<< 550 5.1.1 <a@b>... User unknown
+ *   OpenSMTPD: a@b: 550 5.7.25 <a@b>: Recipient address rejected ...
+ * The context of a mention runs from the start of its line to the end of
+ * its paragraph.  A reply code and enhanced status stated together win;
+ * else the first of each found. */
+#define MAX_MENTIONS 16
+#define MAX_CONTEXT 2048
+
+typedef struct {
+	NdrTextCodes codes;
+	const char *command;
+} NotificationFacts;
+
+static void
+merge_context (NotificationFacts *facts, const char *context, gsize len)
+{
+	NdrTextCodes found;
+
+	_ndr_text_find_codes (context, len, &found);
+	if (found.paired && !facts->codes.paired)
+		facts->codes = found;
+	if (facts->codes.reply_code == 0)
+		facts->codes.reply_code = found.reply_code;
+	if (facts->codes.status.klass == 0)
+		facts->codes.status = found.status;
+	if (facts->command == NULL)
+		facts->command = _ndr_text_find_smtp_command (context, len);
+}
+
+static void
+read_notification (const char *notification, const char *recipient, NotificationFacts *facts)
+{
+	memset (facts, 0, sizeof *facts);
+	if (notification == NULL || recipient == NULL)
+		return;
+
+	gsize len = strlen (notification);
+	const char *end = notification + len, *p = notification;
+	for (int n = 0; n < MAX_MENTIONS && p < end; n++) {
+		const char *at = _ndr_memcasemem (p, end - p, recipient);
+		if (at == NULL)
+			break;
+		const char *line = at;
+		while (line > notification && line[-1] != '\n')
+			line--;
+		const char *para_end = g_strstr_len (at, MIN ((gsize) (end - at), MAX_CONTEXT), "\n\n");
+		gsize span = para_end ? (gsize) (para_end - line) : MIN ((gsize) (end - line), MAX_CONTEXT);
+		merge_context (facts, line, span);
+		p = at + strlen (recipient);
+	}
+}
+
+/* A report about one recipient may quote the remote reply in a session
+ * transcript without repeating the address ("<<< 451 4.0.0 Operating
+ * system error").  Lines that start with a reply code are SMTP replies. */
+static void
+read_reply_lines (const char *notification, NotificationFacts *facts)
+{
+	const char *p = notification;
+
+	while (p && *p) {
+		const char *line = p;
+		const char *nl = strchr (p, '\n');
+		gsize len = nl ? (gsize) (nl - line) : strlen (line);
+		if (g_str_has_prefix (line, "<<< "))
+			line += 4, len -= 4;
+		if (len >= 4 && g_ascii_isdigit (line[0])) {
+			NdrTextCodes found;
+			_ndr_text_find_codes (line, len, &found);
+			if (found.reply_code && line[0] - '0' == (int) (found.reply_code / 100)) {
+				merge_context (facts, line, len);
+				return;
+			}
+		}
+		p = nl ? nl + 1 : NULL;
+	}
+}
+
+/* Fills in from the prose what the DSN fields left out, without ever
+ * contradicting them: a reply code of the status's class, a specific
+ * status where the DSN said only X.0.0 or nothing. */
+static void
+enrich_from_notification (NdrparseReport *report, NdrparseRecord *record, const char *notification,
+			  gboolean only_record)
+{
+	NdrStatusCode current = { 0, 0, 0 };
+	gboolean have_status = record->status != NULL &&
+		_ndr_status_code_scan (record->status, strlen (record->status), &current);
+
+	if (record->reply_code && have_status && !is_generic (&current) && record->smtp_command)
+		return;
+
+	NotificationFacts facts;
+	read_notification (notification, record->recipient, &facts);
+	if (only_record && notification && facts.codes.reply_code == 0 && facts.codes.status.klass == 0)
+		read_reply_lines (notification, &facts);
+	if (record->smtp_command == NULL)
+		record->smtp_command = facts.command;
+
+	NdrStatusCode *found = facts.codes.status.klass ? &facts.codes.status : NULL;
+	if (found && !is_generic (found) &&
+	    (!have_status || (is_generic (&current) && current.klass == found->klass)))
+		set_status (record, report, found, 0);
+
+	guint reply = facts.codes.reply_code;
+	if (record->reply_code == 0 && reply &&
+	    (record->status_class == NDRPARSE_CLASS_UNKNOWN || reply / 100 == (guint) record->status_class))
+		record->reply_code = reply;
+	if (record->status == NULL && record->reply_code)
+		set_status (record, report, NULL, record->reply_code);
+}
+
+void
+_ndr_record_finish (NdrparseReport *report, NdrparseRecord *record, const char *notification)
+{
+	record->reporting_mta = report->reporting_mta;
+	record->destination = _ndr_address_domain (record->recipient);
+	if (record->timestamp == NULL)
+		record->timestamp = report->arrival_date ? report->arrival_date : report->date;
+	enrich_from_notification (report, record, notification, report->records->len == 1);
+	record->hard_bounce = hard_bounce_from_status (record);
+}
+
+/* A report whose delivery-status part names nobody (Google sends empty
+ * ones) may still list the failed addresses in X-Failed-Recipients, as
+ * Exim and Google do. */
+void
+_ndr_decode_failed_recipients_header (NdrparseReport *report, GMimeMessage *message)
+{
+	const char *value = g_mime_object_get_header (GMIME_OBJECT (message), "X-Failed-Recipients");
+	if (value == NULL)
+		return;
+
+	InternetAddressList *list = internet_address_list_parse (NULL, value);
+	int n = list ? internet_address_list_length (list) : 0;
+	for (int i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address (list, i);
+		if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
+			continue;
+		char *address = _ndr_address_normalize (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), FALSE);
+		if (is_mail_address (address)) {
+			NdrparseRecord *record = _ndr_report_add_record (report);
+			record->decoded_by = "x-failed-recipients";
+			record->recipient = _ndr_report_intern (report, address);
+			record->action = "failed";
+			record->action_kind = NDRPARSE_ACTION_FAILED;
+		}
+		g_free (address);
+	}
+	if (list)
+		g_object_unref (list);
+}

@@ -1,0 +1,289 @@
+/* ndr-mime-walk.c - finding the parts of a bounce that matter.
+ *
+ * A bounce is usually multipart/report { text/plain notification,
+ * message/delivery-status, message/rfc822 or text/rfc822-headers }, but
+ * the parts also turn up elsewhere: a report forwarded inside another
+ * message/rfc822, a delivery-status part outside any multipart/report,
+ * the DSN fields pasted into a text/plain part.  The walk visits the tree
+ * in order, depth-bounded, and collects:
+ *
+ *  - every delivery-status part before the returned message (the returned
+ *    message is never searched: it may itself be an old bounce);
+ *  - the returned message or headers: the first such part after the
+ *    delivery-status, else the last candidate before it;
+ *  - the first text/plain part, for facts only the prose states;
+ *  - the first text/plain part holding DSN fields, used only when there
+ *    is no real delivery-status part.
+ */
+#include <string.h>
+
+#include "ndrparse-private.h"
+
+typedef struct {
+	NdrWalk *out;
+	GBytes *text_dsn;          /* first text/plain part that looks like DSN fields */
+	gboolean original_locked;  /* the returned message after the DSN was found */
+} WalkState;
+
+void
+_ndr_walk_init (NdrWalk *walk)
+{
+	memset (walk, 0, sizeof *walk);
+	walk->dsn_texts = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+}
+
+void
+_ndr_walk_clear (NdrWalk *walk)
+{
+	g_clear_pointer (&walk->dsn_texts, g_ptr_array_unref);
+	g_clear_pointer (&walk->notification, g_bytes_unref);
+	walk->original = NULL;
+}
+
+/* The part's content with its transfer encoding undone. */
+static GBytes *
+decoded_content (GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content (part);
+	if (content == NULL)
+		return g_bytes_new (NULL, 0);
+
+	GByteArray *array = g_byte_array_new ();
+	GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (array);
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+	g_mime_data_wrapper_write_to_stream (content, mem);
+	g_object_unref (mem);
+	return g_byte_array_free_to_bytes (array);
+}
+
+/* Text with LF line ends, as the line scanners here expect. */
+static GBytes *
+text_with_lf (char *text)
+{
+	gsize w = 0;
+	for (gsize r = 0; text[r]; r++) {
+		if (text[r] == '\r') {
+			text[w++] = '\n';
+			if (text[r + 1] == '\n')
+				r++;
+		} else {
+			text[w++] = text[r];
+		}
+	}
+	text[w] = '\0';
+	return g_bytes_new_take (text, w);
+}
+
+/* Text converted to UTF-8 from its declared charset, with LF line ends. */
+static GBytes *
+decoded_text (GMimeTextPart *part)
+{
+	char *text = g_mime_text_part_get_text (part);
+	return text ? text_with_lf (text) : g_bytes_new (NULL, 0);
+}
+
+/* Offset of the first line at or after @from that starts (after blanks)
+ * with @prefix, case-insensitively; -1 if none. */
+static gssize
+find_line_starting_with (const char *text, gsize len, gsize from, const char *prefix)
+{
+	gsize plen = strlen (prefix);
+	const char *p = text + from, *end = text + len;
+
+	while (p < end) {
+		const char *q = p;
+		while (q < end && (*q == ' ' || *q == '\t'))
+			q++;
+		if ((gsize) (end - q) >= plen && g_ascii_strncasecmp (q, prefix, plen) == 0)
+			return p - text;
+		const char *nl = memchr (p, '\n', end - p);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+	return -1;
+}
+
+static gboolean
+has_line_starting_with (const char *text, gsize len, const char *prefix)
+{
+	return find_line_starting_with (text, len, 0, prefix) >= 0;
+}
+
+gboolean
+_ndr_text_has_dsn_fields (const char *text, gsize len)
+{
+	if (!has_line_starting_with (text, len, "Final-Recipient:") &&
+	    !has_line_starting_with (text, len, "Original-Recipient:"))
+		return FALSE;
+	return has_line_starting_with (text, len, "Action:") ||
+	       has_line_starting_with (text, len, "Status:");
+}
+
+/* The DSN fields inside a text that holds more: a text/plain report, or
+ * the raw body of a multipart whose boundary did not match.  They start
+ * after a "Content-Type: message/delivery-status" header block if there
+ * is one, else at the first DSN field, and end at the next MIME boundary
+ * line. */
+static GBytes *
+dsn_block_of (GBytes *text)
+{
+	static const char *const first_fields[] = {
+		"Reporting-MTA:", "Received-From-MTA:", "Arrival-Date:",
+		"Final-Recipient:", "Original-Recipient:",
+	};
+	gsize len;
+	const char *data = g_bytes_get_data (text, &len);
+	gssize start = find_line_starting_with (data, len, 0, "Content-Type: message/delivery-status");
+	if (start < 0)
+		start = find_line_starting_with (data, len, 0, "Content-Type: message/global-delivery-status");
+	if (start >= 0) {
+		const char *blank = g_strstr_len (data + start, len - start, "\n\n");
+		start = blank ? blank - data + 2 : start;
+	} else {
+		start = len;
+		for (gsize i = 0; i < G_N_ELEMENTS (first_fields); i++) {
+			gssize at = find_line_starting_with (data, len, 0, first_fields[i]);
+			if (at >= 0 && at < start)
+				start = at;
+		}
+	}
+	gssize stop = find_line_starting_with (data, len, start, "--");
+	if (stop < 0)
+		stop = len;
+	return g_bytes_new_from_bytes (text, start, stop - start);
+}
+
+static gboolean
+type_is (GMimeContentType *type, const char *media, const char *subtype)
+{
+	return type && g_mime_content_type_is_type (type, media, subtype);
+}
+
+static gboolean
+is_delivery_status (GMimeContentType *type)
+{
+	return type_is (type, "message", "delivery-status") ||
+	       type_is (type, "message", "global-delivery-status");
+}
+
+static gboolean
+is_returned_headers (GMimeContentType *type)
+{
+	return type_is (type, "text", "rfc822-headers") ||
+	       type_is (type, "text", "rfc822-header") ||
+	       type_is (type, "message", "global-headers") ||
+	       type_is (type, "message", "rfc822") ||
+	       type_is (type, "message", "global");
+}
+
+static void
+note_original (WalkState *st, GMimeObject *object)
+{
+	if (st->original_locked)
+		return;
+	st->out->original = object;
+	if (st->out->dsn_texts->len > 0)
+		st->original_locked = TRUE;
+}
+
+static void walk_object (WalkState *st, GMimeObject *object, guint depth);
+
+static void
+walk_leaf (WalkState *st, GMimePart *part)
+{
+	GMimeContentType *type = g_mime_object_get_content_type (GMIME_OBJECT (part));
+
+	if (is_delivery_status (type)) {
+		if (!st->original_locked)
+			g_ptr_array_add (st->out->dsn_texts, decoded_content (part));
+		return;
+	}
+	if (is_returned_headers (type)) {
+		note_original (st, GMIME_OBJECT (part));
+		return;
+	}
+	if (!GMIME_IS_TEXT_PART (part) || !type_is (type, "text", "plain"))
+		return;
+	if (st->out->notification && (st->text_dsn || st->out->dsn_texts->len))
+		return;
+
+	GBytes *text = decoded_text (GMIME_TEXT_PART (part));
+	gsize len;
+	const char *data = g_bytes_get_data (text, &len);
+	if (st->text_dsn == NULL && st->out->dsn_texts->len == 0 && _ndr_text_has_dsn_fields (data, len))
+		st->text_dsn = g_bytes_ref (text);
+	if (st->out->notification == NULL)
+		st->out->notification = g_bytes_ref (text);
+	g_bytes_unref (text);
+}
+
+/* When the boundary parameter does not match the body's boundary lines
+ * (seen from Postfix relays that rewrote one and not the other), GMime
+ * finds no parts and leaves the whole body as the prologue.  Look for
+ * DSN fields there. */
+static void
+walk_unsplit_multipart (WalkState *st, GMimeMultipart *multipart)
+{
+	const char *prologue = g_mime_multipart_get_prologue (multipart);
+	if (prologue == NULL || st->text_dsn || st->out->dsn_texts->len)
+		return;
+	GBytes *text = text_with_lf (g_strdup (prologue));
+	gsize len;
+	const char *data = g_bytes_get_data (text, &len);
+	if (_ndr_text_has_dsn_fields (data, len))
+		st->text_dsn = g_bytes_ref (text);
+	g_bytes_unref (text);
+}
+
+static void
+walk_message_part (WalkState *st, GMimeMessagePart *part, guint depth)
+{
+	/* After the report: this is the returned message; never look inside. */
+	if (st->out->dsn_texts->len > 0) {
+		note_original (st, GMIME_OBJECT (part));
+		return;
+	}
+	GMimeMessage *inner = g_mime_message_part_get_message (part);
+	GMimeObject *body = inner ? g_mime_message_get_mime_part (inner) : NULL;
+	guint before = st->out->dsn_texts->len;
+	if (body)
+		walk_object (st, body, depth + 1);
+	/* A report forwarded inside this part brings its own original. */
+	if (st->out->dsn_texts->len == before)
+		note_original (st, GMIME_OBJECT (part));
+}
+
+static void
+walk_object (WalkState *st, GMimeObject *object, guint depth)
+{
+	if (depth > NDR_MAX_MIME_DEPTH)
+		return;
+	if (GMIME_IS_MULTIPART (object)) {
+		GMimeMultipart *multipart = GMIME_MULTIPART (object);
+		int n = g_mime_multipart_get_count (multipart);
+		for (int i = 0; i < n; i++)
+			walk_object (st, g_mime_multipart_get_part (multipart, i), depth + 1);
+		if (n == 0)
+			walk_unsplit_multipart (st, multipart);
+	} else if (GMIME_IS_MESSAGE_PART (object)) {
+		walk_message_part (st, GMIME_MESSAGE_PART (object), depth);
+	} else if (GMIME_IS_PART (object)) {
+		walk_leaf (st, GMIME_PART (object));
+	}
+}
+
+void
+_ndr_walk_message (GMimeMessage *message, NdrWalk *walk)
+{
+	WalkState st = { walk, NULL, FALSE };
+	GMimeObject *body = g_mime_message_get_mime_part (message);
+
+	if (body)
+		walk_object (&st, body, 0);
+	if (walk->dsn_texts->len == 0 && st.text_dsn) {
+		g_ptr_array_add (walk->dsn_texts, dsn_block_of (st.text_dsn));
+		walk->dsn_from_text_plain = TRUE;
+	}
+	g_clear_pointer (&st.text_dsn, g_bytes_unref);
+}

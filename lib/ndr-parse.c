@@ -1,0 +1,151 @@
+/* ndr-parse.c - the public entry points: from bytes, files, streams and
+ * parsed messages to a report.
+ */
+#include <string.h>
+
+#include "ndrparse-private.h"
+
+G_DEFINE_QUARK (ndrparse-error-quark, ndrparse_error)
+
+/* g_mime_init() is not itself thread-safe; every entry point goes
+ * through here first. */
+static void
+ensure_gmime (void)
+{
+	static gsize initialized = 0;
+
+	if (g_once_init_enter (&initialized)) {
+		g_mime_init ();
+		g_once_init_leave (&initialized, 1);
+	}
+}
+
+static void
+read_bounce_date (NdrparseReport *report, GMimeMessage *message)
+{
+	GDateTime *date = g_mime_message_get_date (message);
+	if (date == NULL || g_date_time_to_unix (date) <= 0)
+		return;
+	char *iso = g_date_time_format (date, "%Y-%m-%dT%H:%M:%S%:z");
+	report->date = _ndr_report_intern (report, iso);
+	g_free (iso);
+}
+
+NdrparseReport *
+ndrparse_parse_message (GMimeMessage *message, GError **error)
+{
+	if (!GMIME_IS_MESSAGE (message)) {
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
+			     "ndrparse_parse_message: not a GMimeMessage");
+		return NULL;
+	}
+	ensure_gmime ();
+
+	NdrparseReport *report = _ndr_report_new ();
+	read_bounce_date (report, message);
+
+	NdrWalk walk;
+	_ndr_walk_init (&walk);
+	_ndr_walk_message (message, &walk);
+
+	_ndr_original_read (report, walk.original);
+	for (guint i = 0; i < walk.dsn_texts->len; i++) {
+		gsize len;
+		const char *text = g_bytes_get_data (g_ptr_array_index (walk.dsn_texts, i), &len);
+		NdrDsnFields *dsn = _ndr_dsn_fields_parse (report, text, len);
+		_ndr_dsn_decode (report, dsn);
+		_ndr_dsn_fields_free (dsn);
+	}
+	if (report->records->len == 0 && walk.dsn_texts->len > 0)
+		_ndr_decode_failed_recipients_header (report, message);
+	_ndr_original_resolve_sender (report);
+
+	const char *notification = walk.notification ? g_bytes_get_data (walk.notification, NULL) : NULL;
+	for (guint i = 0; i < report->records->len; i++)
+		_ndr_record_finish (report, g_ptr_array_index (report->records, i), notification);
+
+	_ndr_walk_clear (&walk);
+	return report;
+}
+
+/* GMime accepts nearly anything as a message; something with no header
+ * at all is not one. */
+static gboolean
+looks_like_message (GMimeMessage *message)
+{
+	GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
+	return headers && g_mime_header_list_get_count (headers) > 0;
+}
+
+NdrparseReport *
+ndrparse_parse_stream (GMimeStream *stream, GError **error)
+{
+	if (!GMIME_IS_STREAM (stream)) {
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
+			     "ndrparse_parse_stream: not a GMimeStream");
+		return NULL;
+	}
+	ensure_gmime ();
+
+	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
+	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+	GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
+	g_object_unref (parser);
+
+	if (message == NULL || !looks_like_message (message)) {
+		g_clear_object (&message);
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_NOT_EMAIL,
+			     "not an email message (no header found)");
+		return NULL;
+	}
+	NdrparseReport *report = ndrparse_parse_message (message, error);
+	g_object_unref (message);
+	return report;
+}
+
+/* Takes ownership of @array. */
+static NdrparseReport *
+parse_byte_array (GByteArray *array, GError **error)
+{
+	if (array->len == 0) {
+		g_byte_array_unref (array);
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_NOT_EMAIL,
+			     "not an email message (empty input)");
+		return NULL;
+	}
+	ensure_gmime ();
+	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (array);
+	NdrparseReport *report = ndrparse_parse_stream (stream, error);
+	g_object_unref (stream);
+	return report;
+}
+
+NdrparseReport *
+ndrparse_parse_bytes (const void *data, gsize len, GError **error)
+{
+	if (data == NULL && len > 0) {
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
+			     "ndrparse_parse_bytes: NULL data");
+		return NULL;
+	}
+	GByteArray *array = g_byte_array_sized_new (len);
+	if (len)
+		g_byte_array_append (array, data, len);
+	return parse_byte_array (array, error);
+}
+
+NdrparseReport *
+ndrparse_parse_file (const char *path, GError **error)
+{
+	char *contents;
+	gsize len;
+
+	if (path == NULL) {
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
+			     "ndrparse_parse_file: NULL path");
+		return NULL;
+	}
+	if (!g_file_get_contents (path, &contents, &len, error))
+		return NULL;
+	return parse_byte_array (g_byte_array_new_take ((guint8 *) contents, len), error);
+}

@@ -1,0 +1,194 @@
+/* ndr-report.c - the report and record objects and their accessors.
+ *
+ * A report owns every string of its records through one GStringChunk, so
+ * decoding a bounce costs a handful of allocations rather than one per
+ * field, and freeing it is one call.
+ */
+#include <string.h>
+
+#include "ndrparse-private.h"
+
+static void
+record_free (gpointer data)
+{
+	NdrparseRecord *record = data;
+	if (record->fields)
+		g_ptr_array_unref (record->fields);
+	g_free (record);
+}
+
+NdrparseReport *
+_ndr_report_new (void)
+{
+	NdrparseReport *report = g_new0 (NdrparseReport, 1);
+
+	g_atomic_ref_count_init (&report->ref_count);
+	report->strings = g_string_chunk_new (1024);
+	report->field_store = g_ptr_array_new_with_free_func (g_free);
+	report->fields = g_ptr_array_new ();
+	report->records = g_ptr_array_new_with_free_func (record_free);
+	return report;
+}
+
+NdrparseReport *
+ndrparse_report_ref (NdrparseReport *report)
+{
+	g_return_val_if_fail (report != NULL, NULL);
+	g_atomic_ref_count_inc (&report->ref_count);
+	return report;
+}
+
+void
+ndrparse_report_unref (NdrparseReport *report)
+{
+	if (report == NULL || !g_atomic_ref_count_dec (&report->ref_count))
+		return;
+	g_ptr_array_unref (report->records);
+	g_ptr_array_unref (report->fields);
+	g_ptr_array_unref (report->field_store);
+	g_string_chunk_free (report->strings);
+	g_free (report);
+}
+
+/* Strings handed out by the API must be UTF-8; bounces are not always. */
+const char *
+_ndr_report_intern_len (NdrparseReport *report, const char *s, gssize len)
+{
+	if (s == NULL)
+		return NULL;
+	if (len < 0)
+		len = strlen (s);
+	if (g_utf8_validate_len (s, len, NULL) && memchr (s, '\0', len) == NULL)
+		return g_string_chunk_insert_len (report->strings, s, len);
+
+	char *valid = g_utf8_make_valid (s, len);
+	/* g_utf8_make_valid keeps NULs; cut at the first one. */
+	const char *out = g_string_chunk_insert (report->strings, valid);
+	g_free (valid);
+	return out;
+}
+
+const char *
+_ndr_report_intern (NdrparseReport *report, const char *s)
+{
+	return _ndr_report_intern_len (report, s, -1);
+}
+
+NdrparseRecord *
+_ndr_report_add_record (NdrparseReport *report)
+{
+	NdrparseRecord *record = g_new0 (NdrparseRecord, 1);
+
+	record->hard_bounce = NDRPARSE_UNSET;
+	g_ptr_array_add (report->records, record);
+	return record;
+}
+
+NdrField *
+_ndr_report_new_field (NdrparseReport *report, const char *name, gsize name_len,
+		       const char *value, gsize value_len)
+{
+	NdrField *field = g_new (NdrField, 1);
+
+	field->name = _ndr_report_intern_len (report, name, name_len);
+	field->value = _ndr_report_intern_len (report, value, value_len);
+	g_ptr_array_add (report->field_store, field);
+	return field;
+}
+
+const char *
+_ndr_fields_lookup (const GPtrArray *fields, const char *name)
+{
+	if (fields == NULL || name == NULL)
+		return NULL;
+	for (guint i = 0; i < fields->len; i++) {
+		const NdrField *field = g_ptr_array_index (fields, i);
+		if (g_ascii_strcasecmp (field->name, name) == 0)
+			return field->value;
+	}
+	return NULL;
+}
+
+/* ---- report accessors ---- */
+
+guint
+ndrparse_report_get_n_records (const NdrparseReport *report)
+{
+	g_return_val_if_fail (report != NULL, 0);
+	return report->records->len;
+}
+
+const NdrparseRecord *
+ndrparse_report_get_record (const NdrparseReport *report, guint index)
+{
+	g_return_val_if_fail (report != NULL, NULL);
+	if (index >= report->records->len)
+		return NULL;
+	return g_ptr_array_index (report->records, index);
+}
+
+const char *
+ndrparse_report_get_field (const NdrparseReport *report, const char *name)
+{
+	g_return_val_if_fail (report != NULL, NULL);
+	return _ndr_fields_lookup (report->fields, name);
+}
+
+#define REPORT_GETTER(member)                                              \
+	const char *ndrparse_report_get_##member (const NdrparseReport *report) \
+	{                                                                  \
+		g_return_val_if_fail (report != NULL, NULL);               \
+		return report->member;                                     \
+	}
+
+REPORT_GETTER (reporting_mta)
+REPORT_GETTER (dsn_gateway)
+REPORT_GETTER (received_from_mta)
+REPORT_GETTER (arrival_date)
+REPORT_GETTER (original_envelope_id)
+REPORT_GETTER (sender)
+REPORT_GETTER (message_id)
+REPORT_GETTER (subject)
+REPORT_GETTER (list_id)
+REPORT_GETTER (from)
+
+/* ---- record accessors ---- */
+
+#define RECORD_GETTER(type, member, none)                                   \
+	type ndrparse_record_get_##member (const NdrparseRecord *record)    \
+	{                                                                   \
+		g_return_val_if_fail (record != NULL, none);                \
+		return record->member;                                      \
+	}
+
+RECORD_GETTER (const char *, decoded_by, NULL)
+RECORD_GETTER (const char *, recipient, NULL)
+RECORD_GETTER (const char *, original_recipient, NULL)
+RECORD_GETTER (const char *, destination, NULL)
+RECORD_GETTER (const char *, action, NULL)
+RECORD_GETTER (const char *, status, NULL)
+RECORD_GETTER (guint, reply_code, 0)
+RECORD_GETTER (NdrparseStatusClass, status_class, NDRPARSE_CLASS_UNKNOWN)
+RECORD_GETTER (const char *, status_text, NULL)
+RECORD_GETTER (const char *, diagnostic_type, NULL)
+RECORD_GETTER (const char *, diagnostic_code, NULL)
+RECORD_GETTER (const char *, smtp_command, NULL)
+RECORD_GETTER (const char *, reporting_mta, NULL)
+RECORD_GETTER (const char *, remote_mta, NULL)
+RECORD_GETTER (const char *, timestamp, NULL)
+RECORD_GETTER (const char *, reason, NULL)
+RECORD_GETTER (NdrparseTristate, hard_bounce, NDRPARSE_UNSET)
+
+NdrparseAction
+ndrparse_record_get_action_kind (const NdrparseRecord *record)
+{
+	g_return_val_if_fail (record != NULL, NDRPARSE_ACTION_UNKNOWN);
+	return record->action_kind;
+}
+
+const char *
+ndrparse_record_get_field (const NdrparseRecord *record, const char *name)
+{
+	g_return_val_if_fail (record != NULL, NULL);
+	return _ndr_fields_lookup (record->fields, name);
+}

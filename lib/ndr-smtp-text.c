@@ -1,0 +1,207 @@
+/* ndr-smtp-text.c - reading SMTP facts out of free diagnostic text.
+ *
+ * Diagnostic-Code values and human-readable reports quote the remote
+ * server's reply in many shapes: "smtp; 550 5.1.1 <a@b>: Recipient address
+ * rejected", "550-5.1.1 The email account ... 550 5.1.1 ...", "#5.1.1
+ * smtp;550 ...", "host mx.example.com[192.0.2.1] said: 552 ...".  These
+ * helpers find the reply code, the enhanced status code, the SMTP command
+ * and the remote host without regular expressions, in one pass each.
+ */
+#include <string.h>
+
+#include "ndrparse-private.h"
+
+/* A reply code must stand alone: not part of a longer number, a dotted
+ * quad or a word. */
+static gboolean
+boundary_before (const char *text, gsize i)
+{
+	if (i == 0)
+		return TRUE;
+	char c = text[i - 1];
+	return !g_ascii_isalnum (c) && c != '.' && c != '-' && c != '_' && c != '@' && c != '/';
+}
+
+/* Reads a reply code ("550") at @i followed by a space, '-' or the end. */
+static guint
+reply_code_at (const char *text, gsize len, gsize i)
+{
+	if (i + 3 > len || !boundary_before (text, i))
+		return 0;
+	/* RFC 5321 section 4.2: the second digit is 0 to 5. */
+	if (text[i] < '2' || text[i] > '5' || text[i + 1] < '0' || text[i + 1] > '5' ||
+	    !g_ascii_isdigit (text[i + 2]))
+		return 0;
+	if (i + 3 < len) {
+		char next = text[i + 3];
+		gboolean digit_after = i + 4 < len && g_ascii_isdigit (text[i + 4]);
+		if (!strchr (" -\t\r\n,)]\"';", next) && !(next == '.' && !digit_after))
+			return 0;
+	}
+	return (text[i] - '0') * 100 + (text[i + 1] - '0') * 10 + (text[i + 2] - '0');
+}
+
+static gsize
+status_code_at (const char *text, gsize len, gsize i, NdrStatusCode *code)
+{
+	if (!boundary_before (text, i) && text[i - 1] != '#' && text[i - 1] != '-')
+		return 0;
+	gsize n = _ndr_status_code_scan (text + i, len - i, code);
+	return n && _ndr_status_code_is_valid (code) ? n : 0;
+}
+
+/* "550 5.1.1" or "550-5.1.1": a reply code followed by a status code of
+ * the same class. */
+static gboolean
+find_code_pair (const char *text, gsize len, NdrTextCodes *codes)
+{
+	for (gsize i = 0; i + 8 <= len; i++) {
+		guint reply = reply_code_at (text, len, i);
+		if (reply == 0)
+			continue;
+		/* "550 5.1.1", "550-5.1.1", "550-'5.7.1" (Amazon SES quotes). */
+		gsize j = i + 4;
+		while (j < len && (text[j] == ' ' || text[j] == '\'' || text[j] == '"'))
+			j++;
+		NdrStatusCode status;
+		if (j < len && _ndr_status_code_scan (text + j, len - j, &status) &&
+		    status.klass == reply / 100) {
+			codes->reply_code = reply;
+			codes->status = status;
+			codes->paired = TRUE;
+			return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+static guint
+find_reply_code (const char *text, gsize len)
+{
+	gsize i = 0;
+
+	while (i < len && g_ascii_isspace (text[i]))
+		i++;
+	guint reply = reply_code_at (text, len, i);
+	if (reply)
+		return reply;
+	/* Elsewhere only a code the table knows, to keep "after 450 seconds"
+	 * style numbers out. */
+	for (; i + 3 <= len; i++) {
+		if (text[i] < '2' || text[i] > '5')
+			continue;
+		reply = reply_code_at (text, len, i);
+		if (reply && _ndr_reply_code_is_known (reply) && reply / 100 != 3)
+			return reply;
+	}
+	return 0;
+}
+
+static gboolean
+find_status_code (const char *text, gsize len, NdrStatusCode *out)
+{
+	for (gsize i = 0; i + 5 <= len; i++) {
+		if (text[i] != '2' && text[i] != '4' && text[i] != '5')
+			continue;
+		if (text[i + 1] != '.')
+			continue;
+		if (status_code_at (text, len, i, out))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+void
+_ndr_text_find_codes (const char *text, gsize len, NdrTextCodes *codes)
+{
+	memset (codes, 0, sizeof *codes);
+	if (text == NULL || len == 0)
+		return;
+	if (find_code_pair (text, len, codes))
+		return;
+	codes->reply_code = find_reply_code (text, len);
+	if (!find_status_code (text, len, &codes->status))
+		codes->status.klass = 0;
+}
+
+/* Phrases that name the SMTP command a reply answered.  Postfix says "in
+ * reply to RCPT TO command", Exim "after RCPT TO:<...>", Sendmail "...
+ * while talking to ...: >>> RCPT To:<...>". */
+static const struct {
+	const char *phrase;
+	const char *command;
+} command_phrases[] = {
+	{ "in reply to end of DATA", "DATA" },
+	{ "in reply to DATA", "DATA" },
+	{ "in reply to RCPT", "RCPT" },
+	{ "in reply to MAIL", "MAIL" },
+	{ "in reply to HELO", "HELO" },
+	{ "in reply to EHLO", "EHLO" },
+	{ "in reply to AUTH", "AUTH" },
+	{ "in reply to STARTTLS", "STARTTLS" },
+	{ "in reply to the initial", "CONN" },
+	{ "after end of data", "DATA" },
+	{ "after pipelined DATA", "DATA" },
+	{ "after DATA", "DATA" },
+	{ "after pipelined RCPT", "RCPT" },
+	{ "after RCPT", "RCPT" },
+	{ "after pipelined MAIL", "MAIL" },
+	{ "after MAIL", "MAIL" },
+	{ "after initial connection", "CONN" },
+	{ "after HELO", "HELO" },
+	{ "after EHLO", "EHLO" },
+	{ "after AUTH", "AUTH" },
+	{ "after STARTTLS", "STARTTLS" },
+	{ ">>> DATA", "DATA" },
+	{ ">>> RCPT", "RCPT" },
+	{ ">>> MAIL", "MAIL" },
+	{ ">>> HELO", "HELO" },
+	{ ">>> EHLO", "EHLO" },
+};
+
+const char *
+_ndr_text_find_smtp_command (const char *text, gsize len)
+{
+	const char *best = NULL, *best_at = NULL;
+
+	if (text == NULL)
+		return NULL;
+	for (gsize i = 0; i < G_N_ELEMENTS (command_phrases); i++) {
+		const char *at = _ndr_memcasemem (text, len, command_phrases[i].phrase);
+		if (at && (best_at == NULL || at < best_at)) {
+			best_at = at;
+			best = command_phrases[i].command;
+		}
+	}
+	return best;
+}
+
+static gboolean
+is_host_char (char c)
+{
+	return g_ascii_isalnum (c) || c == '.' || c == '-' || c == '_';
+}
+
+char *
+_ndr_text_find_remote_host (const char *text, gsize len)
+{
+	const char *p = text, *end = text + len;
+
+	while (p && p < end) {
+		const char *at = _ndr_memcasemem (p, end - p, "host ");
+		if (at == NULL)
+			return NULL;
+		const char *name = at + 5, *q = name;
+		while (q < end && is_host_char (*q))
+			q++;
+		gboolean dotted = memchr (name, '.', q - name) != NULL;
+		const char *after = q;
+		while (after < end && *after == ' ')
+			after++;
+		if (dotted && after < end &&
+		    (*after == '[' || (end - after >= 4 && g_ascii_strncasecmp (after, "said", 4) == 0)))
+			return g_ascii_strdown (name, q - name);
+		p = at + 5;
+	}
+	return NULL;
+}

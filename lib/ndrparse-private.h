@@ -1,0 +1,184 @@
+/* ndrparse-private.h - what the modules of libndrparse share, and nobody else.
+ *
+ * Module map (one job each):
+ *   ndr-parse.c      public entry points: bytes/file/stream -> GMimeMessage -> report
+ *   ndr-mime-walk.c  finds the delivery-status parts and the returned message
+ *   ndr-dsn-fields.c splits delivery-status text into field groups
+ *   ndr-dsn-decode.c turns field groups into records
+ *   ndr-original.c   reads the returned message's headers
+ *   ndr-smtp-code.c  the code table (ndr-smtp-codes.def) and code syntax
+ *   ndr-smtp-text.c  finds codes, commands and hosts inside free text
+ *   ndr-address.c    normalises addresses
+ *   ndr-date.c       RFC 5322 dates to ISO 8601
+ *   ndr-report.c     the report and record objects and their accessors
+ */
+#ifndef NDRPARSE_PRIVATE_H
+#define NDRPARSE_PRIVATE_H
+
+#include "ndrparse.h"
+
+G_BEGIN_DECLS
+
+/* Deepest MIME nesting the walk descends into. */
+#define NDR_MAX_MIME_DEPTH 64
+
+/* ---- objects (ndr-report.c) ---- */
+
+/* One "Name: value" line of a delivery-status part, unfolded.  Both
+ * strings live in the owning report's string chunk. */
+typedef struct {
+	const char *name;
+	const char *value;
+} NdrField;
+
+struct _NdrparseRecord {
+	const char *decoded_by;         /* static */
+	const char *recipient;
+	const char *original_recipient;
+	const char *destination;
+	const char *action;
+	NdrparseAction action_kind;
+	const char *status;
+	guint reply_code;
+	NdrparseStatusClass status_class;
+	const char *status_text;        /* static, from the code table */
+	const char *diagnostic_type;
+	const char *diagnostic_code;
+	const char *smtp_command;       /* static */
+	const char *reporting_mta;
+	const char *remote_mta;
+	const char *timestamp;
+	const char *reason;             /* static */
+	NdrparseTristate hard_bounce;
+	GPtrArray *fields;              /* NdrField *, the raw per-recipient group (a ref) */
+};
+
+struct _NdrparseReport {
+	gatomicrefcount ref_count;
+	GStringChunk *strings;          /* every string of the report and its records */
+	GPtrArray *field_store;         /* owns every NdrField of the report */
+	GPtrArray *fields;              /* NdrField *, the per-message group */
+	GPtrArray *records;             /* NdrparseRecord * */
+	const char *reporting_mta;
+	const char *dsn_gateway;
+	const char *received_from_mta;
+	const char *arrival_date;
+	const char *original_envelope_id;
+	const char *sender;
+	const char *message_id;
+	const char *subject;
+	const char *list_id;
+	const char *from;
+	const char *date;               /* the bounce's own Date:, ISO 8601 */
+	/* From the returned message, before the DSN is decoded: */
+	const char *return_path;        /* its Return-Path addr-spec */
+	const char *from_address;       /* its From addr-spec */
+	const char *envelope_recipient; /* "for <addr>" of its topmost Received */
+};
+
+NdrparseReport *_ndr_report_new (void);
+/* Copies @len bytes of @s into the report (made valid UTF-8); NULL stays NULL. */
+const char *_ndr_report_intern_len (NdrparseReport *report, const char *s, gssize len);
+const char *_ndr_report_intern (NdrparseReport *report, const char *s);
+NdrparseRecord *_ndr_report_add_record (NdrparseReport *report);
+NdrField *_ndr_report_new_field (NdrparseReport *report, const char *name, gsize name_len,
+				 const char *value, gsize value_len);
+const char *_ndr_fields_lookup (const GPtrArray *fields, const char *name);
+
+/* ---- MIME walk (ndr-mime-walk.c) ---- */
+
+typedef struct {
+	GPtrArray *dsn_texts;           /* GBytes *: decoded delivery-status parts */
+	gboolean dsn_from_text_plain;   /* the DSN fields came from a text/plain part */
+	GMimeObject *original;          /* returned message or headers part; borrowed */
+	GBytes *notification;           /* the first human-readable text part, UTF-8 */
+} NdrWalk;
+
+void _ndr_walk_init (NdrWalk *walk);
+void _ndr_walk_clear (NdrWalk *walk);
+void _ndr_walk_message (GMimeMessage *message, NdrWalk *walk);
+/* Whether @text holds RFC 3464 recipient fields at the start of a line. */
+gboolean _ndr_text_has_dsn_fields (const char *text, gsize len);
+
+/* ---- delivery-status fields (ndr-dsn-fields.c) ---- */
+
+typedef struct {
+	GPtrArray *message_fields;      /* NdrField * */
+	GPtrArray *recipient_groups;    /* GPtrArray * of NdrField * */
+} NdrDsnFields;
+
+/* Splits delivery-status text into the per-message group and the
+ * per-recipient groups.  The fields themselves belong to @report; the
+ * arrays are the caller's, freed with _ndr_dsn_fields_free(). */
+NdrDsnFields *_ndr_dsn_fields_parse (NdrparseReport *report, const char *text, gsize len);
+void _ndr_dsn_fields_free (NdrDsnFields *dsn);
+
+/* ---- decoding (ndr-dsn-decode.c) ---- */
+
+/* Adds a record to @report for every recipient group of @dsn. */
+void _ndr_dsn_decode (NdrparseReport *report, const NdrDsnFields *dsn);
+/* Records from the X-Failed-Recipients header, for reports whose
+ * delivery-status part names no recipient. */
+void _ndr_decode_failed_recipients_header (NdrparseReport *report, GMimeMessage *message);
+/* Fills in what a record lacks once the whole message has been read. */
+void _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record, const char *notification);
+
+/* ---- original message (ndr-original.c) ---- */
+
+/* Reads the returned message's headers into @report; @original may be NULL. */
+void _ndr_original_read (NdrparseReport *report, GMimeObject *original);
+/* Decides report->sender once the DSN fields are known. */
+void _ndr_original_resolve_sender (NdrparseReport *report);
+
+/* ---- codes (ndr-smtp-code.c) ---- */
+
+/* A parsed enhanced status code. */
+typedef struct {
+	guint klass, subject, detail;
+} NdrStatusCode;
+
+/* Parses "x.y.z" at the start of @s (exactly, no trailing digits or
+ * dotted digits).  Returns the number of bytes used, 0 if none. */
+gsize _ndr_status_code_scan (const char *s, gsize len, NdrStatusCode *code);
+gboolean _ndr_status_code_is_valid (const NdrStatusCode *code);
+/* Writes "x.y.z" into @buf (at least 16 bytes). */
+void _ndr_status_code_format (const NdrStatusCode *code, char *buf);
+gboolean _ndr_reply_code_is_known (guint reply_code);
+
+/* ---- codes in free text (ndr-smtp-text.c) ---- */
+
+typedef struct {
+	guint reply_code;               /* 0: none */
+	NdrStatusCode status;           /* klass 0: none */
+	gboolean paired;                /* stated together: "550 5.1.1" */
+} NdrTextCodes;
+
+/* Finds the SMTP reply code and enhanced status code a diagnostic text
+ * states, preferring a "550 5.1.1" pair, then a code at the start. */
+void _ndr_text_find_codes (const char *text, gsize len, NdrTextCodes *codes);
+/* The SMTP command a failure answered ("RCPT"), or NULL; static string. */
+const char *_ndr_text_find_smtp_command (const char *text, gsize len);
+/* The remote host named by "host NAME[...] said:"-style text, or NULL.
+ * Returns a new string. */
+char *_ndr_text_find_remote_host (const char *text, gsize len);
+
+/* ---- addresses and dates (ndr-address.c, ndr-date.c) ---- */
+
+/* Normalises a recipient field value ("rfc822; <User@Example.COM>")
+ * into a lower-cased addr-spec.  Returns a new string or NULL when no
+ * address is there. */
+char *_ndr_address_normalize (const char *value, gboolean xtext);
+/* The domain part of a normalised address, or NULL. */
+const char *_ndr_address_domain (const char *address);
+/* Drops a "type;" prefix ("dns; mx.example.com" -> "mx.example.com"). */
+const char *_ndr_skip_type_prefix (const char *value);
+/* An RFC 5322 date as ISO 8601 (new string), or NULL if unparsable. */
+char *_ndr_date_to_iso8601 (const char *date);
+
+/* ---- small string helpers (ndr-address.c) ---- */
+
+const char *_ndr_memcasemem (const char *hay, gsize hay_len, const char *needle);
+
+G_END_DECLS
+
+#endif /* NDRPARSE_PRIVATE_H */

@@ -1,0 +1,321 @@
+/* ndrparse.h - the public interface of libndrparse
+ *
+ * libndrparse reads a bounce message (an RFC 3464 delivery status
+ * notification or a free-text non-delivery report) and turns it into a
+ * report: the message-level facts plus one record per recipient the
+ * bounce speaks about.
+ *
+ * This is the only public header.  Everything it declares is exported;
+ * nothing else is.
+ *
+ * Conventions, as in GLib and GMime:
+ *
+ *  - Strings returned as "const char *" are owned by the object they were
+ *    read from and stay valid as long as that object does.  All strings
+ *    are UTF-8.  A field that the bounce does not carry is NULL, never "".
+ *  - Functions that can fail take a "GError **error" as last argument,
+ *    return NULL (or FALSE) on failure and set the error in the
+ *    NDRPARSE_ERROR domain, or in G_FILE_ERROR for file access problems.
+ *    Passing NULL for error is allowed.
+ *  - Parsing entry points may be called concurrently from several threads
+ *    as long as each thread works on its own input objects.  A report is
+ *    immutable once returned; its reference count is atomic, so it may be
+ *    shared between threads.
+ */
+#ifndef NDRPARSE_H
+#define NDRPARSE_H
+
+#include <glib.h>
+#include <gmime/gmime.h>
+
+G_BEGIN_DECLS
+
+#define NDRPARSE_VERSION_STRING "0.1.0"
+
+/**
+ * NDRPARSE_ERROR:
+ *
+ * Error domain of libndrparse.  Errors in this domain are from the
+ * #NdrparseError enumeration.
+ */
+#define NDRPARSE_ERROR (ndrparse_error_quark ())
+GQuark ndrparse_error_quark (void);
+
+/**
+ * NdrparseError:
+ * @NDRPARSE_ERROR_NOT_EMAIL: the input is not an Internet message at all
+ *   (empty, or no header could be read from it).
+ * @NDRPARSE_ERROR_INVALID_ARGUMENT: a NULL or otherwise unusable argument.
+ *
+ * What went wrong.  Problems opening or reading a file are reported in
+ * the G_FILE_ERROR domain instead, as g_file_get_contents() does.
+ *
+ * A well-formed message that simply is not a bounce is not an error: it
+ * yields a report with no records.
+ */
+typedef enum {
+	NDRPARSE_ERROR_NOT_EMAIL,
+	NDRPARSE_ERROR_INVALID_ARGUMENT
+} NdrparseError;
+
+/**
+ * NdrparseStatusClass:
+ *
+ * The class digit of a reply or enhanced status code (RFC 3463 section 3.1).
+ */
+typedef enum {
+	NDRPARSE_CLASS_UNKNOWN = 0,
+	NDRPARSE_CLASS_SUCCESS = 2,
+	NDRPARSE_CLASS_TRANSIENT = 4,
+	NDRPARSE_CLASS_PERMANENT = 5
+} NdrparseStatusClass;
+
+/**
+ * NdrparseAction:
+ *
+ * The Action field of a recipient (RFC 3464 section 2.3.3).
+ */
+typedef enum {
+	NDRPARSE_ACTION_UNKNOWN = 0,
+	NDRPARSE_ACTION_FAILED,
+	NDRPARSE_ACTION_DELAYED,
+	NDRPARSE_ACTION_DELIVERED,
+	NDRPARSE_ACTION_RELAYED,
+	NDRPARSE_ACTION_EXPANDED
+} NdrparseAction;
+
+/**
+ * NdrparseTristate:
+ *
+ * A yes/no answer that may also be "not applicable" (for example the
+ * hard-bounce decision of a record that is not a failure).
+ */
+typedef enum {
+	NDRPARSE_UNSET = -1,
+	NDRPARSE_FALSE = 0,
+	NDRPARSE_TRUE = 1
+} NdrparseTristate;
+
+typedef struct _NdrparseReport NdrparseReport;
+typedef struct _NdrparseRecord NdrparseRecord;
+
+/* ------------------------------------------------------------------ */
+/* Parsing                                                             */
+/* ------------------------------------------------------------------ */
+
+/**
+ * ndrparse_parse_file:
+ * @path: the file holding one message (RFC 5322, any line ends).
+ * @error: return location for an error, or NULL.
+ *
+ * Reads and decodes the message in @path.
+ *
+ * Returns: a new report (free with ndrparse_report_unref()), or NULL with
+ * @error set: G_FILE_ERROR when the file cannot be opened or read,
+ * NDRPARSE_ERROR_NOT_EMAIL when it holds no message.
+ */
+NdrparseReport *ndrparse_parse_file (const char *path, GError **error);
+
+/**
+ * ndrparse_parse_bytes:
+ * @data: the message bytes; need not be NUL-terminated.
+ * @len: the number of bytes at @data.
+ * @error: return location for an error, or NULL.
+ *
+ * Decodes a message held in memory.  The caller keeps ownership of @data,
+ * which is not referenced after the call returns.
+ *
+ * Returns: a new report (free with ndrparse_report_unref()), or NULL with
+ * @error set (NDRPARSE_ERROR_NOT_EMAIL, NDRPARSE_ERROR_INVALID_ARGUMENT).
+ */
+NdrparseReport *ndrparse_parse_bytes (const void *data, gsize len, GError **error);
+
+/**
+ * ndrparse_parse_stream:
+ * @stream: a stream positioned at the start of one message.
+ * @error: return location for an error, or NULL.
+ *
+ * Decodes the message read from @stream, which the caller still owns.
+ * The stream is read to its end.
+ *
+ * Returns: a new report (free with ndrparse_report_unref()), or NULL with
+ * @error set (NDRPARSE_ERROR_NOT_EMAIL, NDRPARSE_ERROR_INVALID_ARGUMENT).
+ */
+NdrparseReport *ndrparse_parse_stream (GMimeStream *stream, GError **error);
+
+/**
+ * ndrparse_parse_message:
+ * @message: a message the caller has already parsed with GMime.
+ * @error: return location for an error, or NULL.
+ *
+ * Decodes @message.  The caller keeps its reference; the report copies
+ * what it needs and does not hold on to @message.
+ *
+ * Returns: a new report (free with ndrparse_report_unref()), or NULL with
+ * @error set (NDRPARSE_ERROR_INVALID_ARGUMENT).
+ */
+NdrparseReport *ndrparse_parse_message (GMimeMessage *message, GError **error);
+
+/* ------------------------------------------------------------------ */
+/* Reports                                                             */
+/* ------------------------------------------------------------------ */
+
+/**
+ * ndrparse_report_ref:
+ * @report: a report.
+ *
+ * Takes a reference.  Returns: @report.
+ */
+NdrparseReport *ndrparse_report_ref (NdrparseReport *report);
+
+/**
+ * ndrparse_report_unref:
+ * @report: a report, or NULL.
+ *
+ * Drops a reference; the last one frees the report and its records.
+ */
+void ndrparse_report_unref (NdrparseReport *report);
+
+/**
+ * ndrparse_report_get_n_records:
+ *
+ * Returns: the number of bounce records; 0 means the message is not a
+ * bounce ndrparse could decode.
+ */
+guint ndrparse_report_get_n_records (const NdrparseReport *report);
+
+/**
+ * ndrparse_report_get_record:
+ * @index: 0 to ndrparse_report_get_n_records() - 1.
+ *
+ * Returns: (transfer none): the record, owned by @report; NULL when
+ * @index is out of range.
+ */
+const NdrparseRecord *ndrparse_report_get_record (const NdrparseReport *report, guint index);
+
+/* Per-message fields of the delivery status notification (RFC 3464
+ * section 2.2), without their type prefix ("dns;").  (transfer none) */
+const char *ndrparse_report_get_reporting_mta (const NdrparseReport *report);
+const char *ndrparse_report_get_dsn_gateway (const NdrparseReport *report);
+const char *ndrparse_report_get_received_from_mta (const NdrparseReport *report);
+/* Arrival-Date as ISO 8601 ("2024-05-01T10:00:00+02:00"). */
+const char *ndrparse_report_get_arrival_date (const NdrparseReport *report);
+const char *ndrparse_report_get_original_envelope_id (const NdrparseReport *report);
+
+/**
+ * ndrparse_report_get_field:
+ * @name: a per-message field name, case-insensitive ("X-Postfix-Queue-ID").
+ *
+ * Returns: (transfer none): the unfolded raw value of the first per-message
+ * DSN field called @name, including any type prefix, or NULL.  This is how
+ * to read X- extension fields.
+ */
+const char *ndrparse_report_get_field (const NdrparseReport *report, const char *name);
+
+/* The original message, from the returned message or headers when the
+ * bounce carries them.  Message-ID is without angle brackets; Subject is
+ * decoded (RFC 2047); From is the full header value, decoded.
+ * sender is the original envelope sender (addr-spec) as best known.
+ * (transfer none) */
+const char *ndrparse_report_get_sender (const NdrparseReport *report);
+const char *ndrparse_report_get_message_id (const NdrparseReport *report);
+const char *ndrparse_report_get_subject (const NdrparseReport *report);
+const char *ndrparse_report_get_list_id (const NdrparseReport *report);
+const char *ndrparse_report_get_from (const NdrparseReport *report);
+
+/* ------------------------------------------------------------------ */
+/* Records: one per recipient.  Owned by their report.                 */
+/* ------------------------------------------------------------------ */
+
+/* The engine that produced the record ("rfc3464"). */
+const char *ndrparse_record_get_decoded_by (const NdrparseRecord *record);
+/* The failed recipient: lower-cased addr-spec without brackets. */
+const char *ndrparse_record_get_recipient (const NdrparseRecord *record);
+/* Original-Recipient, when stated, in the same form. */
+const char *ndrparse_record_get_original_recipient (const NdrparseRecord *record);
+/* The recipient's domain, lower-cased. */
+const char *ndrparse_record_get_destination (const NdrparseRecord *record);
+/* Action as text ("failed", "delayed", ...) and as an enum. */
+const char *ndrparse_record_get_action (const NdrparseRecord *record);
+NdrparseAction ndrparse_record_get_action_kind (const NdrparseRecord *record);
+/* Enhanced status code "x.y.z" after resolution against the diagnostic. */
+const char *ndrparse_record_get_status (const NdrparseRecord *record);
+/* SMTP reply code (250..599), or 0 when none is known. */
+guint ndrparse_record_get_reply_code (const NdrparseRecord *record);
+NdrparseStatusClass ndrparse_record_get_status_class (const NdrparseRecord *record);
+/* What the status code means, from the code table. */
+const char *ndrparse_record_get_status_text (const NdrparseRecord *record);
+/* Diagnostic-Code split into its type ("smtp") and its unfolded text. */
+const char *ndrparse_record_get_diagnostic_type (const NdrparseRecord *record);
+const char *ndrparse_record_get_diagnostic_code (const NdrparseRecord *record);
+/* The SMTP command the failure answered ("RCPT", "DATA", ...), if visible. */
+const char *ndrparse_record_get_smtp_command (const NdrparseRecord *record);
+const char *ndrparse_record_get_reporting_mta (const NdrparseRecord *record);
+const char *ndrparse_record_get_remote_mta (const NdrparseRecord *record);
+/* When the failure happened, ISO 8601: Last-Attempt-Date, else the
+ * Arrival-Date, else the bounce's Date header. */
+const char *ndrparse_record_get_timestamp (const NdrparseRecord *record);
+/* The reason from the shared vocabulary ("userunknown", ...); NULL while
+ * no classifier has decided one. */
+const char *ndrparse_record_get_reason (const NdrparseRecord *record);
+/* Whether the address itself is undeliverable and should be removed;
+ * NDRPARSE_UNSET for records that are not failures. */
+NdrparseTristate ndrparse_record_get_hard_bounce (const NdrparseRecord *record);
+
+/**
+ * ndrparse_record_get_field:
+ * @name: a per-recipient field name, case-insensitive.
+ *
+ * Returns: (transfer none): the unfolded raw value of the first
+ * per-recipient DSN field called @name (type prefix included), or NULL.
+ */
+const char *ndrparse_record_get_field (const NdrparseRecord *record, const char *name);
+
+/* ------------------------------------------------------------------ */
+/* The SMTP code table                                                 */
+/* ------------------------------------------------------------------ */
+
+/**
+ * NdrparseCodeInfo:
+ * @status_class: success, transient or permanent.
+ * @subject: what the code is about ("Addressing", "Mailbox", ...); NULL
+ *   for basic reply codes.
+ * @text: a short description.
+ *
+ * The meaning of a code.  The strings are static.
+ */
+typedef struct {
+	NdrparseStatusClass status_class;
+	const char *subject;
+	const char *text;
+} NdrparseCodeInfo;
+
+/**
+ * ndrparse_status_lookup:
+ * @status: an enhanced status code "x.y.z" (RFC 3463).
+ * @info: (out): filled in on success.
+ *
+ * Looks up @status in the IANA enhanced status code registry.  An unknown
+ * detail falls back to the meaning of its subject ("x.y.0"); an unknown
+ * subject to the class alone.
+ *
+ * Returns: FALSE when @status is not a syntactically valid code with a
+ * class of 2, 4 or 5; @info is then left untouched.
+ */
+gboolean ndrparse_status_lookup (const char *status, NdrparseCodeInfo *info);
+
+/**
+ * ndrparse_reply_code_lookup:
+ * @reply_code: a three-digit SMTP reply code (RFC 5321 section 4.2).
+ * @info: (out): filled in on success.
+ *
+ * Looks up a basic reply code; an unknown code with a valid first digit
+ * falls back to the meaning of its class.
+ *
+ * Returns: FALSE when @reply_code is not in the range 200..599.
+ */
+gboolean ndrparse_reply_code_lookup (guint reply_code, NdrparseCodeInfo *info);
+
+G_END_DECLS
+
+#endif /* NDRPARSE_H */

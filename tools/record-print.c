@@ -1,0 +1,72 @@
+/* record-print.c - the record's keys, in one place for every format.
+ *
+ * The keys and their order are the documented output format (README,
+ * ndrparse(1)); a missing value is null, never "" or "unknown".
+ */
+#include "record-print.h"
+
+static void
+key_string (sprinter_t *sp, const char *key, const char *value)
+{
+	sp->map_key (sp, key);
+	sp->string (sp, value);
+}
+
+static const char *
+class_name (NdrparseStatusClass status_class)
+{
+	switch (status_class) {
+	case NDRPARSE_CLASS_SUCCESS: return "success";
+	case NDRPARSE_CLASS_TRANSIENT: return "transient";
+	case NDRPARSE_CLASS_PERMANENT: return "permanent";
+	default: return NULL;
+	}
+}
+
+void
+record_print (sprinter_t *sp, const char *file, const NdrparseReport *report,
+	      const NdrparseRecord *record)
+{
+	sp->begin_map (sp);
+	key_string (sp, "file", file);
+	key_string (sp, "decoded_by", ndrparse_record_get_decoded_by (record));
+	key_string (sp, "recipient", ndrparse_record_get_recipient (record));
+	key_string (sp, "original_recipient", ndrparse_record_get_original_recipient (record));
+	key_string (sp, "destination", ndrparse_record_get_destination (record));
+	key_string (sp, "sender", ndrparse_report_get_sender (report));
+	key_string (sp, "action", ndrparse_record_get_action (record));
+	key_string (sp, "status", ndrparse_record_get_status (record));
+
+	guint reply = ndrparse_record_get_reply_code (record);
+	sp->map_key (sp, "reply_code");
+	if (reply) {
+		char code[8];
+		g_snprintf (code, sizeof code, "%u", reply);
+		sp->string (sp, code);
+	} else {
+		sp->null (sp);
+	}
+
+	key_string (sp, "status_class", class_name (ndrparse_record_get_status_class (record)));
+	key_string (sp, "status_text", ndrparse_record_get_status_text (record));
+	key_string (sp, "diagnostic_type", ndrparse_record_get_diagnostic_type (record));
+	key_string (sp, "diagnostic_code", ndrparse_record_get_diagnostic_code (record));
+	key_string (sp, "smtp_command", ndrparse_record_get_smtp_command (record));
+	key_string (sp, "reporting_mta", ndrparse_record_get_reporting_mta (record));
+	key_string (sp, "remote_mta", ndrparse_record_get_remote_mta (record));
+	key_string (sp, "timestamp", ndrparse_record_get_timestamp (record));
+	key_string (sp, "reason", ndrparse_record_get_reason (record));
+
+	sp->map_key (sp, "hard_bounce");
+	switch (ndrparse_record_get_hard_bounce (record)) {
+	case NDRPARSE_TRUE: sp->boolean (sp, TRUE); break;
+	case NDRPARSE_FALSE: sp->boolean (sp, FALSE); break;
+	default: sp->null (sp); break;
+	}
+
+	key_string (sp, "message_id", ndrparse_report_get_message_id (report));
+	key_string (sp, "subject", ndrparse_report_get_subject (report));
+	key_string (sp, "list_id", ndrparse_report_get_list_id (report));
+	key_string (sp, "from", ndrparse_report_get_from (report));
+	sp->end (sp);
+}

@@ -1,0 +1,40 @@
+/* sprinter.h - structured printers, after notmuch's sprinter.
+ *
+ * The record printer describes each record once, as a map of keys to
+ * scalar values; a sprinter turns that description into JSON Lines, a
+ * JSON array, or an aligned text table.  New formats are new sprinters,
+ * not new record printers.
+ */
+#ifndef NDRPARSE_SPRINTER_H
+#define NDRPARSE_SPRINTER_H
+
+#include <stdio.h>
+#include <glib.h>
+
+typedef struct sprinter sprinter_t;
+
+struct sprinter {
+	/* Start a map; the top-level maps are the records. */
+	void (*begin_map) (sprinter_t *sp);
+	/* End the innermost map. */
+	void (*end) (sprinter_t *sp);
+	/* The key of the next value in the current map. */
+	void (*map_key) (sprinter_t *sp, const char *key);
+	/* Values.  A NULL string is printed as null. */
+	void (*string) (sprinter_t *sp, const char *value);
+	void (*integer) (sprinter_t *sp, gint64 value);
+	void (*boolean) (sprinter_t *sp, gboolean value);
+	void (*null) (sprinter_t *sp);
+	/* Write everything still buffered and free the sprinter.  Returns
+	 * FALSE when writing failed (errno tells why). */
+	gboolean (*finish) (sprinter_t *sp);
+};
+
+/* JSON output on @out: one object per line when @lines, else one array. */
+sprinter_t *sprinter_json_new (FILE *out, gboolean lines);
+
+/* An aligned table on @out showing the keys in @columns (NULL-terminated,
+ * not copied); printed when finished. */
+sprinter_t *sprinter_text_new (FILE *out, const char *const *columns);
+
+#endif
