@@ -98,11 +98,13 @@ starts_new_recipient (const GPtrArray *group, const char *name)
 {
 	if (group_has (group, name))
 		return TRUE;
-	/* Original-Recipient comes first in its group; after Action or
-	 * Status it belongs to the next recipient. */
-	return g_ascii_strcasecmp (name, "Original-Recipient") == 0 &&
-	       !group_has (group, "Final-Recipient") &&
-	       (group_has (group, "Action") || group_has (group, "Status"));
+	/* Original-Recipient stands before Final-Recipient or right after it
+	 * (Postfix, Amazon SES); anywhere else in a group that already has
+	 * a Final-Recipient it belongs to the next recipient. */
+	if (g_ascii_strcasecmp (name, "Original-Recipient") != 0 || !group_has (group, "Final-Recipient"))
+		return FALSE;
+	const NdrField *last = g_ptr_array_index (group, group->len - 1);
+	return g_ascii_strcasecmp (last->name, "Final-Recipient") != 0;
 }
 
 static void

@@ -103,6 +103,23 @@ ndrparse_parse_stream (GMimeStream *stream, GError **error)
 	return report;
 }
 
+/* GMime splits lines on LF only.  A message whose lines end in a bare CR
+ * (old Mac gateways) would be one long header line; turn its CRs into
+ * LFs.  The first line end decides, as it does for any reader. */
+static void
+normalize_bare_cr (GByteArray *array)
+{
+	guint8 *cr = memchr (array->data, '\r', array->len);
+	guint8 *lf = memchr (array->data, '\n', array->len);
+
+	if (cr == NULL || (lf && lf < cr) || (cr + 1 < array->data + array->len && cr[1] == '\n'))
+		return;
+	for (guint i = 0; i < array->len; i++) {
+		if (array->data[i] == '\r' && (i + 1 == array->len || array->data[i + 1] != '\n'))
+			array->data[i] = '\n';
+	}
+}
+
 /* Takes ownership of @array. */
 static NdrparseReport *
 parse_byte_array (GByteArray *array, GError **error)
@@ -114,6 +131,7 @@ parse_byte_array (GByteArray *array, GError **error)
 		return NULL;
 	}
 	ensure_gmime ();
+	normalize_bare_cr (array);
 	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (array);
 	NdrparseReport *report = ndrparse_parse_stream (stream, error);
 	g_object_unref (stream);

@@ -93,7 +93,8 @@ ndrparse_status_lookup (const char *status, NdrparseCodeInfo *info)
 	if (status == NULL || info == NULL)
 		return FALSE;
 	gsize len = strlen (status);
-	if (_ndr_status_code_scan (status, len, &code) != len || !_ndr_status_code_is_valid (&code))
+	if (len == 0 || _ndr_status_code_scan (status, len, &code) != len ||
+	    !_ndr_status_code_is_valid (&code))
 		return FALSE;
 
 	const StatusEntry *e = find_status (code.subject, code.detail);

@@ -75,6 +75,26 @@ find_code_pair (const char *text, gsize len, NdrTextCodes *codes)
 	return FALSE;
 }
 
+/* "after 450 seconds", "552 bytes": a quantity, not a reply. */
+static gboolean
+followed_by_unit (const char *text, gsize len, gsize i)
+{
+	static const char *const units[] = {
+		"second", "sec", "minute", "min", "hour", "day", "byte", "kb", "mb",
+		"message", "recipient", "time", "attempt", "ms",
+	};
+	gsize j = i + 3;
+	if (j >= len || text[j] != ' ')
+		return FALSE;
+	j++;
+	for (gsize u = 0; u < G_N_ELEMENTS (units); u++) {
+		gsize n = strlen (units[u]);
+		if (j + n <= len && g_ascii_strncasecmp (text + j, units[u], n) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
 static guint
 find_reply_code (const char *text, gsize len)
 {
@@ -91,7 +111,8 @@ find_reply_code (const char *text, gsize len)
 		if (text[i] < '2' || text[i] > '5')
 			continue;
 		reply = reply_code_at (text, len, i);
-		if (reply && _ndr_reply_code_is_known (reply) && reply / 100 != 3)
+		if (reply && _ndr_reply_code_is_known (reply) && reply / 100 != 3 &&
+		    !followed_by_unit (text, len, i))
 			return reply;
 	}
 	return 0;

@@ -17,6 +17,9 @@
  *    return NULL (or FALSE) on failure and set the error in the
  *    NDRPARSE_ERROR domain, or in G_FILE_ERROR for file access problems.
  *    Passing NULL for error is allowed.
+ *  - The parsing entry points initialise GMime on first use.  A caller
+ *    that uses GMime itself (to build the GMimeStream or GMimeMessage it
+ *    passes in) calls g_mime_init() first, as GMime requires.
  *  - Parsing entry points may be called concurrently from several threads
  *    as long as each thread works on its own input objects.  A report is
  *    immutable once returned; its reference count is atomic, so it may be

@@ -214,6 +214,9 @@ main (int argc, char **argv)
 	}
 	g_free (format);
 
+	/* The mbox reader uses GMime directly, before the library would
+	 * initialise it. */
+	g_mime_init ();
 	Totals totals = { 0, 0 };
 	for (int i = 1; i < argc; i++)
 		decode_one (sp, argv[i], &totals);

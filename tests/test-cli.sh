@@ -1,0 +1,98 @@
+#!/bin/sh
+# test-cli.sh - the ndrparse command line: exit codes, errors, stdin, formats.
+#   sh test-cli.sh NDRPARSE CORPUS-DIR
+# Prints one "ok"/"not ok" line per check and a closing "N passed, N failed".
+tool=$1
+corpus=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+passed=0
+failed=0
+
+check() {  # check NAME COMMAND...: the command must succeed
+	name=$1; shift
+	if "$@"; then
+		passed=$((passed + 1)); echo "ok - $name"
+	else
+		failed=$((failed + 1)); echo "not ok - $name"
+	fi
+}
+
+run() {  # run ARGS...: sets $rc, $out (stdout file) and $err (stderr file)
+	"$tool" "$@" > "$tmp/out" 2> "$tmp/err" < "${stdin:-/dev/null}"
+	rc=$?
+}
+
+bounce=$corpus/postfix-user-unknown.eml
+printf 'From: a@example.org\nTo: b@example.org\nSubject: hi\n\nJust a note.\n' > "$tmp/plain.eml"
+printf '\000\001\002binary' > "$tmp/binary.bin"
+: > "$tmp/empty.eml"
+
+run --format=jsonl "$bounce"
+check "bounce: exit 0" [ "$rc" -eq 0 ]
+check "bounce: one jsonl line" [ "$(wc -l < "$tmp/out")" -eq 1 ]
+check "bounce: file is the path as given" grep -q "\"file\": \"$bounce\"" "$tmp/out"
+check "bounce: nothing on stderr" [ ! -s "$tmp/err" ]
+
+run --format=jsonl "$tmp/plain.eml"
+check "not a bounce: exit 1" [ "$rc" -eq 1 ]
+check "not a bounce: no output" [ ! -s "$tmp/out" ]
+
+run --format=jsonl "$tmp/missing.eml" "$bounce"
+check "missing file: exit 66" [ "$rc" -eq 66 ]
+check "missing file: named on stderr" grep -q "missing.eml" "$tmp/err"
+check "missing file: one stderr line" [ "$(wc -l < "$tmp/err")" -eq 1 ]
+check "missing file: the other input still decoded" [ "$(wc -l < "$tmp/out")" -eq 1 ]
+
+run --format=jsonl "$tmp/empty.eml"
+check "empty file: exit 66" [ "$rc" -eq 66 ]
+check "empty file: says not an email" grep -q "empty.eml: not an email message" "$tmp/err"
+
+run --format=jsonl "$tmp/binary.bin"
+check "binary file: exit 66" [ "$rc" -eq 66 ]
+
+mkdir "$tmp/dir.eml"
+run --format=jsonl "$tmp/dir.eml"
+check "directory: exit 66" [ "$rc" -eq 66 ]
+
+stdin=$bounce run --format=jsonl -
+check "stdin: exit 0" [ "$rc" -eq 0 ]
+check "stdin: file is -" grep -q '"file": "-"' "$tmp/out"
+stdin=
+
+run --format=json "$bounce" "$corpus/exim-two-recipients.eml"
+check "json: an array of three records" sh -c "head -c1 '$tmp/out' | grep -q '\[' && [ \$(grep -c '\"recipient\"' '$tmp/out') -eq 3 ]"
+
+run --format=json "$tmp/plain.eml"
+check "json: empty array when nothing found" [ "$(cat "$tmp/out")" = "[]" ]
+
+run --format=text "$bounce"
+check "text: header row" grep -q "^FILE *RECIPIENT *ACTION *STATUS" "$tmp/out"
+check "text: record row" grep -q "bob@dest.example *failed *5.1.1 *550" "$tmp/out"
+
+run "$bounce"
+check "default format off a terminal is jsonl" grep -q '^{"file"' "$tmp/out"
+
+run --format=xml "$bounce"
+check "unknown format: exit 64" [ "$rc" -eq 64 ]
+run --no-such-option "$bounce"
+check "unknown option: exit 64" [ "$rc" -eq 64 ]
+run
+check "no FILE: exit 64" [ "$rc" -eq 64 ]
+
+run --help
+check "--help documents exit status 66" grep -q "66" "$tmp/out"
+
+{ printf 'From MAILER-DAEMON Mon May  6 09:12:05 2024\n'; cat "$bounce"; echo;
+  printf 'From MAILER-DAEMON Mon May  6 09:13:05 2024\n'; cat "$corpus/postfix-mailbox-full.eml"; } > "$tmp/box.mbox"
+run --format=jsonl "$tmp/box.mbox"
+check "mbox: every message decoded" [ "$(wc -l < "$tmp/out")" -eq 2 ]
+
+if [ -w /dev/full ]; then
+	"$tool" --format=jsonl "$bounce" > /dev/full 2> "$tmp/err"
+	rc=$?
+	check "write error: exit 74" [ "$rc" -eq 74 ]
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,278 @@
+/* test-mime.c - the MIME walk over nested structures, and the public
+ * entry points (bytes, file, stream, message), errors and threads. */
+#include <string.h>
+
+#include <glib/gstdio.h>
+#include <unistd.h>
+
+#include "ndrparse-private.h"
+
+#define DSN_FIELDS(rcpt) \
+	"Reporting-MTA: dns; mx.example.org\n\n" \
+	"Final-Recipient: rfc822; " rcpt "\nAction: failed\nStatus: 5.1.1\n" \
+	"Diagnostic-Code: smtp; 550 5.1.1 unknown\n"
+
+#define ORIGINAL \
+	"Return-Path: <sender@example.org>\n" \
+	"From: Sender <sender@example.org>\n" \
+	"To: a@example.com\n" \
+	"Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\n" \
+	"List-Id: Announcements <announce.example.org>\n" \
+	"Message-ID: <orig-1@example.org>\n\nHello\n"
+
+#define REPORT(boundary, rcpt, original_type, original) \
+	"From: MAILER-DAEMON@mx.example.org\n" \
+	"To: sender@example.org\n" \
+	"Subject: Undelivered Mail\n" \
+	"MIME-Version: 1.0\n" \
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"" boundary "\"\n\n" \
+	"--" boundary "\nContent-Type: text/plain\n\nIt failed.\n\n" \
+	"--" boundary "\nContent-Type: message/delivery-status\n\n" DSN_FIELDS (rcpt) "\n" \
+	"--" boundary "\nContent-Type: " original_type "\n\n" original "\n" \
+	"--" boundary "--\n"
+
+static NdrparseReport *
+parse (const char *text)
+{
+	GError *error = NULL;
+	NdrparseReport *report = ndrparse_parse_bytes (text, strlen (text), &error);
+	g_assert_no_error (error);
+	g_assert_nonnull (report);
+	return report;
+}
+
+static const char *
+recipient (NdrparseReport *report, guint i)
+{
+	return ndrparse_record_get_recipient (ndrparse_report_get_record (report, i));
+}
+
+static void
+test_returned_message (void)
+{
+	NdrparseReport *r = parse (REPORT ("B1", "a@example.com", "message/rfc822", ORIGINAL));
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
+	g_assert_cmpstr (ndrparse_report_get_message_id (r), ==, "orig-1@example.org");
+	g_assert_cmpstr (ndrparse_report_get_subject (r), ==, "Gr\xc3\xbc\xc3\x9f" "e");
+	g_assert_cmpstr (ndrparse_report_get_list_id (r), ==, "Announcements <announce.example.org>");
+	g_assert_cmpstr (ndrparse_report_get_from (r), ==, "Sender <sender@example.org>");
+	g_assert_cmpstr (ndrparse_report_get_sender (r), ==, "sender@example.org");
+	ndrparse_report_unref (r);
+}
+
+static void
+test_returned_headers (void)
+{
+	NdrparseReport *r = parse (REPORT ("B2", "a@example.com", "text/rfc822-headers", ORIGINAL));
+	g_assert_cmpstr (ndrparse_report_get_message_id (r), ==, "orig-1@example.org");
+	g_assert_cmpstr (ndrparse_report_get_sender (r), ==, "sender@example.org");
+	ndrparse_report_unref (r);
+}
+
+static void
+test_forwarded_report (void)
+{
+	NdrparseReport *r = parse (
+		"From: helpdesk@example.org\nTo: admin@example.org\nSubject: Fwd: bounce\n"
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"OUT\"\n\n"
+		"--OUT\nContent-Type: text/plain\n\nPlease look at this.\n\n"
+		"--OUT\nContent-Type: message/rfc822\n\n"
+		REPORT ("IN", "fwd@example.com", "message/rfc822", ORIGINAL)
+		"\n--OUT--\n");
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
+	g_assert_cmpstr (recipient (r, 0), ==, "fwd@example.com");
+	g_assert_cmpstr (ndrparse_report_get_message_id (r), ==, "orig-1@example.org");
+	ndrparse_report_unref (r);
+}
+
+static void
+test_bounce_of_bounce_not_scanned (void)
+{
+	/* The returned message is itself an old bounce: only the outer
+	 * report speaks. */
+	NdrparseReport *r = parse (REPORT ("OUTER", "outer@example.com", "message/rfc822",
+					   REPORT ("INNER", "inner@example.com", "message/rfc822", ORIGINAL)));
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
+	g_assert_cmpstr (recipient (r, 0), ==, "outer@example.com");
+	ndrparse_report_unref (r);
+}
+
+static void
+test_delivery_status_outside_report (void)
+{
+	NdrparseReport *r = parse (
+		"From: postmaster@example.org\nTo: s@example.org\nSubject: failure\n"
+		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"M\"\n\n"
+		"--M\nContent-Type: text/plain\n\nfailure\n\n"
+		"--M\nContent-Type: message/delivery-status\n\n" DSN_FIELDS ("m@example.com") "\n"
+		"--M--\n");
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
+	g_assert_cmpstr (recipient (r, 0), ==, "m@example.com");
+	ndrparse_report_unref (r);
+}
+
+static void
+test_text_plain_fields (void)
+{
+	NdrparseReport *r = parse (
+		"From: postmaster@example.org\nTo: s@example.org\nSubject: failure\n\n"
+		"Delivery to the following recipient failed.\n\n" DSN_FIELDS ("t@example.com"));
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
+	g_assert_cmpstr (recipient (r, 0), ==, "t@example.com");
+	ndrparse_report_unref (r);
+}
+
+static void
+test_encoded_status_part (void)
+{
+	/* base64 of DSN_FIELDS ("b64@example.com") */
+	char *b64 = g_base64_encode ((const guchar *) DSN_FIELDS ("b64@example.com"),
+				     strlen (DSN_FIELDS ("b64@example.com")));
+	char *text = g_strdup_printf (
+		"From: MAILER-DAEMON@example.org\nSubject: x\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"E\"\n\n"
+		"--E\nContent-Type: message/delivery-status\nContent-Transfer-Encoding: base64\n\n%s\n--E--\n", b64);
+	NdrparseReport *r = parse (text);
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
+	g_assert_cmpstr (recipient (r, 0), ==, "b64@example.com");
+	ndrparse_report_unref (r);
+	g_free (text);
+	g_free (b64);
+}
+
+static void
+test_not_bounces (void)
+{
+	static const char *const texts[] = {
+		"From: a@example.org\nTo: b@example.org\nSubject: lunch?\n\nAre you free at noon?\n",
+		/* A person quoting field names in prose is no report. */
+		"From: a@example.org\nSubject: DSN question\n\nWhat does Final-Recipient: mean in a bounce?\n",
+		"From: a@example.org\nSubject: photo\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/mixed; boundary=\"P\"\n\n--P\nContent-Type: image/png\n\nxx\n--P--\n",
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (texts); i++) {
+		NdrparseReport *r = parse (texts[i]);
+		g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 0);
+		g_assert_null (ndrparse_report_get_record (r, 0));
+		ndrparse_report_unref (r);
+	}
+}
+
+static void
+test_errors (void)
+{
+	GError *error = NULL;
+
+	g_assert_null (ndrparse_parse_bytes ("", 0, &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_NOT_EMAIL);
+	g_clear_error (&error);
+
+	g_assert_null (ndrparse_parse_bytes (NULL, 5, &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
+	g_clear_error (&error);
+
+	g_assert_null (ndrparse_parse_file ("/nonexistent/ndrparse-test.eml", &error));
+	g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+	g_clear_error (&error);
+
+	g_assert_null (ndrparse_parse_message (NULL, &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
+	g_clear_error (&error);
+
+	/* NULL error locations are allowed. */
+	g_assert_null (ndrparse_parse_bytes ("", 0, NULL));
+}
+
+static void
+test_stream_and_message (void)
+{
+	const char *text = REPORT ("S", "s@example.com", "message/rfc822", ORIGINAL);
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+	GError *error = NULL;
+
+	NdrparseReport *r = ndrparse_parse_stream (stream, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (recipient (r, 0), ==, "s@example.com");
+	g_assert_true (ndrparse_report_ref (r) == r);
+	ndrparse_report_unref (r);
+	ndrparse_report_unref (r);
+
+	g_mime_stream_reset (stream);
+	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
+	GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
+	r = ndrparse_parse_message (message, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (recipient (r, 0), ==, "s@example.com");
+	/* The report does not hold on to the message. */
+	g_object_unref (message);
+	g_assert_cmpstr (ndrparse_report_get_message_id (r), ==, "orig-1@example.org");
+	ndrparse_report_unref (r);
+	g_object_unref (parser);
+	g_object_unref (stream);
+}
+
+static void
+test_file (void)
+{
+	const char *text = REPORT ("F", "f@example.com", "message/rfc822", ORIGINAL);
+	GError *error = NULL;
+	char *path = NULL;
+	int fd = g_file_open_tmp ("ndrparse-XXXXXX.eml", &path, &error);
+	g_assert_no_error (error);
+	close (fd);
+	g_assert_true (g_file_set_contents (path, text, -1, &error));
+
+	NdrparseReport *r = ndrparse_parse_file (path, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (recipient (r, 0), ==, "f@example.com");
+	ndrparse_report_unref (r);
+	g_unlink (path);
+	g_free (path);
+}
+
+/* ---- several threads on different messages ---- */
+
+static gpointer
+parse_many (gpointer data)
+{
+	const char *text = data;
+	for (int i = 0; i < 200; i++) {
+		NdrparseReport *r = ndrparse_parse_bytes (text, strlen (text), NULL);
+		if (r == NULL || ndrparse_report_get_n_records (r) != 1 ||
+		    g_strcmp0 (recipient (r, 0), "thread@example.com") != 0)
+			return GINT_TO_POINTER (1);
+		ndrparse_report_unref (r);
+	}
+	return GINT_TO_POINTER (0);
+}
+
+static void
+test_threads (void)
+{
+	const char *text = REPORT ("T", "thread@example.com", "message/rfc822", ORIGINAL);
+	GThread *threads[4];
+
+	for (int i = 0; i < 4; i++)
+		threads[i] = g_thread_new ("parse", parse_many, (gpointer) text);
+	for (int i = 0; i < 4; i++)
+		g_assert_cmpint (GPOINTER_TO_INT (g_thread_join (threads[i])), ==, 0);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/walk/returned-message", test_returned_message);
+	g_test_add_func ("/walk/returned-headers", test_returned_headers);
+	g_test_add_func ("/walk/forwarded-report", test_forwarded_report);
+	g_test_add_func ("/walk/bounce-of-bounce", test_bounce_of_bounce_not_scanned);
+	g_test_add_func ("/walk/delivery-status-outside-report", test_delivery_status_outside_report);
+	g_test_add_func ("/walk/text-plain-fields", test_text_plain_fields);
+	g_test_add_func ("/walk/encoded-status-part", test_encoded_status_part);
+	g_test_add_func ("/walk/not-bounces", test_not_bounces);
+	g_test_add_func ("/api/errors", test_errors);
+	g_test_add_func ("/api/stream-and-message", test_stream_and_message);
+	g_test_add_func ("/api/file", test_file);
+	g_test_add_func ("/api/threads", test_threads);
+	return g_test_run ();
+}
