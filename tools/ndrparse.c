@@ -178,7 +178,7 @@ make_sprinter (const char *format)
 int
 main (int argc, char **argv)
 {
-	char *format = NULL;
+	g_autofree char *format = NULL;
 	gboolean version = FALSE;
 	GOptionEntry entries[] = {
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
@@ -212,7 +212,6 @@ main (int argc, char **argv)
 		fprintf (stderr, "ndrparse: unknown format '%s' (jsonl, json or text)\n", format);
 		return EXIT_USAGE;
 	}
-	g_free (format);
 
 	/* The mbox reader uses GMime directly, before the library would
 	 * initialise it. */
