@@ -224,3 +224,23 @@ _ndr_address_domain (const char *address)
 	const char *at = address ? strrchr (address, '@') : NULL;
 	return at && at[1] ? at + 1 : NULL;
 }
+
+/* An MTA field ("dns; mx.example.com. (192.0.2.1, the server for the
+ * domain)") as a bare name: type prefix, comments and the root dot of a
+ * fully qualified name dropped.  Returns a new string, or NULL if empty. */
+char *
+_ndr_mta_name (const char *value)
+{
+	if (value == NULL)
+		return NULL;
+	GString *s = g_string_new (_ndr_skip_type_prefix (value));
+	strip_comments (s);
+	trim (s, " \t\r\n");
+	if (s->len > 1 && s->str[s->len - 1] == '.')
+		g_string_truncate (s, s->len - 1);
+	if (s->len == 0) {
+		g_string_free (s, TRUE);
+		return NULL;
+	}
+	return g_string_free (s, FALSE);
+}

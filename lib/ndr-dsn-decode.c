@@ -141,6 +141,15 @@ set_status (NdrparseRecord *record, NdrparseReport *report, const NdrStatusCode 
 }
 
 static const char *
+intern_mta (NdrparseReport *report, const char *value)
+{
+	char *name = _ndr_mta_name (value);
+	const char *out = _ndr_report_intern (report, name);
+	g_free (name);
+	return out;
+}
+
+static const char *
 intern_date (NdrparseReport *report, const char *value)
 {
 	char *iso = _ndr_date_to_iso8601 (value);
@@ -194,9 +203,7 @@ decode_recipient_group (NdrparseReport *report, GPtrArray *group, gboolean only_
 
 	decode_action (report, record, _ndr_fields_lookup (group, "Action"));
 
-	const char *remote = _ndr_fields_lookup (group, "Remote-MTA");
-	if (remote && *_ndr_skip_type_prefix (remote))
-		record->remote_mta = _ndr_report_intern (report, _ndr_skip_type_prefix (remote));
+	record->remote_mta = intern_mta (report, _ndr_fields_lookup (group, "Remote-MTA"));
 
 	NdrTextCodes diag;
 	decode_diagnostic (report, record, _ndr_fields_lookup (group, "Diagnostic-Code"), &diag);
@@ -215,15 +222,14 @@ decode_message_fields (NdrparseReport *report, GPtrArray *fields)
 	for (guint i = 0; i < fields->len; i++)
 		g_ptr_array_add (report->fields, g_ptr_array_index (fields, i));
 
-#define FIRST(member, name)                                                         \
-	if (report->member == NULL && _ndr_fields_lookup (fields, name))             \
-		report->member = _ndr_report_intern (report,                          \
-			_ndr_skip_type_prefix (_ndr_fields_lookup (fields, name)));
-	FIRST (reporting_mta, "Reporting-MTA")
-	FIRST (dsn_gateway, "DSN-Gateway")
-	FIRST (received_from_mta, "Received-From-MTA")
-	FIRST (original_envelope_id, "Original-Envelope-Id")
-#undef FIRST
+	if (report->reporting_mta == NULL)
+		report->reporting_mta = intern_mta (report, _ndr_fields_lookup (fields, "Reporting-MTA"));
+	if (report->dsn_gateway == NULL)
+		report->dsn_gateway = intern_mta (report, _ndr_fields_lookup (fields, "DSN-Gateway"));
+	if (report->received_from_mta == NULL)
+		report->received_from_mta = intern_mta (report, _ndr_fields_lookup (fields, "Received-From-MTA"));
+	if (report->original_envelope_id == NULL)
+		report->original_envelope_id = _ndr_report_intern (report, _ndr_fields_lookup (fields, "Original-Envelope-Id"));
 	if (report->arrival_date == NULL)
 		report->arrival_date = intern_date (report, _ndr_fields_lookup (fields, "Arrival-Date"));
 }

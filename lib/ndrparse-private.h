@@ -172,6 +172,8 @@ char *_ndr_address_normalize (const char *value, gboolean xtext);
 const char *_ndr_address_domain (const char *address);
 /* Drops a "type;" prefix ("dns; mx.example.com" -> "mx.example.com"). */
 const char *_ndr_skip_type_prefix (const char *value);
+/* An MTA field value as a bare name (new string), or NULL. */
+char *_ndr_mta_name (const char *value);
 /* An RFC 5322 date as ISO 8601 (new string), or NULL if unparsable. */
 char *_ndr_date_to_iso8601 (const char *date);
 

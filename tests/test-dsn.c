@@ -175,7 +175,7 @@ test_decode_prefixes_and_comments (void)
 		"Final-Recipient: RFC822; <User@Example.COM> (the user)\n"
 		"Action: FAILED (permanent)\n"
 		"Status: 5.1.1 (bad mailbox)\n"
-		"Remote-MTA: dns; mx.example.com\n"
+		"Remote-MTA: dns; mx.example.com. (192.0.2.1, the server for the domain)\n"
 		"Diagnostic-Code: smtp; 550 5.1.1 <User@Example.COM>: unknown\n"
 		"Final-Log-ID: 12345\n");
 	const NdrparseRecord *rec = only_record (r);
@@ -191,6 +191,7 @@ test_decode_prefixes_and_comments (void)
 	g_assert_cmpstr (ndrparse_record_get_timestamp (rec), ==, "2024-05-06T08:00:00+02:00");
 	g_assert_cmpstr (ndrparse_record_get_field (rec, "final-log-id"), ==, "12345");
 	g_assert_cmpstr (ndrparse_report_get_dsn_gateway (r), ==, "gw.example.org");
+	g_assert_cmpstr (ndrparse_report_get_field (r, "Reporting-MTA"), ==, "dns; mx.example.org");
 	g_assert_cmpstr (ndrparse_report_get_received_from_mta (r), ==, "client.example.org");
 	g_assert_cmpstr (ndrparse_report_get_original_envelope_id (r), ==, "QQ314159");
 	g_assert_cmpstr (ndrparse_report_get_arrival_date (r), ==, "2024-05-06T08:00:00+02:00");
