@@ -7,20 +7,23 @@
 #include "ndrparse-private.h"
 
 char *
+_ndr_date_time_to_iso8601 (GDateTime *dt)
+{
+	/* GMime answers the epoch for dates it cannot read at all. */
+	if (dt == NULL || g_date_time_to_unix (dt) <= 0)
+		return NULL;
+	return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z");
+}
+
+char *
 _ndr_date_to_iso8601 (const char *date)
 {
 	if (date == NULL || *date == '\0')
 		return NULL;
 
 	GDateTime *dt = g_mime_utils_header_decode_date (date);
-	if (dt == NULL)
-		return NULL;
-	/* GMime answers the epoch for dates it cannot read at all. */
-	if (g_date_time_to_unix (dt) <= 0) {
+	char *iso = _ndr_date_time_to_iso8601 (dt);
+	if (dt)
 		g_date_time_unref (dt);
-		return NULL;
-	}
-	char *iso = g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z");
-	g_date_time_unref (dt);
 	return iso;
 }

@@ -23,10 +23,7 @@ ensure_gmime (void)
 static void
 read_bounce_date (NdrparseReport *report, GMimeMessage *message)
 {
-	GDateTime *date = g_mime_message_get_date (message);
-	if (date == NULL || g_date_time_to_unix (date) <= 0)
-		return;
-	char *iso = g_date_time_format (date, "%Y-%m-%dT%H:%M:%S%:z");
+	char *iso = _ndr_date_time_to_iso8601 (g_mime_message_get_date (message));
 	report->date = _ndr_report_intern (report, iso);
 	g_free (iso);
 }

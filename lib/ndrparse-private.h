@@ -176,6 +176,8 @@ const char *_ndr_skip_type_prefix (const char *value);
 char *_ndr_mta_name (const char *value);
 /* An RFC 5322 date as ISO 8601 (new string), or NULL if unparsable. */
 char *_ndr_date_to_iso8601 (const char *date);
+/* The same for a GDateTime (borrowed); NULL for NULL or the epoch. */
+char *_ndr_date_time_to_iso8601 (GDateTime *dt);
 
 /* ---- small string helpers (ndr-address.c) ---- */
 
