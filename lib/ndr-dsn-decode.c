@@ -270,93 +270,12 @@ hard_bounce_from_status (const NdrparseRecord *record)
 	}
 }
 
-/* Most MTAs repeat each recipient in the human-readable part with the
- * remote reply that the DSN part may leave out:
- *   Postfix:   <a@b>: host mx[192.0.2.1] said: 550 5.1.1 ... (in reply to RCPT TO command)
- *   Sendmail:  >>> RCPT To:<a@b>  /  <<< 550 5.1.1 <a@b>... User unknown
- *   OpenSMTPD: a@b: 550 5.7.25 <a@b>: Recipient address rejected ...
- * The context of a mention runs from the start of its line to the end of
- * its paragraph.  A reply code and enhanced status stated together win;
- * else the first of each found. */
-#define MAX_MENTIONS 16
-#define MAX_CONTEXT 2048
-
-typedef struct {
-	NdrTextCodes codes;
-	const char *command;
-} NotificationFacts;
-
-static void
-merge_context (NotificationFacts *facts, const char *context, gsize len)
-{
-	NdrTextCodes found;
-
-	_ndr_text_find_codes (context, len, &found);
-	if (found.paired && !facts->codes.paired)
-		facts->codes = found;
-	if (facts->codes.reply_code == 0)
-		facts->codes.reply_code = found.reply_code;
-	if (facts->codes.status.klass == 0)
-		facts->codes.status = found.status;
-	if (facts->command == NULL)
-		facts->command = _ndr_text_find_smtp_command (context, len);
-}
-
-static void
-read_notification (const char *notification, const char *recipient, NotificationFacts *facts)
-{
-	memset (facts, 0, sizeof *facts);
-	if (notification == NULL || recipient == NULL)
-		return;
-
-	gsize len = strlen (notification);
-	const char *end = notification + len, *p = notification;
-	for (int n = 0; n < MAX_MENTIONS && p < end; n++) {
-		const char *at = _ndr_memcasemem (p, end - p, recipient);
-		if (at == NULL)
-			break;
-		const char *line = at;
-		while (line > notification && line[-1] != '\n')
-			line--;
-		const char *para_end = g_strstr_len (at, MIN ((gsize) (end - at), MAX_CONTEXT), "\n\n");
-		gsize span = para_end ? (gsize) (para_end - line) : MIN ((gsize) (end - line), MAX_CONTEXT);
-		merge_context (facts, line, span);
-		p = at + strlen (recipient);
-	}
-}
-
-/* A report about one recipient may quote the remote reply in a session
- * transcript without repeating the address ("<<< 451 4.0.0 Operating
- * system error").  Lines that start with a reply code are SMTP replies. */
-static void
-read_reply_lines (const char *notification, NotificationFacts *facts)
-{
-	const char *p = notification;
-
-	while (p && *p) {
-		const char *line = p;
-		const char *nl = strchr (p, '\n');
-		gsize len = nl ? (gsize) (nl - line) : strlen (line);
-		if (g_str_has_prefix (line, "<<< "))
-			line += 4, len -= 4;
-		if (len >= 4 && g_ascii_isdigit (line[0])) {
-			NdrTextCodes found;
-			_ndr_text_find_codes (line, len, &found);
-			if (found.reply_code && line[0] - '0' == (int) (found.reply_code / 100)) {
-				merge_context (facts, line, len);
-				return;
-			}
-		}
-		p = nl ? nl + 1 : NULL;
-	}
-}
-
 /* Fills in from the prose what the DSN fields left out, without ever
  * contradicting them: a reply code of the status's class, a specific
  * status where the DSN said only X.0.0 or nothing. */
 static void
-enrich_from_notification (NdrparseReport *report, NdrparseRecord *record, const char *notification,
-			  gboolean only_record)
+enrich_from_notification (NdrparseReport *report, NdrparseRecord *record,
+			  const NdrNotification *notification, gboolean only_record)
 {
 	NdrStatusCode current = { 0, 0, 0 };
 	gboolean have_status = record->status != NULL &&
@@ -365,10 +284,8 @@ enrich_from_notification (NdrparseReport *report, NdrparseRecord *record, const 
 	if (record->reply_code && have_status && !is_generic (&current) && record->smtp_command)
 		return;
 
-	NotificationFacts facts;
-	read_notification (notification, record->recipient, &facts);
-	if (only_record && notification && facts.codes.reply_code == 0 && facts.codes.status.klass == 0)
-		read_reply_lines (notification, &facts);
+	NdrNotificationFacts facts;
+	_ndr_notification_facts (notification, record->recipient, only_record, &facts);
 	if (record->smtp_command == NULL)
 		record->smtp_command = facts.command;
 
@@ -386,7 +303,7 @@ enrich_from_notification (NdrparseReport *report, NdrparseRecord *record, const 
 }
 
 void
-_ndr_record_finish (NdrparseReport *report, NdrparseRecord *record, const char *notification)
+_ndr_record_finish (NdrparseReport *report, NdrparseRecord *record, const NdrNotification *notification)
 {
 	record->reporting_mta = report->reporting_mta;
 	record->destination = _ndr_address_domain (record->recipient);

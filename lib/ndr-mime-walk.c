@@ -11,7 +11,8 @@
  *    message is never searched: it may itself be an old bounce);
  *  - the returned message or headers: the first such part after the
  *    delivery-status, else the last candidate before it;
- *  - the first text/plain part, for facts only the prose states;
+ *  - the first text/plain part, for facts only the prose states (decoded
+ *    only when a record needs it);
  *  - the first text/plain part holding DSN fields, used only when there
  *    is no real delivery-status part.
  */
@@ -19,9 +20,14 @@
 
 #include "ndrparse-private.h"
 
+/* Text parts checked for pasted DSN fields, when there is no real
+ * delivery-status part. */
+#define MAX_TEXT_CANDIDATES 8
+
 typedef struct {
 	NdrWalk *out;
-	GBytes *text_dsn;          /* first text/plain part that looks like DSN fields */
+	GBytes *text_dsn;          /* text that looks like DSN fields (unsplit multipart) */
+	GPtrArray *text_parts;     /* GMimeTextPart *, borrowed: text/plain candidates */
 	gboolean original_locked;  /* the returned message after the DSN was found */
 } WalkState;
 
@@ -205,17 +211,37 @@ walk_leaf (WalkState *st, GMimePart *part)
 	}
 	if (!GMIME_IS_TEXT_PART (part) || !type_is (type, "text", "plain"))
 		return;
-	if (st->out->notification && (st->text_dsn || st->out->dsn_texts->len))
-		return;
+	/* Decoding text costs a charset conversion: only note the part now. */
+	if (st->out->notification_part == NULL)
+		st->out->notification_part = GMIME_TEXT_PART (part);
+	if (st->out->dsn_texts->len == 0 && st->text_parts->len < MAX_TEXT_CANDIDATES)
+		g_ptr_array_add (st->text_parts, part);
+}
 
-	GBytes *text = decoded_text (GMIME_TEXT_PART (part));
-	gsize len;
-	const char *data = g_bytes_get_data (text, &len);
-	if (st->text_dsn == NULL && st->out->dsn_texts->len == 0 && _ndr_text_has_dsn_fields (data, len))
-		st->text_dsn = g_bytes_ref (text);
-	if (st->out->notification == NULL)
-		st->out->notification = g_bytes_ref (text);
-	g_bytes_unref (text);
+/* The first text/plain part that holds DSN fields, as a DSN block. */
+static GBytes *
+dsn_from_text_parts (WalkState *st)
+{
+	for (guint i = 0; i < st->text_parts->len; i++) {
+		GBytes *text = decoded_text (g_ptr_array_index (st->text_parts, i));
+		gsize len;
+		const char *data = g_bytes_get_data (text, &len);
+		if (_ndr_text_has_dsn_fields (data, len)) {
+			GBytes *block = dsn_block_of (text);
+			g_bytes_unref (text);
+			return block;
+		}
+		g_bytes_unref (text);
+	}
+	return NULL;
+}
+
+const char *
+_ndr_walk_notification_text (NdrWalk *walk)
+{
+	if (walk->notification == NULL && walk->notification_part)
+		walk->notification = decoded_text (walk->notification_part);
+	return walk->notification ? g_bytes_get_data (walk->notification, NULL) : NULL;
 }
 
 /* When the boundary parameter does not match the body's boundary lines
@@ -276,14 +302,18 @@ walk_object (WalkState *st, GMimeObject *object, guint depth)
 void
 _ndr_walk_message (GMimeMessage *message, NdrWalk *walk)
 {
-	WalkState st = { walk, NULL, FALSE };
+	WalkState st = { walk, NULL, g_ptr_array_new (), FALSE };
 	GMimeObject *body = g_mime_message_get_mime_part (message);
 
 	if (body)
 		walk_object (&st, body, 0);
-	if (walk->dsn_texts->len == 0 && st.text_dsn) {
-		g_ptr_array_add (walk->dsn_texts, dsn_block_of (st.text_dsn));
-		walk->dsn_from_text_plain = TRUE;
+	if (walk->dsn_texts->len == 0) {
+		GBytes *block = st.text_dsn ? dsn_block_of (st.text_dsn) : dsn_from_text_parts (&st);
+		if (block) {
+			g_ptr_array_add (walk->dsn_texts, block);
+			walk->dsn_from_text_plain = TRUE;
+		}
 	}
 	g_clear_pointer (&st.text_dsn, g_bytes_unref);
+	g_ptr_array_unref (st.text_parts);
 }

@@ -57,9 +57,12 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 		_ndr_decode_failed_recipients_header (report, message);
 	_ndr_original_resolve_sender (report);
 
-	const char *notification = walk.notification ? g_bytes_get_data (walk.notification, NULL) : NULL;
-	for (guint i = 0; i < report->records->len; i++)
-		_ndr_record_finish (report, g_ptr_array_index (report->records, i), notification);
+	if (report->records->len > 0) {
+		NdrNotification *notification = _ndr_notification_new (_ndr_walk_notification_text (&walk));
+		for (guint i = 0; i < report->records->len; i++)
+			_ndr_record_finish (report, g_ptr_array_index (report->records, i), notification);
+		_ndr_notification_free (notification);
+	}
 
 	_ndr_walk_clear (&walk);
 	return report;

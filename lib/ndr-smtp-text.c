@@ -146,52 +146,64 @@ _ndr_text_find_codes (const char *text, gsize len, NdrTextCodes *codes)
 }
 
 /* Phrases that name the SMTP command a reply answered.  Postfix says "in
- * reply to RCPT TO command", Exim "after RCPT TO:<...>", Sendmail "...
- * while talking to ...: >>> RCPT To:<...>". */
+ * reply to RCPT TO command", Exim "after RCPT TO:<...>", Sendmail ">>>
+ * RCPT To:<...>".  Each phrase is an anchor and a command word; the text
+ * is scanned once per anchor, and only the words after each hit are
+ * compared, so the cost does not grow with the number of phrases. */
+static const char *const command_anchors[] = { "in reply to ", "after ", ">>> " };
+
 static const struct {
-	const char *phrase;
+	const char *words;      /* what follows the anchor */
 	const char *command;
-} command_phrases[] = {
-	{ "in reply to end of DATA", "DATA" },
-	{ "in reply to DATA", "DATA" },
-	{ "in reply to RCPT", "RCPT" },
-	{ "in reply to MAIL", "MAIL" },
-	{ "in reply to HELO", "HELO" },
-	{ "in reply to EHLO", "EHLO" },
-	{ "in reply to AUTH", "AUTH" },
-	{ "in reply to STARTTLS", "STARTTLS" },
-	{ "in reply to the initial", "CONN" },
-	{ "after end of data", "DATA" },
-	{ "after pipelined DATA", "DATA" },
-	{ "after DATA", "DATA" },
-	{ "after pipelined RCPT", "RCPT" },
-	{ "after RCPT", "RCPT" },
-	{ "after pipelined MAIL", "MAIL" },
-	{ "after MAIL", "MAIL" },
-	{ "after initial connection", "CONN" },
-	{ "after HELO", "HELO" },
-	{ "after EHLO", "EHLO" },
-	{ "after AUTH", "AUTH" },
-	{ "after STARTTLS", "STARTTLS" },
-	{ ">>> DATA", "DATA" },
-	{ ">>> RCPT", "RCPT" },
-	{ ">>> MAIL", "MAIL" },
-	{ ">>> HELO", "HELO" },
-	{ ">>> EHLO", "EHLO" },
+} command_words[] = {
+	{ "end of DATA", "DATA" },
+	{ "end of data", "DATA" },
+	{ "DATA", "DATA" },
+	{ "pipelined DATA", "DATA" },
+	{ "RCPT", "RCPT" },
+	{ "pipelined RCPT", "RCPT" },
+	{ "MAIL", "MAIL" },
+	{ "pipelined MAIL", "MAIL" },
+	{ "HELO", "HELO" },
+	{ "EHLO", "EHLO" },
+	{ "AUTH", "AUTH" },
+	{ "STARTTLS", "STARTTLS" },
+	{ "the initial", "CONN" },
+	{ "initial connection", "CONN" },
 };
+
+static const char *
+command_after (const char *p, const char *end)
+{
+	for (gsize w = 0; w < G_N_ELEMENTS (command_words); w++) {
+		gsize n = strlen (command_words[w].words);
+		if ((gsize) (end - p) >= n && g_ascii_strncasecmp (p, command_words[w].words, n) == 0)
+			return command_words[w].command;
+	}
+	return NULL;
+}
 
 const char *
 _ndr_text_find_smtp_command (const char *text, gsize len)
 {
-	const char *best = NULL, *best_at = NULL;
+	const char *best = NULL, *best_at = NULL, *end = text + len;
 
 	if (text == NULL)
 		return NULL;
-	for (gsize i = 0; i < G_N_ELEMENTS (command_phrases); i++) {
-		const char *at = _ndr_memcasemem (text, len, command_phrases[i].phrase);
-		if (at && (best_at == NULL || at < best_at)) {
-			best_at = at;
-			best = command_phrases[i].command;
+	for (gsize a = 0; a < G_N_ELEMENTS (command_anchors); a++) {
+		gsize n = strlen (command_anchors[a]);
+		const char *p = text;
+		while (p < end && (best_at == NULL || p < best_at)) {
+			const char *at = _ndr_memcasemem (p, (best_at ? best_at : end) - p, command_anchors[a]);
+			if (at == NULL)
+				break;
+			const char *command = command_after (at + n, end);
+			if (command) {
+				best = command;
+				best_at = at;
+				break;
+			}
+			p = at + n;
 		}
 	}
 	return best;

@@ -5,6 +5,7 @@
  *   ndr-mime-walk.c  finds the delivery-status parts and the returned message
  *   ndr-dsn-fields.c splits delivery-status text into field groups
  *   ndr-dsn-decode.c turns field groups into records
+ *   ndr-notification.c indexes the notification text and reads what it says of a recipient
  *   ndr-original.c   reads the returned message's headers
  *   ndr-smtp-code.c  the code table (ndr-smtp-codes.def) and code syntax
  *   ndr-smtp-text.c  finds codes, commands and hosts inside free text
@@ -91,12 +92,16 @@ typedef struct {
 	GPtrArray *dsn_texts;           /* GBytes *: decoded delivery-status parts */
 	gboolean dsn_from_text_plain;   /* the DSN fields came from a text/plain part */
 	GMimeObject *original;          /* returned message or headers part; borrowed */
-	GBytes *notification;           /* the first human-readable text part, UTF-8 */
+	GMimeTextPart *notification_part; /* the first text/plain part; borrowed */
+	GBytes *notification;           /* its text in UTF-8, decoded on demand */
 } NdrWalk;
 
 void _ndr_walk_init (NdrWalk *walk);
 void _ndr_walk_clear (NdrWalk *walk);
 void _ndr_walk_message (GMimeMessage *message, NdrWalk *walk);
+/* The notification text (UTF-8, LF line ends), decoded on first use; NULL
+ * if the bounce has no text/plain part.  Owned by @walk. */
+const char *_ndr_walk_notification_text (NdrWalk *walk);
 /* Whether @text holds RFC 3464 recipient fields at the start of a line. */
 gboolean _ndr_text_has_dsn_fields (const char *text, gsize len);
 
@@ -121,7 +126,9 @@ void _ndr_dsn_decode (NdrparseReport *report, const NdrDsnFields *dsn);
  * delivery-status part names no recipient. */
 void _ndr_decode_failed_recipients_header (NdrparseReport *report, GMimeMessage *message);
 /* Fills in what a record lacks once the whole message has been read. */
-void _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record, const char *notification);
+typedef struct _NdrNotification NdrNotification;
+void _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record,
+			 const NdrNotification *notification);
 
 /* ---- original message (ndr-original.c) ---- */
 
@@ -161,6 +168,22 @@ const char *_ndr_text_find_smtp_command (const char *text, gsize len);
 /* The remote host named by "host NAME[...] said:"-style text, or NULL.
  * Returns a new string. */
 char *_ndr_text_find_remote_host (const char *text, gsize len);
+
+/* ---- the notification text (ndr-notification.c) ---- */
+
+typedef struct {
+	NdrTextCodes codes;
+	const char *command;            /* static */
+} NdrNotificationFacts;
+
+/* Indexes the addresses in @text (UTF-8, LF line ends, borrowed: it must
+ * outlive the index).  @text may be NULL. */
+NdrNotification *_ndr_notification_new (const char *text);
+void _ndr_notification_free (NdrNotification *notification);
+/* What the text says near the mentions of @recipient (lower-cased); for
+ * the only record of a report also the first SMTP reply line anywhere. */
+void _ndr_notification_facts (const NdrNotification *notification, const char *recipient,
+			      gboolean only_record, NdrNotificationFacts *facts);
 
 /* ---- addresses and dates (ndr-address.c, ndr-date.c) ---- */
 

@@ -88,6 +88,14 @@ check "--help documents exit status 66" grep -q "66" "$tmp/out"
 run --format=jsonl "$tmp/box.mbox"
 check "mbox: every message decoded" [ "$(wc -l < "$tmp/out")" -eq 2 ]
 
+"$tool" --format=jsonl -j1 "$corpus"/*.eml "$tmp/box.mbox" "$tmp/missing.eml" > "$tmp/j1" 2> /dev/null
+"$tool" --format=jsonl -j 4 "$corpus"/*.eml "$tmp/box.mbox" "$tmp/missing.eml" > "$tmp/j4" 2> /dev/null
+rc=$?
+check "-j 4: same records in the same order as -j1" cmp -s "$tmp/j1" "$tmp/j4"
+check "-j 4: exit 66 for the missing input" [ "$rc" -eq 66 ]
+run -j0 "$bounce"
+check "-j0: exit 64" [ "$rc" -eq 64 ]
+
 if [ -w /dev/full ]; then
 	"$tool" --format=jsonl "$bounce" > /dev/full 2> "$tmp/err"
 	rc=$?

@@ -56,6 +56,12 @@ write_escaped (FILE *out, const char *s)
 
 	fputc ('"', out);
 	for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
+		const unsigned char *run = p;
+		while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f)
+			p++;
+		fwrite (run, 1, p - run, out);
+		if (*p == '\0')
+			break;
 		switch (*p) {
 		case '"': fputs ("\\\"", out); break;
 		case '\\': fputs ("\\\\", out); break;

@@ -1,0 +1,155 @@
+/* ndr-notification.c - what the human-readable part says about each
+ * recipient.
+ *
+ * Most MTAs repeat each recipient in the notification text with the
+ * remote reply that the DSN part may leave out:
+ *   Postfix:   <a@b>: host mx[192.0.2.1] said: 550 5.1.1 ... (in reply to RCPT TO command)
+ *   Sendmail:  >>> RCPT To:<a@b>  /  <<< 550 5.1.1 <a@b>... User unknown
+ *   OpenSMTPD: a@b: 550 5.7.25 <a@b>: Recipient address rejected ...
+ *
+ * The text is indexed once: every address in it, lower-cased, with the
+ * offsets of its first mentions.  Looking a recipient up is then a hash
+ * lookup, so a report with 10,000 recipients costs 10,000 lookups, not
+ * 10,000 scans of the text.  The context of a mention runs from the
+ * start of its line to the end of its paragraph, both bounded.
+ */
+#include <string.h>
+
+#include "ndrparse-private.h"
+
+#define MAX_MENTIONS 16
+#define MAX_CONTEXT 2048
+
+struct _NdrNotification {
+	const char *text;
+	gsize len;
+	GHashTable *mentions;   /* lower-cased address -> GArray of gsize offsets */
+};
+
+static gboolean
+is_local_char (unsigned char c)
+{
+	return g_ascii_isalnum (c) || c >= 0x80 || strchr ("._%+-=!#$&'*/?^`{|}~\"", c) != NULL;
+}
+
+static gboolean
+is_domain_char (unsigned char c)
+{
+	return g_ascii_isalnum (c) || c >= 0x80 || c == '.' || c == '-';
+}
+
+static void
+add_mention (NdrNotification *n, const char *start, const char *stop)
+{
+	while (stop > start && stop[-1] == '.')
+		stop--;
+	char *key = g_utf8_validate (start, stop - start, NULL) ? g_utf8_strdown (start, stop - start)
+								 : g_ascii_strdown (start, stop - start);
+	GArray *offsets = g_hash_table_lookup (n->mentions, key);
+	if (offsets == NULL) {
+		offsets = g_array_new (FALSE, FALSE, sizeof (gsize));
+		g_hash_table_insert (n->mentions, key, offsets);
+	} else {
+		g_free (key);
+	}
+	if (offsets->len < MAX_MENTIONS) {
+		gsize offset = start - n->text;
+		g_array_append_val (offsets, offset);
+	}
+}
+
+NdrNotification *
+_ndr_notification_new (const char *text)
+{
+	NdrNotification *n = g_new0 (NdrNotification, 1);
+
+	n->text = text ? text : "";
+	n->len = strlen (n->text);
+	n->mentions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+					     (GDestroyNotify) g_array_unref);
+	const char *p = n->text, *end = n->text + n->len;
+	while ((p = memchr (p, '@', end - p)) != NULL) {
+		const char *start = p, *stop = p + 1;
+		while (start > n->text && is_local_char (start[-1]))
+			start--;
+		while (stop < end && is_domain_char (*stop))
+			stop++;
+		if (start < p && stop > p + 1)
+			add_mention (n, start, stop);
+		p = stop > p + 1 ? stop : p + 1;
+	}
+	return n;
+}
+
+void
+_ndr_notification_free (NdrNotification *n)
+{
+	if (n == NULL)
+		return;
+	g_hash_table_unref (n->mentions);
+	g_free (n);
+}
+
+static void
+merge_context (NdrNotificationFacts *facts, const char *context, gsize len)
+{
+	NdrTextCodes found;
+
+	_ndr_text_find_codes (context, len, &found);
+	if (found.paired && !facts->codes.paired)
+		facts->codes = found;
+	if (facts->codes.reply_code == 0)
+		facts->codes.reply_code = found.reply_code;
+	if (facts->codes.status.klass == 0)
+		facts->codes.status = found.status;
+	if (facts->command == NULL)
+		facts->command = _ndr_text_find_smtp_command (context, len);
+}
+
+/* A report about one recipient may quote the remote reply in a session
+ * transcript without repeating the address ("<<< 451 4.0.0 Operating
+ * system error").  Lines that start with a reply code are SMTP replies. */
+static void
+read_reply_lines (const NdrNotification *n, NdrNotificationFacts *facts)
+{
+	const char *p = n->text, *end = n->text + n->len;
+
+	while (p < end) {
+		const char *line = p;
+		const char *nl = memchr (p, '\n', end - p);
+		gsize len = nl ? (gsize) (nl - line) : (gsize) (end - line);
+		if (len >= 4 && strncmp (line, "<<< ", 4) == 0)
+			line += 4, len -= 4;
+		if (len >= 4 && g_ascii_isdigit (line[0])) {
+			NdrTextCodes found;
+			_ndr_text_find_codes (line, MIN (len, MAX_CONTEXT), &found);
+			if (found.reply_code && line[0] - '0' == (int) (found.reply_code / 100)) {
+				merge_context (facts, line, MIN (len, MAX_CONTEXT));
+				return;
+			}
+		}
+		p = nl ? nl + 1 : end;
+	}
+}
+
+void
+_ndr_notification_facts (const NdrNotification *n, const char *recipient, gboolean only_record,
+			 NdrNotificationFacts *facts)
+{
+	memset (facts, 0, sizeof *facts);
+	if (n == NULL || recipient == NULL)
+		return;
+
+	GArray *offsets = g_hash_table_lookup (n->mentions, recipient);
+	for (guint i = 0; offsets && i < offsets->len; i++) {
+		const char *at = n->text + g_array_index (offsets, gsize, i);
+		const char *line = at, *floor = at - MIN ((gsize) (at - n->text), MAX_CONTEXT);
+		while (line > floor && line[-1] != '\n')
+			line--;
+		gsize room = MIN ((gsize) (n->text + n->len - line), 2 * MAX_CONTEXT);
+		const char *para_end = g_strstr_len (at, room - (at - line), "\n\n");
+		merge_context (facts, line, para_end ? (gsize) (para_end - line) : room);
+	}
+	if (only_record && facts->codes.reply_code == 0 && facts->codes.status.klass == 0)
+		read_reply_lines (n, facts);
+}
