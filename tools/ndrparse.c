@@ -280,9 +280,13 @@ main (int argc, char **argv)
 	GError *error = NULL;
 
 	/* GOption does not read "-j4"; make it "--jobs=4" as make(1) users expect. */
-	for (int i = 1; i < argc && strcmp (argv[i], "--") != 0; i++)
-		if (strncmp (argv[i], "-j", 2) == 0 && g_ascii_isdigit (argv[i][2]))
+	g_autoptr (GPtrArray) rewritten = g_ptr_array_new_with_free_func (g_free);
+	for (int i = 1; i < argc && strcmp (argv[i], "--") != 0; i++) {
+		if (strncmp (argv[i], "-j", 2) == 0 && g_ascii_isdigit (argv[i][2])) {
 			argv[i] = g_strconcat ("--jobs=", argv[i] + 2, NULL);
+			g_ptr_array_add (rewritten, argv[i]);
+		}
+	}
 
 	g_option_context_add_main_entries (context, entries, NULL);
 	g_option_context_set_description (context, exit_status_help);
