@@ -309,10 +309,8 @@ _ndr_walk_message (GMimeMessage *message, NdrWalk *walk)
 		walk_object (&st, body, 0);
 	if (walk->dsn_texts->len == 0) {
 		GBytes *block = st.text_dsn ? dsn_block_of (st.text_dsn) : dsn_from_text_parts (&st);
-		if (block) {
+		if (block)
 			g_ptr_array_add (walk->dsn_texts, block);
-			walk->dsn_from_text_plain = TRUE;
-		}
 	}
 	g_clear_pointer (&st.text_dsn, g_bytes_unref);
 	g_ptr_array_unref (st.text_parts);

@@ -81,6 +81,8 @@ NdrparseReport *_ndr_report_new (void);
 /* Copies @len bytes of @s into the report (made valid UTF-8); NULL stays NULL. */
 const char *_ndr_report_intern_len (NdrparseReport *report, const char *s, gssize len);
 const char *_ndr_report_intern (NdrparseReport *report, const char *s);
+/* Interns @s (a new string, or NULL) and frees it. */
+const char *_ndr_report_take (NdrparseReport *report, char *s);
 NdrparseRecord *_ndr_report_add_record (NdrparseReport *report);
 NdrField *_ndr_report_new_field (NdrparseReport *report, const char *name, gsize name_len,
 				 const char *value, gsize value_len);
@@ -90,7 +92,6 @@ const char *_ndr_fields_lookup (const GPtrArray *fields, const char *name);
 
 typedef struct {
 	GPtrArray *dsn_texts;           /* GBytes *: decoded delivery-status parts */
-	gboolean dsn_from_text_plain;   /* the DSN fields came from a text/plain part */
 	GMimeObject *original;          /* returned message or headers part; borrowed */
 	GMimeTextPart *notification_part; /* the first text/plain part; borrowed */
 	GBytes *notification;           /* its text in UTF-8, decoded on demand */
