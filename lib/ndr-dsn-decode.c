@@ -115,9 +115,7 @@ decode_diagnostic (NdrparseReport *report, NdrparseRecord *record, const char *v
 	_ndr_text_find_codes (text, len, codes);
 	record->smtp_command = _ndr_text_find_smtp_command (text, len);
 	if (record->remote_mta == NULL) {
-		char *host = _ndr_text_find_remote_host (text, len);
-		record->remote_mta = _ndr_report_intern (report, host);
-		g_free (host);
+		record->remote_mta = _ndr_report_take (report, _ndr_text_find_remote_host (text, len));
 	}
 }
 
@@ -143,19 +141,13 @@ set_status (NdrparseRecord *record, NdrparseReport *report, const NdrStatusCode 
 static const char *
 intern_mta (NdrparseReport *report, const char *value)
 {
-	char *name = _ndr_mta_name (value);
-	const char *out = _ndr_report_intern (report, name);
-	g_free (name);
-	return out;
+	return _ndr_report_take (report, _ndr_mta_name (value));
 }
 
 static const char *
 intern_date (NdrparseReport *report, const char *value)
 {
-	char *iso = _ndr_date_to_iso8601 (value);
-	const char *out = _ndr_report_intern (report, iso);
-	g_free (iso);
-	return out;
+	return _ndr_report_take (report, _ndr_date_to_iso8601 (value));
 }
 
 static gboolean

@@ -55,14 +55,6 @@ first_address (GMimeObject *object, const char *header)
 	return address;
 }
 
-static const char *
-intern_address (NdrparseReport *report, char *address)
-{
-	const char *out = _ndr_report_intern (report, address);
-	g_free (address);
-	return out;
-}
-
 /* The envelope recipient the reporting MTA stamped on the returned
  * message: "Received: from ... by mx.example.com ... for <a@b>; date".
  * Only the topmost Received header speaks for the bounce's MTA. */
@@ -96,7 +88,7 @@ _ndr_original_resolve_sender (NdrparseReport *report)
 	if (report->return_path)
 		report->sender = report->return_path;
 	else if (_ndr_fields_lookup (report->fields, "X-Postfix-Sender"))
-		report->sender = intern_address (report,
+		report->sender = _ndr_report_take (report,
 			_ndr_address_normalize (_ndr_fields_lookup (report->fields, "X-Postfix-Sender"), FALSE));
 	if (report->sender == NULL)
 		report->sender = report->from_address;
@@ -122,9 +114,9 @@ _ndr_original_read (NdrparseReport *report, GMimeObject *original)
 
 	if (object == NULL)
 		return;
-	report->return_path = intern_address (report, first_address (object, "Return-Path"));
-	report->from_address = intern_address (report, first_address (object, "From"));
-	report->envelope_recipient = intern_address (report, received_for (object));
+	report->return_path = _ndr_report_take (report, first_address (object, "Return-Path"));
+	report->from_address = _ndr_report_take (report, first_address (object, "From"));
+	report->envelope_recipient = _ndr_report_take (report, received_for (object));
 
 	const char *message_id = g_mime_message_get_message_id (message);
 	if (message_id && *message_id)

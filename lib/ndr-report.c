@@ -74,6 +74,14 @@ _ndr_report_intern (NdrparseReport *report, const char *s)
 	return _ndr_report_intern_len (report, s, -1);
 }
 
+const char *
+_ndr_report_take (NdrparseReport *report, char *s)
+{
+	const char *out = _ndr_report_intern (report, s);
+	g_free (s);
+	return out;
+}
+
 NdrparseRecord *
 _ndr_report_add_record (NdrparseReport *report)
 {
