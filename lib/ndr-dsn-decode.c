@@ -119,25 +119,6 @@ decode_diagnostic (NdrparseReport *report, NdrparseRecord *record, const char *v
 	}
 }
 
-static void
-set_status (NdrparseRecord *record, NdrparseReport *report, const NdrStatusCode *code, guint reply)
-{
-	NdrparseCodeInfo info;
-	char buf[16];
-
-	if (code) {
-		_ndr_status_code_format (code, buf);
-		record->status = _ndr_report_intern (report, buf);
-		if (ndrparse_status_lookup (buf, &info)) {
-			record->status_class = info.status_class;
-			record->status_text = info.text;
-		}
-	} else if (reply && ndrparse_reply_code_lookup (reply, &info)) {
-		record->status_class = info.status_class;
-		record->status_text = info.text;
-	}
-}
-
 static const char *
 intern_mta (NdrparseReport *report, const char *value)
 {
@@ -203,7 +184,7 @@ decode_recipient_group (NdrparseReport *report, GPtrArray *group, gboolean only_
 
 	NdrStatusCode status;
 	gboolean have = resolve_status (_ndr_fields_lookup (group, "Status"), &diag, &status);
-	set_status (record, report, have ? &status : NULL, diag.reply_code);
+	_ndr_record_set_status (report, record, have ? &status : NULL, diag.reply_code);
 
 	record->timestamp = intern_date (report, _ndr_fields_lookup (group, "Last-Attempt-Date"));
 }
@@ -284,14 +265,14 @@ enrich_from_notification (NdrparseReport *report, NdrparseRecord *record,
 	NdrStatusCode *found = facts.codes.status.klass ? &facts.codes.status : NULL;
 	if (found && !is_generic (found) &&
 	    (!have_status || (is_generic (&current) && current.klass == found->klass)))
-		set_status (record, report, found, 0);
+		_ndr_record_set_status (report, record, found, 0);
 
 	guint reply = facts.codes.reply_code;
 	if (record->reply_code == 0 && reply &&
 	    (record->status_class == NDRPARSE_CLASS_UNKNOWN || reply / 100 == (guint) record->status_class))
 		record->reply_code = reply;
 	if (record->status == NULL && record->reply_code)
-		set_status (record, report, NULL, record->reply_code);
+		_ndr_record_set_status (report, record, NULL, record->reply_code);
 }
 
 void

@@ -53,6 +53,9 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 		_ndr_dsn_decode (report, dsn);
 		_ndr_dsn_fields_free (dsn);
 	}
+	/* No delivery-status part, or one that names nobody: read the prose. */
+	if (report->records->len == 0)
+		_ndr_text_decode (report, message, _ndr_walk_notification_text (&walk));
 	if (report->records->len == 0 && walk.dsn_texts->len > 0)
 		_ndr_decode_failed_recipients_header (report, message);
 	_ndr_original_resolve_sender (report);

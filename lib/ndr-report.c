@@ -200,3 +200,23 @@ ndrparse_record_get_field (const NdrparseRecord *record, const char *name)
 	g_return_val_if_fail (record != NULL, NULL);
 	return _ndr_fields_lookup (record->fields, name);
 }
+
+void
+_ndr_record_set_status (NdrparseReport *report, NdrparseRecord *record, const NdrStatusCode *code,
+			guint reply)
+{
+	NdrparseCodeInfo info;
+	char buf[16];
+
+	if (code) {
+		_ndr_status_code_format (code, buf);
+		record->status = _ndr_report_intern (report, buf);
+		if (ndrparse_status_lookup (buf, &info)) {
+			record->status_class = info.status_class;
+			record->status_text = info.text;
+		}
+	} else if (reply && ndrparse_reply_code_lookup (reply, &info)) {
+		record->status_class = info.status_class;
+		record->status_text = info.text;
+	}
+}

@@ -9,6 +9,10 @@
  *   ndr-original.c   reads the returned message's headers
  *   ndr-smtp-code.c  the code table (ndr-smtp-codes.def) and code syntax
  *   ndr-smtp-text.c  finds codes, commands and hosts inside free text
+ *   ndr-text-decode.c decodes bounces told in prose (no usable DSN part)
+ *   ndr-text-families.c the per-MTA-family rules of the text decoder (data)
+ *   ndr-reason.c     the reason vocabulary and phrase table (ndr-reasons.def,
+ *                    ndr-reason-phrases.def)
  *   ndr-address.c    normalises addresses
  *   ndr-date.c       RFC 5322 dates to ISO 8601
  *   ndr-report.c     the report and record objects and their accessors
@@ -152,6 +156,10 @@ gboolean _ndr_status_code_is_valid (const NdrStatusCode *code);
 /* Writes "x.y.z" into @buf (at least 16 bytes). */
 void _ndr_status_code_format (const NdrStatusCode *code, char *buf);
 gboolean _ndr_reply_code_is_known (guint reply_code);
+/* Sets the record's status (@code may be NULL) and its class and text
+ * from the code table, falling back to the reply code's. */
+void _ndr_record_set_status (NdrparseReport *report, NdrparseRecord *record,
+			     const NdrStatusCode *code, guint reply_code);
 
 /* ---- codes in free text (ndr-smtp-text.c) ---- */
 
@@ -169,6 +177,58 @@ const char *_ndr_text_find_smtp_command (const char *text, gsize len);
 /* The remote host named by "host NAME[...] said:"-style text, or NULL.
  * Returns a new string. */
 char *_ndr_text_find_remote_host (const char *text, gsize len);
+
+/* ---- reasons (ndr-reason.c) ---- */
+
+typedef enum {
+#define NDR_REASON(id, name, permanent, temporary, description) NDR_REASON_##id,
+#include "ndr-reasons.def"
+#undef NDR_REASON
+	NDR_REASON_COUNT
+} NdrReason;
+
+const char *_ndr_reason_name (NdrReason reason);
+const char *_ndr_reason_description (NdrReason reason);
+/* The reason the first matching phrase of the phrase table names, or
+ * NDR_REASON_UNDEFINED. */
+NdrReason _ndr_reason_from_phrases (const char *text, gsize len);
+/* The standard status code of @reason in class @klass (4 or 5); FALSE
+ * when the reason has none. */
+gboolean _ndr_reason_standard_status (NdrReason reason, guint klass, NdrStatusCode *out);
+
+/* ---- bounces told in prose (ndr-text-decode.c, ndr-text-families.c) ---- */
+
+/* One MTA family's report format.  Every list is NULL-terminated, its
+ * strings compared case-insensitively.  A family is recognised when each
+ * of its non-NULL lists from, subject and marker has a hit: from in the
+ * From header, subject in the Subject, marker in the text. */
+typedef struct {
+	const char *name;               /* decoded_by */
+	const char *const *from;
+	const char *const *subject;
+	const char *const *marker;
+	const char *const *begin;       /* the report starts at the first line holding one */
+	const char *const *end;         /* the returned message starts at a line holding one */
+} NdrTextFamily;
+
+extern const NdrTextFamily _ndr_text_families[];
+extern const gsize _ndr_text_families_count;
+/* Lines that start the returned message in any family's report. */
+extern const char *const _ndr_text_common_ends[];
+/* Phrases that say a message was not delivered. */
+extern const char *const _ndr_text_failure_phrases[];
+/* Phrases that say delivery is only delayed. */
+extern const char *const _ndr_text_delay_phrases[];
+/* Labels that may precede a recipient address on its line. */
+extern const char *const _ndr_text_recipient_labels[];
+/* Subjects and From local parts that mark a delivery report. */
+extern const char *const _ndr_text_bounce_subjects[];
+extern const char *const _ndr_text_daemon_senders[];
+
+/* Records from the human-readable text of a bounce that has no usable
+ * delivery-status part; @text may be NULL.  Returns whether any record
+ * was added. */
+gboolean _ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *text);
 
 /* ---- the notification text (ndr-notification.c) ---- */
 

@@ -1,0 +1,625 @@
+/* ndr-text-decode.c - bounces told in prose.
+ *
+ * Many MTAs send no delivery-status part (qmail, classic Exim, Gmail,
+ * Yahoo, ...), or one that names nobody.  Their reports differ in
+ * wording but share a shape:
+ *
+ *     preamble ("I'm afraid I wasn't able to deliver ...")
+ *     <recipient line>       an address leading its line: "<a@b>:", "  a@b"
+ *       diagnostic lines     the remote reply, the host, the command
+ *     <recipient line> ...
+ *     end line               "--- Below this line is a copy of the message."
+ *     the returned message
+ *
+ * So one engine reads them all; what differs per family (how to
+ * recognise it, where the report begins and ends) is data, in
+ * ndr-text-families.c.  A bounce from no known family is read the same
+ * way once it passes the bounce test (a daemon sender or a bounce
+ * subject, and a failure phrase or SMTP code in the text), so a new MTA
+ * mostly works before it gets its entry.
+ *
+ * Recipients come, in order of trust, from X-Failed-Recipients, from
+ * recipient lines, from addresses mentioned anywhere in the report, and
+ * from the returned message's envelope recipient.  The sender's own
+ * addresses never count as recipients.
+ */
+#include <string.h>
+
+#include "ndrparse-private.h"
+
+/* Bounds that keep a hostile text from costing more than a real one. */
+#define MAX_LINES 20000
+#define MAX_RECIPIENTS 1000
+#define MAX_DIAGNOSTIC 2048
+/* Family markers are looked for in this much of the text. */
+#define MARKER_WINDOW 16384
+
+typedef struct {
+	const char *p;
+	gsize len;
+} Line;
+
+typedef struct {
+	GArray *lines;          /* Line */
+	guint begin, end;       /* the report is lines [begin, end) */
+	GHashTable *senders;    /* addresses that are never recipients */
+} Text;
+
+typedef struct {
+	char *address;
+	guint line;             /* where its block starts, G_MAXUINT if unknown */
+} Finding;
+
+/* ---- recognising the report ---- */
+
+static gboolean
+list_hit (const char *const *list, const char *hay, gsize len)
+{
+	if (hay == NULL)
+		return FALSE;
+	for (; *list; list++) {
+		if (_ndr_memcasemem (hay, len, *list))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+family_matches (const NdrTextFamily *f, const char *from, const char *subject,
+		const char *text, gsize text_len)
+{
+	if (f->from && !list_hit (f->from, from, from ? strlen (from) : 0))
+		return FALSE;
+	if (f->subject && !list_hit (f->subject, subject, subject ? strlen (subject) : 0))
+		return FALSE;
+	if (f->marker && !list_hit (f->marker, text, MIN (text_len, MARKER_WINDOW)))
+		return FALSE;
+	return f->from || f->subject || f->marker;
+}
+
+static const NdrTextFamily *
+detect_family (const char *from, const char *subject, const char *text, gsize text_len)
+{
+	for (gsize i = 0; i < _ndr_text_families_count; i++) {
+		if (family_matches (&_ndr_text_families[i], from, subject, text, text_len))
+			return &_ndr_text_families[i];
+	}
+	return NULL;
+}
+
+static gboolean
+is_reply_or_forward (const char *subject)
+{
+	static const char *const prefixes[] = { "re:", "fw:", "fwd:", "aw:", "wg:", "tr:", "sv:", "antw:" };
+	if (subject == NULL)
+		return FALSE;
+	subject += strspn (subject, " \t");
+	for (gsize i = 0; i < G_N_ELEMENTS (prefixes); i++) {
+		if (g_ascii_strncasecmp (subject, prefixes[i], strlen (prefixes[i])) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+from_daemon (const char *from)
+{
+	return from == NULL || *from == '\0' || strstr (from, "<>") != NULL ||
+	       list_hit (_ndr_text_daemon_senders, from, strlen (from));
+}
+
+/* Whether the message presents itself as a delivery report.  A person's
+ * reply that quotes a bounce ("Re: Undeliverable ...") does not. */
+static gboolean
+presents_as_bounce (GMimeMessage *message, const char *from, const char *subject,
+		    const NdrTextFamily *family)
+{
+	if (from_daemon (from))
+		return TRUE;
+	if (family && (family->from || family->subject))
+		return TRUE;
+	if (g_mime_object_get_header (GMIME_OBJECT (message), "X-Failed-Recipients"))
+		return TRUE;
+	return subject && !is_reply_or_forward (subject) &&
+	       list_hit (_ndr_text_bounce_subjects, subject, strlen (subject));
+}
+
+/* ---- lines and the report region ---- */
+
+static void
+split_lines (const char *text, GArray *lines)
+{
+	const char *p = text;
+	while (*p && lines->len < MAX_LINES) {
+		const char *nl = strchr (p, '\n');
+		Line line = { p, nl ? (gsize) (nl - p) : strlen (p) };
+		g_array_append_val (lines, line);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+static Line *
+line_at (const Text *t, guint i)
+{
+	return &g_array_index (t->lines, Line, i);
+}
+
+static guint
+find_line (const Text *t, guint from, guint to, const char *const *list)
+{
+	for (guint i = from; list && i < to; i++) {
+		Line *l = line_at (t, i);
+		if (list_hit (list, l->p, l->len))
+			return i;
+	}
+	return G_MAXUINT;
+}
+
+/* The returned message's header block: a line at column 0 that only a
+ * header starts with. */
+static gboolean
+starts_header_block (const Line *l)
+{
+	static const char *const names[] = {
+		"Return-Path:", "Received:", "DKIM-Signature:", "X-Received:",
+		"Authentication-Results:", "ARC-Seal:", "Delivered-To:",
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
+		gsize n = strlen (names[i]);
+		if (l->len >= n && g_ascii_strncasecmp (l->p, names[i], n) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static void
+find_region (Text *t, const NdrTextFamily *family)
+{
+	guint n = t->lines->len;
+	guint begin = family ? find_line (t, 0, n, family->begin) : G_MAXUINT;
+	t->begin = begin == G_MAXUINT ? 0 : begin;
+
+	guint end = family ? find_line (t, t->begin + 1, n, family->end) : G_MAXUINT;
+	guint common = find_line (t, t->begin + 1, MIN (n, end), _ndr_text_common_ends);
+	end = MIN (end, common);
+	for (guint i = t->begin + 1; i < MIN (n, end); i++) {
+		if (starts_header_block (line_at (t, i))) {
+			end = i;
+			break;
+		}
+	}
+	t->end = MIN (end, n);
+}
+
+/* ---- addresses in the text ---- */
+
+static gboolean
+is_local_char (unsigned char c)
+{
+	return g_ascii_isalnum (c) || c >= 0x80 || strchr ("._%+-=!#$&'*/?^`{|}~", c) != NULL;
+}
+
+static gboolean
+is_domain_char (unsigned char c)
+{
+	return g_ascii_isalnum (c) || c >= 0x80 || c == '.' || c == '-' || c == '_';
+}
+
+/* The address starting exactly at @p, lower-cased, or NULL; sets *@stop
+ * to the byte after it. */
+static char *
+address_at (const char *p, const char *end, const char **stop)
+{
+	const char *q = p;
+	while (q < end && is_local_char (*q))
+		q++;
+	if (q == p || q >= end || *q != '@')
+		return NULL;
+	const char *d = q + 1, *e = d;
+	while (e < end && is_domain_char (*e))
+		e++;
+	while (e > d && (e[-1] == '.' || e[-1] == '-'))
+		e--;
+	if (e == d)
+		return NULL;
+	*stop = e;
+	char *raw = g_strndup (p, e - p);
+	char *address = _ndr_address_normalize (raw, FALSE);
+	g_free (raw);
+	return address;
+}
+
+static const char *
+skip_blanks (const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+static const char *
+skip_label (const char *p, const char *end)
+{
+	for (const char *const *label = _ndr_text_recipient_labels; *label; label++) {
+		gsize n = strlen (*label);
+		if ((gsize) (end - p) >= n && g_ascii_strncasecmp (p, *label, n) == 0)
+			return skip_blanks (p + n, end);
+	}
+	return p;
+}
+
+/* The address a line leads with, the way reports list recipients:
+ * "<a@b>:", "  a@b", "a@b: 550 ...", "* a@b", "Recipient: a@b". */
+static char *
+line_recipient (const Line *l)
+{
+	const char *p = l->p, *end = l->p + l->len;
+	while (p < end && strchr (" \t*-•>", *p))
+		p += (*p == '\xe2' && end - p >= 3) ? 3 : 1;
+	p = skip_label (p, end);
+	if (p < end && (*p == '<' || *p == '"' || *p == '\''))
+		p++;
+	const char *stop;
+	char *address = address_at (p, end, &stop);
+	if (address == NULL)
+		return NULL;
+	if (stop < end && strchr (">\"'", *stop))
+		stop++;
+	if (stop < end && !strchr (":;,.([ \t", *stop)) {
+		g_free (address);
+		return NULL;
+	}
+	return address;
+}
+
+static gboolean
+is_daemon_address (const char *address)
+{
+	return g_ascii_strncasecmp (address, "mailer-daemon@", 14) == 0;
+}
+
+static gboolean
+usable (const Text *t, const char *address, gboolean allow_senders)
+{
+	if (address == NULL || is_daemon_address (address))
+		return FALSE;
+	return allow_senders || !g_hash_table_contains (t->senders, address);
+}
+
+static Finding *
+find_finding (GPtrArray *found, const char *address)
+{
+	for (guint i = 0; i < found->len; i++) {
+		Finding *f = g_ptr_array_index (found, i);
+		if (strcmp (f->address, address) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* Adds @address (taken) unless present; returns whether it was new. */
+static gboolean
+add_finding (GPtrArray *found, char *address, guint line)
+{
+	Finding *f = find_finding (found, address);
+	if (f) {
+		if (f->line == G_MAXUINT)
+			f->line = line;
+		g_free (address);
+		return FALSE;
+	}
+	if (found->len >= MAX_RECIPIENTS) {
+		g_free (address);
+		return FALSE;
+	}
+	f = g_new0 (Finding, 1);
+	f->address = address;
+	f->line = line;
+	g_ptr_array_add (found, f);
+	return TRUE;
+}
+
+static void
+finding_free (gpointer data)
+{
+	Finding *f = data;
+	g_free (f->address);
+	g_free (f);
+}
+
+static void
+collect_recipient_lines (const Text *t, GPtrArray *found, gboolean allow_senders)
+{
+	for (guint i = t->begin; i < t->end; i++) {
+		char *address = line_recipient (line_at (t, i));
+		if (usable (t, address, allow_senders))
+			add_finding (found, address, i);
+		else
+			g_free (address);
+	}
+}
+
+/* Every address the report mentions, for reports that name the
+ * recipient only inside a sentence ("... delivering your mail to <a@b>."). */
+static void
+collect_mentions (const Text *t, GPtrArray *found)
+{
+	for (guint i = t->begin; i < t->end; i++) {
+		Line *l = line_at (t, i);
+		const char *p = l->p, *end = l->p + l->len;
+		while ((p = memchr (p, '@', end - p)) != NULL) {
+			const char *start = p, *stop;
+			while (start > l->p && is_local_char (start[-1]))
+				start--;
+			char *address = address_at (start, end, &stop);
+			if (usable (t, address, FALSE))
+				add_finding (found, address, i);
+			else
+				g_free (address);
+			p = p + 1;
+		}
+	}
+}
+
+static void
+collect_failed_recipients_header (GMimeMessage *message, GPtrArray *found)
+{
+	const char *value = g_mime_object_get_header (GMIME_OBJECT (message), "X-Failed-Recipients");
+	if (value == NULL)
+		return;
+	char **parts = g_strsplit_set (value, ",; \t", -1);
+	for (char **part = parts; *part; part++) {
+		char *address = _ndr_address_normalize (*part, FALSE);
+		if (address && strchr (address, '@'))
+			add_finding (found, address, G_MAXUINT);
+		else
+			g_free (address);
+	}
+	g_strfreev (parts);
+}
+
+/* A recipient known from a header: its block starts where the report
+ * first names it. */
+static void
+locate_findings (const Text *t, GPtrArray *found)
+{
+	for (guint i = t->begin; i < t->end; i++) {
+		Line *l = line_at (t, i);
+		for (guint k = 0; k < found->len; k++) {
+			Finding *f = g_ptr_array_index (found, k);
+			if (f->line == G_MAXUINT && _ndr_memcasemem (l->p, l->len, f->address))
+				f->line = i;
+		}
+	}
+}
+
+static void
+collect_recipients (GMimeMessage *message, NdrparseReport *report, const Text *t,
+		    GPtrArray *found)
+{
+	collect_failed_recipients_header (message, found);
+	if (found->len > 0) {
+		locate_findings (t, found);
+		return;
+	}
+	collect_recipient_lines (t, found, FALSE);
+	if (found->len == 0)
+		collect_mentions (t, found);
+	if (found->len == 0)
+		collect_recipient_lines (t, found, TRUE);
+	if (found->len == 0 && report->envelope_recipient)
+		add_finding (found, g_strdup (report->envelope_recipient), G_MAXUINT);
+}
+
+static void
+add_sender (GHashTable *senders, const char *value)
+{
+	if (value == NULL)
+		return;
+	InternetAddressList *list = internet_address_list_parse (NULL, value);
+	int n = list ? internet_address_list_length (list) : 0;
+	for (int i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address (list, i);
+		if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
+			continue;
+		char *address = _ndr_address_normalize (
+			internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), FALSE);
+		if (address)
+			g_hash_table_add (senders, address);
+	}
+	if (list)
+		g_object_unref (list);
+}
+
+/* The bounce goes to the sender, and comes from the reporting system:
+ * neither is a failed recipient. */
+static GHashTable *
+sender_addresses (GMimeMessage *message, const NdrparseReport *report)
+{
+	GHashTable *senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	GMimeObject *object = GMIME_OBJECT (message);
+	add_sender (senders, g_mime_object_get_header (object, "From"));
+	add_sender (senders, g_mime_object_get_header (object, "To"));
+	add_sender (senders, report->return_path);
+	add_sender (senders, report->from_address);
+	return senders;
+}
+
+/* ---- one record per recipient ---- */
+
+/* The lines of a recipient's block, joined with single spaces. */
+static char *
+block_text (const Text *t, guint first, guint stop)
+{
+	GString *s = g_string_new (NULL);
+	for (guint i = first; i < stop && s->len < MAX_DIAGNOSTIC; i++) {
+		Line *l = line_at (t, i);
+		const char *p = l->p, *end = l->p + l->len;
+		while (p < end && s->len < MAX_DIAGNOSTIC) {
+			if (g_ascii_isspace (*p)) {
+				if (s->len && s->str[s->len - 1] != ' ')
+					g_string_append_c (s, ' ');
+			} else {
+				g_string_append_c (s, *p);
+			}
+			p++;
+		}
+		if (s->len && s->str[s->len - 1] != ' ')
+			g_string_append_c (s, ' ');
+	}
+	while (s->len && s->str[s->len - 1] == ' ')
+		g_string_truncate (s, s->len - 1);
+	return g_string_free (s, FALSE);
+}
+
+/* A recipient line that holds nothing but the address says nothing
+ * about the failure: the diagnostic starts after it. */
+static guint
+diagnostic_start (const Text *t, const Finding *f)
+{
+	Line *l = line_at (t, f->line);
+	char *address = line_recipient (l);
+	gboolean bare = FALSE;
+	if (address) {
+		const char *at = _ndr_memcasemem (l->p, l->len, address);
+		gsize rest = at ? l->len - (at - l->p) - strlen (address) : 0;
+		bare = at && strspn (at + strlen (address), "<>\"': \t") >= rest;
+	}
+	g_free (address);
+	return bare ? f->line + 1 : f->line;
+}
+
+static guint
+class_of (const NdrTextCodes *codes, const char *text, gsize len, const char *subject)
+{
+	if (codes->status.klass)
+		return codes->status.klass;
+	if (codes->reply_code)
+		return codes->reply_code / 100;
+	if (list_hit (_ndr_text_delay_phrases, text, len) ||
+	    (subject && list_hit (_ndr_text_delay_phrases, subject, strlen (subject))))
+		return 4;
+	return 5;
+}
+
+/* The status a bounce means when it states none: the standard code of
+ * the reason its words give, else the bare class. */
+static void
+infer_status (const char *text, gsize len, guint klass, NdrStatusCode *out)
+{
+	NdrReason reason = _ndr_reason_from_phrases (text, len);
+	if (!_ndr_reason_standard_status (reason, klass, out))
+		*out = (NdrStatusCode) { klass, 0, 0 };
+}
+
+static void
+fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag,
+	     const char *preamble, const char *subject)
+{
+	gsize len = strlen (diag);
+	NdrTextCodes codes;
+
+	_ndr_text_find_codes (diag, len, &codes);
+	if (codes.reply_code == 0 && codes.status.klass == 0 && preamble)
+		_ndr_text_find_codes (preamble, strlen (preamble), &codes);
+	record->reply_code = codes.reply_code;
+	record->smtp_command = _ndr_text_find_smtp_command (diag, len);
+	record->remote_mta = _ndr_report_take (report, _ndr_text_find_remote_host (diag, len));
+	if (*diag)
+		record->diagnostic_code = _ndr_report_intern (report, diag);
+
+	guint klass = class_of (&codes, diag, len, subject);
+	NdrStatusCode status = codes.status;
+	if (status.klass == 0 || (status.subject == 0 && status.detail == 0)) {
+		infer_status (diag, len, klass, &status);
+		if (status.subject == 0 && status.detail == 0 && preamble)
+			infer_status (preamble, strlen (preamble), klass, &status);
+	}
+	_ndr_record_set_status (report, record, &status, codes.reply_code);
+	record->action = klass == 4 ? "delayed" : "failed";
+	record->action_kind = klass == 4 ? NDRPARSE_ACTION_DELAYED : NDRPARSE_ACTION_FAILED;
+}
+
+static guint
+next_block_line (const Text *t, GPtrArray *found, const Finding *f)
+{
+	guint stop = t->end;
+	for (guint k = 0; k < found->len; k++) {
+		const Finding *g = g_ptr_array_index (found, k);
+		if (g->line != G_MAXUINT && g->line > f->line && g->line < stop)
+			stop = g->line;
+	}
+	return stop;
+}
+
+static gboolean
+report_says_failure (const Text *t, const char *subject)
+{
+	char *all = block_text (t, t->begin, t->end);
+	NdrTextCodes codes;
+	gsize len = strlen (all);
+	_ndr_text_find_codes (all, len, &codes);
+	gboolean failure = codes.reply_code >= 400 || codes.status.klass >= 4 ||
+			   list_hit (_ndr_text_failure_phrases, all, len) ||
+			   (subject && list_hit (_ndr_text_failure_phrases, subject, strlen (subject)));
+	g_free (all);
+	return failure;
+}
+
+static void
+add_records (NdrparseReport *report, const Text *t, GPtrArray *found, const char *decoded_by,
+	     const char *subject)
+{
+	guint first_line = t->end;
+	for (guint k = 0; k < found->len; k++) {
+		const Finding *f = g_ptr_array_index (found, k);
+		if (f->line != G_MAXUINT)
+			first_line = MIN (first_line, f->line);
+	}
+	char *preamble = first_line > t->begin ? block_text (t, t->begin, first_line) : NULL;
+
+	for (guint k = 0; k < found->len; k++) {
+		const Finding *f = g_ptr_array_index (found, k);
+		char *diag = f->line == G_MAXUINT
+			? block_text (t, t->begin, t->end)
+			: block_text (t, diagnostic_start (t, f), next_block_line (t, found, f));
+		NdrparseRecord *record = _ndr_report_add_record (report);
+		record->decoded_by = decoded_by;
+		record->recipient = _ndr_report_intern (report, f->address);
+		fill_record (report, record, diag, preamble, subject);
+		g_free (diag);
+	}
+	g_free (preamble);
+}
+
+gboolean
+_ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *text)
+{
+	GMimeObject *object = GMIME_OBJECT (message);
+	const char *from = g_mime_object_get_header (object, "From");
+	const char *subject = g_mime_message_get_subject (message);
+	gsize text_len = text ? strlen (text) : 0;
+
+	const NdrTextFamily *family = detect_family (from, subject, text, text_len);
+	if (!presents_as_bounce (message, from, subject, family))
+		return FALSE;
+
+	Text t = { g_array_new (FALSE, FALSE, sizeof (Line)), 0, 0, sender_addresses (message, report) };
+	if (text)
+		split_lines (text, t.lines);
+	find_region (&t, family);
+
+	gboolean added = FALSE;
+	if (family || report_says_failure (&t, subject)) {
+		GPtrArray *found = g_ptr_array_new_with_free_func (finding_free);
+		collect_recipients (message, report, &t, found);
+		add_records (report, &t, found, family ? family->name : "text", subject);
+		added = found->len > 0;
+		g_ptr_array_unref (found);
+	}
+	g_hash_table_unref (t.senders);
+	g_array_unref (t.lines);
+	return added;
+}

@@ -1,0 +1,213 @@
+/* ndr-text-families.c - how each MTA family writes a bounce in prose.
+ *
+ * This file is data.  The engine (ndr-text-decode.c) reads every family
+ * the same way: find the report between its begin and end lines, take
+ * each line that leads with an address as the start of that recipient's
+ * block, and read the SMTP reply, status, command and host from the
+ * block.  A new MTA is a new entry here.
+ *
+ * A family is recognised when each of its non-NULL lists has a hit:
+ * `from` in the From header, `subject` in the Subject, `marker` in the
+ * text.  Families are tried in order, so a family whose text is a
+ * variant of another's (Mail.ru and 1&1 write Exim's report) comes
+ * before it.  Strings compare case-insensitively.
+ */
+#include "ndrparse-private.h"
+
+#define LIST(...) ((const char *const[]) { __VA_ARGS__, NULL })
+
+/* Where the returned message starts, in any family. */
+const char *const _ndr_text_common_ends[] = {
+	"--- Below this line is a copy of the message",
+	"--- Enclosed is a copy of the message",
+	"------ This is a copy of the message",
+	"------ This is a copy of your message",
+	"------ The body of the message is",
+	"----- Original message -----",
+	"----- Message header follows -----",
+	"--- Original message follows",
+	"Original message follows.",
+	"Below is a copy of the original message",
+	"----- Unsent message follows -----",
+	"----- Original message headers -----",
+	"------ Original message headers ------",
+	"Message headers follow.",
+	"Original message headers:",
+	"----- Returned message -----",
+	"--------Returned Mail--------",
+	"The original message was:",
+	"The header of the original message is",
+	"Content-Type: message/rfc822",
+	"Content-Type: text/rfc822-headers",
+	NULL
+};
+
+/* Phrases that say a message was not (or not yet) delivered; a bounce
+ * from no known family must hold one, or an SMTP code. */
+const char *const _ndr_text_failure_phrases[] = {
+	"could not be delivered", "couldn't be delivered", "can't be delivered",
+	"cannot be delivered", "was not delivered", "wasn't delivered", "not be delivered",
+	"undeliverable", "undelivered", "delivery failed", "delivery has failed",
+	"delivery failure", "failed permanently", "permanent error", "permanent failure",
+	"fatal error", "unable to deliver", "wasn't able to deliver", "not able to deliver",
+	"delivery to the following", "did not reach", "could not deliver", "failed to deliver",
+	"has been delayed", "delivery is delayed", "returned to sender", "returning message",
+	"delivery problem", "error delivering", "rejected", "mail system error",
+	"nicht zugestellt", "unzustellbar", "non remis", "non distribuable",
+	"n'a pas pu être", "no se pudo entregar", "no pudo ser entregado",
+	"não foi possível entregar", "não pôde ser entregue", "non è stato possibile",
+	"impossibile consegnare", "не доставлено", "не может быть доставлено",
+	"не удалось доставить", "配信できません", "届きませんでした", "送信できません",
+	"配達できません", "无法投递", "投递失败", "退信",
+	NULL
+};
+
+/* Phrases that say delivery is only delayed and will be retried. */
+const char *const _ndr_text_delay_phrases[] = {
+	"has been delayed", "delivery is delayed", "delivery delayed", "will retry",
+	"will be retried", "still trying", "not yet been delivered", "temporary failure",
+	"temporary error", "deferred", "(Delay)", "warning: message",
+	NULL
+};
+
+/* Labels before a recipient address at the start of a line. */
+const char *const _ndr_text_recipient_labels[] = {
+	"Original-Recipient: rfc822;", "Final-Recipient: rfc822;",
+	"Failed recipient:", "Failed Recipient:", "Invalid recipient:", "Unknown recipient:",
+	"Recipient address:", "Recipient Address:", "Recipient:", "Recipients:",
+	"Addressed To:", "Address:", "Email:", "E-mail:", "To:", "RCPT TO:",
+	"Destinataire :", "Destinataire:", "Empfänger:", "Empfaenger:", "Destinatario:",
+	"Destinatário:", "Получатель:", "Адресат:", "宛先:", "收件人:", "收件人：",
+	"Unable to deliver message to:", "Could not deliver message to:",
+	"was not delivered to:", "Delivery to", "delivery to",
+	NULL
+};
+
+const char *const _ndr_text_bounce_subjects[] = {
+	"undeliver", "undelivered", "delivery status notification", "delivery failure",
+	"delivery failed", "failure notice", "failure delivery", "failed delivery",
+	"returned mail", "returned to sender", "mail delivery", "delivery notification",
+	"non-delivery", "nondeliverable", "non remis", "unzustellbar", "nicht zustellbar",
+	"no entregado", "não entregue", "non recapitabile", "не доставлено",
+	"mail system error", "mail could not be delivered", "error sending your mail",
+	"delivery problem", "permanent delivery failure", "message delivery has failed",
+	"delivery status", "returned mail", "配信", "エラー", "退信",
+	NULL
+};
+
+const char *const _ndr_text_daemon_senders[] = {
+	"mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "postmaster",
+	"post_master", "mail delivery", "mail administrator", "system administrator",
+	"mail.delivery.system", "poostmaster",
+	NULL
+};
+
+const NdrTextFamily _ndr_text_families[] = {
+	{ "qmail", NULL, NULL,
+	  LIST ("This is the qmail-send program", "I'm afraid I wasn't able to deliver your message"),
+	  LIST ("I'm afraid I wasn't able to deliver", "wasn't able to deliver your message"),
+	  LIST ("--- Below this line is a copy of the message", "--- Enclosed is a copy of the message") },
+	{ "yahoo", NULL, NULL,
+	  LIST ("Sorry, we were unable to deliver your message to the following address"),
+	  LIST ("Sorry, we were unable to deliver your message"),
+	  LIST ("--- Below this line is a copy of the message") },
+	{ "mailru", LIST ("mail.ru"), NULL,
+	  LIST ("This message was created automatically by mail delivery software",
+		"письмо создано автоматически"),
+	  LIST ("This message was created automatically by mail delivery software"),
+	  NULL },
+	{ "einsundeins", LIST ("kundenserver.de", "1und1", "1and1"), NULL,
+	  LIST ("This message was created automatically by mail delivery software"),
+	  LIST ("This message was created automatically by mail delivery software"),
+	  NULL },
+	{ "gmx", LIST ("gmx."), NULL,
+	  LIST ("This message was created automatically by mail delivery software"),
+	  LIST ("This message was created automatically by mail delivery software"),
+	  NULL },
+	{ "mxlogic", LIST ("mxlogic", "mxl"), NULL,
+	  LIST ("This message was created automatically by mail delivery software"),
+	  LIST ("This message was created automatically by mail delivery software"),
+	  NULL },
+	{ "zoho", LIST ("zoho"), NULL,
+	  LIST ("This message was created automatically by mail delivery software"),
+	  LIST ("This message was created automatically by mail delivery software"),
+	  NULL },
+	{ "exim", NULL, NULL,
+	  LIST ("This message was created automatically by mail delivery software",
+		"The following address(es) failed:", "could not be delivered to one or more of its"),
+	  LIST ("The following address(es) failed", "could not be delivered to one or more",
+		"This message was created automatically by mail delivery software"),
+	  LIST ("------ This is a copy of the message", "------ The body of the message is") },
+	{ "googlegroups", LIST ("google"), NULL,
+	  LIST ("Google Groups", "Google グループ", "Google 网上论坛"),
+	  NULL,
+	  LIST ("----- Original message -----") },
+	{ "gmail", NULL, NULL,
+	  LIST ("Delivery to the following recipient", "Technical details of permanent failure",
+		"Technical details of temporary failure"),
+	  LIST ("Delivery to the following recipient", "Technical details of"),
+	  LIST ("----- Original message -----", "----- Message header follows -----") },
+	{ "dragonfly", NULL, NULL,
+	  LIST ("This is the DragonFly Mail Agent"),
+	  LIST ("There was an error delivering your mail"),
+	  LIST ("Message headers follow.") },
+	{ "opensmtpd", NULL, NULL,
+	  LIST ("This is the MAILER-DAEMON, please DO NOT REPLY",
+		"An error has occurred while attempting to deliver a message"),
+	  LIST ("the following list of recipients", "An error has occurred while attempting"),
+	  LIST ("Below is a copy of the original message") },
+	{ "sendmail", NULL, NULL,
+	  LIST ("----- Transcript of session follows -----",
+		"----- The following addresses had permanent fatal errors -----"),
+	  LIST ("----- The following addresses had", "----- Transcript of session follows -----"),
+	  LIST ("----- Unsent message follows -----", "----- Original message follows -----",
+		"----- Message header follows -----") },
+	{ "imailserver", NULL, NULL,
+	  LIST ("Body of message generated response:", "Unknown user:",
+		"generated following response:", "SMTP connection failed,"),
+	  NULL,
+	  LIST ("Original message follows.") },
+	{ "exchange2003", NULL, NULL,
+	  LIST ("did not reach the following recipient(s):"),
+	  LIST ("did not reach the following recipient"),
+	  NULL },
+	{ "ezweb", LIST ("ezweb.ne.jp"), NULL, NULL, NULL, NULL },
+	{ "kddi", LIST ("dion.ne.jp", "kddi"), NULL,
+	  LIST ("Your mail sent on", "Your mail attempted to be delivered on"),
+	  NULL, NULL },
+	{ "domino", NULL, LIST ("DELIVERY FAILURE:", "DELIVERY_FAILURE:"), NULL,
+	  LIST ("Your message"), NULL },
+	{ "notes", NULL, LIST ("Undeliverable message"), NULL,
+	  LIST ("was not delivered to:"), NULL },
+	{ "interscanmss", NULL, NULL,
+	  LIST ("InterScan", "Sent <<< RCPT TO:", "Received >>> "), NULL, NULL },
+	{ "activehunter", NULL, NULL,
+	  LIST ("----- The following addresses had permanent fatal errors -----"),
+	  NULL, NULL },
+	{ "mailfoundry", NULL, NULL,
+	  LIST ("Unable to deliver message to:", "Delivery failed for the following reason:"),
+	  LIST ("Unable to deliver message to:"), NULL },
+	{ "mailmarshalsmtp", NULL, NULL,
+	  LIST ("Could not be delivered because of", "The following recipients were affected:"),
+	  LIST ("Your message:"), NULL },
+	{ "mfilter", NULL, NULL,
+	  LIST ("このメッセージは", "*** 送信元のアドレス", "-------元メール"),
+	  NULL, LIST ("-------元メール") },
+	{ "biglobe", LIST ("biglobe"), NULL, NULL,
+	  LIST ("----- The following addresses had delivery problems -----"), NULL },
+	{ "fml", LIST ("-admin@", "-owner@"), NULL,
+	  LIST ("are not member", "Loop Alert", "not member of", "fml"), NULL, NULL },
+	{ "x2", NULL, NULL,
+	  LIST ("Unable to deliver message to the following address(es)."),
+	  LIST ("Unable to deliver message to the following address"),
+	  LIST ("--- Original message follows.") },
+	{ "apachejames", NULL, NULL,
+	  LIST ("Message details:", "Error message below:"), NULL, NULL },
+	{ "verizon", LIST ("vtext.com", "verizon"), NULL, NULL, NULL, NULL },
+	{ "office365", NULL, NULL,
+	  LIST ("Office 365", "Microsoft Exchange Online", "outlook.com", "Diagnostic information for administrators"),
+	  NULL,
+	  LIST ("Original message headers:") },
+};
+
+const gsize _ndr_text_families_count = G_N_ELEMENTS (_ndr_text_families);
