@@ -14,7 +14,8 @@
  *  - the first text/plain part, for facts only the prose states (decoded
  *    only when a record needs it);
  *  - the first text/plain part holding DSN fields, used only when there
- *    is no real delivery-status part.
+ *    is no real delivery-status part;
+ *  - the first message/feedback-report part (RFC 5965 ARF).
  */
 #include <string.h>
 
@@ -43,6 +44,7 @@ _ndr_walk_clear (NdrWalk *walk)
 {
 	g_clear_pointer (&walk->dsn_texts, g_ptr_array_unref);
 	g_clear_pointer (&walk->notification, g_bytes_unref);
+	g_clear_pointer (&walk->feedback, g_bytes_unref);
 	walk->original = NULL;
 }
 
@@ -183,13 +185,21 @@ is_returned_headers (GMimeContentType *type)
 	       type_is (type, "message", "global");
 }
 
+/* Whether a machine-readable report (delivery-status or feedback) has
+ * been seen: what follows it is the returned message. */
+static gboolean
+report_found (const WalkState *st)
+{
+	return st->out->dsn_texts->len > 0 || st->out->feedback != NULL;
+}
+
 static void
 note_original (WalkState *st, GMimeObject *object)
 {
 	if (st->original_locked)
 		return;
 	st->out->original = object;
-	if (st->out->dsn_texts->len > 0)
+	if (report_found (st))
 		st->original_locked = TRUE;
 }
 
@@ -203,6 +213,11 @@ walk_leaf (WalkState *st, GMimePart *part)
 	if (is_delivery_status (type)) {
 		if (!st->original_locked)
 			g_ptr_array_add (st->out->dsn_texts, decoded_content (part));
+		return;
+	}
+	if (type_is (type, "message", "feedback-report")) {
+		if (st->out->feedback == NULL && !st->original_locked)
+			st->out->feedback = decoded_content (part);
 		return;
 	}
 	if (is_returned_headers (type)) {
@@ -266,7 +281,7 @@ static void
 walk_message_part (WalkState *st, GMimeMessagePart *part, guint depth)
 {
 	/* After the report: this is the returned message; never look inside. */
-	if (st->out->dsn_texts->len > 0) {
+	if (report_found (st)) {
 		note_original (st, GMIME_OBJECT (part));
 		return;
 	}

@@ -82,6 +82,21 @@ received_for (GMimeObject *original)
 	return address;
 }
 
+/* Where a delivered copy went, as the receiving side stamped it.  A
+ * complaint is about that copy; feedback code prefers the To header when
+ * it names someone and falls back to this. */
+static char *
+delivered_to (GMimeObject *object)
+{
+	static const char *const headers[] = { "X-Original-To", "Delivered-To" };
+	for (gsize i = 0; i < G_N_ELEMENTS (headers); i++) {
+		char *address = first_address (object, headers[i]);
+		if (address)
+			return address;
+	}
+	return NULL;
+}
+
 void
 _ndr_original_resolve_sender (NdrparseReport *report)
 {
@@ -125,6 +140,9 @@ _ndr_original_read (NdrparseReport *report, GMimeObject *original)
 	if (subject && *subject)
 		report->subject = _ndr_report_intern (report, subject);
 	report->list_id = intern_header (report, object, "List-Id");
+	report->original_to = intern_header (report, object, "To");
+	report->delivered_to = _ndr_report_take (report, delivered_to (object));
+	report->complainant = _ndr_report_take (report, first_address (object, "X-HmXmrOriginalRecipient"));
 	report->from = intern_header (report, object, "From");
 	g_object_unref (message);
 }

@@ -53,11 +53,17 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 		_ndr_dsn_decode (report, dsn);
 		_ndr_dsn_fields_free (dsn);
 	}
+	if (report->records->len == 0)
+		_ndr_arf_decode (report, message, walk.feedback);
+	if (report->records->len == 0)
+		_ndr_ses_decode (report, _ndr_walk_notification_text (&walk));
 	/* No delivery-status part, or one that names nobody: read the prose. */
 	if (report->records->len == 0)
 		_ndr_text_decode (report, message, _ndr_walk_notification_text (&walk));
 	if (report->records->len == 0 && walk.dsn_texts->len > 0)
 		_ndr_decode_failed_recipients_header (report, message);
+	if (report->records->len == 0)
+		_ndr_autoreply_decode (report, message);
 	_ndr_original_resolve_sender (report);
 
 	if (report->records->len > 0) {

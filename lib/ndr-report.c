@@ -185,6 +185,7 @@ RECORD_GETTER (const char *, reporting_mta, NULL)
 RECORD_GETTER (const char *, remote_mta, NULL)
 RECORD_GETTER (const char *, timestamp, NULL)
 RECORD_GETTER (const char *, reason, NULL)
+RECORD_GETTER (const char *, feedback_type, NULL)
 RECORD_GETTER (NdrparseTristate, hard_bounce, NDRPARSE_UNSET)
 
 NdrparseAction

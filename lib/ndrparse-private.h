@@ -13,6 +13,9 @@
  *   ndr-text-families.c the per-MTA-family rules of the text decoder (data)
  *   ndr-reason.c     the reason vocabulary and phrase table (ndr-reasons.def,
  *                    ndr-reason-phrases.def)
+ *   ndr-arf.c        feedback reports (RFC 5965 and older complaint formats)
+ *   ndr-ses.c        Amazon SES event notifications (JSON)
+ *   ndr-autoreply.c  automatic replies (RFC 3834)
  *   ndr-address.c    normalises addresses
  *   ndr-date.c       RFC 5322 dates to ISO 8601
  *   ndr-report.c     the report and record objects and their accessors
@@ -54,6 +57,7 @@ struct _NdrparseRecord {
 	const char *remote_mta;
 	const char *timestamp;
 	const char *reason;             /* static */
+	const char *feedback_type;      /* ARF Feedback-Type, lower-cased */
 	NdrparseTristate hard_bounce;
 	GPtrArray *fields;              /* NdrField *, the raw per-recipient group (a ref) */
 };
@@ -79,6 +83,9 @@ struct _NdrparseReport {
 	const char *return_path;        /* its Return-Path addr-spec */
 	const char *from_address;       /* its From addr-spec */
 	const char *envelope_recipient; /* "for <addr>" of its topmost Received */
+	const char *original_to;        /* its To header, decoded */
+	const char *delivered_to;       /* X-Original-To or the like (addr-spec) */
+	const char *complainant;        /* Hotmail's X-HmXmrOriginalRecipient */
 };
 
 NdrparseReport *_ndr_report_new (void);
@@ -99,6 +106,7 @@ typedef struct {
 	GMimeObject *original;          /* returned message or headers part; borrowed */
 	GMimeTextPart *notification_part; /* the first text/plain part; borrowed */
 	GBytes *notification;           /* its text in UTF-8, decoded on demand */
+	GBytes *feedback;               /* the message/feedback-report part, or NULL */
 } NdrWalk;
 
 void _ndr_walk_init (NdrWalk *walk);
@@ -229,6 +237,17 @@ extern const char *const _ndr_text_daemon_senders[];
  * delivery-status part; @text may be NULL.  Returns whether any record
  * was added. */
 gboolean _ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *text);
+
+/* ---- feedback reports and auto-replies (ndr-arf.c, ndr-autoreply.c) ---- */
+
+/* Records from an RFC 5965 feedback report (@feedback, may be NULL) or
+ * from the older and vendor complaint formats.  Returns whether any
+ * record was added. */
+gboolean _ndr_arf_decode (NdrparseReport *report, GMimeMessage *message, GBytes *feedback);
+/* Records from an Amazon SES event notification (JSON) in @text. */
+gboolean _ndr_ses_decode (NdrparseReport *report, const char *text);
+/* A record for an RFC 3834 automatic reply (out-of-office). */
+gboolean _ndr_autoreply_decode (NdrparseReport *report, GMimeMessage *message);
 
 /* ---- the notification text (ndr-notification.c) ---- */
 

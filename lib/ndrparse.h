@@ -230,9 +230,14 @@ const char *ndrparse_report_get_from (const NdrparseReport *report);
 /* Records: one per recipient.  Owned by their report.                 */
 /* ------------------------------------------------------------------ */
 
-/* The engine that produced the record ("rfc3464"). */
+/* The engine that produced the record: "rfc3464" (a delivery-status
+ * part), "x-failed-recipients", "arf" (a feedback report), "rfc3834" (an
+ * automatic reply), the MTA family of a prose bounce ("qmail", "exim",
+ * "gmail", ...), or "text" for a prose bounce of no known family. */
 const char *ndrparse_record_get_decoded_by (const NdrparseRecord *record);
-/* The failed recipient: lower-cased addr-spec without brackets. */
+/* The failed recipient: lower-cased addr-spec without brackets.  For a
+ * feedback report or an auto-reply, the complaining or replying address;
+ * NULL when the report names nobody. */
 const char *ndrparse_record_get_recipient (const NdrparseRecord *record);
 /* Original-Recipient, when stated, in the same form. */
 const char *ndrparse_record_get_original_recipient (const NdrparseRecord *record);
@@ -261,6 +266,9 @@ const char *ndrparse_record_get_timestamp (const NdrparseRecord *record);
 /* The reason from the shared vocabulary ("userunknown", ...); NULL while
  * no classifier has decided one. */
 const char *ndrparse_record_get_reason (const NdrparseRecord *record);
+/* For a feedback (ARF) record, its Feedback-Type lower-cased ("abuse",
+ * "auth-failure", "opt-out", ...); NULL for other records. */
+const char *ndrparse_record_get_feedback_type (const NdrparseRecord *record);
 /* Whether the address itself is undeliverable and should be removed;
  * NDRPARSE_UNSET for records that are not failures. */
 NdrparseTristate ndrparse_record_get_hard_bounce (const NdrparseRecord *record);

@@ -56,6 +56,7 @@ record_print (sprinter_t *sp, const char *file, const NdrparseReport *report,
 	key_string (sp, "remote_mta", ndrparse_record_get_remote_mta (record));
 	key_string (sp, "timestamp", ndrparse_record_get_timestamp (record));
 	key_string (sp, "reason", ndrparse_record_get_reason (record));
+	key_string (sp, "feedback_type", ndrparse_record_get_feedback_type (record));
 
 	sp->map_key (sp, "hard_bounce");
 	switch (ndrparse_record_get_hard_bounce (record)) {

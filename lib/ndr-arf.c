@@ -1,0 +1,190 @@
+/* ndr-arf.c - feedback reports: complaints, not bounces.
+ *
+ * A mailbox provider that runs a feedback loop sends an RFC 5965 report
+ * (multipart/report; report-type=feedback-report) when a user marks a
+ * message as spam: a message/feedback-report part with Feedback-Type,
+ * Original-Rcpt-To, Source-IP ..., and the reported message.  List
+ * managers treat a complaint like an unsubscribe, so each complaining
+ * recipient becomes a record with its feedback type.
+ *
+ * Two older formats say the same thing without the part:
+ *   - Hotmail's "complaint about message from IP" mail, which attaches
+ *     the reported message only, naming the recipient in
+ *     X-HmXmrOriginalRecipient;
+ *   - Apple Mail's unsubscribe request (X-Apple-Unsubscribe: true), sent
+ *     from the recipient's own address: an "opt-out".
+ */
+#include <string.h>
+
+#include "ndrparse-private.h"
+
+/* Bounds a hostile report's cost. */
+#define MAX_FIELDS 500
+
+/* Splits "Name: value" lines, unfolding continuation lines, into the
+ * report's per-message fields. */
+static void
+read_fields (NdrparseReport *report, const char *text, gsize len)
+{
+	const char *p = text, *end = text + len;
+	GString *value = g_string_new (NULL);
+	guint count = 0;
+
+	while (p < end && count < MAX_FIELDS) {
+		const char *nl = memchr (p, '\n', end - p);
+		const char *eol = nl ? nl : end;
+		const char *colon = memchr (p, ':', eol - p);
+		if (colon && colon > p && !g_ascii_isspace (*p)) {
+			g_string_assign (value, "");
+			g_string_append_len (value, colon + 1, eol - colon - 1);
+			const char *q = nl ? nl + 1 : end;
+			while (q < end && (*q == ' ' || *q == '\t')) {
+				const char *qnl = memchr (q, '\n', end - q);
+				const char *qeol = qnl ? qnl : end;
+				g_string_append_len (value, q, qeol - q);
+				q = qnl ? qnl + 1 : end;
+			}
+			g_strstrip (value->str);
+			NdrField *field = _ndr_report_new_field (report, p, colon - p, value->str, strlen (value->str));
+			g_ptr_array_add (report->fields, field);
+			count++;
+			p = q;
+			continue;
+		}
+		p = nl ? nl + 1 : end;
+	}
+	g_string_free (value, TRUE);
+}
+
+static NdrparseRecord *
+add_record (NdrparseReport *report, const char *recipient, const char *feedback_type)
+{
+	NdrparseRecord *record = _ndr_report_add_record (report);
+	record->decoded_by = "arf";
+	record->recipient = _ndr_report_intern (report, recipient);
+	record->feedback_type = feedback_type;
+	return record;
+}
+
+/* One record per address of every field called @name; the count added. */
+static guint
+records_from_field (NdrparseReport *report, const char *name, const char *feedback_type)
+{
+	guint added = 0;
+	for (guint i = 0; i < report->fields->len; i++) {
+		NdrField *field = g_ptr_array_index (report->fields, i);
+		if (g_ascii_strcasecmp (field->name, name) != 0)
+			continue;
+		char *address = _ndr_address_normalize (field->value, FALSE);
+		if (address && strchr (address, '@')) {
+			add_record (report, address, feedback_type);
+			added++;
+		}
+		g_free (address);
+	}
+	return added;
+}
+
+/* Records for the reported message's recipients: the one Hotmail names,
+ * else its To addresses, else where it was delivered (a list copy's To
+ * names the list), else one record that names nobody: the report still
+ * says a complaint happened. */
+static void
+records_from_reported_message (NdrparseReport *report, const char *feedback_type)
+{
+	if (report->complainant) {
+		add_record (report, report->complainant, feedback_type);
+		return;
+	}
+	guint added = 0;
+	InternetAddressList *list = report->original_to
+		? internet_address_list_parse (NULL, report->original_to) : NULL;
+	int n = list ? internet_address_list_length (list) : 0;
+	for (int i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address (list, i);
+		if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
+			continue;
+		char *address = _ndr_address_normalize (
+			internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), FALSE);
+		if (address && strchr (address, '@')) {
+			add_record (report, address, feedback_type);
+			added++;
+		}
+		g_free (address);
+	}
+	if (list)
+		g_object_unref (list);
+	if (added == 0)
+		add_record (report, report->delivered_to, feedback_type);
+}
+
+static const char *
+intern_lower (NdrparseReport *report, const char *value)
+{
+	return value ? _ndr_report_take (report, g_ascii_strdown (g_strstrip (g_strdup (value)), -1)) : NULL;
+}
+
+static gboolean
+decode_rfc5965 (NdrparseReport *report, GBytes *feedback)
+{
+	gsize len;
+	const char *text = g_bytes_get_data (feedback, &len);
+	read_fields (report, text, len);
+
+	const char *type = intern_lower (report, _ndr_fields_lookup (report->fields, "Feedback-Type"));
+	if (type == NULL)
+		type = "abuse";   /* RFC 5965 requires the field; a report without it is still one */
+	if (report->reporting_mta == NULL)
+		report->reporting_mta = _ndr_report_take (report,
+			_ndr_mta_name (_ndr_fields_lookup (report->fields, "Reporting-MTA")));
+	if (report->arrival_date == NULL) {
+		const char *date = _ndr_fields_lookup (report->fields, "Arrival-Date");
+		if (date == NULL)
+			date = _ndr_fields_lookup (report->fields, "Received-Date");
+		report->arrival_date = _ndr_report_take (report, date ? _ndr_date_to_iso8601 (date) : NULL);
+	}
+	if (records_from_field (report, "Original-Rcpt-To", type) == 0 &&
+	    records_from_field (report, "Removal-Recipient", type) == 0)
+		records_from_reported_message (report, type);
+	return TRUE;
+}
+
+static gboolean
+header_contains (GMimeMessage *message, const char *name, const char *needle)
+{
+	const char *value = g_mime_object_get_header (GMIME_OBJECT (message), name);
+	return value && _ndr_memcasemem (value, strlen (value), needle) != NULL;
+}
+
+/* Hotmail's complaint mail: From staff@hotmail.com, "complaint about
+ * message from ...", the reported message attached. */
+static gboolean
+decode_hotmail_complaint (NdrparseReport *report, GMimeMessage *message)
+{
+	if (!header_contains (message, "From", "staff@hotmail.com") ||
+	    !header_contains (message, "Subject", "complaint about message from"))
+		return FALSE;
+	records_from_reported_message (report, "abuse");
+	return TRUE;
+}
+
+/* Apple Mail's unsubscribe request comes from the recipient itself. */
+static gboolean
+decode_apple_unsubscribe (NdrparseReport *report, GMimeMessage *message)
+{
+	if (!header_contains (message, "X-Apple-Unsubscribe", "true"))
+		return FALSE;
+	char *address = _ndr_address_normalize (g_mime_object_get_header (GMIME_OBJECT (message), "From"), FALSE);
+	if (address && strchr (address, '@'))
+		add_record (report, address, "opt-out");
+	g_free (address);
+	return report->records->len > 0;
+}
+
+gboolean
+_ndr_arf_decode (NdrparseReport *report, GMimeMessage *message, GBytes *feedback)
+{
+	if (feedback)
+		return decode_rfc5965 (report, feedback);
+	return decode_hotmail_complaint (report, message) || decode_apple_unsubscribe (report, message);
+}

@@ -1,0 +1,220 @@
+/* ndr-ses.c - Amazon SES event notifications.
+ *
+ * SES reports bounces, complaints and deliveries to its senders as JSON
+ * (through SNS, which mails the JSON as a text/plain body, optionally
+ * wrapped in an SNS envelope whose "Message" holds the JSON as a
+ * string).  The fields map one to one onto a record:
+ *
+ *   {"notificationType": "Bounce", "bounce": {"bounceType": "Permanent",
+ *     "bouncedRecipients": [{"emailAddress", "action", "status",
+ *     "diagnosticCode"}], "reportingMTA", "timestamp"}, "mail": {...}}
+ *   {"notificationType": "Complaint", "complaint": {"complainedRecipients":
+ *     [{"emailAddress"}], "complaintFeedbackType"}}
+ *   {"notificationType": "Delivery", "delivery": {"recipients": [...],
+ *     "smtpResponse": "250 2.6.0 ...", "reportingMTA"}}
+ */
+#include <string.h>
+#include <json-glib/json-glib.h>
+
+#include "ndrparse-private.h"
+
+/* A notification is a few KB; anything far larger is not one. */
+#define MAX_JSON (1 << 20)
+
+static const char *
+member_string (JsonObject *object, const char *name)
+{
+	JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+	if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
+	    json_node_get_value_type (node) != G_TYPE_STRING)
+		return NULL;
+	return json_node_get_string (node);
+}
+
+static JsonObject *
+member_object (JsonObject *object, const char *name)
+{
+	JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+	return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+}
+
+static JsonArray *
+member_array (JsonObject *object, const char *name)
+{
+	JsonNode *node = object ? json_object_get_member (object, name) : NULL;
+	return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+}
+
+static JsonParser *
+parse_json (const char *text, gsize len)
+{
+	JsonParser *parser = json_parser_new_immutable ();
+	if (!json_parser_load_from_data (parser, text, len, NULL) ||
+	    !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
+		g_object_unref (parser);
+		return NULL;
+	}
+	return parser;
+}
+
+/* SNS mails long JSON lines folded the way headers are ("\n "), which
+ * breaks JSON strings in two; undo the folding and try again. */
+static JsonParser *
+parse_unfolded_json (const char *text, gsize len)
+{
+	GString *s = g_string_sized_new (len);
+	for (gsize i = 0; i < len; i++) {
+		if (text[i] == '\n' && i + 1 < len && text[i + 1] == ' ')
+			i++;
+		else
+			g_string_append_c (s, text[i]);
+	}
+	JsonParser *parser = parse_json (s->str, s->len);
+	g_string_free (s, TRUE);
+	return parser;
+}
+
+static void
+set_codes_from_text (NdrparseReport *report, NdrparseRecord *record, const char *text,
+		     const char *status_field)
+{
+	NdrTextCodes codes;
+	NdrStatusCode status;
+	gsize len = text ? strlen (text) : 0;
+
+	_ndr_text_find_codes (text, len, &codes);
+	record->reply_code = codes.reply_code;
+	if (text && *text) {
+		const char *body = _ndr_skip_type_prefix (text);
+		if (body != text)
+			record->diagnostic_type = _ndr_report_intern_len (report, text, strcspn (text, ";"));
+		record->diagnostic_code = _ndr_report_intern (report, body);
+		record->smtp_command = _ndr_text_find_smtp_command (text, len);
+	}
+	if (status_field && _ndr_status_code_scan (status_field, strlen (status_field), &status))
+		_ndr_record_set_status (report, record, &status, codes.reply_code);
+	else
+		_ndr_record_set_status (report, record, codes.status.klass ? &codes.status : NULL,
+					codes.reply_code);
+}
+
+static NdrparseRecord *
+add_record (NdrparseReport *report, const char *address, const char *action, NdrparseAction kind)
+{
+	char *recipient = _ndr_address_normalize (address, FALSE);
+	if (recipient == NULL || strchr (recipient, '@') == NULL) {
+		g_free (recipient);
+		return NULL;
+	}
+	NdrparseRecord *record = _ndr_report_add_record (report);
+	record->decoded_by = "amazonses";
+	record->recipient = _ndr_report_take (report, recipient);
+	record->action = action;
+	record->action_kind = kind;
+	return record;
+}
+
+static void
+read_event_header (NdrparseReport *report, JsonObject *event)
+{
+	if (report->reporting_mta == NULL)
+		report->reporting_mta = _ndr_report_take (report, _ndr_mta_name (member_string (event, "reportingMTA")));
+	if (report->arrival_date == NULL)
+		report->arrival_date = _ndr_report_intern (report, member_string (event, "timestamp"));
+}
+
+static void
+decode_bounce (NdrparseReport *report, JsonObject *bounce)
+{
+	JsonArray *list = member_array (bounce, "bouncedRecipients");
+	gboolean transient = g_strcmp0 (member_string (bounce, "bounceType"), "Transient") == 0;
+
+	read_event_header (report, bounce);
+	for (guint i = 0; list && i < json_array_get_length (list); i++) {
+		JsonNode *node = json_array_get_element (list, i);
+		JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+		NdrparseRecord *record = add_record (report, member_string (r, "emailAddress"),
+						     transient ? "delayed" : "failed",
+						     transient ? NDRPARSE_ACTION_DELAYED : NDRPARSE_ACTION_FAILED);
+		if (record)
+			set_codes_from_text (report, record, member_string (r, "diagnosticCode"),
+					     member_string (r, "status"));
+	}
+}
+
+static void
+decode_complaint (NdrparseReport *report, JsonObject *complaint)
+{
+	JsonArray *list = member_array (complaint, "complainedRecipients");
+	const char *type = member_string (complaint, "complaintFeedbackType");
+
+	read_event_header (report, complaint);
+	for (guint i = 0; list && i < json_array_get_length (list); i++) {
+		JsonNode *node = json_array_get_element (list, i);
+		JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+		NdrparseRecord *record = add_record (report, member_string (r, "emailAddress"), NULL,
+						     NDRPARSE_ACTION_UNKNOWN);
+		if (record)
+			record->feedback_type = _ndr_report_intern (report, type ? type : "abuse");
+	}
+}
+
+static void
+decode_delivery (NdrparseReport *report, JsonObject *delivery)
+{
+	JsonArray *list = member_array (delivery, "recipients");
+
+	read_event_header (report, delivery);
+	for (guint i = 0; list && i < json_array_get_length (list); i++) {
+		JsonNode *node = json_array_get_element (list, i);
+		if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_STRING)
+			continue;
+		NdrparseRecord *record = add_record (report, json_node_get_string (node), "delivered",
+						     NDRPARSE_ACTION_DELIVERED);
+		if (record)
+			set_codes_from_text (report, record, member_string (delivery, "smtpResponse"), NULL);
+	}
+}
+
+static void
+decode_notification (NdrparseReport *report, JsonObject *root)
+{
+	const char *type = member_string (root, "notificationType");
+	if (type == NULL)
+		type = member_string (root, "eventType");
+	if (g_strcmp0 (type, "Bounce") == 0)
+		decode_bounce (report, member_object (root, "bounce"));
+	else if (g_strcmp0 (type, "Complaint") == 0)
+		decode_complaint (report, member_object (root, "complaint"));
+	else if (g_strcmp0 (type, "Delivery") == 0)
+		decode_delivery (report, member_object (root, "delivery"));
+}
+
+gboolean
+_ndr_ses_decode (NdrparseReport *report, const char *text)
+{
+	/* Bare words: inside the SNS envelope the quotes are escaped. */
+	if (text == NULL || (strstr (text, "notificationType") == NULL && strstr (text, "eventType") == NULL))
+		return FALSE;
+	const char *open = strchr (text, '{'), *close = strrchr (text, '}');
+	if (open == NULL || close == NULL || close < open || close - open > MAX_JSON)
+		return FALSE;
+
+	JsonParser *parser = parse_json (open, close - open + 1);
+	if (parser == NULL)
+		parser = parse_unfolded_json (open, close - open + 1);
+	if (parser == NULL)
+		return FALSE;
+	JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+	/* The SNS envelope carries the notification as a JSON string. */
+	const char *inner = member_string (root, "Message");
+	JsonParser *inner_parser = inner ? parse_json (inner, strlen (inner)) : NULL;
+	if (inner_parser)
+		root = json_node_get_object (json_parser_get_root (inner_parser));
+
+	guint before = report->records->len;
+	decode_notification (report, root);
+	g_clear_object (&inner_parser);
+	g_object_unref (parser);
+	return report->records->len > before;
+}
