@@ -260,9 +260,10 @@ _ndr_walk_notification_text (NdrWalk *walk)
 }
 
 /* When the boundary parameter does not match the body's boundary lines
- * (seen from Postfix relays that rewrote one and not the other), GMime
- * finds no parts and leaves the whole body as the prologue.  Look for
- * DSN fields there. */
+ * (seen from Postfix relays that rewrote one and not the other), or is
+ * lost to a broken header fold, GMime finds no parts and leaves the whole
+ * body as the prologue.  Look for DSN fields there, and read it as the
+ * notification if nothing came before. */
 static void
 walk_unsplit_multipart (WalkState *st, GMimeMultipart *multipart)
 {
@@ -274,6 +275,8 @@ walk_unsplit_multipart (WalkState *st, GMimeMultipart *multipart)
 	const char *data = g_bytes_get_data (text, &len);
 	if (_ndr_text_has_dsn_fields (data, len))
 		st->text_dsn = g_bytes_ref (text);
+	if (st->out->notification_part == NULL && st->out->notification == NULL)
+		st->out->notification = g_bytes_ref (text);
 	g_bytes_unref (text);
 }
 

@@ -52,9 +52,13 @@ status_code_at (const char *text, gsize len, gsize i, NdrStatusCode *code)
 
 /* "550 5.1.1" or "550-5.1.1": a reply code followed by a status code of
  * the same class. */
+/* A session transcript quotes the server's successes before the failure
+ * ("250 2.1.5 Ok" ... "451 4.3.0 Error"): the finders below prefer the
+ * first failure code (4xx/5xx) and fall back to the first code at all. */
 static gboolean
 find_code_pair (const char *text, gsize len, NdrTextCodes *codes)
 {
+	gboolean found = FALSE;
 	for (gsize i = 0; i + 8 <= len; i++) {
 		guint reply = reply_code_at (text, len, i);
 		if (reply == 0)
@@ -66,13 +70,17 @@ find_code_pair (const char *text, gsize len, NdrTextCodes *codes)
 		NdrStatusCode status;
 		if (j < len && _ndr_status_code_scan (text + j, len - j, &status) &&
 		    status.klass == reply / 100) {
-			codes->reply_code = reply;
-			codes->status = status;
-			codes->paired = TRUE;
-			return TRUE;
+			if (!found || reply >= 400) {
+				codes->reply_code = reply;
+				codes->status = status;
+				codes->paired = TRUE;
+				found = TRUE;
+			}
+			if (reply >= 400)
+				return TRUE;
 		}
 	}
-	return FALSE;
+	return found;
 }
 
 /* "after 450 seconds", "552 bytes": a quantity, not a reply. */
@@ -102,34 +110,45 @@ find_reply_code (const char *text, gsize len)
 
 	while (i < len && g_ascii_isspace (text[i]))
 		i++;
-	guint reply = reply_code_at (text, len, i);
-	if (reply)
-		return reply;
+	guint first = reply_code_at (text, len, i);
+	if (first >= 400)
+		return first;
 	/* Elsewhere only a code the table knows, to keep "after 450 seconds"
 	 * style numbers out. */
 	for (; i + 3 <= len; i++) {
 		if (text[i] < '2' || text[i] > '5')
 			continue;
-		reply = reply_code_at (text, len, i);
+		guint reply = reply_code_at (text, len, i);
 		if (reply && _ndr_reply_code_is_known (reply) && reply / 100 != 3 &&
-		    !followed_by_unit (text, len, i))
-			return reply;
+		    !followed_by_unit (text, len, i)) {
+			if (reply >= 400)
+				return reply;
+			if (first == 0)
+				first = reply;
+		}
 	}
-	return 0;
+	return first;
 }
 
 static gboolean
 find_status_code (const char *text, gsize len, NdrStatusCode *out)
 {
+	gboolean found = FALSE;
 	for (gsize i = 0; i + 5 <= len; i++) {
 		if (text[i] != '2' && text[i] != '4' && text[i] != '5')
 			continue;
 		if (text[i + 1] != '.')
 			continue;
-		if (status_code_at (text, len, i, out))
-			return TRUE;
+		NdrStatusCode code;
+		if (status_code_at (text, len, i, &code)) {
+			if (!found || code.klass >= 4)
+				*out = code;
+			found = TRUE;
+			if (code.klass >= 4)
+				return TRUE;
+		}
 	}
-	return FALSE;
+	return found;
 }
 
 void

@@ -250,15 +250,30 @@ skip_label (const char *p, const char *end)
 	return p;
 }
 
+/* A session transcript marks the client's lines: "In:" (Postfix),
+ * ">>>" (Sendmail), "Sent <<<" (InterScan). */
+static const char *
+skip_transcript_mark (const char *p, const char *end)
+{
+	static const char *const marks[] = { "In:", ">>>", "Sent <<<", "Sent:" };
+	for (gsize i = 0; i < G_N_ELEMENTS (marks); i++) {
+		gsize n = strlen (marks[i]);
+		if ((gsize) (end - p) >= n && g_ascii_strncasecmp (p, marks[i], n) == 0)
+			return skip_blanks (p + n, end);
+	}
+	return p;
+}
+
 /* The address a line leads with, the way reports list recipients:
- * "<a@b>:", "  a@b", "a@b: 550 ...", "* a@b", "Recipient: a@b". */
+ * "<a@b>:", "  a@b", "a@b: 550 ...", "* a@b", "Recipient: a@b",
+ * ">>> RCPT TO:<a@b>". */
 static char *
 line_recipient (const Line *l)
 {
 	const char *p = l->p, *end = l->p + l->len;
-	while (p < end && strchr (" \t*-•>", *p))
+	while (p < end && strchr (" \t*-•", *p))
 		p += (*p == '\xe2' && end - p >= 3) ? 3 : 1;
-	p = skip_label (p, end);
+	p = skip_label (p, skip_transcript_mark (p, end));
 	if (p < end && (*p == '<' || *p == '"' || *p == '\''))
 		p++;
 	const char *stop;
@@ -397,14 +412,15 @@ locate_findings (const Text *t, GPtrArray *found)
 
 static void
 collect_recipients (GMimeMessage *message, NdrparseReport *report, const Text *t,
-		    GPtrArray *found)
+		    NdrRecipientStyle style, GPtrArray *found)
 {
 	collect_failed_recipients_header (message, found);
 	if (found->len > 0) {
 		locate_findings (t, found);
 		return;
 	}
-	collect_recipient_lines (t, found, FALSE);
+	if (style == NDR_RECIPIENT_LINES)
+		collect_recipient_lines (t, found, FALSE);
 	if (found->len == 0)
 		collect_mentions (t, found);
 	if (found->len == 0)
@@ -561,9 +577,11 @@ report_says_failure (const Text *t, const char *subject)
 	NdrTextCodes codes;
 	gsize len = strlen (all);
 	_ndr_text_find_codes (all, len, &codes);
+	gsize subject_len = subject ? strlen (subject) : 0;
 	gboolean failure = codes.reply_code >= 400 || codes.status.klass >= 4 ||
 			   list_hit (_ndr_text_failure_phrases, all, len) ||
-			   (subject && list_hit (_ndr_text_failure_phrases, subject, strlen (subject)));
+			   list_hit (_ndr_text_failure_phrases, subject, subject_len) ||
+			   list_hit (_ndr_text_bounce_subjects, subject, subject_len);
 	g_free (all);
 	return failure;
 }
@@ -614,7 +632,8 @@ _ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *tex
 	gboolean added = FALSE;
 	if (family || report_says_failure (&t, subject)) {
 		GPtrArray *found = g_ptr_array_new_with_free_func (finding_free);
-		collect_recipients (message, report, &t, found);
+		collect_recipients (message, report, &t, family ? family->recipients : NDR_RECIPIENT_LINES,
+				    found);
 		add_records (report, &t, found, family ? family->name : "text", subject);
 		added = found->len > 0;
 		g_ptr_array_unref (found);

@@ -210,6 +210,11 @@ gboolean _ndr_reason_standard_status (NdrReason reason, guint klass, NdrStatusCo
  * strings compared case-insensitively.  A family is recognised when each
  * of its non-NULL lists from, subject and marker has a hit: from in the
  * From header, subject in the Subject, marker in the text. */
+typedef enum {
+	NDR_RECIPIENT_LINES,            /* lines led by an address, else mentions */
+	NDR_RECIPIENT_MENTIONS,         /* the addresses the prose mentions */
+} NdrRecipientStyle;
+
 typedef struct {
 	const char *name;               /* decoded_by */
 	const char *const *from;
@@ -217,6 +222,7 @@ typedef struct {
 	const char *const *marker;
 	const char *const *begin;       /* the report starts at the first line holding one */
 	const char *const *end;         /* the returned message starts at a line holding one */
+	NdrRecipientStyle recipients;
 } NdrTextFamily;
 
 extern const NdrTextFamily _ndr_text_families[];
