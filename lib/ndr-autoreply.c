@@ -83,6 +83,9 @@ gboolean
 _ndr_autoreply_decode (NdrparseReport *report, GMimeMessage *message)
 {
 	GMimeObject *object = GMIME_OBJECT (message);
+	/* Exim marks its bounces "Auto-Submitted: auto-replied" too. */
+	if (_ndr_text_from_daemon (g_mime_object_get_header (object, "From")))
+		return FALSE;
 	if (!has_autoreply_header (object) &&
 	    !(has_autoreply_subject (g_mime_message_get_subject (message)) && answers_a_message (object)))
 		return FALSE;

@@ -35,7 +35,7 @@ reply_code_at (const char *text, gsize len, gsize i)
 	if (i + 3 < len) {
 		char next = text[i + 3];
 		gboolean digit_after = i + 4 < len && g_ascii_isdigit (text[i + 4]);
-		if (!strchr (" -\t\r\n,)]\"';", next) && !(next == '.' && !digit_after))
+		if (!strchr (" -\t\r\n,)]\"';:", next) && !(next == '.' && !digit_after))
 			return 0;
 	}
 	return (text[i] - '0') * 100 + (text[i + 1] - '0') * 10 + (text[i + 2] - '0');
@@ -103,6 +103,22 @@ followed_by_unit (const char *text, gsize len, gsize i)
 	return FALSE;
 }
 
+/* Sendmail reports a remote refusal as its own code, then the remote's
+ * after the address: "554 <a@b>... 550 Host unknown".  The remote's is
+ * the real reply. */
+static guint
+quoted_remote_reply (const char *text, gsize len, gsize i, guint local)
+{
+	const char *line_end = memchr (text + i, '\n', len - i);
+	gsize stop = line_end ? (gsize) (line_end - text) : len;
+	const char *dots = _ndr_memcasemem (text + i, stop - i, "... ");
+	if (dots == NULL)
+		return 0;
+	gsize j = dots - text + 4;
+	guint remote = reply_code_at (text, len, j);
+	return remote && remote / 100 == local / 100 ? remote : 0;
+}
+
 static guint
 find_reply_code (const char *text, gsize len)
 {
@@ -111,8 +127,10 @@ find_reply_code (const char *text, gsize len)
 	while (i < len && g_ascii_isspace (text[i]))
 		i++;
 	guint first = reply_code_at (text, len, i);
-	if (first >= 400)
-		return first;
+	if (first >= 400) {
+		guint remote = quoted_remote_reply (text, len, i, first);
+		return remote ? remote : first;
+	}
 	/* Elsewhere only a code the table knows, to keep "after 450 seconds"
 	 * style numbers out. */
 	for (; i + 3 <= len; i++) {

@@ -18,9 +18,10 @@
  * subject, and a failure phrase or SMTP code in the text), so a new MTA
  * mostly works before it gets its entry.
  *
- * Recipients come, in order of trust, from X-Failed-Recipients, from
- * recipient lines, from addresses mentioned anywhere in the report, and
- * from the returned message's envelope recipient.  The sender's own
+ * Recipients come, in order of trust, from recipient lines, from
+ * X-Failed-Recipients (which some relays rewrite: the text wins), from
+ * addresses mentioned anywhere in the report, and from the returned
+ * message's envelope recipient.  The sender's own
  * addresses never count as recipients.
  */
 #include <string.h>
@@ -101,8 +102,8 @@ is_reply_or_forward (const char *subject)
 	return FALSE;
 }
 
-static gboolean
-from_daemon (const char *from)
+gboolean
+_ndr_text_from_daemon (const char *from)
 {
 	return from == NULL || *from == '\0' || strstr (from, "<>") != NULL ||
 	       list_hit (_ndr_text_daemon_senders, from, strlen (from));
@@ -114,7 +115,7 @@ static gboolean
 presents_as_bounce (GMimeMessage *message, const char *from, const char *subject,
 		    const NdrTextFamily *family)
 {
-	if (from_daemon (from))
+	if (_ndr_text_from_daemon (from))
 		return TRUE;
 	if (family && (family->from || family->subject))
 		return TRUE;
@@ -266,14 +267,18 @@ skip_transcript_mark (const char *p, const char *end)
 
 /* The address a line leads with, the way reports list recipients:
  * "<a@b>:", "  a@b", "a@b: 550 ...", "* a@b", "Recipient: a@b",
- * ">>> RCPT TO:<a@b>". */
+ * ">>> RCPT TO:<a@b>", "550 <a@b>... User unknown". */
 static char *
 line_recipient (const Line *l)
 {
 	const char *p = l->p, *end = l->p + l->len;
 	while (p < end && strchr (" \t*-•", *p))
 		p += (*p == '\xe2' && end - p >= 3) ? 3 : 1;
-	p = skip_label (p, skip_transcript_mark (p, end));
+	p = skip_label (skip_transcript_mark (p, end), end);
+	/* Sendmail: "550 <a@b>... User unknown". */
+	if (end - p >= 5 && g_ascii_isdigit (p[0]) && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) &&
+	    p[3] == ' ' && p[4] == '<')
+		p += 4;
 	if (p < end && (*p == '<' || *p == '"' || *p == '\''))
 		p++;
 	const char *stop;
@@ -282,6 +287,18 @@ line_recipient (const Line *l)
 		return NULL;
 	if (stop < end && strchr (">\"'", *stop))
 		stop++;
+	/* "a@b <c@d>": an address used as a display name; the real one is
+	 * in the brackets (Exim quotes a malformed To this way). */
+	const char *next = skip_blanks (stop, end);
+	if (next < end && *next == '<' && next > stop) {
+		const char *inner_stop;
+		char *inner = address_at (next + 1, end, &inner_stop);
+		if (inner && inner_stop < end && *inner_stop == '>') {
+			g_free (address);
+			return inner;
+		}
+		g_free (inner);
+	}
 	if (stop < end && !strchr (":;,.([ \t", *stop)) {
 		g_free (address);
 		return NULL;
@@ -414,13 +431,12 @@ static void
 collect_recipients (GMimeMessage *message, NdrparseReport *report, const Text *t,
 		    NdrRecipientStyle style, GPtrArray *found)
 {
-	collect_failed_recipients_header (message, found);
-	if (found->len > 0) {
-		locate_findings (t, found);
-		return;
-	}
 	if (style == NDR_RECIPIENT_LINES)
 		collect_recipient_lines (t, found, FALSE);
+	if (found->len == 0) {
+		collect_failed_recipients_header (message, found);
+		locate_findings (t, found);
+	}
 	if (found->len == 0)
 		collect_mentions (t, found);
 	if (found->len == 0)

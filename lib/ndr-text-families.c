@@ -53,7 +53,8 @@ const char *const _ndr_text_failure_phrases[] = {
 	"delivery to the following", "did not reach", "could not deliver", "failed to deliver",
 	"has been delayed", "delivery is delayed", "returned to sender", "returning message",
 	"delivery problem", "delivery error", "error delivering", "rejected", "mail system error",
-	"user unknown", "unknown user", "no such user",
+	"user unknown", "unknown user", "no such user", "malformed address",
+	"incorrectly constructed",
 	"nicht zugestellt", "unzustellbar", "non remis", "non distribuable",
 	"n'a pas pu être", "no se pudo entregar", "no pudo ser entregado",
 	"não foi possível entregar", "não pôde ser entregue", "non è stato possibile",
@@ -92,7 +93,7 @@ const char *const _ndr_text_bounce_subjects[] = {
 	"no entregado", "não entregue", "non recapitabile", "не доставлено",
 	"mail system error", "mail could not be delivered", "error sending your mail",
 	"delivery problem", "permanent delivery failure", "message delivery has failed",
-	"delivery status", "returned mail", "配信", "エラー", "退信",
+	"delivery status", "mail failure", "配信", "エラー", "退信",
 	NULL
 };
 

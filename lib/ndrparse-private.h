@@ -243,6 +243,8 @@ extern const char *const _ndr_text_daemon_senders[];
  * delivery-status part; @text may be NULL.  Returns whether any record
  * was added. */
 gboolean _ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *text);
+/* Whether a From header value is a mail system's (MAILER-DAEMON, ...). */
+gboolean _ndr_text_from_daemon (const char *from);
 
 /* ---- feedback reports and auto-replies (ndr-arf.c, ndr-autoreply.c) ---- */
 
