@@ -121,14 +121,49 @@ intern_header (NdrparseReport *report, GMimeObject *object, const char *name)
 	return out;
 }
 
+static void read_message (NdrparseReport *report, GMimeMessage *message);
+
 void
 _ndr_original_read (NdrparseReport *report, GMimeObject *original)
 {
 	GMimeMessage *message = original ? original_message (original) : NULL;
-	GMimeObject *object = message ? GMIME_OBJECT (message) : NULL;
+	if (message)
+		read_message (report, message);
+}
 
-	if (object == NULL)
+/* Prose bounces paste the returned message into the text after a line
+ * such as "--- Below this line is a copy of the message.": read its
+ * headers from there, skipping the lines before the first header. */
+void
+_ndr_original_read_text (NdrparseReport *report, const char *text, gsize len)
+{
+	const char *p = text, *end = text + len;
+	while (p < end) {
+		const char *nl = memchr (p, '\n', end - p);
+		const char *colon = memchr (p, ':', (nl ? nl : end) - p);
+		gboolean header = colon && colon > p && !g_ascii_isspace (*p) &&
+				  memchr (p, ' ', colon - p) == NULL;
+		if (header)
+			break;
+		p = nl ? nl + 1 : end;
+	}
+	if (p >= end)
 		return;
+	GMimeStream *mem = g_mime_stream_mem_new_with_buffer (p, end - p);
+	GMimeParser *parser = g_mime_parser_new_with_stream (mem);
+	GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
+	g_object_unref (parser);
+	g_object_unref (mem);
+	if (message) {
+		read_message (report, message);
+		g_object_unref (message);
+	}
+}
+
+static void
+read_message (NdrparseReport *report, GMimeMessage *message)
+{
+	GMimeObject *object = GMIME_OBJECT (message);
 	report->return_path = _ndr_report_take (report, first_address (object, "Return-Path"));
 	report->from_address = _ndr_report_take (report, first_address (object, "From"));
 	report->envelope_recipient = _ndr_report_take (report, received_for (object));
@@ -144,5 +179,4 @@ _ndr_original_read (NdrparseReport *report, GMimeObject *original)
 	report->delivered_to = _ndr_report_take (report, delivered_to (object));
 	report->complainant = _ndr_report_take (report, first_address (object, "X-HmXmrOriginalRecipient"));
 	report->from = intern_header (report, object, "From");
-	g_object_unref (message);
 }

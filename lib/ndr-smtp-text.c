@@ -187,7 +187,7 @@ _ndr_text_find_codes (const char *text, gsize len, NdrTextCodes *codes)
  * RCPT To:<...>".  Each phrase is an anchor and a command word; the text
  * is scanned once per anchor, and only the words after each hit are
  * compared, so the cost does not grow with the number of phrases. */
-static const char *const command_anchors[] = { "in reply to ", "after ", ">>> " };
+static const char *const command_anchors[] = { "in reply to ", "after ", ">>> ", "most progress was " };
 
 static const struct {
 	const char *words;      /* what follows the anchor */

@@ -640,10 +640,15 @@ _ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *tex
 	if (!presents_as_bounce (message, from, subject, family))
 		return FALSE;
 
-	Text t = { g_array_new (FALSE, FALSE, sizeof (Line)), 0, 0, sender_addresses (message, report) };
+	Text t = { g_array_new (FALSE, FALSE, sizeof (Line)), 0, 0, NULL };
 	if (text)
 		split_lines (text, t.lines);
 	find_region (&t, family);
+	if (report->message_id == NULL && report->from_address == NULL && t.end < t.lines->len) {
+		const char *rest = line_at (&t, t.end)->p;
+		_ndr_original_read_text (report, rest, text + text_len - rest);
+	}
+	t.senders = sender_addresses (message, report);
 
 	gboolean added = FALSE;
 	if (family || report_says_failure (&t, subject)) {

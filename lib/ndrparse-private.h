@@ -147,6 +147,9 @@ void _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record,
 
 /* Reads the returned message's headers into @report; @original may be NULL. */
 void _ndr_original_read (NdrparseReport *report, GMimeObject *original);
+/* The same for a returned message pasted into a text (its headers start
+ * at the first header-like line of @text). */
+void _ndr_original_read_text (NdrparseReport *report, const char *text, gsize len);
 /* Decides report->sender once the DSN fields are known. */
 void _ndr_original_resolve_sender (NdrparseReport *report);
 
