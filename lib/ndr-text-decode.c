@@ -109,20 +109,48 @@ _ndr_text_from_daemon (const char *from)
 	       list_hit (_ndr_text_daemon_senders, from, strlen (from));
 }
 
+static gboolean
+starts_with_any (const char *const *list, const char *s)
+{
+	for (; *list; list++) {
+		if (g_ascii_strncasecmp (s, *list, strlen (*list)) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* "Undeliverable: ...", "** Delivery failure **", "[SPAM] Returned mail: ..." */
+static gboolean
+subject_is_bounce (const char *subject)
+{
+	if (subject == NULL || is_reply_or_forward (subject))
+		return FALSE;
+	if (list_hit (_ndr_text_bounce_subject_words, subject, strlen (subject)))
+		return TRUE;
+	const char *p = subject + strspn (subject, " \t*");
+	if (*p == '[' && strchr (p, ']'))
+		p = strchr (p, ']') + 1;
+	p += strspn (p, " \t*");
+	return starts_with_any (_ndr_text_bounce_subjects, p);
+}
+
 /* Whether the message presents itself as a delivery report.  A person's
- * reply that quotes a bounce ("Re: Undeliverable ...") does not. */
+ * reply that quotes a bounce ("Re: Undeliverable ...") does not, nor does
+ * list mail about bounces ("Five reasons your mail is undeliverable"). */
 static gboolean
 presents_as_bounce (GMimeMessage *message, const char *from, const char *subject,
 		    const NdrTextFamily *family)
 {
+	GMimeObject *object = GMIME_OBJECT (message);
 	if (_ndr_text_from_daemon (from))
 		return TRUE;
 	if (family && (family->from || family->subject))
 		return TRUE;
-	if (g_mime_object_get_header (GMIME_OBJECT (message), "X-Failed-Recipients"))
+	if (g_mime_object_get_header (object, "X-Failed-Recipients"))
 		return TRUE;
-	return subject && !is_reply_or_forward (subject) &&
-	       list_hit (_ndr_text_bounce_subjects, subject, strlen (subject));
+	if (g_mime_object_get_header (object, "List-Id") || g_mime_object_get_header (object, "List-Unsubscribe"))
+		return FALSE;
+	return subject_is_bounce (subject);
 }
 
 /* ---- lines and the report region ---- */
@@ -597,7 +625,7 @@ report_says_failure (const Text *t, const char *subject)
 	gboolean failure = codes.reply_code >= 400 || codes.status.klass >= 4 ||
 			   list_hit (_ndr_text_failure_phrases, all, len) ||
 			   list_hit (_ndr_text_failure_phrases, subject, subject_len) ||
-			   list_hit (_ndr_text_bounce_subjects, subject, subject_len);
+			   subject_is_bounce (subject);
 	g_free (all);
 	return failure;
 }

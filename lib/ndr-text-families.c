@@ -85,22 +85,34 @@ const char *const _ndr_text_recipient_labels[] = {
 	NULL
 };
 
+/* How a bounce's Subject starts (after blanks, "*" and a "[tag]"). */
 const char *const _ndr_text_bounce_subjects[] = {
 	"undeliver", "undelivered", "delivery status notification", "delivery failure",
 	"delivery failed", "failure notice", "failure delivery", "failed delivery",
-	"returned mail", "returned to sender", "mail delivery", "delivery notification",
-	"non-delivery", "nondeliverable", "non remis", "unzustellbar", "nicht zustellbar",
-	"no entregado", "não entregue", "non recapitabile", "не доставлено",
-	"mail system error", "mail could not be delivered", "error sending your mail",
-	"delivery problem", "permanent delivery failure", "message delivery has failed",
-	"delivery status", "mail failure", "配信", "エラー", "退信",
+	"returned mail", "mail returned", "mail delivery", "delivery notification",
+	"non-delivery", "nondeliver", "non remis", "unzustellbar", "nicht zustellbar",
+	"no entregado", "mensaje no entregado", "não entregue", "falha na entrega",
+	"non recapitabile", "messaggio non recapitabile", "mail system error",
+	"mail could not be delivered", "message could not be delivered",
+	"there was an error sending your mail", "delivery problem", "permanent delivery failure",
+	"message delivery has failed", "delivery status", "mail failure", "delivery report",
+	"warning: could not send message", "ваше сообщение не доставлено", "сообщение не доставлено",
+	"недоставленное сообщение", "notice: mail delivery status", "warning: delayed mail",
+	NULL
+};
+
+/* Subject words that mark a bounce wherever they stand: scripts whose
+ * word order puts them last. */
+const char *const _ndr_text_bounce_subject_words[] = {
+	"配信できません", "配信エラー", "送信できません", "送信エラー", "エラーメール",
+	"退信", "无法投递", "投递失败", "не доставлено",
 	NULL
 };
 
 const char *const _ndr_text_daemon_senders[] = {
 	"mailer-daemon", "mailer_daemon", "mailerdaemon", "mail-daemon", "postmaster",
 	"post_master", "mail delivery", "mail administrator", "system administrator",
-	"mail.delivery.system", "poostmaster",
+	"mail.delivery.system", "poostmaster", "courier mail server",
 	NULL
 };
 

@@ -238,8 +238,10 @@ extern const char *const _ndr_text_failure_phrases[];
 extern const char *const _ndr_text_delay_phrases[];
 /* Labels that may precede a recipient address on its line. */
 extern const char *const _ndr_text_recipient_labels[];
-/* Subjects and From local parts that mark a delivery report. */
+/* Subject starts, subject words and From names that mark a delivery
+ * report. */
 extern const char *const _ndr_text_bounce_subjects[];
+extern const char *const _ndr_text_bounce_subject_words[];
 extern const char *const _ndr_text_daemon_senders[];
 
 /* Records from the human-readable text of a bounce that has no usable
