@@ -121,7 +121,12 @@ records_from_reported_message (NdrparseReport *report, const char *feedback_type
 static const char *
 intern_lower (NdrparseReport *report, const char *value)
 {
-	return value ? _ndr_report_take (report, g_ascii_strdown (g_strstrip (g_strdup (value)), -1)) : NULL;
+	if (value == NULL)
+		return NULL;
+	char *copy = g_strstrip (g_strdup (value));
+	char *lower = g_ascii_strdown (copy, -1);
+	g_free (copy);
+	return _ndr_report_take (report, lower);
 }
 
 static gboolean
