@@ -1,0 +1,257 @@
+/* test-text.c - the prose decoder: the recipient-line forms, who is never
+ * a recipient, status inference from words, what is not a bounce, and
+ * the feedback, SES and auto-reply decoders. */
+#include <string.h>
+
+#include "ndrparse-private.h"
+
+/* A bounce from a mail system with the given subject and text. */
+static char *
+bounce (const char *subject, const char *text)
+{
+	return g_strdup_printf ("From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
+				"To: sender@example.org\n"
+				"Subject: %s\n\n%s", subject, text);
+}
+
+static NdrparseReport *
+parse (const char *text)
+{
+	GError *error = NULL;
+	NdrparseReport *report = ndrparse_parse_bytes (text, strlen (text), &error);
+	g_assert_no_error (error);
+	g_assert_nonnull (report);
+	return report;
+}
+
+static const NdrparseRecord *
+only_record (NdrparseReport *report)
+{
+	g_assert_cmpuint (ndrparse_report_get_n_records (report), ==, 1);
+	return ndrparse_report_get_record (report, 0);
+}
+
+/* Parses a bounce whose text names one recipient; checks it and the
+ * status, and returns nothing: the report is freed. */
+static void
+check_one (const char *subject, const char *text, const char *recipient, const char *status,
+	   guint reply_code)
+{
+	char *message = bounce (subject, text);
+	NdrparseReport *report = parse (message);
+	const NdrparseRecord *record = only_record (report);
+	g_assert_cmpstr (ndrparse_record_get_recipient (record), ==, recipient);
+	g_assert_cmpstr (ndrparse_record_get_status (record), ==, status);
+	g_assert_cmpuint (ndrparse_record_get_reply_code (record), ==, reply_code);
+	ndrparse_report_unref (report);
+	g_free (message);
+}
+
+static void
+check_none (const char *message)
+{
+	NdrparseReport *report = parse (message);
+	g_assert_cmpuint (ndrparse_report_get_n_records (report), ==, 0);
+	ndrparse_report_unref (report);
+}
+
+static void
+test_recipient_line_forms (void)
+{
+	check_one ("failure notice", "<a@one.example>:\nRemote host said: 550 5.1.1 no such user\n",
+		   "a@one.example", "5.1.1", 550);
+	check_one ("Mail delivery failed", "The following address(es) failed:\n\n  b@two.example\n"
+		   "    SMTP error from remote mail server after RCPT TO:<b@two.example>:\n"
+		   "    552 5.2.2 over quota\n", "b@two.example", "5.2.2", 552);
+	check_one ("Delivery status notification: error", "c@three.example: 550 5.7.1 Relay denied\n",
+		   "c@three.example", "5.7.1", 550);
+	check_one ("Undeliverable", "Recipient address: D@Four.Example\nReason: 550 5.1.1 unknown\n",
+		   "d@four.example", "5.1.1", 550);
+	check_one ("Returned mail: see transcript for details",
+		   "While talking to mx.five.example:\n>>> RCPT To:<e@five.example>\n"
+		   "<<< 550 5.1.1 <e@five.example>... User unknown\n", "e@five.example", "5.1.1", 550);
+	check_one ("Returned mail: Host unknown",
+		   "554 <f@six.example>... 550 Host unknown (Authoritative answer from name server)\n",
+		   "f@six.example", "5.1.2", 550);
+	check_one ("Mail failure - malformed recipient address",
+		   "  x@seven.example <g@seven.example>: malformed address: <g@seven.example> may not follow x@seven.example\n",
+		   "g@seven.example", "5.0.0", 0);
+	check_one ("Mail delivery failed",
+		   "There was an error delivering your mail to <h@eight.example>.\n\n"
+		   "mx.eight.example did not like our RCPT TO:\n550 5.1.1 user unknown\n",
+		   "h@eight.example", "5.1.1", 550);
+}
+
+static void
+test_senders_are_not_recipients (void)
+{
+	/* The bounce's To, its From, and the pasted original's sender. */
+	check_one ("Mail delivery failed",
+		   "A message sent by\n\n  <sender@example.org>\n\ncould not be delivered to one or more of its\n"
+		   "recipients. The following address(es) failed:\n\n  i@nine.example\n    all hosts failing\n",
+		   "i@nine.example", "5.0.0", 0);
+	check_one ("failure notice",
+		   "<j@ten.example>:\n550 5.1.1 unknown\n\n--- Below this line is a copy of the message.\n\n"
+		   "Return-Path: <other-sender@example.org>\nFrom: other-sender@example.org\n"
+		   "To: j@ten.example\nSubject: hi\n\nhello other-sender@example.org\n",
+		   "j@ten.example", "5.1.1", 550);
+}
+
+static void
+test_status_inferred_from_words (void)
+{
+	check_one ("Undeliverable", "<k@x.example>:\nThe mailbox is full\n", "k@x.example", "5.2.2", 0);
+	check_one ("Undeliverable", "<k@x.example>:\n452 mailbox full, try later\n", "k@x.example", "4.2.2", 452);
+	check_one ("Undeliverable", "<k@x.example>:\nHost not found\n", "k@x.example", "5.1.2", 0);
+	check_one ("Undeliverable", "<k@x.example>:\n552 Message too large\n", "k@x.example", "5.3.4", 552);
+	check_one ("Undeliverable", "<k@x.example>:\n550 computer says no\n", "k@x.example", "5.0.0", 550);
+	check_one ("Unzustellbar", "  k@x.example\n    Benutzer unbekannt\n", "k@x.example", "5.1.1", 0);
+	check_one ("Non remis", "  k@x.example\n    utilisateur inconnu\n", "k@x.example", "5.1.1", 0);
+}
+
+static void
+test_transcript_failure_wins (void)
+{
+	check_one ("Postfix SMTP server: errors from localhost",
+		   " In:  RCPT TO:<l@y.example>\n Out: 250 2.1.5 Ok\n In:  DATA\n Out: 451 4.3.0 queue file write error\n",
+		   "l@y.example", "4.3.0", 451);
+}
+
+static void
+test_failed_recipients_header (void)
+{
+	NdrparseReport *report = parse (
+		"From: Mail Delivery Subsystem <mailer-daemon@googlemail.com>\nTo: sender@example.org\n"
+		"X-Failed-Recipients: m@z.example\nSubject: Delivery Status Notification (Failure)\n\n"
+		"The group you tried to contact may not exist, or you may not have permission to post.\n");
+	const NdrparseRecord *record = only_record (report);
+	g_assert_cmpstr (ndrparse_record_get_recipient (record), ==, "m@z.example");
+	g_assert_cmpstr (ndrparse_record_get_status (record), ==, "5.0.0");
+	ndrparse_report_unref (report);
+}
+
+static void
+test_not_bounces (void)
+{
+	/* A person's reply quoting a bounce. */
+	check_none ("From: Bob <bob@example.com>\nTo: sender@example.org\n"
+		    "Subject: Re: Undeliverable: hello\n\n> <a@one.example>:\n> 550 5.1.1 user unknown\n");
+	/* List mail about bounces. */
+	check_none ("From: News <news@example.com>\nTo: sender@example.org\nList-Id: <news.example.com>\n"
+		    "Subject: Undeliverable mail explained\n\nwrite to editor@example.com: 550 5.1.1\n");
+	/* A mail system's message that reports no failure. */
+	check_none ("From: MAILER-DAEMON@mx.example.org\nTo: sender@example.org\n"
+		    "Subject: Your quarantine summary\n\nNothing was held for admin@example.org today.\n");
+	/* Ordinary mail. */
+	check_none ("From: Carol <carol@example.com>\nTo: dave@example.net\nSubject: lunch\n\n"
+		    "See you at noon, carol@example.com\n");
+}
+
+static void
+test_delay_is_not_failure (void)
+{
+	char *message = bounce ("Delivery Status Notification (Delay)",
+				"Delivery to the following recipient has been delayed:\n\n     n@slow.example\n\n"
+				"Message will be retried for 2 more day(s)\n");
+	NdrparseReport *report = parse (message);
+	const NdrparseRecord *record = only_record (report);
+	g_assert_cmpint (ndrparse_record_get_action_kind (record), ==, NDRPARSE_ACTION_DELAYED);
+	g_assert_cmpstr (ndrparse_record_get_decoded_by (record), ==, "gmail");
+	g_assert_cmpint (ndrparse_record_get_status_class (record), ==, NDRPARSE_CLASS_TRANSIENT);
+	ndrparse_report_unref (report);
+	g_free (message);
+}
+
+static void
+test_feedback_report (void)
+{
+	NdrparseReport *report = parse (
+		"From: fbl@isp.example\nTo: abuse@example.org\nSubject: report\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=feedback-report; boundary=\"b\"\n\n"
+		"--b\nContent-Type: message/feedback-report\n\nFeedback-Type: Abuse\n"
+		"Original-Rcpt-To: <o@isp.example>\nOriginal-Rcpt-To: p@isp.example\n\n--b--\n");
+	g_assert_cmpuint (ndrparse_report_get_n_records (report), ==, 2);
+	const NdrparseRecord *first = ndrparse_report_get_record (report, 0);
+	g_assert_cmpstr (ndrparse_record_get_recipient (first), ==, "o@isp.example");
+	g_assert_cmpstr (ndrparse_record_get_feedback_type (first), ==, "abuse");
+	g_assert_cmpstr (ndrparse_record_get_decoded_by (first), ==, "arf");
+	g_assert_null (ndrparse_record_get_status (first));
+	g_assert_cmpstr (ndrparse_record_get_recipient (ndrparse_report_get_record (report, 1)), ==, "p@isp.example");
+	ndrparse_report_unref (report);
+}
+
+static void
+test_ses_notification (void)
+{
+	NdrparseReport *report = parse (
+		"From: no-reply@sns.amazonaws.com\nTo: sender@example.org\nSubject: AWS Notification Message\n\n"
+		"{\"notificationType\":\"Bounce\",\"bounce\":{\"bounceType\":\"Transient\",\"bouncedRecipients\":"
+		"[{\"emailAddress\":\"q@ses.example\",\"status\":\"4.2.2\",\"diagnosticCode\":\"smtp; 452 4.2.2 full\"}]}}\n");
+	const NdrparseRecord *record = only_record (report);
+	g_assert_cmpstr (ndrparse_record_get_recipient (record), ==, "q@ses.example");
+	g_assert_cmpstr (ndrparse_record_get_status (record), ==, "4.2.2");
+	g_assert_cmpuint (ndrparse_record_get_reply_code (record), ==, 452);
+	g_assert_cmpint (ndrparse_record_get_action_kind (record), ==, NDRPARSE_ACTION_DELAYED);
+	ndrparse_report_unref (report);
+
+	/* Not JSON after all: no record, no crash. */
+	check_none ("From: no-reply@sns.amazonaws.com\nTo: sender@example.org\nSubject: AWS Notification\n\n"
+		    "{\"notificationType\": \"Bounce\", \"bounce\": {\"bouncedRecipients\": [\n");
+}
+
+static void
+test_autoreply (void)
+{
+	NdrparseReport *report = parse (
+		"From: Rae <rae@away.example>\nTo: sender@example.org\nSubject: Out of office\n"
+		"Auto-Submitted: auto-replied\n\nBack on Monday.\n");
+	const NdrparseRecord *record = only_record (report);
+	g_assert_cmpstr (ndrparse_record_get_recipient (record), ==, "rae@away.example");
+	g_assert_cmpstr (ndrparse_record_get_decoded_by (record), ==, "rfc3834");
+	ndrparse_report_unref (report);
+
+	/* A subject alone, on mail that answers nothing, is a person's. */
+	check_none ("From: Rae <rae@away.example>\nTo: team@example.org\nSubject: Out of office next week\n\n"
+		    "I will be away.\n");
+}
+
+static void
+test_reason_phrases (void)
+{
+	static const struct {
+		const char *text;
+		NdrReason reason;
+	} cases[] = {
+		{ "550 5.1.1 <a@b>: Recipient address rejected: User unknown", NDR_REASON_USERUNKNOWN },
+		{ "Mailbox is full", NDR_REASON_MAILBOXFULL },
+		{ "Host or domain name not found", NDR_REASON_HOSTUNKNOWN },
+		{ "Message size exceeds fixed maximum message size", NDR_REASON_MESGTOOBIG },
+		{ "Relay access denied", NDR_REASON_NORELAYING },
+		{ "Postfach voll", NDR_REASON_MAILBOXFULL },
+		{ "宛先のメールアドレスは存在しません", NDR_REASON_USERUNKNOWN },
+		{ "nothing to see", NDR_REASON_UNDEFINED },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+		g_assert_cmpint (_ndr_reason_from_phrases (cases[i].text, strlen (cases[i].text)), ==,
+				 cases[i].reason);
+	g_assert_cmpstr (_ndr_reason_name (NDR_REASON_USERUNKNOWN), ==, "userunknown");
+	g_assert_null (_ndr_reason_name (NDR_REASON_COUNT));
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/text/recipient-line-forms", test_recipient_line_forms);
+	g_test_add_func ("/text/senders-are-not-recipients", test_senders_are_not_recipients);
+	g_test_add_func ("/text/status-inferred-from-words", test_status_inferred_from_words);
+	g_test_add_func ("/text/transcript-failure-wins", test_transcript_failure_wins);
+	g_test_add_func ("/text/failed-recipients-header", test_failed_recipients_header);
+	g_test_add_func ("/text/not-bounces", test_not_bounces);
+	g_test_add_func ("/text/delay-is-not-failure", test_delay_is_not_failure);
+	g_test_add_func ("/text/feedback-report", test_feedback_report);
+	g_test_add_func ("/text/ses-notification", test_ses_notification);
+	g_test_add_func ("/text/autoreply", test_autoreply);
+	g_test_add_func ("/text/reason-phrases", test_reason_phrases);
+	return g_test_run ();
+}
