@@ -1,11 +1,11 @@
 /* ndr-reason.c - the reason vocabulary (ndr-reasons.def) and the phrase
  * table (ndr-reason-phrases.def) that maps what a bounce says to a reason.
  *
- * The phrase table is scanned in file order and the first hit wins, so
- * the order of the file is the priority of the phrases.  Matching is a
- * case-insensitive substring search over UTF-8: ASCII letters fold, other
- * bytes compare as they are, which is right for the non-Latin phrases
- * (they have no case) and costs no allocation.
+ * The first phrase of the file that the text holds wins, so the order of
+ * the file is the priority of the phrases.  Matching is a case-insensitive
+ * substring search over UTF-8, all phrases in one pass (ndr-phrase-set.c):
+ * ASCII letters fold, other bytes compare as they are, which is right for
+ * the non-Latin phrases (they have no case).
  */
 #include <string.h>
 
@@ -44,16 +44,29 @@ _ndr_reason_description (NdrReason reason)
 	return reason < NDR_REASON_COUNT ? reasons[reason].description : NULL;
 }
 
+/* The phrase table as one set; a phrase's id is its line in the table,
+ * so the lowest id found is the first phrase in file order. */
+static const NdrPhraseSet *
+phrase_set (void)
+{
+	static gsize once = 0;
+	static NdrPhraseSet *set;
+	if (g_once_init_enter (&once)) {
+		set = _ndr_phrase_set_new ();
+		for (gsize i = 0; i < G_N_ELEMENTS (phrases); i++)
+			_ndr_phrase_set_add (set, phrases[i].phrase, i);
+		g_once_init_leave (&once, 1);
+	}
+	return set;
+}
+
 NdrReason
 _ndr_reason_from_phrases (const char *text, gsize len)
 {
 	if (text == NULL || len == 0)
 		return NDR_REASON_UNDEFINED;
-	for (gsize i = 0; i < G_N_ELEMENTS (phrases); i++) {
-		if (_ndr_memcasemem (text, len, phrases[i].phrase))
-			return phrases[i].reason;
-	}
-	return NDR_REASON_UNDEFINED;
+	guint first = _ndr_phrase_set_lowest (phrase_set (), text, len);
+	return first < G_N_ELEMENTS (phrases) ? phrases[first].reason : NDR_REASON_UNDEFINED;
 }
 
 gboolean

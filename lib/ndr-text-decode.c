@@ -65,15 +65,43 @@ list_hit (const char *const *list, const char *hay, gsize len)
 	return FALSE;
 }
 
+/* The tables' phrase lists as sets, built once: every family's markers
+ * (a phrase's id is its family's index), the failure and delay phrases. */
+typedef struct {
+	NdrPhraseSet *markers;
+	NdrPhraseSet *failures;
+	NdrPhraseSet *delays;
+	NdrPhraseSet *common_ends;
+} PhraseSets;
+
+static const PhraseSets *
+phrase_sets (void)
+{
+	static gsize once = 0;
+	static PhraseSets sets;
+	if (g_once_init_enter (&once)) {
+		sets.markers = _ndr_phrase_set_new ();
+		for (gsize i = 0; i < _ndr_text_families_count; i++)
+			_ndr_phrase_set_add_list (sets.markers, _ndr_text_families[i].marker, i);
+		sets.failures = _ndr_phrase_set_new ();
+		_ndr_phrase_set_add_list (sets.failures, _ndr_text_failure_phrases, 0);
+		sets.delays = _ndr_phrase_set_new ();
+		_ndr_phrase_set_add_list (sets.delays, _ndr_text_delay_phrases, 0);
+		sets.common_ends = _ndr_phrase_set_new ();
+		_ndr_phrase_set_add_list (sets.common_ends, _ndr_text_common_ends, 0);
+		g_once_init_leave (&once, 1);
+	}
+	return &sets;
+}
+
 static gboolean
-family_matches (const NdrTextFamily *f, const char *from, const char *subject,
-		const char *text, gsize text_len)
+family_matches (const NdrTextFamily *f, const char *from, const char *subject, gboolean marker_found)
 {
 	if (f->from && !list_hit (f->from, from, from ? strlen (from) : 0))
 		return FALSE;
 	if (f->subject && !list_hit (f->subject, subject, subject ? strlen (subject) : 0))
 		return FALSE;
-	if (f->marker && !list_hit (f->marker, text, MIN (text_len, MARKER_WINDOW)))
+	if (f->marker && !marker_found)
 		return FALSE;
 	return f->from || f->subject || f->marker;
 }
@@ -81,11 +109,17 @@ family_matches (const NdrTextFamily *f, const char *from, const char *subject,
 static const NdrTextFamily *
 detect_family (const char *from, const char *subject, const char *text, gsize text_len)
 {
-	for (gsize i = 0; i < _ndr_text_families_count; i++) {
-		if (family_matches (&_ndr_text_families[i], from, subject, text, text_len))
-			return &_ndr_text_families[i];
+	GArray *marks = g_array_sized_new (FALSE, TRUE, sizeof (gboolean), _ndr_text_families_count);
+	g_array_set_size (marks, _ndr_text_families_count);
+	_ndr_phrase_set_mark (phrase_sets ()->markers, text, MIN (text_len, MARKER_WINDOW), marks);
+
+	const NdrTextFamily *found = NULL;
+	for (gsize i = 0; i < _ndr_text_families_count && found == NULL; i++) {
+		if (family_matches (&_ndr_text_families[i], from, subject, g_array_index (marks, gboolean, i)))
+			found = &_ndr_text_families[i];
 	}
-	return NULL;
+	g_array_unref (marks);
+	return found;
 }
 
 static gboolean
@@ -211,10 +245,10 @@ find_region (Text *t, const NdrTextFamily *family)
 	t->begin = begin == G_MAXUINT ? 0 : begin;
 
 	guint end = family ? find_line (t, t->begin + 1, n, family->end) : G_MAXUINT;
-	guint common = find_line (t, t->begin + 1, MIN (n, end), _ndr_text_common_ends);
-	end = MIN (end, common);
+	const NdrPhraseSet *common_ends = phrase_sets ()->common_ends;
 	for (guint i = t->begin + 1; i < MIN (n, end); i++) {
-		if (starts_header_block (line_at (t, i))) {
+		Line *l = line_at (t, i);
+		if (starts_header_block (l) || _ndr_phrase_set_any (common_ends, l->p, l->len)) {
 			end = i;
 			break;
 		}
@@ -558,8 +592,9 @@ class_of (const NdrTextCodes *codes, const char *text, gsize len, const char *su
 		return codes->status.klass;
 	if (codes->reply_code)
 		return codes->reply_code / 100;
-	if (list_hit (_ndr_text_delay_phrases, text, len) ||
-	    (subject && list_hit (_ndr_text_delay_phrases, subject, strlen (subject))))
+	const NdrPhraseSet *delays = phrase_sets ()->delays;
+	if (_ndr_phrase_set_any (delays, text, len) ||
+	    (subject && _ndr_phrase_set_any (delays, subject, strlen (subject))))
 		return 4;
 	return 5;
 }
@@ -622,9 +657,10 @@ report_says_failure (const Text *t, const char *subject)
 	gsize len = strlen (all);
 	_ndr_text_find_codes (all, len, &codes);
 	gsize subject_len = subject ? strlen (subject) : 0;
+	const NdrPhraseSet *failures = phrase_sets ()->failures;
 	gboolean failure = codes.reply_code >= 400 || codes.status.klass >= 4 ||
-			   list_hit (_ndr_text_failure_phrases, all, len) ||
-			   list_hit (_ndr_text_failure_phrases, subject, subject_len) ||
+			   _ndr_phrase_set_any (failures, all, len) ||
+			   (subject && _ndr_phrase_set_any (failures, subject, subject_len)) ||
 			   subject_is_bounce (subject);
 	g_free (all);
 	return failure;

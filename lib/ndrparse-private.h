@@ -16,6 +16,7 @@
  *   ndr-arf.c        feedback reports (RFC 5965 and older complaint formats)
  *   ndr-ses.c        Amazon SES event notifications (JSON)
  *   ndr-autoreply.c  automatic replies (RFC 3834)
+ *   ndr-phrase-set.c matches many table phrases in one pass
  *   ndr-address.c    normalises addresses
  *   ndr-date.c       RFC 5322 dates to ISO 8601
  *   ndr-report.c     the report and record objects and their accessors
@@ -188,6 +189,20 @@ const char *_ndr_text_find_smtp_command (const char *text, gsize len);
 /* The remote host named by "host NAME[...] said:"-style text, or NULL.
  * Returns a new string. */
 char *_ndr_text_find_remote_host (const char *text, gsize len);
+
+/* ---- phrase sets (ndr-phrase-set.c) ---- */
+
+/* Many phrases matched in one pass, ASCII-case-insensitively.  Phrases
+ * are borrowed (static tables).  Sets are built once, then read-only. */
+typedef struct _NdrPhraseSet NdrPhraseSet;
+NdrPhraseSet *_ndr_phrase_set_new (void);
+void _ndr_phrase_set_add (NdrPhraseSet *set, const char *phrase, guint id);
+void _ndr_phrase_set_add_list (NdrPhraseSet *set, const char *const *list, guint id);
+/* The lowest id of the phrases found in @text, G_MAXUINT if none. */
+guint _ndr_phrase_set_lowest (const NdrPhraseSet *set, const char *text, gsize len);
+gboolean _ndr_phrase_set_any (const NdrPhraseSet *set, const char *text, gsize len);
+/* Sets marks[id] (a GArray of gboolean) for every phrase found. */
+void _ndr_phrase_set_mark (const NdrPhraseSet *set, const char *text, gsize len, GArray *marks);
 
 /* ---- reasons (ndr-reason.c) ---- */
 
