@@ -244,3 +244,25 @@ _ndr_mta_name (const char *value)
 	}
 	return g_string_free (s, FALSE);
 }
+
+GPtrArray *
+_ndr_address_list (const char *value)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+	InternetAddressList *list = value ? internet_address_list_parse (NULL, value) : NULL;
+	int n = list ? internet_address_list_length (list) : 0;
+	for (int i = 0; i < n; i++) {
+		InternetAddress *ia = internet_address_list_get_address (list, i);
+		if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
+			continue;
+		char *address = _ndr_address_normalize (
+			internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), FALSE);
+		if (address && strchr (address, '@'))
+			g_ptr_array_add (out, address);
+		else
+			g_free (address);
+	}
+	if (list)
+		g_object_unref (list);
+	return out;
+}

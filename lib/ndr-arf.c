@@ -96,24 +96,11 @@ records_from_reported_message (NdrparseReport *report, const char *feedback_type
 		add_record (report, report->complainant, feedback_type);
 		return;
 	}
-	guint added = 0;
-	InternetAddressList *list = report->original_to
-		? internet_address_list_parse (NULL, report->original_to) : NULL;
-	int n = list ? internet_address_list_length (list) : 0;
-	for (int i = 0; i < n; i++) {
-		InternetAddress *ia = internet_address_list_get_address (list, i);
-		if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
-			continue;
-		char *address = _ndr_address_normalize (
-			internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), FALSE);
-		if (address && strchr (address, '@')) {
-			add_record (report, address, feedback_type);
-			added++;
-		}
-		g_free (address);
-	}
-	if (list)
-		g_object_unref (list);
+	GPtrArray *list = _ndr_address_list (report->original_to);
+	for (guint i = 0; i < list->len; i++)
+		add_record (report, g_ptr_array_index (list, i), feedback_type);
+	guint added = list->len;
+	g_ptr_array_unref (list);
 	if (added == 0)
 		add_record (report, report->delivered_to, feedback_type);
 }

@@ -292,26 +292,14 @@ _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record, const NdrNot
 void
 _ndr_decode_failed_recipients_header (NdrparseReport *report, GMimeMessage *message)
 {
-	const char *value = g_mime_object_get_header (GMIME_OBJECT (message), "X-Failed-Recipients");
-	if (value == NULL)
-		return;
-
-	InternetAddressList *list = internet_address_list_parse (NULL, value);
-	int n = list ? internet_address_list_length (list) : 0;
-	for (int i = 0; i < n; i++) {
-		InternetAddress *ia = internet_address_list_get_address (list, i);
-		if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
-			continue;
-		char *address = _ndr_address_normalize (internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), FALSE);
-		if (is_mail_address (address)) {
-			NdrparseRecord *record = _ndr_report_add_record (report);
-			record->decoded_by = "x-failed-recipients";
-			record->recipient = _ndr_report_intern (report, address);
-			record->action = "failed";
-			record->action_kind = NDRPARSE_ACTION_FAILED;
-		}
-		g_free (address);
+	GPtrArray *list = _ndr_address_list (
+		g_mime_object_get_header (GMIME_OBJECT (message), "X-Failed-Recipients"));
+	for (guint i = 0; i < list->len; i++) {
+		NdrparseRecord *record = _ndr_report_add_record (report);
+		record->decoded_by = "x-failed-recipients";
+		record->recipient = _ndr_report_intern (report, g_ptr_array_index (list, i));
+		record->action = "failed";
+		record->action_kind = NDRPARSE_ACTION_FAILED;
 	}
-	if (list)
-		g_object_unref (list);
+	g_ptr_array_unref (list);
 }

@@ -435,10 +435,10 @@ collect_recipient_lines (const Text *t, GPtrArray *found, gboolean allow_senders
 	}
 }
 
-/* Every address the report mentions, for reports that name the
- * recipient only inside a sentence ("... delivering your mail to <a@b>."). */
+/* Calls @each for every address mentioned on the report's lines, with
+ * the line's index; the address is a new string @each takes. */
 static void
-collect_mentions (const Text *t, GPtrArray *found)
+for_each_mention (const Text *t, void (*each) (char *address, guint line, gpointer data), gpointer data)
 {
 	for (guint i = t->begin; i < t->end; i++) {
 		Line *l = line_at (t, i);
@@ -448,45 +448,68 @@ collect_mentions (const Text *t, GPtrArray *found)
 			while (start > l->p && is_local_char (start[-1]))
 				start--;
 			char *address = address_at (start, end, &stop);
-			if (usable (t, address, FALSE))
-				add_finding (found, address, i);
-			else
-				g_free (address);
+			if (address)
+				each (address, i, data);
 			p = p + 1;
 		}
 	}
 }
 
+typedef struct {
+	const Text *t;
+	GPtrArray *found;
+} MentionState;
+
+static void
+add_mention (char *address, guint line, gpointer data)
+{
+	MentionState *st = data;
+	if (usable (st->t, address, FALSE))
+		add_finding (st->found, address, line);
+	else
+		g_free (address);
+}
+
+/* Every address the report mentions, for reports that name the
+ * recipient only inside a sentence ("... delivering your mail to <a@b>."). */
+static void
+collect_mentions (const Text *t, GPtrArray *found)
+{
+	MentionState st = { t, found };
+	for_each_mention (t, add_mention, &st);
+}
+
 static void
 collect_failed_recipients_header (GMimeMessage *message, GPtrArray *found)
 {
-	const char *value = g_mime_object_get_header (GMIME_OBJECT (message), "X-Failed-Recipients");
-	if (value == NULL)
-		return;
-	char **parts = g_strsplit_set (value, ",; \t", -1);
-	for (char **part = parts; *part; part++) {
-		char *address = _ndr_address_normalize (*part, FALSE);
-		if (address && strchr (address, '@'))
-			add_finding (found, address, G_MAXUINT);
-		else
-			g_free (address);
-	}
-	g_strfreev (parts);
+	GPtrArray *list = _ndr_address_list (
+		g_mime_object_get_header (GMIME_OBJECT (message), "X-Failed-Recipients"));
+	for (guint i = 0; i < list->len; i++)
+		add_finding (found, g_strdup (g_ptr_array_index (list, i)), G_MAXUINT);
+	g_ptr_array_unref (list);
+}
+
+static void
+locate_mention (char *address, guint line, gpointer data)
+{
+	Finding *f = g_hash_table_lookup (data, address);
+	if (f && f->line == G_MAXUINT)
+		f->line = line;
+	g_free (address);
 }
 
 /* A recipient known from a header: its block starts where the report
- * first names it. */
+ * first names it.  One pass over the mentions, a hash lookup each. */
 static void
 locate_findings (const Text *t, GPtrArray *found)
 {
-	for (guint i = t->begin; i < t->end; i++) {
-		Line *l = line_at (t, i);
-		for (guint k = 0; k < found->len; k++) {
-			Finding *f = g_ptr_array_index (found, k);
-			if (f->line == G_MAXUINT && _ndr_memcasemem (l->p, l->len, f->address))
-				f->line = i;
-		}
+	GHashTable *by_address = g_hash_table_new (g_str_hash, g_str_equal);
+	for (guint k = 0; k < found->len; k++) {
+		Finding *f = g_ptr_array_index (found, k);
+		g_hash_table_insert (by_address, f->address, f);
 	}
+	for_each_mention (t, locate_mention, by_address);
+	g_hash_table_unref (by_address);
 }
 
 static void
@@ -510,21 +533,10 @@ collect_recipients (GMimeMessage *message, NdrparseReport *report, const Text *t
 static void
 add_sender (GHashTable *senders, const char *value)
 {
-	if (value == NULL)
-		return;
-	InternetAddressList *list = internet_address_list_parse (NULL, value);
-	int n = list ? internet_address_list_length (list) : 0;
-	for (int i = 0; i < n; i++) {
-		InternetAddress *ia = internet_address_list_get_address (list, i);
-		if (!INTERNET_ADDRESS_IS_MAILBOX (ia))
-			continue;
-		char *address = _ndr_address_normalize (
-			internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), FALSE);
-		if (address)
-			g_hash_table_add (senders, address);
-	}
-	if (list)
-		g_object_unref (list);
+	GPtrArray *list = _ndr_address_list (value);
+	for (guint i = 0; i < list->len; i++)
+		g_hash_table_add (senders, g_strdup (g_ptr_array_index (list, i)));
+	g_ptr_array_unref (list);
 }
 
 /* The bounce goes to the sender, and comes from the reporting system:

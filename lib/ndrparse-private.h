@@ -299,6 +299,10 @@ void _ndr_notification_facts (const NdrNotification *notification, const char *r
  * into a lower-cased addr-spec.  Returns a new string or NULL when no
  * address is there. */
 char *_ndr_address_normalize (const char *value, gboolean xtext);
+/* The mail addresses of an address header value ("A <a@b>, c@d"),
+ * normalised; groups and address-less entries are skipped.  Returns a new
+ * array of new strings (possibly empty). */
+GPtrArray *_ndr_address_list (const char *value);
 /* The domain part of a normalised address, or NULL. */
 const char *_ndr_address_domain (const char *address);
 /* Drops a "type;" prefix ("dns; mx.example.com" -> "mx.example.com"). */
