@@ -63,6 +63,9 @@ add_record (NdrparseReport *report, const char *recipient, const char *feedback_
 	record->decoded_by = "arf";
 	record->recipient = _ndr_report_intern (report, recipient);
 	record->feedback_type = feedback_type;
+	/* A complaint: the address works, its owner does not want the mail. */
+	record->reason = NDRPARSE_REASON_FEEDBACK;
+	record->hard_bounce = NDRPARSE_FALSE;
 	return record;
 }
 

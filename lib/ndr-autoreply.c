@@ -95,6 +95,9 @@ _ndr_autoreply_decode (NdrparseReport *report, GMimeMessage *message)
 		g_clear_pointer (&address, g_free);
 	NdrparseRecord *record = _ndr_report_add_record (report);
 	record->decoded_by = "rfc3834";
+	/* An automatic reply: the address works. */
+	record->reason = NDRPARSE_REASON_VACATION;
+	record->hard_bounce = NDRPARSE_FALSE;
 	record->recipient = _ndr_report_intern (report, address);
 	g_free (address);
 	return TRUE;

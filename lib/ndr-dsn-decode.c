@@ -218,31 +218,6 @@ _ndr_dsn_decode (NdrparseReport *report, const NdrDsnFields *dsn)
 
 /* ---- finishing a record with what the rest of the message says ---- */
 
-/* Until the reason classifier decides, the status code alone tells
- * whether the address itself is dead: bad mailbox (X.1.1), bad domain
- * (X.1.2), bad syntax (X.1.3), moved (X.1.6), null MX (X.1.10). */
-static NdrparseTristate
-hard_bounce_from_status (const NdrparseRecord *record)
-{
-	gboolean failure = record->action_kind == NDRPARSE_ACTION_FAILED ||
-			   (record->action_kind == NDRPARSE_ACTION_UNKNOWN &&
-			    record->status_class == NDRPARSE_CLASS_PERMANENT);
-	if (!failure)
-		return NDRPARSE_UNSET;
-
-	NdrStatusCode code;
-	if (record->status == NULL ||
-	    !_ndr_status_code_scan (record->status, strlen (record->status), &code) ||
-	    code.klass != 5 || code.subject != 1)
-		return NDRPARSE_FALSE;
-	switch (code.detail) {
-	case 1: case 2: case 3: case 6: case 10:
-		return NDRPARSE_TRUE;
-	default:
-		return NDRPARSE_FALSE;
-	}
-}
-
 /* Fills in from the prose what the DSN fields left out, without ever
  * contradicting them: a reply code of the status's class, a specific
  * status where the DSN said only X.0.0 or nothing. */
@@ -283,7 +258,10 @@ _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record, const NdrNot
 	if (record->timestamp == NULL)
 		record->timestamp = report->arrival_date ? report->arrival_date : report->date;
 	enrich_from_notification (report, record, notification, report->records->len == 1);
-	record->hard_bounce = hard_bounce_from_status (record);
+	char *context = record->diagnostic_code ? NULL
+		      : _ndr_notification_context (notification, record->recipient);
+	_ndr_record_classify (record, context);
+	g_free (context);
 }
 
 /* A report whose delivery-status part names nobody (Google sends empty

@@ -132,6 +132,31 @@ read_reply_lines (const NdrNotification *n, NdrNotificationFacts *facts)
 	}
 }
 
+/* Sendmail's transcript puts the command on its own line before the
+ * replies it drew (">>> DATA" then "<<< 550 ... User unknown"): the
+ * command of a reply line is that of the nearest ">>>" line above it in
+ * the same paragraph. */
+static const char *
+transcript_command (const NdrNotification *n, const char *line)
+{
+	if (strncmp (line, "<<<", 3) != 0)
+		return NULL;
+	const char *floor = line - MIN ((gsize) (line - n->text), MAX_CONTEXT);
+	const char *p = line;
+	while (p > floor) {
+		const char *end = p - 1;              /* the '\n' ending the line above */
+		const char *start = end;
+		while (start > floor && start[-1] != '\n')
+			start--;
+		if (start == end)                      /* an empty line: the paragraph ends */
+			return NULL;
+		if (strncmp (start, ">>>", 3) == 0)
+			return _ndr_text_find_smtp_command (start, end - start);
+		p = start;
+	}
+	return NULL;
+}
+
 void
 _ndr_notification_facts (const NdrNotification *n, const char *recipient, gboolean only_record,
 			 NdrNotificationFacts *facts)
@@ -149,7 +174,35 @@ _ndr_notification_facts (const NdrNotification *n, const char *recipient, gboole
 		gsize room = MIN ((gsize) (n->text + n->len - line), 2 * MAX_CONTEXT);
 		const char *para_end = g_strstr_len (at, room - (at - line), "\n\n");
 		merge_context (facts, line, para_end ? (gsize) (para_end - line) : room);
+		if (facts->command == NULL)
+			facts->command = transcript_command (n, line);
 	}
 	if (only_record && facts->codes.reply_code == 0 && facts->codes.status.klass == 0)
 		read_reply_lines (n, facts);
+}
+
+char *
+_ndr_notification_context (const NdrNotification *n, const char *recipient)
+{
+	if (n == NULL || recipient == NULL)
+		return NULL;
+	GArray *offsets = g_hash_table_lookup (n->mentions, recipient);
+	if (offsets == NULL || offsets->len == 0)
+		return NULL;
+
+	const char *at = n->text + g_array_index (offsets, gsize, 0);
+	const char *line = at, *floor = at - MIN ((gsize) (at - n->text), MAX_CONTEXT);
+	while (line > floor && line[-1] != '\n')
+		line--;
+	gsize room = MIN ((gsize) (n->text + n->len - line), 2 * MAX_CONTEXT);
+	const char *para_end = g_strstr_len (at, room - (at - line), "\n\n");
+	gsize len = para_end ? (gsize) (para_end - line) : room;
+
+	GString *s = g_string_sized_new (len);
+	for (gsize i = 0; i < len; i++) {
+		char c = g_ascii_isspace (line[i]) ? ' ' : line[i];
+		if (c != ' ' || (s->len && s->str[s->len - 1] != ' '))
+			g_string_append_c (s, c);
+	}
+	return g_string_free (s, FALSE);
 }

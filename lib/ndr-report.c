@@ -184,9 +184,24 @@ RECORD_GETTER (const char *, smtp_command, NULL)
 RECORD_GETTER (const char *, reporting_mta, NULL)
 RECORD_GETTER (const char *, remote_mta, NULL)
 RECORD_GETTER (const char *, timestamp, NULL)
-RECORD_GETTER (const char *, reason, NULL)
+RECORD_GETTER (const char *, advice, NULL)
+RECORD_GETTER (const char *, reply_text, NULL)
 RECORD_GETTER (const char *, feedback_type, NULL)
 RECORD_GETTER (NdrparseTristate, hard_bounce, NDRPARSE_UNSET)
+
+const char *
+ndrparse_record_get_reason (const NdrparseRecord *record)
+{
+	g_return_val_if_fail (record != NULL, NULL);
+	return _ndr_reason_name (record->reason);
+}
+
+NdrparseReason
+ndrparse_record_get_reason_kind (const NdrparseRecord *record)
+{
+	g_return_val_if_fail (record != NULL, NDRPARSE_REASON_UNDEFINED);
+	return record->reason;
+}
 
 NdrparseAction
 ndrparse_record_get_action_kind (const NdrparseRecord *record)
@@ -209,6 +224,7 @@ _ndr_record_set_status (NdrparseReport *report, NdrparseRecord *record, const Nd
 	NdrparseCodeInfo info;
 	char buf[16];
 
+	record->status_inferred = FALSE;
 	if (code) {
 		_ndr_status_code_format (code, buf);
 		record->status = _ndr_report_intern (report, buf);

@@ -154,8 +154,11 @@ decode_complaint (NdrparseReport *report, JsonObject *complaint)
 		JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
 		NdrparseRecord *record = add_record (report, member_string (r, "emailAddress"), NULL,
 						     NDRPARSE_ACTION_UNKNOWN);
-		if (record)
+		if (record) {
 			record->feedback_type = _ndr_report_intern (report, type ? type : "abuse");
+			record->reason = NDRPARSE_REASON_FEEDBACK;
+			record->hard_bounce = NDRPARSE_FALSE;
+		}
 	}
 }
 

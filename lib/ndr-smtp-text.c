@@ -184,10 +184,13 @@ _ndr_text_find_codes (const char *text, gsize len, NdrTextCodes *codes)
 
 /* Phrases that name the SMTP command a reply answered.  Postfix says "in
  * reply to RCPT TO command", Exim "after RCPT TO:<...>", Sendmail ">>>
- * RCPT To:<...>".  Each phrase is an anchor and a command word; the text
+ * RCPT To:<...>", qmail "does not like recipient", Yahoo "[RCPT_TO]".  Each phrase is an anchor and a command word; the text
  * is scanned once per anchor, and only the words after each hit are
  * compared, so the cost does not grow with the number of phrases. */
-static const char *const command_anchors[] = { "in reply to ", "after ", ">>> ", "most progress was " };
+static const char *const command_anchors[] = {
+	"in reply to ", "after ", ">>> ", "most progress was ", "smtp command ", "following ",
+	"smtp:", "does not like ", "[", "refused to talk to me",
+};
 
 static const struct {
 	const char *words;      /* what follows the anchor */
@@ -205,7 +208,10 @@ static const struct {
 	{ "EHLO", "EHLO" },
 	{ "AUTH", "AUTH" },
 	{ "STARTTLS", "STARTTLS" },
+	{ "recipient", "RCPT" },        /* qmail: "does not like recipient" */
+	{ "RCPT_TO]", "RCPT" },         /* Yahoo: "[RCPT_TO]" */
 	{ "the initial", "CONN" },
+	{ ":", "CONN" },                /* Postfix: "refused to talk to me: 421 ..." */
 	{ "initial connection", "CONN" },
 };
 
@@ -258,10 +264,18 @@ _ndr_text_find_remote_host (const char *text, gsize len)
 	const char *p = text, *end = text + len;
 
 	while (p && p < end) {
-		const char *at = _ndr_memcasemem (p, end - p, "host ");
+		const char *at = _ndr_memcasemem (p, end - p, "host");
 		if (at == NULL)
 			return NULL;
-		const char *name = at + 5, *q = name;
+		const char *name = at + 4, *q;
+		if (name < end && *name == ':')            /* "host: name (192.0.2.1)" */
+			name++;
+		if (name >= end || *name != ' ') {
+			p = name;
+			continue;
+		}
+		name++;
+		q = name;
 		while (q < end && is_host_char (*q))
 			q++;
 		gboolean dotted = memchr (name, '.', q - name) != NULL;
@@ -269,9 +283,9 @@ _ndr_text_find_remote_host (const char *text, gsize len)
 		while (after < end && *after == ' ')
 			after++;
 		if (dotted && after < end &&
-		    (*after == '[' || (end - after >= 4 && g_ascii_strncasecmp (after, "said", 4) == 0)))
+		    (*after == '[' || *after == '(' || (end - after >= 4 && g_ascii_strncasecmp (after, "said", 4) == 0)))
 			return g_ascii_strdown (name, q - name);
-		p = at + 5;
+		p = name;
 	}
 	return NULL;
 }

@@ -616,7 +616,7 @@ class_of (const NdrTextCodes *codes, const char *text, gsize len, const char *su
 static void
 infer_status (const char *text, gsize len, guint klass, NdrStatusCode *out)
 {
-	NdrReason reason = _ndr_reason_from_phrases (text, len);
+	NdrReason reason = _ndr_reason_from_phrases (text, len, NULL);
 	if (!_ndr_reason_standard_status (reason, klass, out))
 		*out = (NdrStatusCode) { klass, 0, 0 };
 }
@@ -639,12 +639,14 @@ fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag,
 
 	guint klass = class_of (&codes, diag, len, subject);
 	NdrStatusCode status = codes.status;
-	if (status.klass == 0 || (status.subject == 0 && status.detail == 0)) {
+	gboolean inferred = status.klass == 0 || (status.subject == 0 && status.detail == 0);
+	if (inferred) {
 		infer_status (diag, len, klass, &status);
 		if (status.subject == 0 && status.detail == 0 && preamble)
 			infer_status (preamble, strlen (preamble), klass, &status);
 	}
 	_ndr_record_set_status (report, record, &status, codes.reply_code);
+	record->status_inferred = inferred;
 	record->action = klass == 4 ? "delayed" : "failed";
 	record->action_kind = klass == 4 ? NDRPARSE_ACTION_DELAYED : NDRPARSE_ACTION_FAILED;
 }
@@ -679,7 +681,7 @@ report_says_failure (const Text *t, const char *subject)
 }
 
 static void
-add_records (NdrparseReport *report, const Text *t, GPtrArray *found, const char *decoded_by,
+add_records (NdrparseReport *report, const Text *t, GPtrArray *found, const NdrTextFamily *family,
 	     const char *subject)
 {
 	guint first_line = t->end;
@@ -696,7 +698,8 @@ add_records (NdrparseReport *report, const Text *t, GPtrArray *found, const char
 			? block_text (t, t->begin, t->end)
 			: block_text (t, diagnostic_start (t, f), next_block_line (t, found, f));
 		NdrparseRecord *record = _ndr_report_add_record (report);
-		record->decoded_by = decoded_by;
+		record->decoded_by = family ? family->name : "text";
+		record->reason = family ? family->reason : NDRPARSE_REASON_UNDEFINED;
 		record->recipient = _ndr_report_intern (report, f->address);
 		fill_record (report, record, diag, preamble, subject);
 		g_free (diag);
@@ -731,7 +734,7 @@ _ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *tex
 		GPtrArray *found = g_ptr_array_new_with_free_func (finding_free);
 		collect_recipients (message, report, &t, family ? family->recipients : NDR_RECIPIENT_LINES,
 				    found);
-		add_records (report, &t, found, family ? family->name : "text", subject);
+		add_records (report, &t, found, family, subject);
 		added = found->len > 0;
 		g_ptr_array_unref (found);
 	}

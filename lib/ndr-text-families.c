@@ -204,6 +204,8 @@ const NdrTextFamily _ndr_text_families[] = {
 	{ .name = "googlegroups",
 	  .from = LIST ("google"),
 	  .marker = LIST ("Google Groups", "Google グループ", "Google 网上论坛"),
+	  /* Every such report says the sender may not post to the group. */
+	  .reason = NDRPARSE_REASON_REJECTED,
 	  .end = LIST ("----- Original message -----") },
 	{ .name = "gmail",
 	  .marker = LIST ("Delivery to the following recipient", "Technical details of permanent failure", "Technical details of temporary failure"),

@@ -11,8 +11,11 @@
  *   ndr-smtp-text.c  finds codes, commands and hosts inside free text
  *   ndr-text-decode.c decodes bounces told in prose (no usable DSN part)
  *   ndr-text-families.c the per-MTA-family rules of the text decoder (data)
- *   ndr-reason.c     the reason vocabulary and phrase table (ndr-reasons.def,
- *                    ndr-reason-phrases.def)
+ *   ndr-reason.c     the reason vocabulary and its tables (ndr-reasons.def,
+ *                    ndr-reason-phrases.def, ndr-code-reasons.def)
+ *   ndr-classify.c   weighs the evidence of a record into reason, hard
+ *                    bounce and advice
+ *   ndr-rhost.c      the rules of known providers (ndr-rhost-rules.def)
  *   ndr-arf.c        feedback reports (RFC 5965 and older complaint formats)
  *   ndr-ses.c        Amazon SES event notifications (JSON)
  *   ndr-autoreply.c  automatic replies (RFC 3834)
@@ -50,6 +53,7 @@ struct _NdrparseRecord {
 	const char *status;
 	guint reply_code;
 	NdrparseStatusClass status_class;
+	gboolean status_inferred;       /* the bounce states no status: ndrparse chose it */
 	const char *status_text;        /* static, from the code table */
 	const char *diagnostic_type;
 	const char *diagnostic_code;
@@ -57,7 +61,9 @@ struct _NdrparseRecord {
 	const char *reporting_mta;
 	const char *remote_mta;
 	const char *timestamp;
-	const char *reason;             /* static */
+	NdrparseReason reason;          /* preset by a decoder, or decided by the classifier */
+	const char *advice;             /* static */
+	const char *reply_text;         /* static, from the code table */
 	const char *feedback_type;      /* ARF Feedback-Type, lower-cased */
 	NdrparseTristate hard_bounce;
 	GPtrArray *fields;              /* NdrField *, the raw per-recipient group (a ref) */
@@ -204,23 +210,59 @@ gboolean _ndr_phrase_set_any (const NdrPhraseSet *set, const char *text, gsize l
 /* Sets marks[id] (a GArray of gboolean) for every phrase found. */
 void _ndr_phrase_set_mark (const NdrPhraseSet *set, const char *text, gsize len, GArray *marks);
 
-/* ---- reasons (ndr-reason.c) ---- */
+/* ---- reasons (ndr-reason.c, ndr-classify.c, ndr-rhost.c) ---- */
 
-typedef enum {
-#define NDR_REASON(id, name, permanent, temporary, description) NDR_REASON_##id,
-#include "ndr-reasons.def"
-#undef NDR_REASON
-	NDR_REASON_COUNT
-} NdrReason;
+/* The reason vocabulary is the public NdrparseReason; ndr-reasons.def
+ * holds its names, standard codes and advice in the same order. */
+typedef NdrparseReason NdrReason;
 
 const char *_ndr_reason_name (NdrReason reason);
 const char *_ndr_reason_description (NdrReason reason);
+/* What to do about @reason when the failure is permanent or not. */
+const char *_ndr_reason_advice (NdrReason reason, gboolean permanent);
 /* The reason the first matching phrase of the phrase table names, or
- * NDR_REASON_UNDEFINED. */
-NdrReason _ndr_reason_from_phrases (const char *text, gsize len);
+ * NDRPARSE_REASON_UNDEFINED; *@broad (may be NULL) tells whether that
+ * phrase is one of the broad words. */
+NdrReason _ndr_reason_from_phrases (const char *text, gsize len, gboolean *broad);
 /* The standard status code of @reason in class @klass (4 or 5); FALSE
  * when the reason has none. */
 gboolean _ndr_reason_standard_status (NdrReason reason, guint klass, NdrStatusCode *out);
+/* What a code or command alone says (ndr-code-reasons.def);
+ * NDRPARSE_REASON_UNDEFINED when it says nothing. */
+NdrReason _ndr_reason_from_status (const NdrStatusCode *status);
+NdrReason _ndr_reason_from_command (const char *command);
+NdrReason _ndr_reason_from_reply_code (guint reply_code);
+/* Whether a status meaning @by_status refines words meaning @said. */
+gboolean _ndr_reason_refines (NdrReason by_status, NdrReason said);
+
+/* Everything the classifier weighs about one failure. */
+typedef struct {
+	const char *text;               /* the diagnostic, may be NULL */
+	gsize len;
+	NdrStatusCode status;           /* klass 0: none */
+	guint status_class;             /* 4 or 5 when no status is stated but the class is known */
+	NdrStatusCode inferred_status;  /* what ndrparse chose when none is stated */
+	guint reply_code;               /* 0: none */
+	const char *command;            /* "RCPT", or NULL */
+	const char *remote_host;        /* the host that refused, or NULL */
+	const char *recipient_domain;   /* or NULL */
+	NdrparseAction action;
+	gboolean local_program;         /* the diagnostic is a delivery program's (X-Unix) */
+} NdrEvidence;
+
+/* The reason @evidence shows, strongest evidence first: remote host
+ * rules, phrases, status code, delay, command, reply code. */
+NdrReason _ndr_classify (const NdrEvidence *evidence);
+/* Whether a failure of @reason means the address is dead; UNSET for
+ * success notifications. */
+NdrparseTristate _ndr_hard_bounce (NdrReason reason, NdrparseAction action, guint klass);
+/* Decides record->reason (unless a decoder preset it), hard_bounce,
+ * advice and reply_text.  @context (may be NULL) is what the notification
+ * says near the recipient, used when the record has no diagnostic. */
+void _ndr_record_classify (NdrparseRecord *record, const char *context);
+/* The rules of the remote host's provider (ndr-rhost-rules.def), or
+ * NDRPARSE_REASON_UNDEFINED when no provider or no rule matches. */
+NdrReason _ndr_rhost_reason (const NdrEvidence *evidence);
 
 /* ---- bounces told in prose (ndr-text-decode.c, ndr-text-families.c) ---- */
 
@@ -241,6 +283,7 @@ typedef struct {
 	const char *const *begin;       /* the report starts at the first line holding one */
 	const char *const *end;         /* the returned message starts at a line holding one */
 	NdrRecipientStyle recipients;
+	NdrparseReason reason;          /* what every report of the family means, or UNDEFINED */
 } NdrTextFamily;
 
 extern const NdrTextFamily _ndr_text_families[];
@@ -292,6 +335,10 @@ void _ndr_notification_free (NdrNotification *notification);
  * the only record of a report also the first SMTP reply line anywhere. */
 void _ndr_notification_facts (const NdrNotification *notification, const char *recipient,
 			      gboolean only_record, NdrNotificationFacts *facts);
+
+/* What the text says around the first mention of @recipient (a new
+ * string, whitespace folded), or NULL when it does not mention it. */
+char *_ndr_notification_context (const NdrNotification *notification, const char *recipient);
 
 /* ---- addresses and dates (ndr-address.c, ndr-date.c) ---- */
 

@@ -99,6 +99,54 @@ typedef enum {
 	NDRPARSE_TRUE = 1
 } NdrparseTristate;
 
+/**
+ * NdrparseReason:
+ *
+ * Why a message was not delivered, in the vocabulary users know from
+ * Sisimai ("userunknown", "mailboxfull", ...).  ndrparse_reason_get_name()
+ * gives the name, ndrparse_reason_get_description() a sentence.
+ * NDRPARSE_REASON_UNDEFINED means the bounce gives no usable reason;
+ * NDRPARSE_REASON_ONHOLD that it says something, but nothing ndrparse can
+ * place.  New reasons are only ever added before NDRPARSE_REASON_COUNT.
+ */
+typedef enum {
+	NDRPARSE_REASON_UNDEFINED = 0,
+	NDRPARSE_REASON_AUTHFAILURE,     /* SPF, DKIM or DMARC failed */
+	NDRPARSE_REASON_BADREPUTATION,   /* the sending IP or domain has a poor reputation */
+	NDRPARSE_REASON_BLOCKED,         /* the sending IP or host is blocked */
+	NDRPARSE_REASON_CONTENTERROR,    /* the content or its format was refused */
+	NDRPARSE_REASON_DELIVERED,       /* a success notification */
+	NDRPARSE_REASON_EXCEEDLIMIT,     /* larger than the recipient's own limit */
+	NDRPARSE_REASON_EXPIRED,         /* delivery timed out in the queue */
+	NDRPARSE_REASON_FEEDBACK,        /* a feedback-loop (ARF) complaint */
+	NDRPARSE_REASON_FILTERED,        /* a filter of the recipient refused it */
+	NDRPARSE_REASON_HASMOVED,        /* the recipient has moved */
+	NDRPARSE_REASON_HOSTUNKNOWN,     /* the domain does not exist or has no mail host */
+	NDRPARSE_REASON_MAILBOXFULL,     /* the mailbox is full */
+	NDRPARSE_REASON_MAILERERROR,     /* the local delivery program failed */
+	NDRPARSE_REASON_MESGTOOBIG,      /* larger than the system accepts */
+	NDRPARSE_REASON_NETWORKERROR,    /* network or DNS trouble */
+	NDRPARSE_REASON_NORELAYING,      /* relaying denied */
+	NDRPARSE_REASON_NOTACCEPT,       /* the destination accepts no mail (null MX) */
+	NDRPARSE_REASON_NOTCOMPLIANTRFC, /* the message breaks the RFCs */
+	NDRPARSE_REASON_ONHOLD,          /* a failure of no recognisable reason */
+	NDRPARSE_REASON_POLICYVIOLATION, /* against a policy of the recipient's site */
+	NDRPARSE_REASON_REJECTED,        /* the sender address was refused */
+	NDRPARSE_REASON_REQUIREPTR,      /* the sending IP lacks reverse DNS */
+	NDRPARSE_REASON_SECURITYERROR,   /* authentication or another security check */
+	NDRPARSE_REASON_SPAMDETECTED,    /* judged to be spam */
+	NDRPARSE_REASON_SPEEDING,        /* rate limited */
+	NDRPARSE_REASON_SUSPEND,         /* the mailbox is suspended or disabled */
+	NDRPARSE_REASON_SYNTAXERROR,     /* an SMTP syntax error */
+	NDRPARSE_REASON_SYSTEMERROR,     /* the remote system failed */
+	NDRPARSE_REASON_SYSTEMFULL,      /* the remote system is out of space */
+	NDRPARSE_REASON_TOOMANYCONN,     /* too many connections */
+	NDRPARSE_REASON_USERUNKNOWN,     /* the mailbox does not exist */
+	NDRPARSE_REASON_VACATION,        /* an out-of-office reply */
+	NDRPARSE_REASON_VIRUSDETECTED,   /* a virus was found */
+	NDRPARSE_REASON_COUNT
+} NdrparseReason;
+
 typedef struct _NdrparseReport NdrparseReport;
 typedef struct _NdrparseRecord NdrparseRecord;
 
@@ -251,8 +299,11 @@ const char *ndrparse_record_get_status (const NdrparseRecord *record);
 /* SMTP reply code (250..599), or 0 when none is known. */
 guint ndrparse_record_get_reply_code (const NdrparseRecord *record);
 NdrparseStatusClass ndrparse_record_get_status_class (const NdrparseRecord *record);
-/* What the status code means, from the code table. */
+/* What the status code and the reply code mean, from the code table
+ * (ndrparse_status_lookup(), ndrparse_reply_code_lookup()); NULL when the
+ * record has no such code.  Static strings. */
 const char *ndrparse_record_get_status_text (const NdrparseRecord *record);
+const char *ndrparse_record_get_reply_text (const NdrparseRecord *record);
 /* Diagnostic-Code split into its type ("smtp") and its unfolded text. */
 const char *ndrparse_record_get_diagnostic_type (const NdrparseRecord *record);
 const char *ndrparse_record_get_diagnostic_code (const NdrparseRecord *record);
@@ -263,14 +314,47 @@ const char *ndrparse_record_get_remote_mta (const NdrparseRecord *record);
 /* When the failure happened, ISO 8601: Last-Attempt-Date, else the
  * Arrival-Date, else the bounce's Date header. */
 const char *ndrparse_record_get_timestamp (const NdrparseRecord *record);
-/* The reason from the shared vocabulary ("userunknown", ...); NULL while
- * no classifier has decided one. */
+/**
+ * ndrparse_record_get_reason:
+ *
+ * Why the message was not delivered, by name ("userunknown", ...).  Every
+ * record has one; the evidence is weighed in this order: the known rules
+ * of the remote host (Google, Microsoft, Yahoo, ...), the phrases of the
+ * diagnostic text, the enhanced status code, the SMTP command the failure
+ * answered, and the reply code.  Feedback reports are "feedback",
+ * auto-replies "vacation", success notifications "delivered".
+ *
+ * Returns: (transfer none): a static string, never NULL.
+ */
 const char *ndrparse_record_get_reason (const NdrparseRecord *record);
+/* The same as an enum. */
+NdrparseReason ndrparse_record_get_reason_kind (const NdrparseRecord *record);
+/**
+ * ndrparse_record_get_advice:
+ *
+ * What a sender should do about the record, as one sentence for people
+ * ("Remove the address: the mailbox does not exist.").  It follows from
+ * the reason and whether the failure is permanent.
+ *
+ * Returns: (transfer none): a static string, never NULL.
+ */
+const char *ndrparse_record_get_advice (const NdrparseRecord *record);
 /* For a feedback (ARF) record, its Feedback-Type lower-cased ("abuse",
  * "auth-failure", "opt-out", ...); NULL for other records. */
 const char *ndrparse_record_get_feedback_type (const NdrparseRecord *record);
-/* Whether the address itself is undeliverable and should be removed;
- * NDRPARSE_UNSET for records that are not failures. */
+/**
+ * ndrparse_record_get_hard_bounce:
+ *
+ * Whether the address itself is undeliverable and should be removed:
+ * NDRPARSE_TRUE for a mailbox or domain that does not exist
+ * (userunknown, hostunknown), an address that has moved (hasmoved) and a
+ * destination that permanently accepts no mail (notaccept with a 5.x.x
+ * status).  NDRPARSE_FALSE for every other failure, including policy and
+ * blocklist rejections (the sender's problem, not the address's), delays,
+ * feedback complaints and auto-replies (the address works).
+ * NDRPARSE_UNSET for success notifications (delivered, relayed,
+ * expanded), which are not failures.
+ */
 NdrparseTristate ndrparse_record_get_hard_bounce (const NdrparseRecord *record);
 
 /**
@@ -326,6 +410,77 @@ gboolean ndrparse_status_lookup (const char *status, NdrparseCodeInfo *info);
  * Returns: FALSE when @reply_code is not in the range 200..599.
  */
 gboolean ndrparse_reply_code_lookup (guint reply_code, NdrparseCodeInfo *info);
+
+/* ------------------------------------------------------------------ */
+/* Reasons                                                             */
+/* ------------------------------------------------------------------ */
+
+/**
+ * ndrparse_reason_get_name:
+ *
+ * Returns: (transfer none): the name of @reason ("mailboxfull"), or NULL
+ * when @reason is not a member of #NdrparseReason.
+ */
+const char *ndrparse_reason_get_name (NdrparseReason reason);
+
+/**
+ * ndrparse_reason_get_description:
+ *
+ * Returns: (transfer none): a sentence saying what @reason means, or NULL
+ * when @reason is not a member of #NdrparseReason.
+ */
+const char *ndrparse_reason_get_description (NdrparseReason reason);
+
+/**
+ * ndrparse_reason_from_name:
+ * @name: a reason name, case-insensitive ("MailboxFull").
+ * @reason: (out): the reason, set on success.
+ *
+ * Returns: FALSE when @name is NULL or names no reason.
+ */
+gboolean ndrparse_reason_from_name (const char *name, NdrparseReason *reason);
+
+/**
+ * NdrparseClassification:
+ * @reason: the reason.
+ * @hard_bounce: as ndrparse_record_get_hard_bounce().
+ * @status_class: the class the reply states (UNKNOWN when it states none).
+ * @reply_code: the SMTP reply code found, or 0.
+ * @status: the enhanced status code found ("5.1.1"), or "" when none.
+ * @smtp_command: the SMTP command the reply names ("RCPT"), or NULL.
+ * @advice: as ndrparse_record_get_advice(); static.
+ *
+ * What ndrparse_classify_reply() makes of one SMTP reply.
+ */
+typedef struct {
+	NdrparseReason reason;
+	NdrparseTristate hard_bounce;
+	NdrparseStatusClass status_class;
+	guint reply_code;
+	char status[16];
+	const char *smtp_command;
+	const char *advice;
+} NdrparseClassification;
+
+/**
+ * ndrparse_classify_reply:
+ * @reply: an SMTP reply as an MTA logs it, one or more lines
+ *   ("550 5.1.1 <a@example.org>: Recipient address rejected: User unknown").
+ * @remote_host: (nullable): the host that sent the reply
+ *   ("mx.example.org"), which lets the rules of known providers apply.
+ * @result: (out caller-allocates): filled in on success.
+ * @error: return location for an error, or NULL.
+ *
+ * Classifies a reply taken from the caller's own SMTP logs the way a
+ * bounce's diagnostic is classified.  A 2xx reply is "delivered" with
+ * hard_bounce NDRPARSE_UNSET.  A reply that gives no code and no
+ * recognisable wording yields "onhold" (a failure of unknown reason).
+ *
+ * Returns: FALSE with @error set (NDRPARSE_ERROR_INVALID_ARGUMENT) when
+ * @reply is NULL or empty or @result is NULL.
+ */
+gboolean ndrparse_classify_reply (const char *reply, const char *remote_host,
+				  NdrparseClassification *result, GError **error);
 
 G_END_DECLS
 

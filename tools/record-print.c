@@ -49,6 +49,7 @@ record_print (sprinter_t *sp, const char *file, const NdrparseReport *report,
 
 	key_string (sp, "status_class", class_name (ndrparse_record_get_status_class (record)));
 	key_string (sp, "status_text", ndrparse_record_get_status_text (record));
+	key_string (sp, "reply_text", ndrparse_record_get_reply_text (record));
 	key_string (sp, "diagnostic_type", ndrparse_record_get_diagnostic_type (record));
 	key_string (sp, "diagnostic_code", ndrparse_record_get_diagnostic_code (record));
 	key_string (sp, "smtp_command", ndrparse_record_get_smtp_command (record));
@@ -64,6 +65,7 @@ record_print (sprinter_t *sp, const char *file, const NdrparseReport *report,
 	case NDRPARSE_FALSE: sp->boolean (sp, FALSE); break;
 	default: sp->null (sp); break;
 	}
+	key_string (sp, "advice", ndrparse_record_get_advice (record));
 
 	key_string (sp, "message_id", ndrparse_report_get_message_id (report));
 	key_string (sp, "subject", ndrparse_report_get_subject (report));
