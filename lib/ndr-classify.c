@@ -227,6 +227,14 @@ readable_text (const char *text)
 		}
 		p++;
 	}
+	/* The phrase set folds ASCII only; fold the rest here ("Пользователь"). */
+	for (gsize i = 0; i < s->len; i++) {
+		if ((guchar) s->str[i] >= 0x80 && g_utf8_validate (s->str, s->len, NULL)) {
+			char *folded = g_utf8_strdown (s->str, s->len);
+			g_string_free (s, TRUE);
+			return folded;
+		}
+	}
 	return g_string_free (s, FALSE);
 }
 

@@ -206,13 +206,11 @@ _ndr_reason_standard_status (NdrReason reason, guint klass, NdrStatusCode *out)
 	return out->klass == klass;
 }
 
-NdrReason
-_ndr_reason_from_status (const NdrStatusCode *status)
+static NdrReason
+reason_of_code (const NdrStatusCode *status)
 {
 	NdrReason any_class = NDRPARSE_REASON_UNDEFINED;
 
-	if (status == NULL || status->klass == 0)
-		return NDRPARSE_REASON_UNDEFINED;
 	for (guint i = 0; i < G_N_ELEMENTS (status_reasons); i++) {
 		if (status_reasons[i].subject != status->subject || status_reasons[i].detail != status->detail)
 			continue;
@@ -222,6 +220,21 @@ _ndr_reason_from_status (const NdrStatusCode *status)
 			any_class = status_reasons[i].reason;
 	}
 	return any_class;
+}
+
+/* A detail the table does not know means what its subject's X.Y.0 means
+ * (RFC 3463 section 2: "5.7.606" is first of all a security status). */
+NdrReason
+_ndr_reason_from_status (const NdrStatusCode *status)
+{
+	if (status == NULL || status->klass == 0)
+		return NDRPARSE_REASON_UNDEFINED;
+	NdrReason reason = reason_of_code (status);
+	if (reason == NDRPARSE_REASON_UNDEFINED && status->detail >= 10) {
+		NdrStatusCode subject_only = { status->klass, status->subject, 0 };
+		reason = reason_of_code (&subject_only);
+	}
+	return reason;
 }
 
 NdrReason

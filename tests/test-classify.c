@@ -1,0 +1,366 @@
+/* test-classify.c - the reason classifier: one reply per reason, the
+ * wording of several languages, each provider's rules, the order of the
+ * evidence, hard_bounce, advice, and the public reason API. */
+#include <string.h>
+
+#include "ndrparse.h"
+
+typedef struct {
+	const char *reply;
+	const char *remote_host;        /* NULL: none */
+	const char *reason;
+} Case;
+
+static void
+check_cases (const Case *cases, gsize n)
+{
+	for (gsize i = 0; i < n; i++) {
+		NdrparseClassification c;
+		GError *error = NULL;
+		gboolean ok = ndrparse_classify_reply (cases[i].reply, cases[i].remote_host, &c, &error);
+		g_assert_no_error (error);
+		g_assert_true (ok);
+		if (g_strcmp0 (ndrparse_reason_get_name (c.reason), cases[i].reason) != 0)
+			g_error ("\"%s\" (host %s): want %s, got %s", cases[i].reply,
+				 cases[i].remote_host ? cases[i].remote_host : "none", cases[i].reason,
+				 ndrparse_reason_get_name (c.reason));
+		g_assert_nonnull (c.advice);
+	}
+}
+
+/* One reply for every reason a reply can carry.  (feedback, vacation
+ * and undefined come from whole messages: see test_reasons_of_messages.) */
+static void
+test_reason_per_reply (void)
+{
+	static const Case cases[] = {
+		{ "550 5.7.26 This message does not pass authentication checks (SPF and DKIM both do not pass)", NULL, "authfailure" },
+		{ "421 4.7.0 Your sender reputation is too low to accept mail", NULL, "badreputation" },
+		{ "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", NULL, "blocked" },
+		{ "554 5.6.0 Message contains invalid MIME structure", NULL, "contenterror" },
+		{ "250 2.0.0 Ok: queued as 4F2B", NULL, "delivered" },
+		{ "552 5.2.3 Message exceeds the recipient's size limit", NULL, "exceedlimit" },
+		{ "451 4.4.7 Delivery time expired", NULL, "expired" },
+		{ "550 5.7.1 Message refused by the recipient's policy", NULL, "filtered" },
+		{ "551 5.1.6 User has moved; no forwarding address", NULL, "hasmoved" },
+		{ "550 5.1.2 Host unknown (Name server: example.invalid: host not found)", NULL, "hostunknown" },
+		{ "552 5.2.2 Mailbox full", NULL, "mailboxfull" },
+		{ "554 5.3.0 procmail: Couldn't create \"/var/mail/a\"", NULL, "mailererror" },
+		{ "552 5.3.4 Message too big for system", NULL, "mesgtoobig" },
+		{ "554 5.4.6 Too many hops: mail loop detected", NULL, "networkerror" },
+		{ "554 5.7.1 <a@example.org>: Relay access denied", NULL, "norelaying" },
+		{ "556 5.1.10 Domain example.org does not accept mail (null MX)", NULL, "notaccept" },
+		{ "550 5.6.0 Message is not RFC 5322 compliant: duplicate header Date", NULL, "notcompliantrfc" },
+		{ "550 computer says no", NULL, "onhold" },
+		{ "554 5.7.0 Message rejected: policy violation", NULL, "policyviolation" },
+		{ "553 5.1.8 Domain of sender address bounce@example.invalid does not exist", NULL, "rejected" },
+		{ "550 5.7.25 The IP address sending this message does not have a PTR record", NULL, "requireptr" },
+		{ "530 5.7.0 Must issue a STARTTLS command first: TLS required", NULL, "securityerror" },
+		{ "550 5.7.1 Message rejected as spam by Content Filtering", NULL, "spamdetected" },
+		{ "450 4.7.1 Rate limit exceeded, slow down", NULL, "speeding" },
+		{ "550 5.2.1 Mailbox disabled, account is suspended", NULL, "suspend" },
+		{ "500 5.5.1 Command unrecognized", NULL, "syntaxerror" },
+		{ "451 4.3.0 Internal error, try again later", NULL, "systemerror" },
+		{ "452 4.3.1 Insufficient system storage", NULL, "systemfull" },
+		{ "421 4.7.0 Too many connections from your host", NULL, "toomanyconn" },
+		{ "550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown", NULL, "userunknown" },
+		{ "554 5.7.1 Message rejected: virus found (Eicar-Test-Signature)", NULL, "virusdetected" },
+	};
+	check_cases (cases, G_N_ELEMENTS (cases));
+}
+
+/* The words of other languages. */
+static void
+test_languages (void)
+{
+	static const Case cases[] = {
+		{ "550 Benutzer unbekannt", NULL, "userunknown" },                         /* German */
+		{ "552 Postfach voll", NULL, "mailboxfull" },
+		{ "550 Utilisateur inconnu", NULL, "userunknown" },                        /* French */
+		{ "552 La boîte aux lettres est pleine", NULL, "mailboxfull" },
+		{ "550 Utente sconosciuto", NULL, "userunknown" },                         /* Italian */
+		{ "550 Usuario desconocido", NULL, "userunknown" },                        /* Spanish */
+		{ "552 Caixa postal cheia", NULL, "mailboxfull" },                         /* Portuguese */
+		{ "550 Пользователь не найден", NULL, "userunknown" },                     /* Russian */
+		{ "550 宛先のメールアドレスは存在しません", NULL, "userunknown" },          /* Japanese */
+		{ "550 受信を拒否しました", NULL, "filtered" },
+		{ "550 收件人不存在", NULL, "userunknown" },                               /* Chinese */
+	};
+	check_cases (cases, G_N_ELEMENTS (cases));
+}
+
+/* Each provider's rules apply to its own hosts (or, with no host, to its
+ * recipient domains only through a parsed record), and not elsewhere. */
+static void
+test_provider_rules (void)
+{
+	static const Case cases[] = {
+		/* Google */
+		{ "550 5.7.26 Unauthenticated email from example.org is not accepted due to domain's DMARC policy",
+		  "gmail-smtp-in.l.google.com", "authfailure" },
+		{ "550 5.7.1 Messages with multiple addresses in From: header are not accepted",
+		  "aspmx.l.google.com", "notcompliantrfc" },
+		{ "450 4.2.1 The user you are trying to contact is receiving mail too quickly",
+		  "gmail-smtp-in.l.google.com", "speeding" },
+		/* Microsoft: 5.7.606-649 are banned sending IPs, whatever the words */
+		{ "550 5.7.606 Access denied, banned sending IP [192.0.2.1]",
+		  "example-org.mail.protection.outlook.com", "blocked" },
+		{ "451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation",
+		  "outlook-com.olc.protection.outlook.com", "badreputation" },
+		{ "550 5.7.509 Access denied, sending domain example.org does not pass DMARC verification",
+		  "example-org.mail.protection.outlook.com", "authfailure" },
+		/* Yahoo */
+		{ "553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1",
+		  "mta5.am0.yahoodns.net", "blocked" },
+		{ "554 delivery error: dd This user doesn't have a yahoo.com account",
+		  "mta7.am0.yahoodns.net", "userunknown" },
+		/* AOL */
+		{ "554 5.7.1 RTR:BB Connecting IP is listed", "mx-aol.mail.gm0.yahoodns.net", "blocked" },
+		{ "421 4.7.1 : (DYN:T1) http://postmaster.info.aol.com/errors/421dynt1.html", "mailin-01.mx.aol.com", "blocked" },
+		/* Apple */
+		{ "554 5.7.1 [CS01] Message rejected due to local policy", "mx01.mail.icloud.com", "spamdetected" },
+		/* Cox */
+		{ "554 AUP#CXDNS rejected - no rDNS", "cxr.mx.a.cloudfilter.net.cox.net", "requireptr" },
+		{ "554 AUP#CXBL 192.0.2.1 blocked", "fed1rmimpi.cox.net", "blocked" },
+		/* GoDaddy */
+		{ "554 Connection refused. This IP has a poor reputation on Cloudmark Sender Intelligence (CSI). IB103",
+		  "p3plibsmtp01.prod.phx3.secureserver.net", "badreputation" },
+		{ "552 Virus infected message rejected. IB705", "smtp.secureserver.net", "virusdetected" },
+		/* Tencent */
+		{ "550 Mail content denied", "mx3.qq.com", "spamdetected" },
+		{ "550 Ip frequency limited", "mx1.qq.com", "toomanyconn" },
+		/* Mimecast */
+		{ "550 DMARC Sender Invalid - envelope rejected", "eu-smtp-inbound-1.mimecast.com", "authfailure" },
+		{ "554 Maximum email size exceeded", "us-smtp-inbound-2.mimecast.com", "mesgtoobig" },
+		/* Orange */
+		{ "550 5.7.1 Service refuse. Veuillez essayer plus tard. OFR_999 [999]", "smtp-in.orange.fr", "blocked" },
+		{ "550 5.5.0 Boite du destinataire pleine. Recipient mailbox is full. OFR_417 [417]",
+		  "smtp-in.orange.fr", "mailboxfull" },
+		/* Spectrum */
+		{ "554 5.7.1 Connection refused. AUP#1000 - blocked", "dnvrco-cmedge01.email.rr.com", "blocked" },
+		{ "550 5.1.0 sender rejected. AUP#In-1310", "hmedge01.email.charter.net", "toomanyconn" },
+		/* KDDI (au) */
+		{ "550 : User unknown", "msmx.au.com", "filtered" },
+		{ "550 <a@ezweb.ne.jp>: User unknown", "lsean.ezweb.ne.jp", "userunknown" },
+		/* NTT DOCOMO */
+		{ "552 too much mail data", "mfsmax.docomo.ne.jp", "mailboxfull" },
+		/* i.ua */
+		{ "550 Mailbox full. https://mail.i.ua/err/4/", "mx.email.ua", "mailboxfull" },
+	};
+	check_cases (cases, G_N_ELEMENTS (cases));
+
+	/* The same reply from an unknown host falls to the generic rules. */
+	static const Case elsewhere[] = {
+		{ "550 5.7.606 Access denied, banned sending IP [192.0.2.1]", "mx.example.org", "blocked" },
+		{ "550 5.7.606 Access denied", "mx.example.org", "securityerror" },
+		{ "550 Ip frequency limited", "mx.example.org", "onhold" },
+		{ "554 AUP#CXDNS", "mx.example.org", "onhold" },
+	};
+	check_cases (elsewhere, G_N_ELEMENTS (elsewhere));
+}
+
+/* The order of the evidence. */
+static void
+test_evidence_order (void)
+{
+	static const Case cases[] = {
+		/* Naming words outrank a generic code... */
+		{ "550 5.7.1 Mailbox full", NULL, "mailboxfull" },
+		/* ...the code outranks broad words... */
+		{ "550 5.1.1 The account does not exist or is blocked", NULL, "userunknown" },
+		/* ...unless the code refines the words. */
+		{ "552 5.2.3 Message size exceeds fixed maximum message size", NULL, "exceedlimit" },
+		/* An unknown address answered to MAIL is the sender's. */
+		{ "553 5.1.0 Domain does not exist (in reply to MAIL FROM command)", NULL, "rejected" },
+		/* "User unknown" after DATA is a filter, not a dead mailbox. */
+		{ "550 User unknown (in reply to end of DATA command)", NULL, "filtered" },
+		{ "550 User unknown (in reply to RCPT TO command)", NULL, "userunknown" },
+		/* A refused greeting is a block, whatever code comes with it. */
+		{ "554 5.7.1 You have reached your daily relay quota (after initial connection)", NULL, "blocked" },
+		/* A domain that does not resolve for now is a DNS problem. */
+		{ "451 4.1.2 Host or domain name not found, try again later", NULL, "networkerror" },
+		/* Only the reply code is left. */
+		{ "552 Requested action aborted", NULL, "mailboxfull" },
+		{ "502 Not implemented", NULL, "syntaxerror" },
+		/* Multi-line replies read as one. */
+		{ "550-5.7.1 Messages with multiple\n550-5.7.1 addresses in From: header\n550 5.7.1 are not accepted",
+		  "gmail-smtp-in.l.google.com", "notcompliantrfc" },
+	};
+	check_cases (cases, G_N_ELEMENTS (cases));
+}
+
+static void
+test_hard_bounce_and_advice (void)
+{
+	static const struct {
+		const char *reply;
+		NdrparseTristate hard;
+	} cases[] = {
+		{ "550 5.1.1 User unknown", NDRPARSE_TRUE },
+		{ "550 5.1.2 Host unknown", NDRPARSE_TRUE },
+		{ "551 5.1.6 User has moved", NDRPARSE_TRUE },
+		{ "556 5.1.10 Recipient address has null MX", NDRPARSE_TRUE },
+		{ "450 4.3.2 Does not accept mail for now", NDRPARSE_FALSE },   /* notaccept, temporary */
+		{ "554 5.7.1 Client host blocked using zen.spamhaus.org", NDRPARSE_FALSE },
+		{ "550 5.7.26 DMARC policy", NDRPARSE_FALSE },
+		{ "552 5.2.2 Mailbox full", NDRPARSE_FALSE },
+		{ "250 2.0.0 Ok", NDRPARSE_UNSET },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		NdrparseClassification c;
+		g_assert_true (ndrparse_classify_reply (cases[i].reply, NULL, &c, NULL));
+		if (c.hard_bounce != cases[i].hard)
+			g_error ("\"%s\" (%s): hard_bounce %d, want %d", cases[i].reply,
+				 ndrparse_reason_get_name (c.reason), c.hard_bounce, cases[i].hard);
+	}
+
+	NdrparseClassification permanent, temporary;
+	g_assert_true (ndrparse_classify_reply ("550 5.1.1 User unknown", NULL, &permanent, NULL));
+	g_assert_true (ndrparse_classify_reply ("450 4.1.1 User unknown", NULL, &temporary, NULL));
+	g_assert_true (g_str_has_prefix (permanent.advice, "Remove the address"));
+	g_assert_true (g_str_has_prefix (temporary.advice, "Retry later"));
+	g_assert_cmpuint (permanent.reply_code, ==, 550);
+	g_assert_cmpstr (permanent.status, ==, "5.1.1");
+	g_assert_cmpint (permanent.status_class, ==, NDRPARSE_CLASS_PERMANENT);
+
+	NdrparseClassification c;
+	g_assert_true (ndrparse_classify_reply ("550 5.7.26 Unauthenticated mail", NULL, &c, NULL));
+	g_assert_nonnull (strstr (c.advice, "DMARC"));
+	g_assert_true (ndrparse_classify_reply ("554 5.7.1 blocked using bl.spamcop.net", NULL, &c, NULL));
+	g_assert_nonnull (strstr (c.advice, "blocklists"));
+	g_assert_true (ndrparse_classify_reply ("550 5.7.1 Message rejected (in reply to RCPT TO command)", NULL, &c, NULL));
+	g_assert_cmpstr (c.smtp_command, ==, "RCPT");
+}
+
+static void
+test_classify_errors (void)
+{
+	NdrparseClassification c;
+	GError *error = NULL;
+
+	g_assert_false (ndrparse_classify_reply (NULL, NULL, &c, &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
+	g_clear_error (&error);
+	g_assert_false (ndrparse_classify_reply ("", NULL, &c, &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
+	g_clear_error (&error);
+	g_assert_false (ndrparse_classify_reply ("550 x", NULL, NULL, &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
+	g_clear_error (&error);
+}
+
+static void
+test_reason_names (void)
+{
+	GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
+	for (int r = 0; r < NDRPARSE_REASON_COUNT; r++) {
+		const char *name = ndrparse_reason_get_name ((NdrparseReason) r);
+		g_assert_nonnull (name);
+		g_assert_nonnull (ndrparse_reason_get_description ((NdrparseReason) r));
+		g_assert_false (g_hash_table_contains (seen, name));
+		g_hash_table_add (seen, (gpointer) name);
+
+		NdrparseReason back;
+		char *upper = g_ascii_strup (name, -1);
+		g_assert_true (ndrparse_reason_from_name (upper, &back));
+		g_assert_cmpint (back, ==, r);
+		g_free (upper);
+	}
+	g_assert_cmpuint (g_hash_table_size (seen), ==, 34);
+	g_hash_table_unref (seen);
+
+	NdrparseReason r;
+	g_assert_cmpstr (ndrparse_reason_get_name (NDRPARSE_REASON_MAILBOXFULL), ==, "mailboxfull");
+	g_assert_null (ndrparse_reason_get_name (NDRPARSE_REASON_COUNT));
+	g_assert_null (ndrparse_reason_get_description ((NdrparseReason) -1));
+	g_assert_false (ndrparse_reason_from_name ("nosuchreason", &r));
+	g_assert_false (ndrparse_reason_from_name (NULL, &r));
+}
+
+static const NdrparseRecord *
+first_record (NdrparseReport *report)
+{
+	g_assert_nonnull (report);
+	g_assert_cmpuint (ndrparse_report_get_n_records (report), >=, 1);
+	return ndrparse_report_get_record (report, 0);
+}
+
+static NdrparseReport *
+parse (const char *text)
+{
+	GError *error = NULL;
+	NdrparseReport *report = ndrparse_parse_bytes (text, strlen (text), &error);
+	g_assert_no_error (error);
+	return report;
+}
+
+#define DSN_HEAD                                                                           \
+	"From: MAILER-DAEMON@mx.example.org\nTo: sender@example.org\nSubject: Undelivered\n"   \
+	"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; "     \
+	"boundary=b\n\n--b\nContent-Type: text/plain\n\nSee below.\n\n--b\n"                   \
+	"Content-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+
+/* Reasons that only whole messages carry, and what a record explains. */
+static void
+test_reasons_of_messages (void)
+{
+	NdrparseReport *r = parse ("From: Out of Office <ann@example.org>\nTo: sender@example.org\n"
+				   "Subject: Automatic reply: Meeting\nAuto-Submitted: auto-replied\n"
+				   "In-Reply-To: <m1@example.org>\n\nI am away until Monday.\n");
+	const NdrparseRecord *rec = first_record (r);
+	g_assert_cmpstr (ndrparse_record_get_reason (rec), ==, "vacation");
+	g_assert_cmpint (ndrparse_record_get_reason_kind (rec), ==, NDRPARSE_REASON_VACATION);
+	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_FALSE);
+	ndrparse_report_unref (r);
+
+	r = parse ("From: abuse@isp.example\nTo: fbl@example.org\nSubject: FW: complaint\n"
+		   "MIME-Version: 1.0\nContent-Type: multipart/report; report-type=feedback-report; boundary=b\n\n"
+		   "--b\nContent-Type: text/plain\n\nA complaint.\n\n--b\n"
+		   "Content-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n"
+		   "Original-Rcpt-To: <zed@isp.example>\n\n--b--\n");
+	rec = first_record (r);
+	g_assert_cmpstr (ndrparse_record_get_reason (rec), ==, "feedback");
+	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_FALSE);
+	ndrparse_report_unref (r);
+
+	/* A failure that says nothing at all. */
+	r = parse (DSN_HEAD "Final-Recipient: rfc822; quiet@example.net\nAction: failed\n\n--b--\n");
+	rec = first_record (r);
+	g_assert_cmpstr (ndrparse_record_get_reason (rec), ==, "undefined");
+	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_FALSE);
+	ndrparse_report_unref (r);
+
+	/* The record explains itself: reason, advice, status and reply text. */
+	r = parse (DSN_HEAD "Final-Recipient: rfc822; gone@example.net\nAction: failed\nStatus: 5.1.1\n"
+		   "Remote-MTA: dns; mx.example.net\n"
+		   "Diagnostic-Code: smtp; 550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown\n\n--b--\n");
+	rec = first_record (r);
+	g_assert_cmpstr (ndrparse_record_get_reason (rec), ==, "userunknown");
+	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_TRUE);
+	g_assert_cmpstr (ndrparse_record_get_advice (rec), ==, "Remove the address: the mailbox does not exist.");
+	g_assert_cmpstr (ndrparse_record_get_status_text (rec), ==, "Bad destination mailbox address");
+	g_assert_cmpstr (ndrparse_record_get_reply_text (rec), ==, "Requested action not taken: mailbox unavailable");
+	ndrparse_report_unref (r);
+
+	/* With no host named, the recipient's domain picks the provider. */
+	r = parse (DSN_HEAD "Final-Recipient: rfc822; someone@outlook.com\nAction: failed\nStatus: 5.7.606\n"
+		   "Diagnostic-Code: smtp; 550 5.7.606 Access denied\n\n--b--\n");
+	rec = first_record (r);
+	g_assert_cmpstr (ndrparse_record_get_reason (rec), ==, "blocked");
+	ndrparse_report_unref (r);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/classify/reason-per-reply", test_reason_per_reply);
+	g_test_add_func ("/classify/languages", test_languages);
+	g_test_add_func ("/classify/provider-rules", test_provider_rules);
+	g_test_add_func ("/classify/evidence-order", test_evidence_order);
+	g_test_add_func ("/classify/hard-bounce-and-advice", test_hard_bounce_and_advice);
+	g_test_add_func ("/classify/errors", test_classify_errors);
+	g_test_add_func ("/classify/reason-names", test_reason_names);
+	g_test_add_func ("/classify/messages", test_reasons_of_messages);
+	return g_test_run ();
+}
