@@ -5,7 +5,9 @@
  * phrases x length; a set instead buckets its phrases by their first
  * byte (ASCII letters folded) and walks the text once, comparing at each
  * position only the phrases that start with that byte, second byte
- * first.  Matching is ASCII-case-insensitive, like _ndr_memcasemem().
+ * first.  A bitmap of the second bytes each bucket holds rejects most
+ * positions before any phrase is looked at.  Matching is
+ * ASCII-case-insensitive, like _ndr_memcasemem().
  *
  * A set is built once and then only read, so one set may be shared by
  * every thread.
@@ -30,6 +32,7 @@ fold (char c)
 
 struct _NdrPhraseSet {
 	GArray *buckets[256];   /* Entry, by folded first byte */
+	guint64 seconds[256][4]; /* per bucket, the folded second bytes present (0: a one-byte phrase) */
 };
 
 NdrPhraseSet *
@@ -49,6 +52,7 @@ _ndr_phrase_set_add (NdrPhraseSet *set, const char *phrase, guint id)
 		set->buckets[first] = g_array_new (FALSE, FALSE, sizeof (Entry));
 	Entry e = { phrase, len, id, len > 1 ? fold (phrase[1]) : 0 };
 	g_array_append_val (set->buckets[first], e);
+	set->seconds[first][e.second / 64] |= G_GUINT64_CONSTANT (1) << (e.second % 64);
 }
 
 void
@@ -74,8 +78,15 @@ scan (const NdrPhraseSet *set, const char *text, gsize len,
       gboolean (*hit) (guint id, gpointer data), gpointer data)
 {
 	for (gsize i = 0; i < len; i++) {
-		const GArray *bucket = set->buckets[fold (text[i])];
-		for (guint k = 0; bucket && k < bucket->len; k++) {
+		guchar first = fold (text[i]);
+		const GArray *bucket = set->buckets[first];
+		if (bucket == NULL)
+			continue;
+		guchar second = i + 1 < len ? fold (text[i + 1]) : 0;
+		const guint64 *seconds = set->seconds[first];
+		if (!(seconds[second / 64] & (G_GUINT64_CONSTANT (1) << (second % 64))) && !(seconds[0] & 1))
+			continue;
+		for (guint k = 0; k < bucket->len; k++) {
 			const Entry *e = &g_array_index (bucket, Entry, k);
 			if (entry_matches_at (e, text, len, i) && !hit (e->id, data))
 				return;
