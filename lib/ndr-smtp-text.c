@@ -184,12 +184,23 @@ _ndr_text_find_codes (const char *text, gsize len, NdrTextCodes *codes)
 
 /* Phrases that name the SMTP command a reply answered.  Postfix says "in
  * reply to RCPT TO command", Exim "after RCPT TO:<...>", Sendmail ">>>
- * RCPT To:<...>", qmail "does not like recipient", Yahoo "[RCPT_TO]".  Each phrase is an anchor and a command word; the text
+ * RCPT To:<...>".  Each phrase is an anchor and a command word; the text
  * is scanned once per anchor, and only the words after each hit are
- * compared, so the cost does not grow with the number of phrases. */
+ * compared, so the cost does not grow with the number of phrases.  A
+ * command word must end at a word boundary ("MAIL", not "mail.example"). */
 static const char *const command_anchors[] = {
 	"in reply to ", "after ", ">>> ", "most progress was ", "smtp command ", "following ",
-	"smtp:", "does not like ", "[", "refused to talk to me",
+	"smtp:",
+};
+
+/* Whole phrases that name a command by themselves. */
+static const struct {
+	const char *phrase;
+	const char *command;
+} command_phrases[] = {
+	{ "does not like recipient", "RCPT" },  /* qmail */
+	{ "[RCPT_TO]", "RCPT" },                /* Yahoo */
+	{ "refused to talk to me", "CONN" },    /* Postfix: the greeting was a refusal */
 };
 
 static const struct {
@@ -208,10 +219,7 @@ static const struct {
 	{ "EHLO", "EHLO" },
 	{ "AUTH", "AUTH" },
 	{ "STARTTLS", "STARTTLS" },
-	{ "recipient", "RCPT" },        /* qmail: "does not like recipient" */
-	{ "RCPT_TO]", "RCPT" },         /* Yahoo: "[RCPT_TO]" */
 	{ "the initial", "CONN" },
-	{ ":", "CONN" },                /* Postfix: "refused to talk to me: 421 ..." */
 	{ "initial connection", "CONN" },
 };
 
@@ -220,7 +228,8 @@ command_after (const char *p, const char *end)
 {
 	for (gsize w = 0; w < G_N_ELEMENTS (command_words); w++) {
 		gsize n = strlen (command_words[w].words);
-		if ((gsize) (end - p) >= n && g_ascii_strncasecmp (p, command_words[w].words, n) == 0)
+		if ((gsize) (end - p) >= n && g_ascii_strncasecmp (p, command_words[w].words, n) == 0 &&
+		    (p + n == end || !(g_ascii_isalnum (p[n]) || p[n] == '.' || p[n] == '-')))
 			return command_words[w].command;
 	}
 	return NULL;
@@ -247,6 +256,13 @@ _ndr_text_find_smtp_command (const char *text, gsize len)
 				break;
 			}
 			p = at + n;
+		}
+	}
+	for (gsize k = 0; k < G_N_ELEMENTS (command_phrases); k++) {
+		const char *at = _ndr_memcasemem (text, (best_at ? best_at : end) - text, command_phrases[k].phrase);
+		if (at) {
+			best = command_phrases[k].command;
+			best_at = at;
 		}
 	}
 	return best;

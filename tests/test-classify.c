@@ -230,6 +230,11 @@ test_hard_bounce_and_advice (void)
 	g_assert_nonnull (strstr (c.advice, "blocklists"));
 	g_assert_true (ndrparse_classify_reply ("550 5.7.1 Message rejected (in reply to RCPT TO command)", NULL, &c, NULL));
 	g_assert_cmpstr (c.smtp_command, ==, "RCPT");
+	/* A host name is not a command: "[mail.example.org]" is no MAIL. */
+	g_assert_true (ndrparse_classify_reply ("554 Rejected: blacklisted URL, host [mail.example.org] [192.0.2.1]", NULL, &c, NULL));
+	g_assert_null (c.smtp_command);
+	g_assert_true (ndrparse_classify_reply ("421 Service not available (host mx.example.org refused to talk to me)", NULL, &c, NULL));
+	g_assert_cmpstr (c.smtp_command, ==, "CONN");
 }
 
 static void
