@@ -3,7 +3,8 @@
  *
  * The evidence, strongest first:
  *   1. a success (Action delivered/relayed/expanded, a 2.x.x status);
- *   2. the rules of the provider that refused (ndr-rhost.c);
+ *   2. the rules of the provider that refused (ndr-rhost.c), then those
+ *      of the MTA that wrote the bounce (ndr-reporter.c);
  *   3. the phrases of the diagnostic that name a reason
  *      (ndr-reason-phrases.def): what the refusing server said is more
  *      precise than its code, which is often a generic 5.0.0 or 5.7.1;
@@ -64,8 +65,7 @@ refused_after_recipient (const NdrEvidence *ev)
 	if (command_is (ev, "DATA"))
 		return !(ev->status.subject == 1 && ev->status.detail == 1);
 	/* Address statuses (X.1.x) agree with the words; others do not. */
-	return ev->status.subject != 1 &&
-	       _ndr_reason_from_status (&ev->status) != NDRPARSE_REASON_UNDEFINED;
+	return ev->status.subject != 1;
 }
 
 /* What the words say, read in the light of when they were said. */
@@ -114,9 +114,14 @@ classify_failure (const NdrEvidence *ev)
 
 	if ((reason = _ndr_rhost_reason (ev)) != NDRPARSE_REASON_UNDEFINED)
 		return reason;
+	if ((reason = _ndr_reporter_reason (ev)) != NDRPARSE_REASON_UNDEFINED)
+		return reason;
 	NdrReason said = in_context (_ndr_reason_from_phrases (ev->text, ev->len, &broad), ev);
-	/* "Recipient address rejected" in answer to RCPT names the address. */
-	if (said == NDRPARSE_REASON_USERUNKNOWN && command_is (ev, "RCPT"))
+	/* "Recipient address rejected" in answer to RCPT names the address,
+	 * unless a status says why ("5.7.26 ... Recipient address rejected:
+	 * Multiple authentication checks failed"). */
+	if (said == NDRPARSE_REASON_USERUNKNOWN && command_is (ev, "RCPT") &&
+	    _ndr_reason_from_status (&ev->status) == NDRPARSE_REASON_UNDEFINED)
 		broad = FALSE;
 	if (said != NDRPARSE_REASON_UNDEFINED && !broad)
 		return refined_by_status (said, ev);
@@ -261,6 +266,8 @@ gather_evidence (const NdrparseRecord *record, const char *context, NdrEvidence 
 	ev->remote_host = record->remote_mta;
 	ev->recipient_domain = record->destination;
 	ev->action = record->action_kind;
+	ev->reporter = record->reporter ? record->reporter : record->decoded_by;
+	ev->fields = record->fields;
 	ev->local_program = record->diagnostic_type && g_ascii_strcasecmp (record->diagnostic_type, "x-unix") == 0;
 }
 
@@ -284,8 +291,24 @@ _ndr_record_classify (NdrparseRecord *record, const char *context)
 
 /* ---- the public classifier of bare SMTP replies ---- */
 
+/* The caller's command as the static name records use; "RCPT TO" and
+ * "rcpt" are RCPT. */
+static const char *
+canonical_command (const char *command)
+{
+	static const char *const names[] = { "CONN", "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA" };
+
+	for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
+		gsize n = strlen (names[i]);
+		if (g_ascii_strncasecmp (command, names[i], n) == 0 &&
+		    (command[n] == '\0' || command[n] == ' ' || command[n] == ':'))
+			return names[i];
+	}
+	return NULL;
+}
+
 gboolean
-ndrparse_classify_reply (const char *reply, const char *remote_host,
+ndrparse_classify_reply (const char *reply, const char *smtp_command, const char *remote_host,
 			 NdrparseClassification *result, GError **error)
 {
 	if (reply == NULL || *reply == '\0' || result == NULL) {
@@ -300,7 +323,8 @@ ndrparse_classify_reply (const char *reply, const char *remote_host,
 	_ndr_text_find_codes (reply, len, &codes);
 	ev.status = codes.status;
 	ev.reply_code = codes.reply_code;
-	ev.command = _ndr_text_find_smtp_command (reply, len);
+	ev.command = smtp_command && *smtp_command ? canonical_command (smtp_command)
+		   : _ndr_text_find_smtp_command (reply, len);
 	char *text = readable_text (reply);
 	ev.text = text;
 	ev.len = strlen (text);

@@ -254,6 +254,7 @@ void
 _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record, const NdrNotification *notification)
 {
 	record->reporting_mta = report->reporting_mta;
+	record->reporter = report->reporter;
 	record->destination = _ndr_address_domain (record->recipient);
 	if (record->timestamp == NULL)
 		record->timestamp = report->arrival_date ? report->arrival_date : report->date;

@@ -67,6 +67,7 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 	_ndr_original_resolve_sender (report);
 
 	if (report->records->len > 0) {
+		report->reporter = _ndr_reporter_identify (report, message);
 		NdrNotification *notification = _ndr_notification_new (_ndr_walk_notification_text (&walk));
 		for (guint i = 0; i < report->records->len; i++)
 			_ndr_record_finish (report, g_ptr_array_index (report->records, i), notification);

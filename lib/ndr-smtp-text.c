@@ -190,7 +190,7 @@ _ndr_text_find_codes (const char *text, gsize len, NdrTextCodes *codes)
  * command word must end at a word boundary ("MAIL", not "mail.example"). */
 static const char *const command_anchors[] = {
 	"in reply to ", "after ", ">>> ", "most progress was ", "smtp command ", "following ",
-	"smtp:",
+	"smtp:", "did not like our ",   /* DragonFly's dma */
 };
 
 /* Whole phrases that name a command by themselves. */

@@ -16,6 +16,8 @@
  *   ndr-classify.c   weighs the evidence of a record into reason, hard
  *                    bounce and advice
  *   ndr-rhost.c      the rules of known providers (ndr-rhost-rules.def)
+ *   ndr-reporter.c   the rules of the MTA that wrote the bounce
+ *                    (ndr-reporter-rules.def)
  *   ndr-arf.c        feedback reports (RFC 5965 and older complaint formats)
  *   ndr-ses.c        Amazon SES event notifications (JSON)
  *   ndr-autoreply.c  automatic replies (RFC 3834)
@@ -45,6 +47,7 @@ typedef struct {
 
 struct _NdrparseRecord {
 	const char *decoded_by;         /* static */
+	const char *reporter;           /* static: the MTA that wrote the bounce, if known */
 	const char *recipient;
 	const char *original_recipient;
 	const char *destination;
@@ -93,6 +96,7 @@ struct _NdrparseReport {
 	const char *original_to;        /* its To header, decoded */
 	const char *delivered_to;       /* X-Original-To or the like (addr-spec) */
 	const char *complainant;        /* Hotmail's X-HmXmrOriginalRecipient */
+	const char *reporter;           /* static: the MTA that wrote it (ndr-reporter.c) */
 };
 
 NdrparseReport *_ndr_report_new (void);
@@ -248,6 +252,8 @@ typedef struct {
 	const char *recipient_domain;   /* or NULL */
 	NdrparseAction action;
 	gboolean local_program;         /* the diagnostic is a delivery program's (X-Unix) */
+	const char *reporter;           /* the MTA that wrote the bounce, or NULL */
+	const GPtrArray *fields;        /* NdrField *, the record's delivery-status group */
 } NdrEvidence;
 
 /* The reason @evidence shows, strongest evidence first: remote host
@@ -263,6 +269,14 @@ void _ndr_record_classify (NdrparseRecord *record, const char *context);
 /* The rules of the remote host's provider (ndr-rhost-rules.def), or
  * NDRPARSE_REASON_UNDEFINED when no provider or no rule matches. */
 NdrReason _ndr_rhost_reason (const NdrEvidence *evidence);
+/* The MTA that wrote the bounce, by its headers (ndr-reporter-rules.def):
+ * a static name, or NULL. */
+const char *_ndr_reporter_identify (const NdrparseReport *report, GMimeMessage *message);
+/* The rules of the bounce's author and vendor fields, or
+ * NDRPARSE_REASON_UNDEFINED. */
+NdrReason _ndr_reporter_reason (const NdrEvidence *evidence);
+/* Whether @text holds @pattern: case-insensitive, "%d" a run of digits. */
+gboolean _ndr_pattern_find (const char *text, gsize len, const char *pattern);
 
 /* ---- bounces told in prose (ndr-text-decode.c, ndr-text-families.c) ---- */
 

@@ -466,6 +466,10 @@ typedef struct {
  * ndrparse_classify_reply:
  * @reply: an SMTP reply as an MTA logs it, one or more lines
  *   ("550 5.1.1 <a@example.org>: Recipient address rejected: User unknown").
+ * @smtp_command: (nullable): the command the reply answered ("RCPT",
+ *   "DATA", "MAIL", "HELO", "EHLO", "CONN" for the greeting), or NULL to
+ *   take it from the reply's text ("... in reply to RCPT TO command"), if
+ *   it says.
  * @remote_host: (nullable): the host that sent the reply
  *   ("mx.example.org"), which lets the rules of known providers apply.
  * @result: (out caller-allocates): filled in on success.
@@ -476,10 +480,17 @@ typedef struct {
  * hard_bounce NDRPARSE_UNSET.  A reply that gives no code and no
  * recognisable wording yields "onhold" (a failure of unknown reason).
  *
+ * Pass the command when you know it: the same words mean different
+ * things at different stages.  "550 User unknown" in answer to RCPT is
+ * "userunknown"; after DATA, or with neither the command nor an address
+ * status (5.1.x) to confirm it, it is "filtered", as content filters and
+ * gateways that accepted the recipient say it too.
+ *
  * Returns: FALSE with @error set (NDRPARSE_ERROR_INVALID_ARGUMENT) when
  * @reply is NULL or empty or @result is NULL.
  */
-gboolean ndrparse_classify_reply (const char *reply, const char *remote_host,
+gboolean ndrparse_classify_reply (const char *reply, const char *smtp_command,
+				  const char *remote_host,
 				  NdrparseClassification *result, GError **error);
 
 G_END_DECLS

@@ -9,6 +9,7 @@ typedef struct {
 	const char *reply;
 	const char *remote_host;        /* NULL: none */
 	const char *reason;
+	const char *command;            /* what the reply answered; NULL: unknown */
 } Case;
 
 static void
@@ -17,7 +18,7 @@ check_cases (const Case *cases, gsize n)
 	for (gsize i = 0; i < n; i++) {
 		NdrparseClassification c;
 		GError *error = NULL;
-		gboolean ok = ndrparse_classify_reply (cases[i].reply, cases[i].remote_host, &c, &error);
+		gboolean ok = ndrparse_classify_reply (cases[i].reply, cases[i].command, cases[i].remote_host, &c, &error);
 		g_assert_no_error (error);
 		g_assert_true (ok);
 		if (g_strcmp0 (ndrparse_reason_get_name (c.reason), cases[i].reason) != 0)
@@ -34,37 +35,37 @@ static void
 test_reason_per_reply (void)
 {
 	static const Case cases[] = {
-		{ "550 5.7.26 This message does not pass authentication checks (SPF and DKIM both do not pass)", NULL, "authfailure" },
-		{ "421 4.7.0 Your sender reputation is too low to accept mail", NULL, "badreputation" },
-		{ "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", NULL, "blocked" },
-		{ "554 5.6.0 Message contains invalid MIME structure", NULL, "contenterror" },
-		{ "250 2.0.0 Ok: queued as 4F2B", NULL, "delivered" },
-		{ "552 5.2.3 Message exceeds the recipient's size limit", NULL, "exceedlimit" },
-		{ "451 4.4.7 Delivery time expired", NULL, "expired" },
-		{ "550 5.7.1 Message refused by the recipient's policy", NULL, "filtered" },
-		{ "551 5.1.6 User has moved; no forwarding address", NULL, "hasmoved" },
-		{ "550 5.1.2 Host unknown (Name server: example.invalid: host not found)", NULL, "hostunknown" },
-		{ "552 5.2.2 Mailbox full", NULL, "mailboxfull" },
-		{ "554 5.3.0 procmail: Couldn't create \"/var/mail/a\"", NULL, "mailererror" },
-		{ "552 5.3.4 Message too big for system", NULL, "mesgtoobig" },
-		{ "554 5.4.6 Too many hops: mail loop detected", NULL, "networkerror" },
-		{ "554 5.7.1 <a@example.org>: Relay access denied", NULL, "norelaying" },
-		{ "556 5.1.10 Domain example.org does not accept mail (null MX)", NULL, "notaccept" },
-		{ "550 5.6.0 Message is not RFC 5322 compliant: duplicate header Date", NULL, "notcompliantrfc" },
-		{ "550 computer says no", NULL, "onhold" },
-		{ "554 5.7.0 Message rejected: policy violation", NULL, "policyviolation" },
-		{ "553 5.1.8 Domain of sender address bounce@example.invalid does not exist", NULL, "rejected" },
-		{ "550 5.7.25 The IP address sending this message does not have a PTR record", NULL, "requireptr" },
-		{ "530 5.7.0 Must issue a STARTTLS command first: TLS required", NULL, "securityerror" },
-		{ "550 5.7.1 Message rejected as spam by Content Filtering", NULL, "spamdetected" },
-		{ "450 4.7.1 Rate limit exceeded, slow down", NULL, "speeding" },
-		{ "550 5.2.1 Mailbox disabled, account is suspended", NULL, "suspend" },
-		{ "500 5.5.1 Command unrecognized", NULL, "syntaxerror" },
-		{ "451 4.3.0 Internal error, try again later", NULL, "systemerror" },
-		{ "452 4.3.1 Insufficient system storage", NULL, "systemfull" },
-		{ "421 4.7.0 Too many connections from your host", NULL, "toomanyconn" },
-		{ "550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown", NULL, "userunknown" },
-		{ "554 5.7.1 Message rejected: virus found (Eicar-Test-Signature)", NULL, "virusdetected" },
+		{ "550 5.7.26 This message does not pass authentication checks (SPF and DKIM both do not pass)", NULL, "authfailure", NULL },
+		{ "421 4.7.0 Your sender reputation is too low to accept mail", NULL, "badreputation", NULL },
+		{ "554 5.7.1 Service unavailable; Client host [192.0.2.1] blocked using zen.spamhaus.org", NULL, "blocked", NULL },
+		{ "554 5.6.0 Message contains invalid MIME structure", NULL, "contenterror", NULL },
+		{ "250 2.0.0 Ok: queued as 4F2B", NULL, "delivered", NULL },
+		{ "552 5.2.3 Message exceeds the recipient's size limit", NULL, "exceedlimit", NULL },
+		{ "451 4.4.7 Delivery time expired", NULL, "expired", NULL },
+		{ "550 5.7.1 Message refused by the recipient's policy", NULL, "filtered", NULL },
+		{ "551 5.1.6 User has moved; no forwarding address", NULL, "hasmoved", NULL },
+		{ "550 5.1.2 Host unknown (Name server: example.invalid: host not found)", NULL, "hostunknown", NULL },
+		{ "552 5.2.2 Mailbox full", NULL, "mailboxfull", NULL },
+		{ "554 5.3.0 procmail: Couldn't create \"/var/mail/a\"", NULL, "mailererror", NULL },
+		{ "552 5.3.4 Message too big for system", NULL, "mesgtoobig", NULL },
+		{ "554 5.4.6 Too many hops: mail loop detected", NULL, "networkerror", NULL },
+		{ "554 5.7.1 <a@example.org>: Relay access denied", NULL, "norelaying", NULL },
+		{ "556 5.1.10 Domain example.org does not accept mail (null MX)", NULL, "notaccept", NULL },
+		{ "550 5.6.0 Message is not RFC 5322 compliant: duplicate header Date", NULL, "notcompliantrfc", NULL },
+		{ "550 computer says no", NULL, "onhold", NULL },
+		{ "554 5.7.0 Message rejected: policy violation", NULL, "policyviolation", NULL },
+		{ "553 5.1.8 Domain of sender address bounce@example.invalid does not exist", NULL, "rejected", NULL },
+		{ "550 5.7.25 The IP address sending this message does not have a PTR record", NULL, "requireptr", NULL },
+		{ "530 5.7.0 Must issue a STARTTLS command first: TLS required", NULL, "securityerror", NULL },
+		{ "550 5.7.1 Message rejected as spam by Content Filtering", NULL, "spamdetected", NULL },
+		{ "450 4.7.1 Rate limit exceeded, slow down", NULL, "speeding", NULL },
+		{ "550 5.2.1 Mailbox disabled, account is suspended", NULL, "suspend", NULL },
+		{ "500 5.5.1 Command unrecognized", NULL, "syntaxerror", NULL },
+		{ "451 4.3.0 Internal error, try again later", NULL, "systemerror", NULL },
+		{ "452 4.3.1 Insufficient system storage", NULL, "systemfull", NULL },
+		{ "421 4.7.0 Too many connections from your host", NULL, "toomanyconn", NULL },
+		{ "550 5.1.1 <nobody@example.org>: Recipient address rejected: User unknown", NULL, "userunknown", NULL },
+		{ "554 5.7.1 Message rejected: virus found (Eicar-Test-Signature)", NULL, "virusdetected", NULL },
 	};
 	check_cases (cases, G_N_ELEMENTS (cases));
 }
@@ -74,17 +75,17 @@ static void
 test_languages (void)
 {
 	static const Case cases[] = {
-		{ "550 Benutzer unbekannt", NULL, "userunknown" },                         /* German */
-		{ "552 Postfach voll", NULL, "mailboxfull" },
-		{ "550 Utilisateur inconnu", NULL, "userunknown" },                        /* French */
-		{ "552 La boîte aux lettres est pleine", NULL, "mailboxfull" },
-		{ "550 Utente sconosciuto", NULL, "userunknown" },                         /* Italian */
-		{ "550 Usuario desconocido", NULL, "userunknown" },                        /* Spanish */
-		{ "552 Caixa postal cheia", NULL, "mailboxfull" },                         /* Portuguese */
-		{ "550 Пользователь не найден", NULL, "userunknown" },                     /* Russian */
-		{ "550 宛先のメールアドレスは存在しません", NULL, "userunknown" },          /* Japanese */
-		{ "550 受信を拒否しました", NULL, "filtered" },
-		{ "550 收件人不存在", NULL, "userunknown" },                               /* Chinese */
+		{ "550 Benutzer unbekannt", NULL, "userunknown", "RCPT" },                         /* German */
+		{ "552 Postfach voll", NULL, "mailboxfull", NULL },
+		{ "550 Utilisateur inconnu", NULL, "userunknown", "RCPT" },                        /* French */
+		{ "552 La boîte aux lettres est pleine", NULL, "mailboxfull", NULL },
+		{ "550 Utente sconosciuto", NULL, "userunknown", "RCPT" },                         /* Italian */
+		{ "550 Usuario desconocido", NULL, "userunknown", "RCPT" },                        /* Spanish */
+		{ "552 Caixa postal cheia", NULL, "mailboxfull", NULL },                         /* Portuguese */
+		{ "550 Пользователь не найден", NULL, "userunknown", "RCPT" },                     /* Russian */
+		{ "550 宛先のメールアドレスは存在しません", NULL, "userunknown", "RCPT" },          /* Japanese */
+		{ "550 受信を拒否しました", NULL, "filtered", NULL },
+		{ "550 收件人不存在", NULL, "userunknown", "RCPT" },                               /* Chinese */
 	};
 	check_cases (cases, G_N_ELEMENTS (cases));
 }
@@ -97,64 +98,64 @@ test_provider_rules (void)
 	static const Case cases[] = {
 		/* Google */
 		{ "550 5.7.26 Unauthenticated email from example.org is not accepted due to domain's DMARC policy",
-		  "gmail-smtp-in.l.google.com", "authfailure" },
+		  "gmail-smtp-in.l.google.com", "authfailure", NULL },
 		{ "550 5.7.1 Messages with multiple addresses in From: header are not accepted",
-		  "aspmx.l.google.com", "notcompliantrfc" },
+		  "aspmx.l.google.com", "notcompliantrfc", NULL },
 		{ "450 4.2.1 The user you are trying to contact is receiving mail too quickly",
-		  "gmail-smtp-in.l.google.com", "speeding" },
+		  "gmail-smtp-in.l.google.com", "speeding", NULL },
 		/* Microsoft: 5.7.606-649 are banned sending IPs, whatever the words */
 		{ "550 5.7.606 Access denied, banned sending IP [192.0.2.1]",
-		  "example-org.mail.protection.outlook.com", "blocked" },
+		  "example-org.mail.protection.outlook.com", "blocked", NULL },
 		{ "451 4.7.650 The mail server [192.0.2.1] has been temporarily rate limited due to IP reputation",
-		  "outlook-com.olc.protection.outlook.com", "badreputation" },
+		  "outlook-com.olc.protection.outlook.com", "badreputation", NULL },
 		{ "550 5.7.509 Access denied, sending domain example.org does not pass DMARC verification",
-		  "example-org.mail.protection.outlook.com", "authfailure" },
+		  "example-org.mail.protection.outlook.com", "authfailure", NULL },
 		/* Yahoo */
 		{ "553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1",
-		  "mta5.am0.yahoodns.net", "blocked" },
+		  "mta5.am0.yahoodns.net", "blocked", NULL },
 		{ "554 delivery error: dd This user doesn't have a yahoo.com account",
-		  "mta7.am0.yahoodns.net", "userunknown" },
+		  "mta7.am0.yahoodns.net", "userunknown", NULL },
 		/* AOL */
-		{ "554 5.7.1 RTR:BB Connecting IP is listed", "mx-aol.mail.gm0.yahoodns.net", "blocked" },
-		{ "421 4.7.1 : (DYN:T1) http://postmaster.info.aol.com/errors/421dynt1.html", "mailin-01.mx.aol.com", "blocked" },
+		{ "554 5.7.1 RTR:BB Connecting IP is listed", "mx-aol.mail.gm0.yahoodns.net", "blocked", NULL },
+		{ "421 4.7.1 : (DYN:T1) http://postmaster.info.aol.com/errors/421dynt1.html", "mailin-01.mx.aol.com", "blocked", NULL },
 		/* Apple */
-		{ "554 5.7.1 [CS01] Message rejected due to local policy", "mx01.mail.icloud.com", "spamdetected" },
+		{ "554 5.7.1 [CS01] Message rejected due to local policy", "mx01.mail.icloud.com", "spamdetected", NULL },
 		/* Cox */
-		{ "554 AUP#CXDNS rejected - no rDNS", "cxr.mx.a.cloudfilter.net.cox.net", "requireptr" },
-		{ "554 AUP#CXBL 192.0.2.1 blocked", "fed1rmimpi.cox.net", "blocked" },
+		{ "554 AUP#CXDNS rejected - no rDNS", "cxr.mx.a.cloudfilter.net.cox.net", "requireptr", NULL },
+		{ "554 AUP#CXBL 192.0.2.1 blocked", "fed1rmimpi.cox.net", "blocked", NULL },
 		/* GoDaddy */
 		{ "554 Connection refused. This IP has a poor reputation on Cloudmark Sender Intelligence (CSI). IB103",
-		  "p3plibsmtp01.prod.phx3.secureserver.net", "badreputation" },
-		{ "552 Virus infected message rejected. IB705", "smtp.secureserver.net", "virusdetected" },
+		  "p3plibsmtp01.prod.phx3.secureserver.net", "badreputation", NULL },
+		{ "552 Virus infected message rejected. IB705", "smtp.secureserver.net", "virusdetected", NULL },
 		/* Tencent */
-		{ "550 Mail content denied", "mx3.qq.com", "spamdetected" },
-		{ "550 Ip frequency limited", "mx1.qq.com", "toomanyconn" },
+		{ "550 Mail content denied", "mx3.qq.com", "spamdetected", NULL },
+		{ "550 Ip frequency limited", "mx1.qq.com", "toomanyconn", NULL },
 		/* Mimecast */
-		{ "550 DMARC Sender Invalid - envelope rejected", "eu-smtp-inbound-1.mimecast.com", "authfailure" },
-		{ "554 Maximum email size exceeded", "us-smtp-inbound-2.mimecast.com", "mesgtoobig" },
+		{ "550 DMARC Sender Invalid - envelope rejected", "eu-smtp-inbound-1.mimecast.com", "authfailure", NULL },
+		{ "554 Maximum email size exceeded", "us-smtp-inbound-2.mimecast.com", "mesgtoobig", NULL },
 		/* Orange */
-		{ "550 5.7.1 Service refuse. Veuillez essayer plus tard. OFR_999 [999]", "smtp-in.orange.fr", "blocked" },
+		{ "550 5.7.1 Service refuse. Veuillez essayer plus tard. OFR_999 [999]", "smtp-in.orange.fr", "blocked", NULL },
 		{ "550 5.5.0 Boite du destinataire pleine. Recipient mailbox is full. OFR_417 [417]",
-		  "smtp-in.orange.fr", "mailboxfull" },
+		  "smtp-in.orange.fr", "mailboxfull", NULL },
 		/* Spectrum */
-		{ "554 5.7.1 Connection refused. AUP#1000 - blocked", "dnvrco-cmedge01.email.rr.com", "blocked" },
-		{ "550 5.1.0 sender rejected. AUP#In-1310", "hmedge01.email.charter.net", "toomanyconn" },
+		{ "554 5.7.1 Connection refused. AUP#1000 - blocked", "dnvrco-cmedge01.email.rr.com", "blocked", NULL },
+		{ "550 5.1.0 sender rejected. AUP#In-1310", "hmedge01.email.charter.net", "toomanyconn", NULL },
 		/* KDDI (au) */
-		{ "550 : User unknown", "msmx.au.com", "filtered" },
-		{ "550 <a@ezweb.ne.jp>: User unknown", "lsean.ezweb.ne.jp", "userunknown" },
+		{ "550 : User unknown", "msmx.au.com", "filtered", NULL },
+		{ "550 <a@ezweb.ne.jp>: User unknown", "lsean.ezweb.ne.jp", "userunknown", NULL },
 		/* NTT DOCOMO */
-		{ "552 too much mail data", "mfsmax.docomo.ne.jp", "mailboxfull" },
+		{ "552 too much mail data", "mfsmax.docomo.ne.jp", "mailboxfull", NULL },
 		/* i.ua */
-		{ "550 Mailbox full. https://mail.i.ua/err/4/", "mx.email.ua", "mailboxfull" },
+		{ "550 Mailbox full. https://mail.i.ua/err/4/", "mx.email.ua", "mailboxfull", NULL },
 	};
 	check_cases (cases, G_N_ELEMENTS (cases));
 
 	/* The same reply from an unknown host falls to the generic rules. */
 	static const Case elsewhere[] = {
-		{ "550 5.7.606 Access denied, banned sending IP [192.0.2.1]", "mx.example.org", "blocked" },
-		{ "550 5.7.606 Access denied", "mx.example.org", "securityerror" },
-		{ "550 Ip frequency limited", "mx.example.org", "onhold" },
-		{ "554 AUP#CXDNS", "mx.example.org", "onhold" },
+		{ "550 5.7.606 Access denied, banned sending IP [192.0.2.1]", "mx.example.org", "blocked", NULL },
+		{ "550 5.7.606 Access denied", "mx.example.org", "securityerror", NULL },
+		{ "550 Ip frequency limited", "mx.example.org", "onhold", NULL },
+		{ "554 AUP#CXDNS", "mx.example.org", "onhold", NULL },
 	};
 	check_cases (elsewhere, G_N_ELEMENTS (elsewhere));
 }
@@ -165,26 +166,39 @@ test_evidence_order (void)
 {
 	static const Case cases[] = {
 		/* Naming words outrank a generic code... */
-		{ "550 5.7.1 Mailbox full", NULL, "mailboxfull" },
+		{ "550 5.7.1 Mailbox full", NULL, "mailboxfull", NULL },
 		/* ...the code outranks broad words... */
-		{ "550 5.1.1 The account does not exist or is blocked", NULL, "userunknown" },
+		{ "550 5.1.1 The account does not exist or is blocked", NULL, "userunknown", NULL },
 		/* ...unless the code refines the words. */
-		{ "552 5.2.3 Message size exceeds fixed maximum message size", NULL, "exceedlimit" },
+		{ "552 5.2.3 Message size exceeds fixed maximum message size", NULL, "exceedlimit", NULL },
 		/* An unknown address answered to MAIL is the sender's. */
-		{ "553 5.1.0 Domain does not exist (in reply to MAIL FROM command)", NULL, "rejected" },
+		{ "553 5.1.0 Domain does not exist (in reply to MAIL FROM command)", NULL, "rejected", NULL },
 		/* "User unknown" after DATA is a filter, not a dead mailbox. */
-		{ "550 User unknown (in reply to end of DATA command)", NULL, "filtered" },
-		{ "550 User unknown (in reply to RCPT TO command)", NULL, "userunknown" },
+		{ "550 User unknown (in reply to end of DATA command)", NULL, "filtered", NULL },
+		{ "550 User unknown (in reply to RCPT TO command)", NULL, "userunknown", NULL },
+		/* The command the caller knows counts as much as one the text names. */
+		{ "550 User unknown", NULL, "userunknown", "RCPT" },
+		{ "550 User unknown", NULL, "userunknown", "rcpt to" },
+		{ "550 User unknown", NULL, "filtered", "DATA" },
+		{ "550 User unknown", NULL, "rejected", "MAIL" },
+		/* With neither the command nor an address status, the words may be
+		 * a filter's that had taken the recipient. */
+		{ "550 User unknown", NULL, "filtered", NULL },
+		{ "550 5.1.1 User unknown", NULL, "userunknown", NULL },
+		/* A specific status says why "Recipient address rejected". */
+		{ "550 5.7.26 <a@example.org>: Recipient address rejected: Multiple authentication checks failed",
+		  NULL, "authfailure", "RCPT" },
+		{ "550 <a@example.org>: Recipient address rejected", NULL, "userunknown", "RCPT" },
 		/* A refused greeting is a block, whatever code comes with it. */
-		{ "554 5.7.1 You have reached your daily relay quota (after initial connection)", NULL, "blocked" },
+		{ "554 5.7.1 You have reached your daily relay quota (after initial connection)", NULL, "blocked", NULL },
 		/* A domain that does not resolve for now is a DNS problem. */
-		{ "451 4.1.2 Host or domain name not found, try again later", NULL, "networkerror" },
+		{ "451 4.1.2 Host or domain name not found, try again later", NULL, "networkerror", NULL },
 		/* Only the reply code is left. */
-		{ "552 Requested action aborted", NULL, "mailboxfull" },
-		{ "502 Not implemented", NULL, "syntaxerror" },
+		{ "552 Requested action aborted", NULL, "mailboxfull", NULL },
+		{ "502 Not implemented", NULL, "syntaxerror", NULL },
 		/* Multi-line replies read as one. */
 		{ "550-5.7.1 Messages with multiple\n550-5.7.1 addresses in From: header\n550 5.7.1 are not accepted",
-		  "gmail-smtp-in.l.google.com", "notcompliantrfc" },
+		  "gmail-smtp-in.l.google.com", "notcompliantrfc", NULL },
 	};
 	check_cases (cases, G_N_ELEMENTS (cases));
 }
@@ -208,15 +222,15 @@ test_hard_bounce_and_advice (void)
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
 		NdrparseClassification c;
-		g_assert_true (ndrparse_classify_reply (cases[i].reply, NULL, &c, NULL));
+		g_assert_true (ndrparse_classify_reply (cases[i].reply, NULL, NULL, &c, NULL));
 		if (c.hard_bounce != cases[i].hard)
 			g_error ("\"%s\" (%s): hard_bounce %d, want %d", cases[i].reply,
 				 ndrparse_reason_get_name (c.reason), c.hard_bounce, cases[i].hard);
 	}
 
 	NdrparseClassification permanent, temporary;
-	g_assert_true (ndrparse_classify_reply ("550 5.1.1 User unknown", NULL, &permanent, NULL));
-	g_assert_true (ndrparse_classify_reply ("450 4.1.1 User unknown", NULL, &temporary, NULL));
+	g_assert_true (ndrparse_classify_reply ("550 5.1.1 User unknown", NULL, NULL, &permanent, NULL));
+	g_assert_true (ndrparse_classify_reply ("450 4.1.1 User unknown", NULL, NULL, &temporary, NULL));
 	g_assert_true (g_str_has_prefix (permanent.advice, "Remove the address"));
 	g_assert_true (g_str_has_prefix (temporary.advice, "Retry later"));
 	g_assert_cmpuint (permanent.reply_code, ==, 550);
@@ -224,16 +238,16 @@ test_hard_bounce_and_advice (void)
 	g_assert_cmpint (permanent.status_class, ==, NDRPARSE_CLASS_PERMANENT);
 
 	NdrparseClassification c;
-	g_assert_true (ndrparse_classify_reply ("550 5.7.26 Unauthenticated mail", NULL, &c, NULL));
+	g_assert_true (ndrparse_classify_reply ("550 5.7.26 Unauthenticated mail", NULL, NULL, &c, NULL));
 	g_assert_nonnull (strstr (c.advice, "DMARC"));
-	g_assert_true (ndrparse_classify_reply ("554 5.7.1 blocked using bl.spamcop.net", NULL, &c, NULL));
+	g_assert_true (ndrparse_classify_reply ("554 5.7.1 blocked using bl.spamcop.net", NULL, NULL, &c, NULL));
 	g_assert_nonnull (strstr (c.advice, "blocklists"));
-	g_assert_true (ndrparse_classify_reply ("550 5.7.1 Message rejected (in reply to RCPT TO command)", NULL, &c, NULL));
+	g_assert_true (ndrparse_classify_reply ("550 5.7.1 Message rejected (in reply to RCPT TO command)", NULL, NULL, &c, NULL));
 	g_assert_cmpstr (c.smtp_command, ==, "RCPT");
 	/* A host name is not a command: "[mail.example.org]" is no MAIL. */
-	g_assert_true (ndrparse_classify_reply ("554 Rejected: blacklisted URL, host [mail.example.org] [192.0.2.1]", NULL, &c, NULL));
+	g_assert_true (ndrparse_classify_reply ("554 Rejected: blacklisted URL, host [mail.example.org] [192.0.2.1]", NULL, NULL, &c, NULL));
 	g_assert_null (c.smtp_command);
-	g_assert_true (ndrparse_classify_reply ("421 Service not available (host mx.example.org refused to talk to me)", NULL, &c, NULL));
+	g_assert_true (ndrparse_classify_reply ("421 Service not available (host mx.example.org refused to talk to me)", NULL, NULL, &c, NULL));
 	g_assert_cmpstr (c.smtp_command, ==, "CONN");
 }
 
@@ -243,13 +257,13 @@ test_classify_errors (void)
 	NdrparseClassification c;
 	GError *error = NULL;
 
-	g_assert_false (ndrparse_classify_reply (NULL, NULL, &c, &error));
+	g_assert_false (ndrparse_classify_reply (NULL, NULL, NULL, &c, &error));
 	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
 	g_clear_error (&error);
-	g_assert_false (ndrparse_classify_reply ("", NULL, &c, &error));
+	g_assert_false (ndrparse_classify_reply ("", NULL, NULL, &c, &error));
 	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
 	g_clear_error (&error);
-	g_assert_false (ndrparse_classify_reply ("550 x", NULL, NULL, &error));
+	g_assert_false (ndrparse_classify_reply ("550 x", NULL, NULL, NULL, &error));
 	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
 	g_clear_error (&error);
 }
