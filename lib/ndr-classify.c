@@ -243,6 +243,21 @@ readable_text (const char *text)
 	return g_string_free (s, FALSE);
 }
 
+/* Sendmail's X-Actual-Recipient names the program an alias piped the
+ * message to ("|/usr/bin/procmail ..."): a failure there is the
+ * program's. */
+static gboolean
+delivered_to_program (const NdrparseRecord *record)
+{
+	const char *actual = _ndr_fields_lookup (record->fields, "X-Actual-Recipient");
+	if (actual == NULL)
+		return FALSE;
+	actual = _ndr_skip_type_prefix (actual);
+	while (g_ascii_isspace (*actual) || *actual == '"')
+		actual++;
+	return *actual == '|';
+}
+
 /* What a record shows; @context is what the notification text says near
  * the recipient, for records whose report gives no diagnostic.  The text
  * of @ev is new: free it with g_free(). */
@@ -268,7 +283,8 @@ gather_evidence (const NdrparseRecord *record, const char *context, NdrEvidence 
 	ev->action = record->action_kind;
 	ev->reporter = record->reporter ? record->reporter : record->decoded_by;
 	ev->fields = record->fields;
-	ev->local_program = record->diagnostic_type && g_ascii_strcasecmp (record->diagnostic_type, "x-unix") == 0;
+	ev->local_program = (record->diagnostic_type && g_ascii_strcasecmp (record->diagnostic_type, "x-unix") == 0) ||
+			    delivered_to_program (record);
 }
 
 void

@@ -181,6 +181,30 @@ _ndr_notification_facts (const NdrNotification *n, const char *recipient, gboole
 		read_reply_lines (n, facts);
 }
 
+/* Appends the line of @at up to the end of its paragraph, its
+ * whitespace runs as one space. */
+static void
+append_paragraph (GString *s, const NdrNotification *n, const char *at)
+{
+	const char *line = at, *floor = at - MIN ((gsize) (at - n->text), MAX_CONTEXT);
+	while (line > floor && line[-1] != '\n')
+		line--;
+	gsize room = MIN ((gsize) (n->text + n->len - line), 2 * MAX_CONTEXT);
+	const char *para_end = g_strstr_len (at, room - (at - line), "\n\n");
+	gsize len = para_end ? (gsize) (para_end - line) : room;
+
+	if (s->len)
+		g_string_append_c (s, ' ');
+	for (gsize i = 0; i < len; i++) {
+		char c = g_ascii_isspace (line[i]) ? ' ' : line[i];
+		if (c != ' ' || (s->len && s->str[s->len - 1] != ' '))
+			g_string_append_c (s, c);
+	}
+}
+
+/* What the notification says where it names @recipient: Sendmail names
+ * it once in the list of failures and again in the transcript, where the
+ * error is ("<a@example.org>... Deferred: Connection refused by ..."). */
 char *
 _ndr_notification_context (const NdrNotification *n, const char *recipient)
 {
@@ -190,19 +214,8 @@ _ndr_notification_context (const NdrNotification *n, const char *recipient)
 	if (offsets == NULL || offsets->len == 0)
 		return NULL;
 
-	const char *at = n->text + g_array_index (offsets, gsize, 0);
-	const char *line = at, *floor = at - MIN ((gsize) (at - n->text), MAX_CONTEXT);
-	while (line > floor && line[-1] != '\n')
-		line--;
-	gsize room = MIN ((gsize) (n->text + n->len - line), 2 * MAX_CONTEXT);
-	const char *para_end = g_strstr_len (at, room - (at - line), "\n\n");
-	gsize len = para_end ? (gsize) (para_end - line) : room;
-
-	GString *s = g_string_sized_new (len);
-	for (gsize i = 0; i < len; i++) {
-		char c = g_ascii_isspace (line[i]) ? ' ' : line[i];
-		if (c != ' ' || (s->len && s->str[s->len - 1] != ' '))
-			g_string_append_c (s, c);
-	}
+	GString *s = g_string_new (NULL);
+	for (guint i = 0; i < offsets->len && s->len < 2 * MAX_CONTEXT; i++)
+		append_paragraph (s, n, n->text + g_array_index (offsets, gsize, i));
 	return g_string_free (s, FALSE);
 }

@@ -92,14 +92,28 @@ _ndr_report_add_record (NdrparseReport *report)
 	return record;
 }
 
+/* Japanese MTAs (Domino, old Sendmail setups) write delivery-status fields
+ * in raw ISO-2022-JP, which is 7-bit and passes for ASCII: its escape
+ * sequences give it away. */
+static char *
+from_iso2022jp (const char *value, gsize len)
+{
+	if (memchr (value, '\x1b', len) == NULL ||
+	    (!g_strstr_len (value, len, "\x1b$B") && !g_strstr_len (value, len, "\x1b$@")))
+		return NULL;
+	return g_convert (value, len, "UTF-8", "ISO-2022-JP", NULL, NULL, NULL);
+}
+
 NdrField *
 _ndr_report_new_field (NdrparseReport *report, const char *name, gsize name_len,
 		       const char *value, gsize value_len)
 {
 	NdrField *field = g_new (NdrField, 1);
+	char *utf8 = from_iso2022jp (value, value_len);
 
 	field->name = _ndr_report_intern_len (report, name, name_len);
-	field->value = _ndr_report_intern_len (report, value, value_len);
+	field->value = utf8 ? _ndr_report_take (report, utf8)
+			    : _ndr_report_intern_len (report, value, value_len);
 	g_ptr_array_add (report->field_store, field);
 	return field;
 }

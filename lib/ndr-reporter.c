@@ -53,13 +53,25 @@ static const struct {
 #undef NDR_DSN_FIELD_RULE
 };
 
+/* The value of @header: a header of the bounce, or one of the DSN's
+ * fields "Reporting-MTA" and "Diagnostic-Type" (the first record's). */
+static const char *
+header_value (const NdrparseReport *report, GMimeMessage *message, const char *header)
+{
+	if (g_ascii_strcasecmp (header, "Reporting-MTA") == 0)
+		return report->reporting_mta;
+	if (g_ascii_strcasecmp (header, "Diagnostic-Type") == 0) {
+		const NdrparseRecord *first = report->records->len ? g_ptr_array_index (report->records, 0) : NULL;
+		return first ? first->diagnostic_type : NULL;
+	}
+	return g_mime_object_get_header (GMIME_OBJECT (message), header);
+}
+
 const char *
 _ndr_reporter_identify (const NdrparseReport *report, GMimeMessage *message)
 {
 	for (guint i = 0; i < G_N_ELEMENTS (reporters); i++) {
-		const char *value = g_ascii_strcasecmp (reporters[i].header, "Reporting-MTA") == 0
-			? report->reporting_mta
-			: g_mime_object_get_header (GMIME_OBJECT (message), reporters[i].header);
+		const char *value = header_value (report, message, reporters[i].header);
 		if (value && _ndr_memcasemem (value, strlen (value), reporters[i].holds))
 			return reporters[i].name;
 	}

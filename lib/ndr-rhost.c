@@ -14,9 +14,11 @@
 typedef enum {
 #define NDR_RHOST_PROVIDER(id, hosts, domains) PROVIDER_##id,
 #define NDR_RHOST_RULE(id, status, phrase, reason)
+#define NDR_RHOST_STAGE_RULE(id, command, phrase, reason)
 #include "ndr-rhost-rules.def"
 #undef NDR_RHOST_PROVIDER
 #undef NDR_RHOST_RULE
+#undef NDR_RHOST_STAGE_RULE
 	PROVIDER_COUNT
 } Provider;
 
@@ -26,22 +28,29 @@ static const struct {
 } providers[] = {
 #define NDR_RHOST_PROVIDER(id, hosts, domains) [PROVIDER_##id] = { hosts, domains },
 #define NDR_RHOST_RULE(id, status, phrase, reason)
+#define NDR_RHOST_STAGE_RULE(id, command, phrase, reason)
 #include "ndr-rhost-rules.def"
 #undef NDR_RHOST_PROVIDER
 #undef NDR_RHOST_RULE
+#undef NDR_RHOST_STAGE_RULE
 };
 
 static const struct {
 	Provider provider;
 	const char *status;
+	const char *command;
 	const char *phrase;
 	NdrReason reason;
 } rules[] = {
 #define NDR_RHOST_PROVIDER(id, hosts, domains)
-#define NDR_RHOST_RULE(id, status, phrase, reason) { PROVIDER_##id, status, phrase, NDRPARSE_REASON_##reason },
+#define NDR_RHOST_RULE(id, status, phrase, reason) \
+	{ PROVIDER_##id, status, NULL, phrase, NDRPARSE_REASON_##reason },
+#define NDR_RHOST_STAGE_RULE(id, command, phrase, reason) \
+	{ PROVIDER_##id, NULL, command, phrase, NDRPARSE_REASON_##reason },
 #include "ndr-rhost-rules.def"
 #undef NDR_RHOST_PROVIDER
 #undef NDR_RHOST_RULE
+#undef NDR_RHOST_STAGE_RULE
 };
 
 /* Whether @name is one of the space-separated @names or, with
@@ -126,6 +135,8 @@ _ndr_rhost_reason (const NdrEvidence *ev)
 		if (rules[i].provider != provider)
 			continue;
 		if (rules[i].status && !status_fits (rules[i].status, &ev->status))
+			continue;
+		if (rules[i].command && g_strcmp0 (rules[i].command, ev->command) != 0)
 			continue;
 		if (rules[i].phrase &&
 		    (ev->text == NULL || !_ndr_memcasemem (ev->text, ev->len, rules[i].phrase)))

@@ -113,6 +113,11 @@ test_provider_rules (void)
 		/* Yahoo */
 		{ "553 5.7.1 [BL21] Connections will not be accepted from 192.0.2.1",
 		  "mta5.am0.yahoodns.net", "blocked", NULL },
+		/* [TSS04] is the sender's reputation, a refused sender at MAIL */
+		{ "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to user complaints",
+		  "mta6.am0.yahoodns.net", "badreputation", NULL },
+		{ "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to user complaints",
+		  "mta6.am0.yahoodns.net", "rejected", "MAIL" },
 		{ "554 delivery error: dd This user doesn't have a yahoo.com account",
 		  "mta7.am0.yahoodns.net", "userunknown", NULL },
 		/* AOL */
@@ -145,6 +150,8 @@ test_provider_rules (void)
 		{ "550 <a@ezweb.ne.jp>: User unknown", "lsean.ezweb.ne.jp", "userunknown", NULL },
 		/* NTT DOCOMO */
 		{ "552 too much mail data", "mfsmax.docomo.ne.jp", "mailboxfull", NULL },
+		/* ...whose "Unknown user" after DATA is its filter of senders */
+		{ "550 Unknown user a@docomo.ne.jp", "mfsmax.docomo.ne.jp", "rejected", "DATA" },
 		/* i.ua */
 		{ "550 Mailbox full. https://mail.i.ua/err/4/", "mx.email.ua", "mailboxfull", NULL },
 	};
