@@ -26,6 +26,8 @@
 static void
 read_fields (NdrparseReport *report, const char *text, gsize len)
 {
+	if (text == NULL || len == 0)
+		return;             /* an empty part: GBytes gives NULL, and NULL + 0 is undefined */
 	const char *p = text, *end = text + len;
 	GString *value = g_string_new (NULL);
 	guint count = 0;
@@ -60,6 +62,8 @@ static NdrparseRecord *
 add_record (NdrparseReport *report, const char *recipient, const char *feedback_type)
 {
 	NdrparseRecord *record = _ndr_report_add_record (report);
+	if (record == NULL)
+		return NULL;
 	record->decoded_by = "arf";
 	record->recipient = _ndr_report_intern (report, recipient);
 	record->feedback_type = feedback_type;

@@ -94,6 +94,10 @@ _ndr_autoreply_decode (NdrparseReport *report, GMimeMessage *message)
 	if (address && strchr (address, '@') == NULL)
 		g_clear_pointer (&address, g_free);
 	NdrparseRecord *record = _ndr_report_add_record (report);
+	if (record == NULL) {
+		g_free (address);
+		return FALSE;
+	}
 	record->decoded_by = "rfc3834";
 	/* An automatic reply: the address works. */
 	record->reason = NDRPARSE_REASON_VACATION;

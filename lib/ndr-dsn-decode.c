@@ -167,6 +167,11 @@ decode_recipient_group (NdrparseReport *report, GPtrArray *group, gboolean only_
 	}
 
 	NdrparseRecord *record = _ndr_report_add_record (report);
+	if (record == NULL) {
+		g_free (final);
+		g_free (original);
+		return;
+	}
 	record->decoded_by = "rfc3464";
 	record->fields = g_ptr_array_ref (group);
 	record->recipient = _ndr_report_intern (report, recipient);
@@ -275,6 +280,8 @@ _ndr_decode_failed_recipients_header (NdrparseReport *report, GMimeMessage *mess
 		g_mime_object_get_header (GMIME_OBJECT (message), "X-Failed-Recipients"));
 	for (guint i = 0; i < list->len; i++) {
 		NdrparseRecord *record = _ndr_report_add_record (report);
+		if (record == NULL)
+			break;
 		record->decoded_by = "x-failed-recipients";
 		record->recipient = _ndr_report_intern (report, g_ptr_array_index (list, i));
 		record->action = "failed";

@@ -30,6 +30,7 @@ typedef struct {
 	GBytes *text_dsn;          /* text that looks like DSN fields (unsplit multipart) */
 	GPtrArray *text_parts;     /* GMimeTextPart *, borrowed: text/plain candidates */
 	gboolean original_locked;  /* the returned message after the DSN was found */
+	guint parts;               /* MIME objects walked so far */
 } WalkState;
 
 void
@@ -87,7 +88,8 @@ static GBytes *
 decoded_text (GMimeTextPart *part)
 {
 	char *text = g_mime_text_part_get_text (part);
-	return text ? text_with_lf (text) : g_bytes_new (NULL, 0);
+	/* Never NULL data, even empty: scanners do pointer arithmetic on it. */
+	return text_with_lf (text ? text : g_strdup (""));
 }
 
 /* Offset of the first line at or after @from that starts (after blanks)
@@ -256,6 +258,16 @@ _ndr_walk_notification_text (NdrWalk *walk)
 {
 	if (walk->notification == NULL && walk->notification_part)
 		walk->notification = decoded_text (walk->notification_part);
+	if (walk->notification && g_bytes_get_size (walk->notification) > NDRPARSE_MAX_SCAN_BYTES) {
+		/* Keep the head, NUL-terminated, at a character boundary. */
+		const char *text = g_bytes_get_data (walk->notification, NULL);
+		const char *end = g_utf8_find_prev_char (text, text + NDRPARSE_MAX_SCAN_BYTES + 1);
+		gsize len = end ? (gsize) (end - text) : NDRPARSE_MAX_SCAN_BYTES;
+		GBytes *head = g_bytes_new_take (g_strndup (text, len), len);
+		g_bytes_unref (walk->notification);
+		walk->notification = head;
+		walk->truncated |= NDRPARSE_TRUNCATED_SCAN;
+	}
 	return walk->notification ? g_bytes_get_data (walk->notification, NULL) : NULL;
 }
 
@@ -301,8 +313,14 @@ walk_message_part (WalkState *st, GMimeMessagePart *part, guint depth)
 static void
 walk_object (WalkState *st, GMimeObject *object, guint depth)
 {
-	if (depth > NDR_MAX_MIME_DEPTH)
+	if (depth > NDRPARSE_MAX_MIME_DEPTH) {
+		st->out->truncated |= NDRPARSE_TRUNCATED_DEPTH;
 		return;
+	}
+	if (++st->parts > NDRPARSE_MAX_MIME_PARTS) {
+		st->out->truncated |= NDRPARSE_TRUNCATED_PARTS;
+		return;
+	}
 	if (GMIME_IS_MULTIPART (object)) {
 		GMimeMultipart *multipart = GMIME_MULTIPART (object);
 		int n = g_mime_multipart_get_count (multipart);
@@ -320,7 +338,7 @@ walk_object (WalkState *st, GMimeObject *object, guint depth)
 void
 _ndr_walk_message (GMimeMessage *message, NdrWalk *walk)
 {
-	WalkState st = { walk, NULL, g_ptr_array_new (), FALSE };
+	WalkState st = { walk, NULL, g_ptr_array_new (), FALSE, 0 };
 	GMimeObject *body = g_mime_message_get_mime_part (message);
 
 	if (body)

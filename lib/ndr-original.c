@@ -116,7 +116,7 @@ intern_header (NdrparseReport *report, GMimeObject *object, const char *name)
 	if (value == NULL)
 		return NULL;
 	char *copy = g_strstrip (g_strdup (value));
-	const char *out = *copy ? _ndr_report_intern (report, copy) : NULL;
+	const char *out = *copy ? _ndr_report_intern_header (report, copy) : NULL;
 	g_free (copy);
 	return out;
 }
@@ -170,10 +170,10 @@ read_message (NdrparseReport *report, GMimeMessage *message)
 
 	const char *message_id = g_mime_message_get_message_id (message);
 	if (message_id && *message_id)
-		report->message_id = _ndr_report_intern (report, message_id);
+		report->message_id = _ndr_report_intern_header (report, message_id);
 	const char *subject = g_mime_message_get_subject (message);
 	if (subject && *subject)
-		report->subject = _ndr_report_intern (report, subject);
+		report->subject = _ndr_report_intern_header (report, subject);
 	report->list_id = intern_header (report, object, "List-Id");
 	report->original_to = intern_header (report, object, "To");
 	report->delivered_to = _ndr_report_take (report, delivered_to (object));

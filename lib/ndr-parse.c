@@ -1,6 +1,8 @@
 /* ndr-parse.c - the public entry points: from bytes, files, streams and
  * parsed messages to a report.
  */
+#include <errno.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ndrparse-private.h"
@@ -49,6 +51,12 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 	for (guint i = 0; i < walk.dsn_texts->len; i++) {
 		gsize len;
 		const char *text = g_bytes_get_data (g_ptr_array_index (walk.dsn_texts, i), &len);
+		if (text == NULL || len == 0)
+			continue;
+		if (len > NDRPARSE_MAX_SCAN_BYTES) {
+			len = NDRPARSE_MAX_SCAN_BYTES;
+			report->truncated |= NDRPARSE_TRUNCATED_SCAN;
+		}
 		NdrDsnFields *dsn = _ndr_dsn_fields_parse (report, text, len);
 		_ndr_dsn_decode (report, dsn);
 		_ndr_dsn_fields_free (dsn);
@@ -65,12 +73,17 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 	if (report->records->len == 0)
 		_ndr_autoreply_decode (report, message);
 	_ndr_original_resolve_sender (report);
+	report->truncated |= walk.truncated;
 
 	if (report->records->len > 0) {
 		report->reporter = _ndr_reporter_identify (report, message);
 		NdrNotification *notification = _ndr_notification_new (_ndr_walk_notification_text (&walk));
 		for (guint i = 0; i < report->records->len; i++)
 			_ndr_record_finish (report, g_ptr_array_index (report->records, i), notification);
+		/* The notification was read (and maybe cut) while finishing. */
+		report->truncated |= walk.truncated;
+		for (guint i = 0; i < report->records->len; i++)
+			((NdrparseRecord *) g_ptr_array_index (report->records, i))->truncated = report->truncated;
 		_ndr_notification_free (notification);
 	}
 
@@ -87,16 +100,13 @@ looks_like_message (GMimeMessage *message)
 	return headers && g_mime_header_list_get_count (headers) > 0;
 }
 
-NdrparseReport *
-ndrparse_parse_stream (GMimeStream *stream, GError **error)
-{
-	if (!GMIME_IS_STREAM (stream)) {
-		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
-			     "ndrparse_parse_stream: not a GMimeStream");
-		return NULL;
-	}
-	ensure_gmime ();
+static NdrparseReport *parse_byte_array (GByteArray *array, GError **error);
 
+/* Parses at most NDRPARSE_MAX_MESSAGE_SIZE bytes of @stream; @cut says
+ * whether the message was longer. */
+static NdrparseReport *
+parse_stream_within (GMimeStream *stream, gboolean cut, GError **error)
+{
 	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
 	GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
@@ -110,7 +120,32 @@ ndrparse_parse_stream (GMimeStream *stream, GError **error)
 	}
 	NdrparseReport *report = ndrparse_parse_message (message, error);
 	g_object_unref (message);
+	if (report && cut) {
+		report->truncated |= NDRPARSE_TRUNCATED_SIZE;
+		for (guint i = 0; i < report->records->len; i++)
+			((NdrparseRecord *) g_ptr_array_index (report->records, i))->truncated |= NDRPARSE_TRUNCATED_SIZE;
+	}
 	return report;
+}
+
+NdrparseReport *
+ndrparse_parse_stream (GMimeStream *stream, GError **error)
+{
+	if (!GMIME_IS_STREAM (stream)) {
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
+			     "ndrparse_parse_stream: not a GMimeStream");
+		return NULL;
+	}
+	ensure_gmime ();
+
+	/* Read into memory up to the limit (and one byte more, to know). */
+	GByteArray *array = g_byte_array_new ();
+	guint8 buf[65536];
+	gssize n;
+	while (array->len <= NDRPARSE_MAX_MESSAGE_SIZE &&
+	       (n = g_mime_stream_read (stream, (char *) buf, sizeof buf)) > 0)
+		g_byte_array_append (array, buf, (guint) n);
+	return parse_byte_array (array, error);
 }
 
 /* GMime splits lines on LF only.  A message whose lines end in a bare CR
@@ -130,7 +165,8 @@ normalize_bare_cr (GByteArray *array)
 	}
 }
 
-/* Takes ownership of @array. */
+/* Takes ownership of @array; reads NDRPARSE_MAX_MESSAGE_SIZE bytes of it
+ * at most. */
 static NdrparseReport *
 parse_byte_array (GByteArray *array, GError **error)
 {
@@ -141,9 +177,12 @@ parse_byte_array (GByteArray *array, GError **error)
 		return NULL;
 	}
 	ensure_gmime ();
+	gboolean cut = array->len > NDRPARSE_MAX_MESSAGE_SIZE;
+	if (cut)
+		g_byte_array_set_size (array, NDRPARSE_MAX_MESSAGE_SIZE);
 	normalize_bare_cr (array);
 	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (array);
-	NdrparseReport *report = ndrparse_parse_stream (stream, error);
+	NdrparseReport *report = parse_stream_within (stream, cut, error);
 	g_object_unref (stream);
 	return report;
 }
@@ -162,18 +201,46 @@ ndrparse_parse_bytes (const void *data, gsize len, GError **error)
 	return parse_byte_array (array, error);
 }
 
+/* The first NDRPARSE_MAX_MESSAGE_SIZE + 1 bytes of @path (one more than
+ * the limit, so that a cut can be told), or NULL with @error set. */
+static GByteArray *
+read_head_of_file (const char *path, GError **error)
+{
+	FILE *fp = fopen (path, "rb");
+	if (fp == NULL) {
+		int saved = errno;
+		char *name = g_filename_display_name (path);
+		g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+			     "Failed to open file “%s”: %s", name, g_strerror (saved));
+		g_free (name);
+		return NULL;
+	}
+	GByteArray *array = g_byte_array_new ();
+	guint8 buf[65536];
+	size_t n;
+	while (array->len <= NDRPARSE_MAX_MESSAGE_SIZE && (n = fread (buf, 1, sizeof buf, fp)) > 0)
+		g_byte_array_append (array, buf, (guint) n);
+	if (ferror (fp)) {
+		int saved = errno;
+		char *name = g_filename_display_name (path);
+		g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
+			     "Failed to read file “%s”: %s", name, g_strerror (saved));
+		g_free (name);
+		g_byte_array_unref (array);
+		array = NULL;
+	}
+	fclose (fp);
+	return array;
+}
+
 NdrparseReport *
 ndrparse_parse_file (const char *path, GError **error)
 {
-	char *contents;
-	gsize len;
-
 	if (path == NULL) {
 		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
 			     "ndrparse_parse_file: NULL path");
 		return NULL;
 	}
-	if (!g_file_get_contents (path, &contents, &len, error))
-		return NULL;
-	return parse_byte_array (g_byte_array_new_take ((guint8 *) contents, len), error);
+	GByteArray *array = read_head_of_file (path, error);
+	return array ? parse_byte_array (array, error) : NULL;
 }

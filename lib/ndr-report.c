@@ -82,9 +82,26 @@ _ndr_report_take (NdrparseReport *report, char *s)
 	return out;
 }
 
+const char *
+_ndr_report_intern_header (NdrparseReport *report, const char *value)
+{
+	gsize len = value ? strlen (value) : 0;
+
+	if (len <= NDRPARSE_MAX_HEADER_LENGTH)
+		return _ndr_report_intern_len (report, value, len);
+	report->truncated |= NDRPARSE_TRUNCATED_HEADER;
+	/* Cut at a character boundary. */
+	const char *end = g_utf8_find_prev_char (value, value + NDRPARSE_MAX_HEADER_LENGTH + 1);
+	return _ndr_report_intern_len (report, value, end ? end - value : NDRPARSE_MAX_HEADER_LENGTH);
+}
+
 NdrparseRecord *
 _ndr_report_add_record (NdrparseReport *report)
 {
+	if (report->records->len >= NDRPARSE_MAX_RECORDS) {
+		report->truncated |= NDRPARSE_TRUNCATED_RECORDS;
+		return NULL;
+	}
 	NdrparseRecord *record = g_new0 (NdrparseRecord, 1);
 
 	record->hard_bounce = NDRPARSE_UNSET;
@@ -249,5 +266,33 @@ _ndr_record_set_status (NdrparseReport *report, NdrparseRecord *record, const Nd
 	} else if (reply && ndrparse_reply_code_lookup (reply, &info)) {
 		record->status_class = info.status_class;
 		record->status_text = info.text;
+	}
+}
+
+NdrparseTruncation
+ndrparse_record_get_truncated (const NdrparseRecord *record)
+{
+	g_return_val_if_fail (record != NULL, NDRPARSE_TRUNCATED_NONE);
+	return record->truncated;
+}
+
+NdrparseTruncation
+ndrparse_report_get_truncated (const NdrparseReport *report)
+{
+	g_return_val_if_fail (report != NULL, NDRPARSE_TRUNCATED_NONE);
+	return report->truncated;
+}
+
+const char *
+ndrparse_truncation_get_name (NdrparseTruncation bit)
+{
+	switch (bit) {
+	case NDRPARSE_TRUNCATED_SIZE:    return "size";
+	case NDRPARSE_TRUNCATED_DEPTH:   return "depth";
+	case NDRPARSE_TRUNCATED_PARTS:   return "parts";
+	case NDRPARSE_TRUNCATED_RECORDS: return "records";
+	case NDRPARSE_TRUNCATED_SCAN:    return "scan";
+	case NDRPARSE_TRUNCATED_HEADER:  return "header";
+	default:                         return NULL;
 	}
 }

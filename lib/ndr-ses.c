@@ -107,6 +107,10 @@ add_record (NdrparseReport *report, const char *address, const char *action, Ndr
 		return NULL;
 	}
 	NdrparseRecord *record = _ndr_report_add_record (report);
+	if (record == NULL) {
+		g_free (recipient);
+		return NULL;
+	}
 	record->decoded_by = "amazonses";
 	record->recipient = _ndr_report_take (report, recipient);
 	record->action = action;

@@ -698,6 +698,10 @@ add_records (NdrparseReport *report, const Text *t, GPtrArray *found, const NdrT
 			? block_text (t, t->begin, t->end)
 			: block_text (t, diagnostic_start (t, f), next_block_line (t, found, f));
 		NdrparseRecord *record = _ndr_report_add_record (report);
+		if (record == NULL) {
+			g_free (diag);
+			break;
+		}
 		record->decoded_by = family ? family->name : "text";
 		record->reason = family ? family->reason : NDRPARSE_REASON_UNDEFINED;
 		record->recipient = _ndr_report_intern (report, f->address);

@@ -33,8 +33,6 @@
 
 G_BEGIN_DECLS
 
-/* Deepest MIME nesting the walk descends into. */
-#define NDR_MAX_MIME_DEPTH 64
 
 /* ---- objects (ndr-report.c) ---- */
 
@@ -69,6 +67,7 @@ struct _NdrparseRecord {
 	const char *reply_text;         /* static, from the code table */
 	const char *feedback_type;      /* ARF Feedback-Type, lower-cased */
 	NdrparseTristate hard_bounce;
+	NdrparseTruncation truncated;   /* the limits its message reached */
 	GPtrArray *fields;              /* NdrField *, the raw per-recipient group (a ref) */
 };
 
@@ -97,6 +96,7 @@ struct _NdrparseReport {
 	const char *delivered_to;       /* X-Original-To or the like (addr-spec) */
 	const char *complainant;        /* Hotmail's X-HmXmrOriginalRecipient */
 	const char *reporter;           /* static: the MTA that wrote it (ndr-reporter.c) */
+	NdrparseTruncation truncated;   /* the limits the message reached */
 };
 
 NdrparseReport *_ndr_report_new (void);
@@ -105,6 +105,10 @@ const char *_ndr_report_intern_len (NdrparseReport *report, const char *s, gssiz
 const char *_ndr_report_intern (NdrparseReport *report, const char *s);
 /* Interns @s (a new string, or NULL) and frees it. */
 const char *_ndr_report_take (NdrparseReport *report, char *s);
+/* Interns a header value, cut at NDRPARSE_MAX_HEADER_LENGTH. */
+const char *_ndr_report_intern_header (NdrparseReport *report, const char *value);
+/* A new record of @report, or NULL (and the report flagged) when it
+ * already holds NDRPARSE_MAX_RECORDS. */
 NdrparseRecord *_ndr_report_add_record (NdrparseReport *report);
 NdrField *_ndr_report_new_field (NdrparseReport *report, const char *name, gsize name_len,
 				 const char *value, gsize value_len);
@@ -118,6 +122,7 @@ typedef struct {
 	GMimeTextPart *notification_part; /* the first text/plain part; borrowed */
 	GBytes *notification;           /* its text in UTF-8, decoded on demand */
 	GBytes *feedback;               /* the message/feedback-report part, or NULL */
+	NdrparseTruncation truncated;   /* limits the walk reached */
 } NdrWalk;
 
 void _ndr_walk_init (NdrWalk *walk);

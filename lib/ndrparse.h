@@ -151,6 +151,62 @@ typedef struct _NdrparseReport NdrparseReport;
 typedef struct _NdrparseRecord NdrparseRecord;
 
 /* ------------------------------------------------------------------ */
+/* Limits                                                              */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Bounces are untrusted input.  Decoding stays within these bounds, fixed
+ * at build time; what lies beyond a bound is not read, and every record of
+ * the message says which bounds were reached (ndrparse_record_get_truncated()).
+ * No part of the decoder recurses without a bound or uses backtracking
+ * pattern matching.
+ *
+ * NDRPARSE_MAX_MESSAGE_SIZE: bytes of one message read by
+ *   ndrparse_parse_bytes(), _file() and _stream() (a larger message is cut;
+ *   the delivery-status part comes before the returned message).
+ * NDRPARSE_MAX_MIME_DEPTH: levels of nested multiparts and message/rfc822
+ *   parts walked.
+ * NDRPARSE_MAX_MIME_PARTS: MIME parts walked in one message.
+ * NDRPARSE_MAX_RECORDS: records decoded from one message (Postfix's and
+ *   Sendmail's default recipient limits are 1000 too).
+ * NDRPARSE_MAX_SCAN_BYTES: bytes of a notification's prose or of one
+ *   delivery-status part the decoder reads.
+ * NDRPARSE_MAX_HEADER_LENGTH: bytes of a header value ndrparse keeps
+ *   (Subject, From, Received, ...).
+ */
+#define NDRPARSE_MAX_MESSAGE_SIZE   (64u * 1024 * 1024)
+#define NDRPARSE_MAX_MIME_DEPTH     64
+#define NDRPARSE_MAX_MIME_PARTS     1000
+#define NDRPARSE_MAX_RECORDS        1000
+#define NDRPARSE_MAX_SCAN_BYTES     (1024u * 1024)
+#define NDRPARSE_MAX_HEADER_LENGTH  16384
+
+/**
+ * NdrparseTruncation:
+ *
+ * Which limits a message reached, as bits; NDRPARSE_TRUNCATED_NONE when it
+ * was read whole.
+ */
+typedef enum {
+	NDRPARSE_TRUNCATED_NONE    = 0,
+	NDRPARSE_TRUNCATED_SIZE    = 1 << 0,  /* NDRPARSE_MAX_MESSAGE_SIZE */
+	NDRPARSE_TRUNCATED_DEPTH   = 1 << 1,  /* NDRPARSE_MAX_MIME_DEPTH */
+	NDRPARSE_TRUNCATED_PARTS   = 1 << 2,  /* NDRPARSE_MAX_MIME_PARTS */
+	NDRPARSE_TRUNCATED_RECORDS = 1 << 3,  /* NDRPARSE_MAX_RECORDS */
+	NDRPARSE_TRUNCATED_SCAN    = 1 << 4,  /* NDRPARSE_MAX_SCAN_BYTES */
+	NDRPARSE_TRUNCATED_HEADER  = 1 << 5,  /* NDRPARSE_MAX_HEADER_LENGTH */
+} NdrparseTruncation;
+
+/**
+ * ndrparse_truncation_get_name:
+ * @bit: one NdrparseTruncation bit.
+ *
+ * Returns: (transfer none): "size", "depth", "parts", "records", "scan" or
+ * "header"; NULL for anything else.
+ */
+const char *ndrparse_truncation_get_name (NdrparseTruncation bit);
+
+/* ------------------------------------------------------------------ */
 /* Parsing                                                             */
 /* ------------------------------------------------------------------ */
 
@@ -356,6 +412,23 @@ const char *ndrparse_record_get_feedback_type (const NdrparseRecord *record);
  * expanded), which are not failures.
  */
 NdrparseTristate ndrparse_record_get_hard_bounce (const NdrparseRecord *record);
+
+/**
+ * ndrparse_record_get_truncated:
+ *
+ * Returns: the limits the record's message reached (NdrparseTruncation
+ * bits); NDRPARSE_TRUNCATED_NONE when it was read whole.  The record is
+ * right as far as it goes, but a cut message may hide more recipients or
+ * details.
+ */
+NdrparseTruncation ndrparse_record_get_truncated (const NdrparseRecord *record);
+/**
+ * ndrparse_report_get_truncated:
+ *
+ * Returns: the limits the message reached, as for records; set also for a
+ * message that yielded no record.
+ */
+NdrparseTruncation ndrparse_report_get_truncated (const NdrparseReport *report);
 
 /**
  * ndrparse_record_get_field:

@@ -91,6 +91,18 @@ static guint
 print_report (sprinter_t *sp, const char *file, NdrparseReport *report)
 {
 	guint n = ndrparse_report_get_n_records (report);
+	NdrparseTruncation cut = ndrparse_report_get_truncated (report);
+	/* Records say so in "truncated"; a message cut to nothing says it here. */
+	if (cut != NDRPARSE_TRUNCATED_NONE && n == 0) {
+		fprintf (stderr, "ndrparse: %s: no bounce found within the limits (", file);
+		for (guint bit = 1, first = 1; bit <= NDRPARSE_TRUNCATED_HEADER; bit <<= 1) {
+			if (cut & bit) {
+				fprintf (stderr, "%s%s", first ? "" : ",", ndrparse_truncation_get_name ((NdrparseTruncation) bit));
+				first = 0;
+			}
+		}
+		fprintf (stderr, ")\n");
+	}
 	for (guint i = 0; i < n; i++)
 		record_print (sp, file, report, ndrparse_report_get_record (report, i));
 	ndrparse_report_unref (report);
@@ -124,15 +136,28 @@ decode_mbox (sprinter_t *sp, const char *file, Totals *totals)
 	}
 	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
-	guint records = 0;
+	guint records = 0, index = 0;
+	gint64 last_offset = -1;
 	while (!g_mime_parser_eos (parser)) {
+		gint64 offset = g_mime_parser_tell (parser);
 		GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
-		if (message == NULL)
-			break;
+		if (message == NULL) {
+			/* A damaged message: say so, and go on with the next one
+			 * unless the parser cannot move past it. */
+			fprintf (stderr, "ndrparse: %s: message %u (byte %" G_GINT64_FORMAT "): not an email message\n",
+				 file, index, offset);
+			totals->failures++;
+			if (offset == last_offset || g_mime_parser_tell (parser) <= offset)
+				break;
+			last_offset = offset;
+			index++;
+			continue;
+		}
 		NdrparseReport *report = ndrparse_parse_message (message, NULL);
 		if (report)
 			records += print_report (sp, file, report);
 		g_object_unref (message);
+		index++;
 	}
 	if (records > 0)
 		totals->bounces++;

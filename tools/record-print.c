@@ -67,6 +67,17 @@ record_print (sprinter_t *sp, const char *file, const NdrparseReport *report,
 	}
 	key_string (sp, "advice", ndrparse_record_get_advice (record));
 
+	/* The limits the message reached, comma-separated ("records,scan"). */
+	NdrparseTruncation truncated = ndrparse_record_get_truncated (record);
+	GString *names = g_string_new (NULL);
+	for (guint bit = 1; bit <= NDRPARSE_TRUNCATED_HEADER; bit <<= 1) {
+		if (truncated & bit)
+			g_string_append_printf (names, "%s%s", names->len ? "," : "",
+						ndrparse_truncation_get_name ((NdrparseTruncation) bit));
+	}
+	key_string (sp, "truncated", names->len ? names->str : NULL);
+	g_string_free (names, TRUE);
+
 	key_string (sp, "message_id", ndrparse_report_get_message_id (report));
 	key_string (sp, "subject", ndrparse_report_get_subject (report));
 	key_string (sp, "list_id", ndrparse_report_get_list_id (report));
