@@ -147,8 +147,11 @@ decode_mbox (sprinter_t *sp, const char *file, Totals *totals)
 			fprintf (stderr, "ndrparse: %s: message %u (byte %" G_GINT64_FORMAT "): not an email message\n",
 				 file, index, offset);
 			totals->failures++;
-			if (offset == last_offset || g_mime_parser_tell (parser) <= offset)
+			if (offset == last_offset || g_mime_parser_tell (parser) <= offset) {
+				fprintf (stderr, "ndrparse: %s: the rest of the mbox, from byte %" G_GINT64_FORMAT
+					 ", could not be read\n", file, offset);
 				break;
+			}
 			last_offset = offset;
 			index++;
 			continue;
