@@ -88,6 +88,16 @@ check "--help documents exit status 66" grep -q "66" "$tmp/out"
 run --format=jsonl "$tmp/box.mbox"
 check "mbox: every message decoded" [ "$(wc -l < "$tmp/out")" -eq 2 ]
 
+# A broken message in the middle: reported, and the messages after it read.
+{ printf 'From MAILER-DAEMON Mon May  6 09:12:05 2024\n'; cat "$bounce"; echo;
+  printf 'From MAILER-DAEMON damaged separator\n\001\002 not a header\n\n';
+  printf 'From MAILER-DAEMON Mon May  6 09:13:05 2024\n'; cat "$corpus/postfix-mailbox-full.eml"; } > "$tmp/broken.mbox"
+"$tool" --format=jsonl "$tmp/broken.mbox" > "$tmp/out" 2> "$tmp/err"
+rc=$?
+check "broken mbox: the messages around the broken one decoded" [ "$(wc -l < "$tmp/out")" -eq 2 ]
+check "broken mbox: the broken message reported by number" grep -q "message 1 (byte" "$tmp/err"
+check "broken mbox: exit 66" [ "$rc" -eq 66 ]
+
 "$tool" --format=jsonl -j1 "$corpus"/*.eml "$tmp/box.mbox" "$tmp/missing.eml" > "$tmp/j1" 2> /dev/null
 "$tool" --format=jsonl -j 4 "$corpus"/*.eml "$tmp/box.mbox" "$tmp/missing.eml" > "$tmp/j4" 2> /dev/null
 rc=$?

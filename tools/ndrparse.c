@@ -123,6 +123,32 @@ is_mbox (const char *file)
 	return mbox;
 }
 
+/* The offset of the next line that starts with "From " after @from, or -1:
+ * where reading resumes after a message GMime could not parse. */
+static gint64
+next_separator (GMimeStream *stream, gint64 from)
+{
+	char buf[65536 + 6];
+	gsize keep = 0;           /* bytes carried over from the previous chunk */
+	gint64 base = from;       /* file offset of buf[0] */
+
+	if (g_mime_stream_seek (stream, from, GMIME_STREAM_SEEK_SET) < 0)
+		return -1;
+	for (;;) {
+		gssize n = g_mime_stream_read (stream, buf + keep, sizeof buf - keep - 1);
+		if (n <= 0)
+			return -1;
+		gsize len = keep + (gsize) n;
+		for (gsize i = 0; i + 6 <= len; i++) {
+			if (buf[i] == '\n' && memcmp (buf + i + 1, "From ", 5) == 0)
+				return base + (gint64) i + 1;
+		}
+		keep = MIN (len, 5);
+		memmove (buf, buf + len - keep, keep);
+		base += (gint64) (len - keep);
+	}
+}
+
 static void
 decode_mbox (sprinter_t *sp, const char *file, Totals *totals)
 {
@@ -137,23 +163,21 @@ decode_mbox (sprinter_t *sp, const char *file, Totals *totals)
 	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
 	guint records = 0, index = 0;
-	gint64 last_offset = -1;
 	while (!g_mime_parser_eos (parser)) {
 		gint64 offset = g_mime_parser_tell (parser);
 		GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
 		if (message == NULL) {
-			/* A damaged message: say so, and go on with the next one
-			 * unless the parser cannot move past it. */
+			/* A damaged message: say so, and resume at the next
+			 * "From " line after where it began. */
 			fprintf (stderr, "ndrparse: %s: message %u (byte %" G_GINT64_FORMAT "): not an email message\n",
-				 file, index, offset);
+				 file, index++, offset);
 			totals->failures++;
-			if (offset == last_offset || g_mime_parser_tell (parser) <= offset) {
-				fprintf (stderr, "ndrparse: %s: the rest of the mbox, from byte %" G_GINT64_FORMAT
-					 ", could not be read\n", file, offset);
+			gint64 next = next_separator (stream, offset + 1);
+			if (next < 0)
 				break;
-			}
-			last_offset = offset;
-			index++;
+			GMimeStream *rest = g_mime_stream_substream (stream, next, -1);
+			g_mime_parser_init_with_stream (parser, rest);
+			g_object_unref (rest);
 			continue;
 		}
 		NdrparseReport *report = ndrparse_parse_message (message, NULL);
