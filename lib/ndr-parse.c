@@ -102,10 +102,48 @@ looks_like_message (GMimeMessage *message)
 
 static NdrparseReport *parse_byte_array (GByteArray *array, GError **error);
 
+/* Cuts each line of the message's own header that is longer than
+ * NDRPARSE_MAX_HEADER_LENGTH, in place; TRUE if it cut one.  GMime grows
+ * its header buffer step by step, and nothing past the limit is kept
+ * anyway (a 10 MB Subject line). */
+static gboolean
+cut_long_header_lines (GByteArray *array)
+{
+	guint8 *d = array->data;
+	gsize len = array->len, r = 0, w = 0;
+	gboolean cut = FALSE;
+
+	while (r < len) {
+		const guint8 *nl = memchr (d + r, '\n', len - r);
+		gsize line_end = nl ? (gsize) (nl - d) + 1 : len;
+		gsize line_len = line_end - r;
+		gboolean blank = line_len == 1 || (line_len == 2 && d[r] == '\r');
+		if (line_len > NDRPARSE_MAX_HEADER_LENGTH + 2) {
+			memmove (d + w, d + r, NDRPARSE_MAX_HEADER_LENGTH);
+			w += NDRPARSE_MAX_HEADER_LENGTH;
+			if (nl)
+				d[w++] = '\n';
+			cut = TRUE;
+		} else {
+			if (w != r)
+				memmove (d + w, d + r, line_len);
+			w += line_len;
+		}
+		r = line_end;
+		if (blank)
+			break;          /* the end of the header */
+	}
+	if (!cut)
+		return FALSE;
+	memmove (d + w, d + r, len - r);
+	g_byte_array_set_size (array, (guint) (w + len - r));
+	return TRUE;
+}
+
 /* Parses at most NDRPARSE_MAX_MESSAGE_SIZE bytes of @stream; @cut says
  * whether the message was longer. */
 static NdrparseReport *
-parse_stream_within (GMimeStream *stream, gboolean cut, GError **error)
+parse_stream_within (GMimeStream *stream, NdrparseTruncation cut, GError **error)
 {
 	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
@@ -121,9 +159,9 @@ parse_stream_within (GMimeStream *stream, gboolean cut, GError **error)
 	NdrparseReport *report = ndrparse_parse_message (message, error);
 	g_object_unref (message);
 	if (report && cut) {
-		report->truncated |= NDRPARSE_TRUNCATED_SIZE;
+		report->truncated |= cut;
 		for (guint i = 0; i < report->records->len; i++)
-			((NdrparseRecord *) g_ptr_array_index (report->records, i))->truncated |= NDRPARSE_TRUNCATED_SIZE;
+			((NdrparseRecord *) g_ptr_array_index (report->records, i))->truncated |= cut;
 	}
 	return report;
 }
@@ -177,10 +215,14 @@ parse_byte_array (GByteArray *array, GError **error)
 		return NULL;
 	}
 	ensure_gmime ();
-	gboolean cut = array->len > NDRPARSE_MAX_MESSAGE_SIZE;
-	if (cut)
+	NdrparseTruncation cut = NDRPARSE_TRUNCATED_NONE;
+	if (array->len > NDRPARSE_MAX_MESSAGE_SIZE) {
 		g_byte_array_set_size (array, NDRPARSE_MAX_MESSAGE_SIZE);
+		cut |= NDRPARSE_TRUNCATED_SIZE;
+	}
 	normalize_bare_cr (array);
+	if (cut_long_header_lines (array))
+		cut |= NDRPARSE_TRUNCATED_HEADER;
 	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (array);
 	NdrparseReport *report = parse_stream_within (stream, cut, error);
 	g_object_unref (stream);

@@ -82,6 +82,28 @@ _ndr_report_take (NdrparseReport *report, char *s)
 	return out;
 }
 
+char *
+_ndr_head_of (NdrparseReport *report, const char *value)
+{
+	if (value == NULL)
+		return NULL;
+	gsize len = 0;
+	while (len <= NDRPARSE_MAX_HEADER_LENGTH && value[len])
+		len++;
+	if (len <= NDRPARSE_MAX_HEADER_LENGTH)
+		return g_strndup (value, len);
+	if (report)
+		report->truncated |= NDRPARSE_TRUNCATED_HEADER;
+	const char *end = g_utf8_find_prev_char (value, value + NDRPARSE_MAX_HEADER_LENGTH + 1);
+	return g_strndup (value, end ? (gsize) (end - value) : NDRPARSE_MAX_HEADER_LENGTH);
+}
+
+char *
+_ndr_header_head (NdrparseReport *report, GMimeObject *object, const char *name)
+{
+	return _ndr_head_of (report, g_mime_object_get_header (object, name));
+}
+
 const char *
 _ndr_report_intern_header (NdrparseReport *report, const char *value)
 {

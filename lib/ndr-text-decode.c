@@ -715,8 +715,8 @@ gboolean
 _ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *text)
 {
 	GMimeObject *object = GMIME_OBJECT (message);
-	const char *from = g_mime_object_get_header (object, "From");
-	const char *subject = g_mime_message_get_subject (message);
+	g_autofree char *from = _ndr_header_head (report, object, "From");
+	g_autofree char *subject = _ndr_head_of (report, g_mime_message_get_subject (message));
 	gsize text_len = text ? strlen (text) : 0;
 
 	const NdrTextFamily *family = detect_family (from, subject, text, text_len);

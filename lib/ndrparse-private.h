@@ -105,6 +105,13 @@ const char *_ndr_report_intern_len (NdrparseReport *report, const char *s, gssiz
 const char *_ndr_report_intern (NdrparseReport *report, const char *s);
 /* Interns @s (a new string, or NULL) and frees it. */
 const char *_ndr_report_take (NdrparseReport *report, char *s);
+/* The first NDRPARSE_MAX_HEADER_LENGTH bytes of header @name of
+ * @object (a new string, cut at a character boundary), or NULL; flags
+ * @report when it cuts.  Heuristics read headers through this, so a 10 MB
+ * Subject costs no more than a 16 KiB one. */
+char *_ndr_header_head (NdrparseReport *report, GMimeObject *object, const char *name);
+/* The same for a value already read ("Subject" decoded by GMime). */
+char *_ndr_head_of (NdrparseReport *report, const char *value);
 /* Interns a header value, cut at NDRPARSE_MAX_HEADER_LENGTH. */
 const char *_ndr_report_intern_header (NdrparseReport *report, const char *value);
 /* A new record of @report, or NULL (and the report flagged) when it

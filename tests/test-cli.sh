@@ -98,6 +98,15 @@ check "broken mbox: the messages around the broken one decoded" [ "$(wc -l < "$t
 check "broken mbox: the broken message reported by number" grep -q "message 1 (byte" "$tmp/err"
 check "broken mbox: exit 66" [ "$rc" -eq 66 ]
 
+# --all-inputs: every input is accounted for, in input order.
+"$tool" --format=jsonl --all-inputs -j 2 "$bounce" "$tmp/plain.eml" "$tmp/missing.eml" "$tmp/broken.mbox" > "$tmp/out" 2> /dev/null
+check "--all-inputs: a not-a-bounce entry for the plain message" \
+	grep -q '^{"file": "'"$tmp"'/plain.eml", "result": "not a bounce", "error": null}$' "$tmp/out"
+check "--all-inputs: an error entry for the missing file" \
+	grep -q '"file": "'"$tmp"'/missing.eml", "result": "error", "error": "' "$tmp/out"
+check "--all-inputs: an error entry for the broken mbox message" grep -q '"result": "error", "error": "message 1 (byte' "$tmp/out"
+check "--all-inputs: 1 + 1 + 1 + 3 lines" [ "$(wc -l < "$tmp/out")" -eq 6 ]
+
 "$tool" --format=jsonl -j1 "$corpus"/*.eml "$tmp/box.mbox" "$tmp/missing.eml" > "$tmp/j1" 2> /dev/null
 "$tool" --format=jsonl -j 4 "$corpus"/*.eml "$tmp/box.mbox" "$tmp/missing.eml" > "$tmp/j4" 2> /dev/null
 rc=$?

@@ -114,6 +114,24 @@ test_header_and_scan (void)
 }
 
 static void
+test_long_header_line (void)
+{
+	/* A 10 MB Subject line on the bounce itself: cut before parsing. */
+	GString *dsn = dsn_with_recipients (1);
+	GString *s = g_string_new ("Subject: ");
+	for (guint i = 0; i < 10 * 1024 * 1024; i++)
+		g_string_append_c (s, 'x');
+	g_string_append_c (s, '\n');
+	g_string_append_len (s, dsn->str, dsn->len);
+	NdrparseReport *report = parse (s);
+	g_assert_cmpuint (ndrparse_report_get_n_records (report), ==, 1);
+	g_assert_true (ndrparse_record_get_truncated (ndrparse_report_get_record (report, 0)) & NDRPARSE_TRUNCATED_HEADER);
+	ndrparse_report_unref (report);
+	g_string_free (s, TRUE);
+	g_string_free (dsn, TRUE);
+}
+
+static void
 test_size (void)
 {
 	/* A bounce whose returned message makes it larger than the limit: the
@@ -152,6 +170,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/limits/depth", test_depth);
 	g_test_add_func ("/limits/parts", test_parts);
 	g_test_add_func ("/limits/header-and-scan", test_header_and_scan);
+	g_test_add_func ("/limits/long-header-line", test_long_header_line);
 	g_test_add_func ("/limits/size", test_size);
 	g_test_add_func ("/limits/names", test_names);
 	return g_test_run ();

@@ -31,6 +31,11 @@ static const char *const text_columns[] = {
 	"file", "recipient", "action", "status", "reply_code", "reason", "remote_mta",
 	"diagnostic_code", NULL
 };
+/* With --all-inputs: what became of inputs that gave no record. */
+static const char *const text_columns_all[] = {
+	"file", "result", "recipient", "action", "status", "reply_code", "reason", "remote_mta",
+	"diagnostic_code", "error", NULL
+};
 
 static const char exit_status_help[] =
 	"Each FILE is one message (RFC 5322) or an mbox file (its first line starts\n"
@@ -73,10 +78,29 @@ parse_stdin (GError **error)
 	return report;
 }
 
+/* --all-inputs: every input that gives no record gets an entry too. */
+static gboolean all_inputs;
+
 static void
-report_error (const char *file, GError *error)
+print_outcome (sprinter_t *sp, const char *file, const char *result, const char *error)
+{
+	if (!all_inputs)
+		return;
+	sp->begin_map (sp);
+	sp->map_key (sp, "file");
+	sp->string (sp, file);
+	sp->map_key (sp, "result");
+	sp->string (sp, result);
+	sp->map_key (sp, "error");
+	sp->string (sp, error);
+	sp->end (sp);
+}
+
+static void
+report_error (sprinter_t *sp, const char *file, GError *error)
 {
 	gboolean is_stdin = strcmp (file, "-") == 0;
+	print_outcome (sp, file, "error", error->message);
 
 	/* GLib's file errors already name the file. */
 	if (error->domain == G_FILE_ERROR && !is_stdin)
@@ -105,6 +129,8 @@ print_report (sprinter_t *sp, const char *file, NdrparseReport *report)
 	}
 	for (guint i = 0; i < n; i++)
 		record_print (sp, file, report, ndrparse_report_get_record (report, i));
+	if (n == 0)
+		print_outcome (sp, file, "not a bounce", NULL);
 	ndrparse_report_unref (report);
 	return n;
 }
@@ -155,7 +181,7 @@ decode_mbox (sprinter_t *sp, const char *file, Totals *totals)
 	GError *error = NULL;
 	GMimeStream *stream = g_mime_stream_fs_open (file, O_RDONLY, 0, &error);
 	if (stream == NULL) {
-		report_error (file, error);
+		report_error (sp, file, error);
 		g_error_free (error);
 		totals->failures++;
 		return;
@@ -169,8 +195,11 @@ decode_mbox (sprinter_t *sp, const char *file, Totals *totals)
 		if (message == NULL) {
 			/* A damaged message: say so, and resume at the next
 			 * "From " line after where it began. */
-			fprintf (stderr, "ndrparse: %s: message %u (byte %" G_GINT64_FORMAT "): not an email message\n",
-				 file, index++, offset);
+			char *why = g_strdup_printf ("message %u (byte %" G_GINT64_FORMAT "): not an email message",
+						     index++, offset);
+			fprintf (stderr, "ndrparse: %s: %s\n", file, why);
+			print_outcome (sp, file, "error", why);
+			g_free (why);
 			totals->failures++;
 			gint64 next = next_separator (stream, offset + 1);
 			if (next < 0)
@@ -204,7 +233,7 @@ decode_one (sprinter_t *sp, const char *file, Totals *totals)
 	}
 	NdrparseReport *report = is_stdin ? parse_stdin (&error) : ndrparse_parse_file (file, &error);
 	if (report == NULL) {
-		report_error (file, error);
+		report_error (sp, file, error);
 		g_error_free (error);
 		totals->failures++;
 		return;
@@ -257,7 +286,7 @@ finish_slot (sprinter_t *sp, Slot *slot, Totals *totals)
 	g_mutex_unlock (&board.lock);
 
 	if (slot->report == NULL) {
-		report_error (slot->file, slot->error);
+		report_error (sp, slot->file, slot->error);
 		g_error_free (slot->error);
 		totals->failures++;
 	} else if (print_report (sp, slot->file, slot->report) > 0) {
@@ -310,7 +339,7 @@ make_sprinter (const char *format)
 	if (strcmp (format, "json") == 0)
 		return sprinter_json_new (stdout, FALSE);
 	if (strcmp (format, "text") == 0)
-		return sprinter_text_new (stdout, text_columns);
+		return sprinter_text_new (stdout, all_inputs ? text_columns_all : text_columns);
 	return NULL;
 }
 
@@ -325,6 +354,8 @@ main (int argc, char **argv)
 		  "Output format: jsonl, json or text", "FORMAT" },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
 		  "Decode with N threads (default: the number of processors); output keeps input order", "N" },
+		{ "all-inputs", 0, 0, G_OPTION_ARG_NONE, &all_inputs,
+		  "Also print an entry (file, result, error) for every input or mbox message that gives no record", NULL },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
