@@ -127,8 +127,10 @@ void
 _ndr_original_read (NdrparseReport *report, GMimeObject *original)
 {
 	GMimeMessage *message = original ? original_message (original) : NULL;
-	if (message)
+	if (message) {
 		read_message (report, message);
+		g_object_unref (message);
+	}
 }
 
 /* Prose bounces paste the returned message into the text after a line

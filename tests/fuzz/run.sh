@@ -12,7 +12,7 @@ CC=clang cmake -S . -B build-fuzz -DNDRPARSE_FUZZ=ON -DCMAKE_BUILD_TYPE=RelWithD
 cmake --build build-fuzz --target fuzz-parse -j "$(nproc)" > /dev/null
 mkdir -p build-fuzz/work build-fuzz/findings
 cp corpus/*.eml tests/fuzz/crashers/* build-fuzz/work/ 2>/dev/null || true
-ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
+G_SLICE=always-malloc ASAN_OPTIONS=detect_leaks=1:allocator_may_return_null=1 \
 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
   build-fuzz/tests/fuzz/fuzz-parse build-fuzz/work \
     -max_total_time="$seconds" -max_len=262144 -timeout=10 -rss_limit_mb=2048 \
