@@ -110,13 +110,17 @@ static NdrReason
 classify_failure (const NdrEvidence *ev)
 {
 	NdrReason reason;
-	gboolean broad;
+	NdrPhraseKind kind;
 
 	if ((reason = _ndr_rhost_reason (ev)) != NDRPARSE_REASON_UNDEFINED)
 		return reason;
 	if ((reason = _ndr_reporter_reason (ev)) != NDRPARSE_REASON_UNDEFINED)
 		return reason;
-	NdrReason said = in_context (_ndr_reason_from_phrases (ev->text, ev->len, &broad), ev);
+	NdrReason said = _ndr_reason_from_phrases (ev->text, ev->len, &kind);
+	if (kind == NDR_PHRASE_FINAL && said != NDRPARSE_REASON_UNDEFINED)
+		return said;
+	said = in_context (said, ev);
+	gboolean broad = kind == NDR_PHRASE_BROAD;
 	/* "Recipient address rejected" in answer to RCPT names the address,
 	 * unless a status says why ("5.7.26 ... Recipient address rejected:
 	 * Multiple authentication checks failed"). */

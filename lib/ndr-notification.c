@@ -181,14 +181,48 @@ _ndr_notification_facts (const NdrNotification *n, const char *recipient, gboole
 		read_reply_lines (n, facts);
 }
 
+/* Whether the address at @at ends in "..." ("554 <a@b>... Service
+ * unavailable"): a summary line of Sendmail's transcript. */
+static gboolean
+is_summary_mention (const NdrNotification *n, const char *at, gsize address_len)
+{
+	const char *p = at + address_len, *end = n->text + n->len;
+	if (p < end && *p == '>')
+		p++;
+	return end - p >= 3 && memcmp (p, "...", 3) == 0;
+}
+
+/* The first line of the session a transcript summary line at @line ends:
+ * back over the lines before it ("mail.local: unknown user: a",
+ * "<<< 550 ...") to "While talking to host:", a blank line, a "-----"
+ * heading or another recipient's summary line. */
+static const char *
+session_start (const char *line, const char *floor)
+{
+	while (line > floor + 1 && line[-1] == '\n' && line[-2] != '\n') {
+		const char *prev = line - 1;
+		while (prev > floor && prev[-1] != '\n')
+			prev--;
+		gsize len = (gsize) (line - 1 - prev);
+		if (*prev == '-' || g_strstr_len (prev, len, "...") != NULL)
+			break;
+		line = prev;
+		if (len >= 16 && g_ascii_strncasecmp (prev, "While talking to", 16) == 0)
+			break;
+	}
+	return line;
+}
+
 /* Appends the line of @at up to the end of its paragraph, its
  * whitespace runs as one space. */
 static void
-append_paragraph (GString *s, const NdrNotification *n, const char *at)
+append_paragraph (GString *s, const NdrNotification *n, const char *at, gsize address_len)
 {
 	const char *line = at, *floor = at - MIN ((gsize) (at - n->text), MAX_CONTEXT);
 	while (line > floor && line[-1] != '\n')
 		line--;
+	if (is_summary_mention (n, at, address_len))
+		line = session_start (line, floor);
 	gsize room = MIN ((gsize) (n->text + n->len - line), 2 * MAX_CONTEXT);
 	const char *para_end = g_strstr_len (at, room - (at - line), "\n\n");
 	gsize len = para_end ? (gsize) (para_end - line) : room;
@@ -216,6 +250,6 @@ _ndr_notification_context (const NdrNotification *n, const char *recipient)
 
 	GString *s = g_string_new (NULL);
 	for (guint i = 0; i < offsets->len && s->len < 2 * MAX_CONTEXT; i++)
-		append_paragraph (s, n, n->text + g_array_index (offsets, gsize, i));
+		append_paragraph (s, n, n->text + g_array_index (offsets, gsize, i), strlen (recipient));
 	return g_string_free (s, FALSE);
 }

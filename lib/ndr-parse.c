@@ -22,6 +22,25 @@ ensure_gmime (void)
 	}
 }
 
+/* Where the bounce was delivered: its Delivered-To, X-Original-To and To
+ * addresses, for VERP. */
+static void
+read_bounce_envelope (NdrparseReport *report, GMimeMessage *message)
+{
+	static const char *const headers[] = { "Delivered-To", "X-Original-To", "To" };
+	GMimeObject *object = GMIME_OBJECT (message);
+
+	report->envelope = g_ptr_array_new ();
+	for (gsize i = 0; i < G_N_ELEMENTS (headers); i++) {
+		char *value = _ndr_header_head (report, object, headers[i]);
+		GPtrArray *list = _ndr_address_list (value);
+		for (guint k = 0; k < list->len && report->envelope->len < 16; k++)
+			g_ptr_array_add (report->envelope, (gpointer) _ndr_report_intern (report, g_ptr_array_index (list, k)));
+		g_ptr_array_unref (list);
+		g_free (value);
+	}
+}
+
 static void
 read_bounce_date (NdrparseReport *report, GMimeMessage *message)
 {
@@ -42,6 +61,7 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 
 	NdrparseReport *report = _ndr_report_new ();
 	read_bounce_date (report, message);
+	read_bounce_envelope (report, message);
 
 	NdrWalk walk;
 	_ndr_walk_init (&walk);
@@ -74,6 +94,13 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 		_ndr_autoreply_decode (report, message);
 	_ndr_original_resolve_sender (report);
 	report->truncated |= walk.truncated;
+	if (walk.dsn_texts->len > 0)
+		report->looks_like_bounce = TRUE;
+	if (report->looks_like_bounce && report->records->len == 0) {
+		const char *text = _ndr_walk_notification_text (&walk);
+		if (text)
+			report->bounce_text = _ndr_report_intern_len (report, text, MIN (strlen (text), 2048));
+	}
 
 	if (report->records->len > 0) {
 		report->reporter = _ndr_reporter_identify (report, message);

@@ -40,21 +40,28 @@ enum {
 #undef NDR_REASON
 G_STATIC_ASSERT ((int) DEF_ORDER_COUNT == (int) NDRPARSE_REASON_COUNT);
 
-/* The naming phrases first, then the broad ones: an id's place in this
- * array is its priority. */
+/* The final phrases first, then the naming ones, then the broad ones: an
+ * id's place in this array is its priority. */
 static const struct {
 	NdrReason reason;
 	const char *phrase;
-	gboolean broad;
+	NdrPhraseKind kind;
 } phrases[] = {
-#define NDR_PHRASE(id, phrase) { NDRPARSE_REASON_##id, phrase, FALSE },
+#define NDR_FINAL_PHRASE(id, phrase) { NDRPARSE_REASON_##id, phrase, NDR_PHRASE_FINAL },
+#define NDR_PHRASE(id, phrase)
 #define NDR_BROAD_PHRASE(id, phrase)
+#include "ndr-reason-phrases.def"
+#undef NDR_FINAL_PHRASE
+#undef NDR_PHRASE
+#define NDR_FINAL_PHRASE(id, phrase)
+#define NDR_PHRASE(id, phrase) { NDRPARSE_REASON_##id, phrase, NDR_PHRASE_NAMING },
 #include "ndr-reason-phrases.def"
 #undef NDR_PHRASE
 #undef NDR_BROAD_PHRASE
 #define NDR_PHRASE(id, phrase)
-#define NDR_BROAD_PHRASE(id, phrase) { NDRPARSE_REASON_##id, phrase, TRUE },
+#define NDR_BROAD_PHRASE(id, phrase) { NDRPARSE_REASON_##id, phrase, NDR_PHRASE_BROAD },
 #include "ndr-reason-phrases.def"
+#undef NDR_FINAL_PHRASE
 #undef NDR_PHRASE
 #undef NDR_BROAD_PHRASE
 };
@@ -179,17 +186,17 @@ phrase_set (void)
 }
 
 NdrReason
-_ndr_reason_from_phrases (const char *text, gsize len, gboolean *broad)
+_ndr_reason_from_phrases (const char *text, gsize len, NdrPhraseKind *kind)
 {
-	if (broad)
-		*broad = FALSE;
+	if (kind)
+		*kind = NDR_PHRASE_NAMING;
 	if (text == NULL || len == 0)
 		return NDRPARSE_REASON_UNDEFINED;
 	guint first = _ndr_phrase_set_lowest (phrase_set (), text, len);
 	if (first >= G_N_ELEMENTS (phrases))
 		return NDRPARSE_REASON_UNDEFINED;
-	if (broad)
-		*broad = phrases[first].broad;
+	if (kind)
+		*kind = phrases[first].kind;
 	return phrases[first].reason;
 }
 

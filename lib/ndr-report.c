@@ -44,6 +44,8 @@ ndrparse_report_unref (NdrparseReport *report)
 	if (report == NULL || !g_atomic_ref_count_dec (&report->ref_count))
 		return;
 	g_ptr_array_unref (report->records);
+	if (report->envelope)
+		g_ptr_array_unref (report->envelope);
 	g_ptr_array_unref (report->fields);
 	g_ptr_array_unref (report->field_store);
 	g_string_chunk_free (report->strings);

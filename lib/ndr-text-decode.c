@@ -680,10 +680,78 @@ report_says_failure (const Text *t, const char *subject)
 	return failure;
 }
 
+/* Whether line @i is a transcript summary line of @address:
+ * "554 <a@b>... Host unknown" or "a@b... User unknown". */
+static gboolean
+is_summary_line (const Text *t, guint i, const char *address)
+{
+	const Line *l = line_at (t, i);
+	const char *at = _ndr_memcasemem (l->p, l->len, address);
+	if (at == NULL)
+		return FALSE;
+	const char *after = at + strlen (address), *end = l->p + l->len;
+	if (after < end && *after == '>')
+		after++;
+	return end - after >= 3 && memcmp (after, "...", 3) == 0;
+}
+
+static gboolean
+is_anyones_summary_line (const Text *t, guint i, GPtrArray *found)
+{
+	for (guint k = 0; k < found->len; k++) {
+		const Finding *g = g_ptr_array_index (found, k);
+		if (is_summary_line (t, i, g->address))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* In a session transcript, @f's error: the lines of the session that ends
+ * with its summary line, from the last "While talking to host:" (or the
+ * line after the previous recipient's summary) through its summary line.
+ * FALSE when the transcript has no summary line for it. */
+static gboolean
+transcript_block (const Text *t, GPtrArray *found, const Finding *f, guint transcript,
+		  guint *first, guint *stop)
+{
+	guint summary = G_MAXUINT;
+	for (guint i = transcript + 1; i < t->end && summary == G_MAXUINT; i++) {
+		if (is_summary_line (t, i, f->address))
+			summary = i;
+	}
+	if (summary == G_MAXUINT)
+		return FALSE;
+	guint start = summary;
+	while (start > transcript + 1) {
+		const Line *prev = line_at (t, start - 1);
+		if (is_anyones_summary_line (t, start - 1, found))
+			break;
+		start--;
+		if (prev->len >= 16 && g_ascii_strncasecmp (prev->p, "While talking to", 16) == 0)
+			break;
+	}
+	*first = start;
+	*stop = summary + 1;
+	return TRUE;
+}
+
+static char *
+diagnostic_of (const Text *t, GPtrArray *found, const Finding *f, guint transcript)
+{
+	guint first, stop;
+	if (f->line == G_MAXUINT)
+		return block_text (t, t->begin, t->end);
+	if (transcript != G_MAXUINT && transcript_block (t, found, f, transcript, &first, &stop))
+		return block_text (t, first, stop);
+	return block_text (t, diagnostic_start (t, f), next_block_line (t, found, f));
+}
+
 static void
 add_records (NdrparseReport *report, const Text *t, GPtrArray *found, const NdrTextFamily *family,
 	     const char *subject)
 {
+	guint transcript = family && family->transcript
+		? find_line (t, t->begin, t->end, family->transcript) : G_MAXUINT;
 	guint first_line = t->end;
 	for (guint k = 0; k < found->len; k++) {
 		const Finding *f = g_ptr_array_index (found, k);
@@ -694,9 +762,7 @@ add_records (NdrparseReport *report, const Text *t, GPtrArray *found, const NdrT
 
 	for (guint k = 0; k < found->len; k++) {
 		const Finding *f = g_ptr_array_index (found, k);
-		char *diag = f->line == G_MAXUINT
-			? block_text (t, t->begin, t->end)
-			: block_text (t, diagnostic_start (t, f), next_block_line (t, found, f));
+		char *diag = diagnostic_of (t, found, f, transcript);
 		NdrparseRecord *record = _ndr_report_add_record (report);
 		if (record == NULL) {
 			g_free (diag);
@@ -722,6 +788,7 @@ _ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *tex
 	const NdrTextFamily *family = detect_family (from, subject, text, text_len);
 	if (!presents_as_bounce (message, from, subject, family))
 		return FALSE;
+	report->looks_like_bounce = TRUE;
 
 	Text t = { g_array_new (FALSE, FALSE, sizeof (Line)), 0, 0, NULL };
 	if (text)

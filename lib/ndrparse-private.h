@@ -68,6 +68,7 @@ struct _NdrparseRecord {
 	const char *feedback_type;      /* ARF Feedback-Type, lower-cased */
 	NdrparseTristate hard_bounce;
 	NdrparseTruncation truncated;   /* the limits its message reached */
+	NdrparseVerp verp;              /* what the VERP envelope said of it */
 	GPtrArray *fields;              /* NdrField *, the raw per-recipient group (a ref) */
 };
 
@@ -97,6 +98,9 @@ struct _NdrparseReport {
 	const char *complainant;        /* Hotmail's X-HmXmrOriginalRecipient */
 	const char *reporter;           /* static: the MTA that wrote it (ndr-reporter.c) */
 	NdrparseTruncation truncated;   /* the limits the message reached */
+	GPtrArray *envelope;            /* the bounce's Delivered-To, X-Original-To, To (interned) */
+	gboolean looks_like_bounce;     /* a DSN part or a bounce's prose, whether or not it named anyone */
+	const char *bounce_text;        /* the head of the notification, for a record VERP adds */
 };
 
 NdrparseReport *_ndr_report_new (void);
@@ -239,7 +243,12 @@ const char *_ndr_reason_advice (NdrReason reason, gboolean permanent);
 /* The reason the first matching phrase of the phrase table names, or
  * NDRPARSE_REASON_UNDEFINED; *@broad (may be NULL) tells whether that
  * phrase is one of the broad words. */
-NdrReason _ndr_reason_from_phrases (const char *text, gsize len, gboolean *broad);
+typedef enum {
+	NDR_PHRASE_FINAL,       /* names the reason whatever the stage */
+	NDR_PHRASE_NAMING,      /* names it, read in the light of the stage */
+	NDR_PHRASE_BROAD,       /* leans towards it */
+} NdrPhraseKind;
+NdrReason _ndr_reason_from_phrases (const char *text, gsize len, NdrPhraseKind *kind);
 /* The standard status code of @reason in class @klass (4 or 5); FALSE
  * when the reason has none. */
 gboolean _ndr_reason_standard_status (NdrReason reason, guint klass, NdrStatusCode *out);
@@ -308,6 +317,9 @@ typedef struct {
 	const char *const *marker;
 	const char *const *begin;       /* the report starts at the first line holding one */
 	const char *const *end;         /* the returned message starts at a line holding one */
+	const char *const *transcript;  /* a session transcript starts at a line holding one:
+					 * there a recipient's error comes before its summary
+					 * line ("554 <a@b>... reason"), as Sendmail writes it */
 	NdrRecipientStyle recipients;
 	NdrparseReason reason;          /* what every report of the family means, or UNDEFINED */
 } NdrTextFamily;

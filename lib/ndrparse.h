@@ -431,6 +431,54 @@ NdrparseTruncation ndrparse_record_get_truncated (const NdrparseRecord *record);
 NdrparseTruncation ndrparse_report_get_truncated (const NdrparseReport *report);
 
 /**
+ * NdrparseVerp:
+ * @NDRPARSE_VERP_NONE: no VERP pattern was applied, or the envelope does
+ *   not match it.
+ * @NDRPARSE_VERP_CONFIRMED: the envelope names the record's recipient.
+ * @NDRPARSE_VERP_MISMATCH: the envelope names another recipient (the
+ *   bounce names a forwarding target or an alias of the address sent to).
+ * @NDRPARSE_VERP_RECOVERED: the bounce named nobody; the recipient comes
+ *   from the envelope.
+ */
+typedef enum {
+	NDRPARSE_VERP_NONE,
+	NDRPARSE_VERP_CONFIRMED,
+	NDRPARSE_VERP_MISMATCH,
+	NDRPARSE_VERP_RECOVERED,
+} NdrparseVerp;
+
+/**
+ * ndrparse_verp_decode:
+ * @pattern: where bounces are sent, with %l for the recipient's local part
+ *   and %d for its domain ("bounces+%l=%d@lists.example.org").
+ * @address: an address a bounce arrived at.
+ * @error: return location for an error, or NULL.
+ *
+ * Returns: (transfer full): the recipient @address encodes
+ * ("alice@example.org"; free with g_free()), or NULL when it does not fit
+ * @pattern.  NULL with @error set (NDRPARSE_ERROR_INVALID_ARGUMENT) when
+ * @pattern lacks %l, %d or an @.
+ */
+char *ndrparse_verp_decode (const char *pattern, const char *address, GError **error);
+
+/**
+ * ndrparse_report_apply_verp:
+ * @report: a report.
+ * @pattern: as for ndrparse_verp_decode().
+ * @error: return location for an error, or NULL.
+ *
+ * Reads the bounce's own envelope (Delivered-To, X-Original-To, To) with
+ * @pattern and, when an address there fits it, marks each record
+ * confirmed or mismatched (ndrparse_record_get_verp()); a bounce that names
+ * no recipient gets a record for the one the envelope encodes.
+ *
+ * Returns: FALSE with @error set only for a bad @pattern.
+ */
+gboolean ndrparse_report_apply_verp (NdrparseReport *report, const char *pattern, GError **error);
+/* What VERP said of the record's recipient (NDRPARSE_VERP_NONE by default). */
+NdrparseVerp ndrparse_record_get_verp (const NdrparseRecord *record);
+
+/**
  * ndrparse_record_get_field:
  * @name: a per-recipient field name, case-insensitive.
  *

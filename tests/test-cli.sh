@@ -53,7 +53,10 @@ check "binary file: exit 66" [ "$rc" -eq 66 ]
 
 mkdir "$tmp/dir.eml"
 run --format=jsonl "$tmp/dir.eml"
-check "directory: exit 66" [ "$rc" -eq 66 ]
+check "empty directory: nothing to decode, exit 1" [ "$rc" -eq 1 ]
+run --format=jsonl --input=message "$tmp/dir.eml"
+check "directory as --input=message: exit 66" [ "$rc" -eq 66 ]
+check "directory as --input=message: says it is a directory" grep -q "is a directory" "$tmp/err"
 
 stdin=$bounce run --format=jsonl -
 check "stdin: exit 0" [ "$rc" -eq 0 ]
@@ -95,16 +98,17 @@ check "mbox: every message decoded" [ "$(wc -l < "$tmp/out")" -eq 2 ]
 "$tool" --format=jsonl "$tmp/broken.mbox" > "$tmp/out" 2> "$tmp/err"
 rc=$?
 check "broken mbox: the messages around the broken one decoded" [ "$(wc -l < "$tmp/out")" -eq 2 ]
-check "broken mbox: the broken message reported by number" grep -q "message 1 (byte" "$tmp/err"
+check "broken mbox: the broken message reported by number" grep -q "message 1: not an email message (at byte" "$tmp/err"
 check "broken mbox: exit 66" [ "$rc" -eq 66 ]
 
 # --all-inputs: every input is accounted for, in input order.
 "$tool" --format=jsonl --all-inputs -j 2 "$bounce" "$tmp/plain.eml" "$tmp/missing.eml" "$tmp/broken.mbox" > "$tmp/out" 2> /dev/null
 check "--all-inputs: a not-a-bounce entry for the plain message" \
-	grep -q '^{"file": "'"$tmp"'/plain.eml", "result": "not a bounce", "error": null}$' "$tmp/out"
+	grep -q '^{"file": "'"$tmp"'/plain.eml", "index": null, "result": "not a bounce", "error": null}$' "$tmp/out"
 check "--all-inputs: an error entry for the missing file" \
-	grep -q '"file": "'"$tmp"'/missing.eml", "result": "error", "error": "' "$tmp/out"
-check "--all-inputs: an error entry for the broken mbox message" grep -q '"result": "error", "error": "message 1 (byte' "$tmp/out"
+	grep -q '"file": "'"$tmp"'/missing.eml", "index": null, "result": "error", "error": "' "$tmp/out"
+check "--all-inputs: an error entry for the broken mbox message, by index" \
+	grep -q '"index": 1, "result": "error", "error": "not an email message (at byte' "$tmp/out"
 check "--all-inputs: 1 + 1 + 1 + 3 lines" [ "$(wc -l < "$tmp/out")" -eq 6 ]
 
 "$tool" --format=jsonl -j1 "$corpus"/*.eml "$tmp/box.mbox" "$tmp/missing.eml" > "$tmp/j1" 2> /dev/null

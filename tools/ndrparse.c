@@ -1,13 +1,15 @@
 /* ndrparse.c - the command-line tool: decode bounce messages into records.
  *
- *   ndrparse [OPTION]... FILE...
+ *   ndrparse [OPTION]... FILE|DIR|-...
+ *   ndrparse --annotate < message > message
+ *   ndrparse --append FILE < message
  *
- * Each FILE is one message, or an mbox of them; "-" is standard input.  Records go to
- * standard output; problems with single inputs go to standard error,
- * one line each, and the tool carries on with the rest.
+ * Inputs are messages, mboxes, Maildirs and directories (inputs.c); they
+ * are decoded in order (decode.c) and each record printed through a
+ * sprinter (JSON Lines, JSON, CSV or a table).  Problems with single
+ * inputs go to standard error, one line each, and the tool carries on.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,8 +17,12 @@
 
 #include <ndrparse.h>
 
+#include "annotate.h"
+#include "decode.h"
+#include "inputs.h"
 #include "record-print.h"
 #include "sprinter.h"
+#include "summary.h"
 
 /* Exit codes, sysexits(3) style; documented in --help and ndrparse(1). */
 enum {
@@ -33,17 +39,30 @@ static const char *const text_columns[] = {
 };
 /* With --all-inputs: what became of inputs that gave no record. */
 static const char *const text_columns_all[] = {
-	"file", "result", "recipient", "action", "status", "reply_code", "reason", "remote_mta",
-	"diagnostic_code", "error", NULL
+	"file", "index", "result", "recipient", "action", "status", "reply_code", "reason",
+	"remote_mta", "diagnostic_code", "error", NULL
 };
 
-static const char exit_status_help[] =
-	"Each FILE is one message (RFC 5322) or an mbox file (its first line starts\n"
-	"with \"From \"); \"-\" reads one message from standard input.\n"
+static const char help_text[] =
+	"Each FILE is one message (RFC 5322), an mbox (its first line starts with\n"
+	"\"From \"; each record carries its message's index), a Maildir (the\n"
+	"messages in cur/ and new/) or a directory of them (-r: and of its\n"
+	"subdirectories); \"-\" reads one message from standard input.\n"
 	"\n"
 	"Formats: jsonl (one JSON object per record per line), json (one array),\n"
-	"text (an aligned table; the default when standard output is a terminal,\n"
-	"jsonl otherwise).\n"
+	"csv (RFC 4180, a header row, every field or those of --fields), text (an\n"
+	"aligned table; the default when standard output is a terminal, jsonl\n"
+	"otherwise).  Auto-replies are left out unless --include-vacation.\n"
+	"\n"
+	"Mail filters (one message on standard input):\n"
+	"  --annotate      copy it to standard output with X-Bounce-Recipient,\n"
+	"                  X-Bounce-Status, X-Bounce-Reason and X-Bounce-Class\n"
+	"                  (hard|soft|none) added per record; otherwise unchanged.\n"
+	"                  Exit 0 when the message was written, 74 when reading or\n"
+	"                  writing failed (procmail and Sieve then keep the original).\n"
+	"  --append=FILE   append its records to FILE as JSON lines, under a lock.\n"
+	"                  Exit 0 appended, 1 not a bounce, 66 not a message,\n"
+	"                  73 FILE cannot be opened, 74 a write failed.\n"
 	"\n"
 	"Exit status:\n"
 	"   0  every input was read and at least one held a bounce\n"
@@ -54,367 +73,238 @@ static const char exit_status_help[] =
 	"  74  the output could not be written\n";
 
 typedef struct {
-	guint bounces;          /* inputs that gave at least one record */
-	guint failures;         /* inputs that could not be read or parsed */
-} Totals;
+	char *format;
+	char *fields;
+	char *input;
+	char *append;
+	char *verp;
+	gboolean recursive, all_inputs, summary, summary_only, failures_only;
+	gboolean include_vacation, quiet, annotate, version;
+	gint jobs;
+} Options;
 
-static NdrparseReport *
-parse_stdin (GError **error)
+/* The columns of --fields, validated; NULL with a message when one is not
+ * a record key. */
+static char **
+parse_fields (const char *spec)
 {
-	GByteArray *data = g_byte_array_new ();
-	guint8 buf[65536];
-	size_t n;
-
-	while ((n = fread (buf, 1, sizeof buf, stdin)) > 0)
-		g_byte_array_append (data, buf, n);
-	if (ferror (stdin)) {
-		g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (errno),
-			     "error reading standard input: %s", g_strerror (errno));
-		g_byte_array_unref (data);
-		return NULL;
-	}
-	NdrparseReport *report = ndrparse_parse_bytes (data->data, data->len, error);
-	g_byte_array_unref (data);
-	return report;
-}
-
-/* --all-inputs: every input that gives no record gets an entry too. */
-static gboolean all_inputs;
-
-static void
-print_outcome (sprinter_t *sp, const char *file, const char *result, const char *error)
-{
-	if (!all_inputs)
-		return;
-	sp->begin_map (sp);
-	sp->map_key (sp, "file");
-	sp->string (sp, file);
-	sp->map_key (sp, "result");
-	sp->string (sp, result);
-	sp->map_key (sp, "error");
-	sp->string (sp, error);
-	sp->end (sp);
-}
-
-static void
-report_error (sprinter_t *sp, const char *file, GError *error)
-{
-	gboolean is_stdin = strcmp (file, "-") == 0;
-	print_outcome (sp, file, "error", error->message);
-
-	/* GLib's file errors already name the file. */
-	if (error->domain == G_FILE_ERROR && !is_stdin)
-		fprintf (stderr, "ndrparse: %s\n", error->message);
-	else
-		fprintf (stderr, "ndrparse: %s: %s\n", is_stdin ? "(standard input)" : file,
-			 error->message);
-}
-
-/* Prints the report's records; returns how many there were. */
-static guint
-print_report (sprinter_t *sp, const char *file, NdrparseReport *report)
-{
-	guint n = ndrparse_report_get_n_records (report);
-	NdrparseTruncation cut = ndrparse_report_get_truncated (report);
-	/* Records say so in "truncated"; a message cut to nothing says it here. */
-	if (cut != NDRPARSE_TRUNCATED_NONE && n == 0) {
-		fprintf (stderr, "ndrparse: %s: no bounce found within the limits (", file);
-		for (guint bit = 1, first = 1; bit <= NDRPARSE_TRUNCATED_HEADER; bit <<= 1) {
-			if (cut & bit) {
-				fprintf (stderr, "%s%s", first ? "" : ",", ndrparse_truncation_get_name ((NdrparseTruncation) bit));
-				first = 0;
-			}
+	char **fields = g_strsplit (spec, ",", -1);
+	for (char **f = fields; *f; f++) {
+		g_strstrip (*f);
+		if (!record_key_exists (*f) && strcmp (*f, "result") != 0 && strcmp (*f, "error") != 0) {
+			fprintf (stderr, "ndrparse: --fields: unknown field '%s'\n", *f);
+			g_strfreev (fields);
+			return NULL;
 		}
-		fprintf (stderr, ")\n");
 	}
-	for (guint i = 0; i < n; i++)
-		record_print (sp, file, report, ndrparse_report_get_record (report, i));
-	if (n == 0)
-		print_outcome (sp, file, "not a bounce", NULL);
-	ndrparse_report_unref (report);
-	return n;
-}
-
-/* An mbox starts with a "From " envelope line; each of its messages is
- * decoded in turn, streamed from the file. */
-static gboolean
-is_mbox (const char *file)
-{
-	char head[5];
-	int fd = open (file, O_RDONLY);
-	if (fd < 0)
-		return FALSE;
-	gboolean mbox = read (fd, head, 5) == 5 && memcmp (head, "From ", 5) == 0;
-	close (fd);
-	return mbox;
-}
-
-/* The offset of the next line that starts with "From " after @from, or -1:
- * where reading resumes after a message GMime could not parse. */
-static gint64
-next_separator (GMimeStream *stream, gint64 from)
-{
-	char buf[65536 + 6];
-	gsize keep = 0;           /* bytes carried over from the previous chunk */
-	gint64 base = from;       /* file offset of buf[0] */
-
-	if (g_mime_stream_seek (stream, from, GMIME_STREAM_SEEK_SET) < 0)
-		return -1;
-	for (;;) {
-		gssize n = g_mime_stream_read (stream, buf + keep, sizeof buf - keep - 1);
-		if (n <= 0)
-			return -1;
-		gsize len = keep + (gsize) n;
-		for (gsize i = 0; i + 6 <= len; i++) {
-			if (buf[i] == '\n' && memcmp (buf + i + 1, "From ", 5) == 0)
-				return base + (gint64) i + 1;
-		}
-		keep = MIN (len, 5);
-		memmove (buf, buf + len - keep, keep);
-		base += (gint64) (len - keep);
-	}
-}
-
-static void
-decode_mbox (sprinter_t *sp, const char *file, Totals *totals)
-{
-	GError *error = NULL;
-	GMimeStream *stream = g_mime_stream_fs_open (file, O_RDONLY, 0, &error);
-	if (stream == NULL) {
-		report_error (sp, file, error);
-		g_error_free (error);
-		totals->failures++;
-		return;
-	}
-	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-	g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
-	guint records = 0, index = 0;
-	while (!g_mime_parser_eos (parser)) {
-		gint64 offset = g_mime_parser_tell (parser);
-		GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
-		if (message == NULL) {
-			/* A damaged message: say so, and resume at the next
-			 * "From " line after where it began. */
-			char *why = g_strdup_printf ("message %u (byte %" G_GINT64_FORMAT "): not an email message",
-						     index++, offset);
-			fprintf (stderr, "ndrparse: %s: %s\n", file, why);
-			print_outcome (sp, file, "error", why);
-			g_free (why);
-			totals->failures++;
-			gint64 next = next_separator (stream, offset + 1);
-			if (next < 0)
-				break;
-			GMimeStream *rest = g_mime_stream_substream (stream, next, -1);
-			g_mime_parser_init_with_stream (parser, rest);
-			g_object_unref (rest);
-			continue;
-		}
-		NdrparseReport *report = ndrparse_parse_message (message, NULL);
-		if (report)
-			records += print_report (sp, file, report);
-		g_object_unref (message);
-		index++;
-	}
-	if (records > 0)
-		totals->bounces++;
-	g_object_unref (parser);
-	g_object_unref (stream);
-}
-
-static void
-decode_one (sprinter_t *sp, const char *file, Totals *totals)
-{
-	GError *error = NULL;
-	gboolean is_stdin = strcmp (file, "-") == 0;
-
-	if (!is_stdin && is_mbox (file)) {
-		decode_mbox (sp, file, totals);
-		return;
-	}
-	NdrparseReport *report = is_stdin ? parse_stdin (&error) : ndrparse_parse_file (file, &error);
-	if (report == NULL) {
-		report_error (sp, file, error);
-		g_error_free (error);
-		totals->failures++;
-		return;
-	}
-	if (print_report (sp, file, report) > 0)
-		totals->bounces++;
-}
-
-/* ---- parallel decoding (-j N) ----
- *
- * Workers parse single-message inputs into reports; the main thread
- * prints them strictly in input order.  At most WINDOW_PER_JOB * jobs
- * inputs are in flight, so memory stays bounded however many files are
- * named.  mbox inputs are decoded by the main thread in their turn. */
-#define WINDOW_PER_JOB 16
-
-typedef struct {
-	const char *file;
-	NdrparseReport *report;
-	GError *error;
-	gboolean done;
-} Slot;
-
-typedef struct {
-	GMutex lock;
-	GCond ready;
-} Board;
-
-static Board board;
-
-static void
-parse_slot (gpointer data, gpointer user_data)
-{
-	Slot *slot = data;
-	(void) user_data;
-	NdrparseReport *report = ndrparse_parse_file (slot->file, &slot->error);
-	g_mutex_lock (&board.lock);
-	slot->report = report;
-	slot->done = TRUE;
-	g_cond_broadcast (&board.ready);
-	g_mutex_unlock (&board.lock);
-}
-
-static void
-finish_slot (sprinter_t *sp, Slot *slot, Totals *totals)
-{
-	g_mutex_lock (&board.lock);
-	while (!slot->done)
-		g_cond_wait (&board.ready, &board.lock);
-	g_mutex_unlock (&board.lock);
-
-	if (slot->report == NULL) {
-		report_error (sp, slot->file, slot->error);
-		g_error_free (slot->error);
-		totals->failures++;
-	} else if (print_report (sp, slot->file, slot->report) > 0) {
-		totals->bounces++;
-	}
-}
-
-static gboolean
-is_parallel_input (const char *file)
-{
-	return strcmp (file, "-") != 0 && !is_mbox (file);
-}
-
-static void
-decode_parallel (sprinter_t *sp, char **files, int n, guint jobs, Totals *totals)
-{
-	Slot *slots = g_new0 (Slot, n);
-	GThreadPool *pool = g_thread_pool_new (parse_slot, NULL, jobs, TRUE, NULL);
-	gsize window = (gsize) jobs * WINDOW_PER_JOB;
-	int next_submit = 0;
-
-	g_mutex_init (&board.lock);
-	g_cond_init (&board.ready);
-	for (int i = 0; i < n; i++) {
-		for (; next_submit < n && (gsize) (next_submit - i) < window; next_submit++) {
-			slots[next_submit].file = files[next_submit];
-			if (is_parallel_input (files[next_submit]))
-				g_thread_pool_push (pool, &slots[next_submit], NULL);
-			else
-				slots[next_submit].done = TRUE;   /* decoded below, in order */
-		}
-		if (is_parallel_input (files[i]))
-			finish_slot (sp, &slots[i], totals);
-		else
-			decode_one (sp, files[i], totals);
-	}
-	g_thread_pool_free (pool, FALSE, TRUE);
-	g_mutex_clear (&board.lock);
-	g_cond_clear (&board.ready);
-	g_free (slots);
+	return fields;
 }
 
 static sprinter_t *
-make_sprinter (const char *format)
+make_sprinter (const Options *o, const char *const *fields)
 {
+	const char *format = o->format;
 	if (format == NULL)
 		format = isatty (STDOUT_FILENO) ? "text" : "jsonl";
 	if (strcmp (format, "jsonl") == 0)
 		return sprinter_json_new (stdout, TRUE);
 	if (strcmp (format, "json") == 0)
 		return sprinter_json_new (stdout, FALSE);
+	if (strcmp (format, "csv") == 0)
+		return sprinter_csv_new (stdout, fields ? fields : record_keys);
 	if (strcmp (format, "text") == 0)
-		return sprinter_text_new (stdout, all_inputs ? text_columns_all : text_columns);
+		return sprinter_text_new (stdout, fields ? fields : o->all_inputs ? text_columns_all : text_columns);
 	return NULL;
 }
 
-int
-main (int argc, char **argv)
+static gboolean
+is_json_format (const Options *o)
 {
-	g_autofree char *format = NULL;
-	gboolean version = FALSE;
-	gint jobs = (gint) g_get_num_processors ();
+	return o->format == NULL ? !isatty (STDOUT_FILENO)
+	       : strcmp (o->format, "jsonl") == 0 || strcmp (o->format, "json") == 0;
+}
+
+/* GOption does not read "-j4"; make it "--jobs=4" as make(1) users expect. */
+static void
+rewrite_short_jobs (int argc, char **argv, GPtrArray *keep)
+{
+	for (int i = 1; i < argc && strcmp (argv[i], "--") != 0; i++) {
+		if (strncmp (argv[i], "-j", 2) == 0 && g_ascii_isdigit (argv[i][2])) {
+			argv[i] = g_strconcat ("--jobs=", argv[i] + 2, NULL);
+			g_ptr_array_add (keep, argv[i]);
+		}
+	}
+}
+
+static gboolean
+parse_options (int *argc, char ***argv, Options *o)
+{
 	GOptionEntry entries[] = {
-		{ "format", 'f', 0, G_OPTION_ARG_STRING, &format,
-		  "Output format: jsonl, json or text", "FORMAT" },
-		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &jobs,
+		{ "format", 'f', 0, G_OPTION_ARG_STRING, &o->format,
+		  "Output format: jsonl, json, csv or text", "FORMAT" },
+		{ "fields", 0, 0, G_OPTION_ARG_STRING, &o->fields,
+		  "Columns for csv and text, comma-separated (e.g. recipient,reason)", "A,B,..." },
+		{ "input", 0, 0, G_OPTION_ARG_STRING, &o->input,
+		  "What every FILE is: auto (default), message, mbox, maildir or dir", "KIND" },
+		{ "recursive", 'r', 0, G_OPTION_ARG_NONE, &o->recursive,
+		  "Read directories' subdirectories (and Maildirs in them) too", NULL },
+		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
 		  "Decode with N threads (default: the number of processors); output keeps input order", "N" },
-		{ "all-inputs", 0, 0, G_OPTION_ARG_NONE, &all_inputs,
-		  "Also print an entry (file, result, error) for every input or mbox message that gives no record", NULL },
-		{ "version", 'V', 0, G_OPTION_ARG_NONE, &version, "Print the version and exit", NULL },
+		{ "all-inputs", 0, 0, G_OPTION_ARG_NONE, &o->all_inputs,
+		  "Also print an entry (file, index, result, error) for every input or mbox message that gives no record", NULL },
+		{ "summary", 0, 0, G_OPTION_ARG_NONE, &o->summary,
+		  "After the records, print counts by reason, class, destination domain and remote MTA", NULL },
+		{ "summary-only", 0, 0, G_OPTION_ARG_NONE, &o->summary_only,
+		  "Print the counts instead of the records", NULL },
+		{ "failures-only", 0, 0, G_OPTION_ARG_NONE, &o->failures_only,
+		  "Leave out success notifications (delivered, relayed, expanded)", NULL },
+		{ "include-vacation", 0, 0, G_OPTION_ARG_NONE, &o->include_vacation,
+		  "Print auto-replies (reason vacation) too", NULL },
+		{ "verp", 0, 0, G_OPTION_ARG_STRING, &o->verp,
+		  "Recover or confirm recipients from the bounce's envelope, e.g. bounces+%l=%d@lists.example.org", "PATTERN" },
+		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress line on a terminal", NULL },
+		{ "annotate", 0, 0, G_OPTION_ARG_NONE, &o->annotate,
+		  "Filter one message from stdin to stdout, adding X-Bounce-* headers", NULL },
+		{ "append", 0, 0, G_OPTION_ARG_FILENAME, &o->append,
+		  "Append the records of one message from stdin to FILE, under a lock", "FILE" },
+		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o->version, "Print the version and exit", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
 	GOptionContext *context = g_option_context_new ("FILE... - decode bounce messages");
 	GError *error = NULL;
-
-	/* GOption does not read "-j4"; make it "--jobs=4" as make(1) users expect. */
-	g_autoptr (GPtrArray) rewritten = g_ptr_array_new_with_free_func (g_free);
-	for (int i = 1; i < argc && strcmp (argv[i], "--") != 0; i++) {
-		if (strncmp (argv[i], "-j", 2) == 0 && g_ascii_isdigit (argv[i][2])) {
-			argv[i] = g_strconcat ("--jobs=", argv[i] + 2, NULL);
-			g_ptr_array_add (rewritten, argv[i]);
-		}
-	}
-
 	g_option_context_add_main_entries (context, entries, NULL);
-	g_option_context_set_description (context, exit_status_help);
-	gboolean parsed = g_option_context_parse (context, &argc, &argv, &error);
+	g_option_context_set_description (context, help_text);
+	gboolean parsed = g_option_context_parse (context, argc, argv, &error);
 	g_option_context_free (context);
 	if (!parsed) {
 		fprintf (stderr, "ndrparse: %s\nTry 'ndrparse --help'.\n", error->message);
 		g_error_free (error);
-		return EXIT_USAGE;
 	}
-	if (version) {
-		printf ("ndrparse %s\n", NDRPARSE_VERSION_STRING);
-		return EXIT_BOUNCES;
-	}
-	if (argc < 2) {
-		fprintf (stderr, "ndrparse: no input FILE given (use - for standard input)\n"
-				 "Try 'ndrparse --help'.\n");
-		return EXIT_USAGE;
-	}
-	if (jobs < 1) {
+	return parsed;
+}
+
+static void
+options_clear (Options *o)
+{
+	g_free (o->format);
+	g_free (o->fields);
+	g_free (o->input);
+	g_free (o->append);
+	g_free (o->verp);
+}
+
+/* Checks what parse_options() cannot; a message and FALSE when wrong. */
+static gboolean
+check_options (const Options *o, int argc, InputKind *kind)
+{
+	GError *error = NULL;
+	if (o->jobs < 1) {
 		fprintf (stderr, "ndrparse: --jobs must be at least 1\n");
-		return EXIT_USAGE;
+		return FALSE;
 	}
-	sprinter_t *sp = make_sprinter (format);
+	if (!input_kind_from_name (o->input ? o->input : "auto", kind)) {
+		fprintf (stderr, "ndrparse: unknown --input '%s' (auto, message, mbox, maildir or dir)\n", o->input);
+		return FALSE;
+	}
+	if (o->verp) {
+		g_free (ndrparse_verp_decode (o->verp, "", &error));   /* checks the pattern */
+		if (error) {
+			fprintf (stderr, "ndrparse: --verp: %s\n", error->message);
+			g_error_free (error);
+			return FALSE;
+		}
+	}
+	if (o->annotate && o->append) {
+		fprintf (stderr, "ndrparse: --annotate and --append are separate modes\n");
+		return FALSE;
+	}
+	if (!o->annotate && !o->append && argc < 2) {
+		fprintf (stderr, "ndrparse: no input FILE given (use - for standard input)\n");
+		return FALSE;
+	}
+	return TRUE;
+}
+
+static int
+run_batch (const Options *o, InputKind kind, char **files, int n, DecodeOptions *decode)
+{
+	char **fields = NULL;
+	if (o->fields && (fields = parse_fields (o->fields)) == NULL)
+		return EXIT_USAGE;
+	sprinter_t *sp = make_sprinter (o, (const char *const *) fields);
 	if (sp == NULL) {
-		fprintf (stderr, "ndrparse: unknown format '%s' (jsonl, json or text)\n", format);
+		fprintf (stderr, "ndrparse: unknown format '%s' (jsonl, json, csv or text)\n", o->format);
+		g_strfreev (fields);
 		return EXIT_USAGE;
 	}
 
-	/* The mbox reader uses GMime directly, before the library would
-	 * initialise it. */
-	g_mime_init ();
+	GPtrArray *inputs = inputs_expand (files, n, kind, o->recursive);
+	Summary *summary = o->summary || o->summary_only ? summary_new () : NULL;
 	Totals totals = { 0, 0 };
-	if (jobs == 1 || argc == 2) {
-		for (int i = 1; i < argc; i++)
-			decode_one (sp, argv[i], &totals);
-	} else {
-		decode_parallel (sp, argv + 1, argc - 1, (guint) jobs, &totals);
-	}
+	decode_inputs (inputs, decode, sp, summary, &totals);
+	if (summary && is_json_format (o))
+		summary_print_structured (summary, sp);
 
-	if (!sp->finish (sp)) {
+	gboolean written = sp->finish (sp);
+	if (summary && !is_json_format (o)) {
+		if (decode->records)
+			fputc ('\n', stdout);
+		summary_print_text (summary, stdout);
+		written = fflush (stdout) == 0 && written;
+	}
+	if (summary)
+		summary_free (summary);
+	g_ptr_array_unref (inputs);
+	g_strfreev (fields);
+	if (!written) {
 		fprintf (stderr, "ndrparse: writing output: %s\n", g_strerror (errno));
 		return EXIT_OUTPUT;
 	}
 	if (totals.failures > 0)
 		return EXIT_NO_INPUT;
 	return totals.bounces > 0 ? EXIT_BOUNCES : EXIT_NO_BOUNCE;
+}
+
+int
+main (int argc, char **argv)
+{
+	Options o = { .jobs = (gint) g_get_num_processors () };
+	g_autoptr (GPtrArray) rewritten = g_ptr_array_new_with_free_func (g_free);
+	InputKind kind;
+
+	rewrite_short_jobs (argc, argv, rewritten);
+	if (!parse_options (&argc, &argv, &o))
+		return EXIT_USAGE;
+	if (o.version) {
+		printf ("ndrparse %s\n", NDRPARSE_VERSION_STRING);
+		options_clear (&o);
+		return EXIT_BOUNCES;
+	}
+	if (!check_options (&o, argc, &kind)) {
+		fprintf (stderr, "Try 'ndrparse --help'.\n");
+		options_clear (&o);
+		return EXIT_USAGE;
+	}
+
+	/* The mbox reader uses GMime directly, before the library would
+	 * initialise it. */
+	g_mime_init ();
+	DecodeOptions decode = {
+		.all_inputs = o.all_inputs,
+		.failures_only = o.failures_only,
+		.include_vacation = o.include_vacation,
+		.records = !o.summary_only,
+		.progress = !o.quiet && isatty (STDERR_FILENO) && !o.annotate && !o.append,
+		.verp = o.verp,
+		.jobs = (guint) o.jobs,
+	};
+	int status;
+	if (o.annotate)
+		status = annotate_stdin (&decode);
+	else if (o.append)
+		status = append_stdin (o.append, &decode);
+	else
+		status = run_batch (&o, kind, argv + 1, argc - 1, &decode);
+	options_clear (&o);
+	return status;
 }

@@ -3,6 +3,8 @@
  * The keys and their order are the documented output format (README,
  * ndrparse(1)); a missing value is null, never "" or "unknown".
  */
+#include <string.h>
+
 #include "record-print.h"
 
 static void
@@ -23,12 +25,45 @@ class_name (NdrparseStatusClass status_class)
 	}
 }
 
+const char *const record_keys[] = {
+	"file", "index", "decoded_by", "recipient", "original_recipient", "destination", "sender",
+	"action", "status", "reply_code", "status_class", "status_text", "reply_text",
+	"diagnostic_type", "diagnostic_code", "smtp_command", "reporting_mta", "remote_mta",
+	"timestamp", "reason", "feedback_type", "hard_bounce", "advice", "truncated", "verp",
+	"message_id", "subject", "list_id", "from", NULL
+};
+
+gboolean
+record_key_exists (const char *key)
+{
+	for (const char *const *k = record_keys; *k; k++)
+		if (strcmp (*k, key) == 0)
+			return TRUE;
+	return FALSE;
+}
+
+static const char *
+verp_name (NdrparseVerp verp)
+{
+	switch (verp) {
+	case NDRPARSE_VERP_CONFIRMED: return "confirmed";
+	case NDRPARSE_VERP_MISMATCH: return "mismatch";
+	case NDRPARSE_VERP_RECOVERED: return "recovered";
+	default: return NULL;
+	}
+}
+
 void
-record_print (sprinter_t *sp, const char *file, const NdrparseReport *report,
+record_print (sprinter_t *sp, const char *file, gint64 index, const NdrparseReport *report,
 	      const NdrparseRecord *record)
 {
 	sp->begin_map (sp);
 	key_string (sp, "file", file);
+	sp->map_key (sp, "index");
+	if (index >= 0)
+		sp->integer (sp, index);
+	else
+		sp->null (sp);
 	key_string (sp, "decoded_by", ndrparse_record_get_decoded_by (record));
 	key_string (sp, "recipient", ndrparse_record_get_recipient (record));
 	key_string (sp, "original_recipient", ndrparse_record_get_original_recipient (record));
@@ -77,6 +112,7 @@ record_print (sprinter_t *sp, const char *file, const NdrparseReport *report,
 	}
 	key_string (sp, "truncated", names->len ? names->str : NULL);
 	g_string_free (names, TRUE);
+	key_string (sp, "verp", verp_name (ndrparse_record_get_verp (record)));
 
 	key_string (sp, "message_id", ndrparse_report_get_message_id (report));
 	key_string (sp, "subject", ndrparse_report_get_subject (report));

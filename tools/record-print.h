@@ -6,9 +6,14 @@
 
 #include "sprinter.h"
 
+/* Every key record_print() emits, in its order; NULL-terminated. */
+extern const char *const record_keys[];
+gboolean record_key_exists (const char *key);
+
 /* Emits every field of @record (and the report-level fields it carries)
- * under the documented JSON keys; @file is the input as the user named it. */
-void record_print (sprinter_t *sp, const char *file, const NdrparseReport *report,
+ * under the documented JSON keys; @file is the input as the user named it,
+ * @index the message's number in an mbox (0-based), or -1. */
+void record_print (sprinter_t *sp, const char *file, gint64 index, const NdrparseReport *report,
 		   const NdrparseRecord *record);
 
 #endif

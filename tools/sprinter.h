@@ -37,4 +37,8 @@ sprinter_t *sprinter_json_new (FILE *out, gboolean lines);
  * not copied); printed when finished. */
 sprinter_t *sprinter_text_new (FILE *out, const char *const *columns);
 
+/* RFC 4180 CSV on @out: a header row of @columns (NULL-terminated, not
+ * copied), then a row per top-level map, written as it ends. */
+sprinter_t *sprinter_csv_new (FILE *out, const char *const *columns);
+
 #endif

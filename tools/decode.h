@@ -1,0 +1,42 @@
+/* decode.h - decoding a batch of inputs into printed records. */
+#ifndef NDRPARSE_DECODE_H
+#define NDRPARSE_DECODE_H
+
+#include <stdio.h>
+
+#include <ndrparse.h>
+
+#include "inputs.h"
+#include "sprinter.h"
+#include "summary.h"
+
+typedef struct {
+	gboolean all_inputs;            /* an entry for inputs that give no record */
+	gboolean failures_only;         /* drop delivered/relayed/expanded records */
+	gboolean include_vacation;      /* keep auto-reply records */
+	gboolean records;               /* print records (FALSE: --summary-only) */
+	gboolean progress;              /* a progress line on stderr */
+	const char *verp;               /* VERP pattern, or NULL */
+	guint jobs;
+} DecodeOptions;
+
+typedef struct {
+	guint bounces;                  /* inputs that gave at least one record */
+	guint failures;                 /* inputs that could not be read or parsed */
+} Totals;
+
+/* Decodes @inputs (Input *) in order, printing records on @sp and counting
+ * them in @summary (may be NULL). */
+void decode_inputs (GPtrArray *inputs, const DecodeOptions *options, sprinter_t *sp,
+		    Summary *summary, Totals *totals);
+
+/* Reads all of @in into a new array, or NULL with @error. */
+GByteArray *read_all (FILE *in, GError **error);
+
+/* Whether @record is printed under @options (vacation and failure filters). */
+gboolean record_wanted (const NdrparseRecord *record, const DecodeOptions *options);
+
+/* Applies the VERP pattern to @report's records (ndrparse_report_apply_verp()). */
+void decode_apply_verp (NdrparseReport *report, const char *verp);
+
+#endif

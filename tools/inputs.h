@@ -1,0 +1,38 @@
+/* inputs.h - what the command line names, as a list of inputs to decode. */
+#ifndef NDRPARSE_INPUTS_H
+#define NDRPARSE_INPUTS_H
+
+#include <glib.h>
+
+typedef enum {
+	INPUT_AUTO,             /* decide from the file: directory, mbox or message */
+	INPUT_MESSAGE,          /* one RFC 5322 message */
+	INPUT_MBOX,             /* an mbox (mboxo or mboxrd) */
+	INPUT_MAILDIR,          /* a Maildir: the messages in cur/ and new/ */
+	INPUT_DIR,              /* a directory of messages and mboxes */
+	INPUT_STDIN,            /* one message on standard input */
+	INPUT_ERROR,            /* an argument that names nothing to read */
+} InputKind;
+
+typedef struct {
+	char *path;             /* as the user named it, or the path found under it */
+	InputKind kind;         /* MESSAGE, MBOX, STDIN or ERROR once expanded */
+	char *error;            /* for INPUT_ERROR, why */
+} Input;
+
+/* Parses an --input= value ("auto", "message", "mbox", "maildir", "dir");
+ * FALSE for anything else. */
+gboolean input_kind_from_name (const char *name, InputKind *kind);
+
+/* Expands the command line's @args into inputs of kind MESSAGE, MBOX,
+ * STDIN or ERROR, in order: a Maildir gives the messages of its cur/ and
+ * new/ (sorted by name), a directory its files (sorted; with @recursive
+ * its subdirectories and Maildirs too), "-" standard input.
+ * @forced, unless INPUT_AUTO, says what every argument is.  Returns a
+ * new array of Input * (free with g_ptr_array_unref()). */
+GPtrArray *inputs_expand (char **args, int n, InputKind forced, gboolean recursive);
+
+/* Whether the file at @path starts with an mbox "From " line. */
+gboolean input_is_mbox (const char *path);
+
+#endif
