@@ -119,6 +119,88 @@ check "-j 4: exit 66 for the missing input" [ "$rc" -eq 66 ]
 run -j0 "$bounce"
 check "-j0: exit 64" [ "$rc" -eq 64 ]
 
+# ---- inputs: Maildir, directories, -r, --input ----
+mkdir -p "$tmp/md/cur" "$tmp/md/new" "$tmp/md/tmp" "$tmp/tree/sub/box/cur"
+cp "$bounce" "$tmp/md/cur/1:2,S"
+cp "$corpus/null-mx.eml" "$tmp/md/new/2"
+cp "$corpus/exim-two-recipients.eml" "$tmp/md/tmp/3"          # being delivered: not read
+run --format=csv --fields=file,recipient "$tmp/md"
+check "Maildir: cur/ and new/, each record names its file" \
+	[ "$(cat "$tmp/out")" = "$(printf 'file,recipient\r\n"%s",bob@dest.example\r\n%s,ida@nomail.example\r' "$tmp/md/cur/1:2,S" "$tmp/md/new/2")" ]
+check "Maildir: exit 0" [ "$rc" -eq 0 ]
+cp "$corpus/gmail-permanent.eml" "$tmp/tree/a.eml"
+cp "$corpus/exim-two-recipients.eml" "$tmp/tree/sub/b.eml"
+cp "$corpus/null-mx.eml" "$tmp/tree/sub/box/cur/c"
+cp "$tmp/box.mbox" "$tmp/tree/sub/d.mbox"
+run --format=jsonl "$tmp/tree"
+check "directory: its own files only without -r" [ "$(wc -l < "$tmp/out")" -eq 1 ]
+run --format=jsonl -r "$tmp/tree"
+check "-r: subdirectories, Maildirs and mboxes in them (1 + 2 + 1 + 2 records)" [ "$(wc -l < "$tmp/out")" -eq 6 ]
+check "-r: mbox records carry their index" grep -q '"file": "'"$tmp"'/tree/sub/d.mbox", "index": 1,' "$tmp/out"
+check "-r: message records have a null index" grep -q '"file": "'"$tmp"'/tree/a.eml", "index": null,' "$tmp/out"
+run --format=jsonl --input=mbox "$bounce"
+check "--input=mbox on a file without a From line: exit 66" [ "$rc" -eq 66 ]
+check "--input=mbox on a file without a From line: says so" grep -q "not an mbox" "$tmp/err"
+run --format=jsonl --input=message "$tmp/box.mbox"
+check "--input=message on an mbox: one message (its From line skipped by GMime)" [ "$(wc -l < "$tmp/out")" -eq 1 ]
+run --format=jsonl --input=maildir "$tmp/tree"
+check "--input=maildir on a plain directory: exit 66" [ "$rc" -eq 66 ]
+run --format=jsonl --input=bogus "$bounce"
+check "--input=bogus: exit 64" [ "$rc" -eq 64 ]
+
+# ---- formats ----
+run --format=csv "$corpus/exim-two-recipients.eml" "$corpus/policy-multiple-auth-failed.eml"
+check "csv: a header row of every field" \
+	sh -c 'head -1 "$1" | grep -q "^file,index,decoded_by,recipient,.*,hard_bounce,advice,truncated,verp,message_id,subject,list_id,from.\$"' sh "$tmp/out"
+check "csv: CRLF line ends (RFC 4180)" sh -c '[ "$(grep -c "$(printf "\r\$")" "$1")" -eq "$(wc -l < "$1")" ]' sh "$tmp/out"
+check "csv: a field with a comma or a quote is quoted, quotes doubled" grep -q ',"[^"]*,[^"]*",' "$tmp/out"
+check "csv: one row per record" [ "$(wc -l < "$tmp/out")" -eq 4 ]
+run --format=text --fields=recipient,reason "$corpus/exim-two-recipients.eml"
+check "text --fields: only those columns" sh -c 'head -1 "$1" | grep -q "^RECIPIENT *REASON\$"' sh "$tmp/out"
+run --format=csv --fields=recipient,nonesuch "$bounce"
+check "--fields with an unknown field: exit 64" [ "$rc" -eq 64 ]
+run --format=json "$corpus/exim-two-recipients.eml" "$bounce"
+check "json: one array of every record" sh -c 'head -c1 "$1" | grep -q "\[" && [ "$(grep -c "\"recipient\":" "$1")" -eq 3 ]' sh "$tmp/out"
+
+# ---- --summary ----
+run --format=jsonl --summary "$corpus/exim-two-recipients.eml" "$bounce" "$corpus/null-mx.eml"
+check "--summary (jsonl): the records, then one summary line" [ "$(wc -l < "$tmp/out")" -eq 5 ]
+check "--summary (jsonl): counts by reason, class, destination, remote MTA" \
+	sh -c 'tail -1 "$1" | grep -q "^{\"summary\": {\"inputs\": 3, \"records\": 4, \"reason\": {.*\"userunknown\": [0-9]*.*}, \"class\": {\"hard\": [0-9]*.*\"destination\": {.*\"remote_mta\": {"' sh "$tmp/out"
+run --format=text --summary-only "$corpus/exim-two-recipients.eml" "$bounce"
+check "--summary-only (text): counts, no records" sh -c 'head -1 "$1" | grep -q "^3 records from 2 inputs\$" && ! grep -q "RECIPIENT" "$1"' sh "$tmp/out"
+
+# ---- report types and filters ----
+run --format=jsonl "$corpus/autoreply-out-of-office.eml"
+check "auto-reply: left out by default, exit 1" [ "$rc" -eq 1 ]
+check "auto-reply: left out by default, no output" [ ! -s "$tmp/out" ]
+run --format=jsonl --include-vacation "$corpus/autoreply-out-of-office.eml"
+check "--include-vacation: the auto-reply's record, reason vacation" grep -q '"reason": "vacation"' "$tmp/out"
+run --format=jsonl "$corpus/relayed.eml" "$corpus/success-delivered.eml" "$bounce"
+check "success notifications are records, hard_bounce null" grep -q '"action": "delivered".*"hard_bounce": null' "$tmp/out"
+run --format=jsonl --failures-only "$corpus/relayed.eml" "$corpus/success-delivered.eml" "$bounce"
+check "--failures-only: only the failure" sh -c '[ "$(wc -l < "$1")" -eq 1 ] && grep -q "bob@dest.example" "$1"' sh "$tmp/out"
+run --format=jsonl "$corpus/arf-reported-to.eml"
+check "ARF: reason feedback with its feedback_type" grep -q '"reason": "feedback", "feedback_type": "auth-failure"' "$tmp/out"
+
+# ---- VERP ----
+{ printf 'Delivered-To: bounces+bob=dest.example@lists.example.org\n'; cat "$bounce"; } > "$tmp/verp-ok.eml"
+{ printf 'Delivered-To: bounces+carol=dest.example@lists.example.org\n'; cat "$bounce"; } > "$tmp/verp-other.eml"
+printf 'Delivered-To: bounces+dave=dest.example@lists.example.org\nFrom: MAILER-DAEMON@mx.example.org\nSubject: Undelivered Mail Returned to Sender\nMIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n--b\nContent-Type: text/plain\n\nThe message could not be delivered: 550 5.1.1 User unknown\n\n--b\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\nAction: failed\nStatus: 5.1.1\n\n--b--\n' > "$tmp/verp-nobody.eml"
+run --format=jsonl --verp='bounces+%l=%d@lists.example.org' "$tmp/verp-ok.eml" "$tmp/verp-other.eml" "$tmp/verp-nobody.eml"
+check "--verp: the envelope confirms the recipient" grep -q '"recipient": "bob@dest.example".*"verp": "confirmed"' "$tmp/out"
+check "--verp: a recipient the envelope contradicts is flagged" grep -q '"recipient": "bob@dest.example".*"verp": "mismatch"' "$tmp/out"
+check "--verp: a bounce that names nobody gets the envelope's recipient" \
+	grep -q '"decoded_by": "verp", "recipient": "dave@dest.example".*"verp": "recovered"' "$tmp/out"
+run --format=jsonl "$tmp/verp-nobody.eml"
+check "without --verp the recipient-less bounce gives no record" [ ! -s "$tmp/out" ]
+run --format=jsonl --verp='bounces@lists.example.org' "$bounce"
+check "--verp without %l and %d: exit 64" [ "$rc" -eq 64 ]
+
+# ---- progress ----
+run --format=jsonl "$corpus"/*.eml
+check "no progress line in a pipe" [ ! -s "$tmp/err" ]
+
 if [ -w /dev/full ]; then
 	"$tool" --format=jsonl "$bounce" > /dev/full 2> "$tmp/err"
 	rc=$?

@@ -99,7 +99,8 @@ sorted_names (const char *dir, char **error)
 static void add_file (GPtrArray *out, const char *path, InputKind forced);
 static void add_dir (GPtrArray *out, const char *path, gboolean recursive);
 
-/* A Maildir's messages: new/ (not yet seen) and cur/, each sorted. */
+/* A Maildir's messages: cur/, then new/ (not yet seen), each sorted;
+ * tmp/ holds deliveries in progress. */
 static void
 add_maildir (GPtrArray *out, const char *path)
 {
@@ -147,7 +148,9 @@ add_dir (GPtrArray *out, const char *path, gboolean recursive)
 static void
 add_file (GPtrArray *out, const char *path, InputKind forced)
 {
-	if (forced == INPUT_MESSAGE || forced == INPUT_MBOX)
+	if (forced == INPUT_MBOX && g_file_test (path, G_FILE_TEST_IS_REGULAR) && !input_is_mbox (path))
+		add (out, path, INPUT_ERROR, g_strdup ("not an mbox (it does not start with a \"From \" line)"));
+	else if (forced == INPUT_MESSAGE || forced == INPUT_MBOX)
 		add (out, path, forced, NULL);
 	else if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && input_is_mbox (path))
 		add (out, path, INPUT_MBOX, NULL);
