@@ -58,6 +58,17 @@ read_fields (NdrparseReport *report, const char *text, gsize len)
 	g_string_free (value, TRUE);
 }
 
+/* The reported message's Source-IP, bare ("192.0.2.1"). */
+static const char *
+source_ip (NdrparseReport *report)
+{
+	const char *value = _ndr_fields_lookup (report->fields, "Source-IP");
+	if (value == NULL)
+		return NULL;
+	char *copy = g_strstrip (g_strdup (value));
+	return *copy ? _ndr_report_take (report, copy) : (g_free (copy), NULL);
+}
+
 static NdrparseRecord *
 add_record (NdrparseReport *report, const char *recipient, const char *feedback_type)
 {
@@ -65,6 +76,7 @@ add_record (NdrparseReport *report, const char *recipient, const char *feedback_
 	if (record == NULL)
 		return NULL;
 	record->decoded_by = "arf";
+	record->source_ip = source_ip (report);
 	record->recipient = _ndr_report_intern (report, recipient);
 	record->feedback_type = feedback_type;
 	/* A complaint: the address works, its owner does not want the mail. */

@@ -320,3 +320,10 @@ ndrparse_truncation_get_name (NdrparseTruncation bit)
 	default:                         return NULL;
 	}
 }
+
+const char *
+ndrparse_record_get_source_ip (const NdrparseRecord *record)
+{
+	g_return_val_if_fail (record != NULL, NULL);
+	return record->source_ip;
+}

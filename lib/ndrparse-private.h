@@ -66,6 +66,7 @@ struct _NdrparseRecord {
 	const char *advice;             /* static */
 	const char *reply_text;         /* static, from the code table */
 	const char *feedback_type;      /* ARF Feedback-Type, lower-cased */
+	const char *source_ip;          /* ARF Source-IP */
 	NdrparseTristate hard_bounce;
 	NdrparseTruncation truncated;   /* the limits its message reached */
 	NdrparseVerp verp;              /* what the VERP envelope said of it */

@@ -398,6 +398,9 @@ const char *ndrparse_record_get_advice (const NdrparseRecord *record);
 /* For a feedback (ARF) record, its Feedback-Type lower-cased ("abuse",
  * "auth-failure", "opt-out", ...); NULL for other records. */
 const char *ndrparse_record_get_feedback_type (const NdrparseRecord *record);
+/* For a feedback (ARF) record, the Source-IP of the reported message
+ * ("192.0.2.1"); NULL when the report gives none and for other records. */
+const char *ndrparse_record_get_source_ip (const NdrparseRecord *record);
 /**
  * ndrparse_record_get_hard_bounce:
  *

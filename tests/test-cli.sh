@@ -180,8 +180,9 @@ run --format=jsonl "$corpus/relayed.eml" "$corpus/success-delivered.eml" "$bounc
 check "success notifications are records, hard_bounce null" grep -q '"action": "delivered".*"hard_bounce": null' "$tmp/out"
 run --format=jsonl --failures-only "$corpus/relayed.eml" "$corpus/success-delivered.eml" "$bounce"
 check "--failures-only: only the failure" sh -c '[ "$(wc -l < "$1")" -eq 1 ] && grep -q "bob@dest.example" "$1"' sh "$tmp/out"
-run --format=jsonl "$corpus/arf-reported-to.eml"
-check "ARF: reason feedback with its feedback_type" grep -q '"reason": "feedback", "feedback_type": "auth-failure"' "$tmp/out"
+run --format=jsonl "$corpus/arf-two-complainants.eml"
+check "ARF: reason feedback with its feedback_type and source IP" \
+	grep -q '"reason": "feedback", "feedback_type": "abuse", "source_ip": "198.51.100.7"' "$tmp/out"
 
 # ---- VERP ----
 { printf 'Delivered-To: bounces+bob=dest.example@lists.example.org\n'; cat "$bounce"; } > "$tmp/verp-ok.eml"

@@ -29,7 +29,7 @@ const char *const record_keys[] = {
 	"file", "index", "decoded_by", "recipient", "original_recipient", "destination", "sender",
 	"action", "status", "reply_code", "status_class", "status_text", "reply_text",
 	"diagnostic_type", "diagnostic_code", "smtp_command", "reporting_mta", "remote_mta",
-	"timestamp", "reason", "feedback_type", "hard_bounce", "advice", "truncated", "verp",
+	"timestamp", "reason", "feedback_type", "source_ip", "hard_bounce", "advice", "truncated", "verp",
 	"message_id", "subject", "list_id", "from", NULL
 };
 
@@ -93,6 +93,7 @@ record_print (sprinter_t *sp, const char *file, gint64 index, const NdrparseRepo
 	key_string (sp, "timestamp", ndrparse_record_get_timestamp (record));
 	key_string (sp, "reason", ndrparse_record_get_reason (record));
 	key_string (sp, "feedback_type", ndrparse_record_get_feedback_type (record));
+	key_string (sp, "source_ip", ndrparse_record_get_source_ip (record));
 
 	sp->map_key (sp, "hard_bounce");
 	switch (ndrparse_record_get_hard_bounce (record)) {
