@@ -16,6 +16,7 @@
 
 #include "annotate.h"
 #include "decode.h"
+#include "whole-io.h"
 
 /* Header values come from untrusted bounces: one line, no control
  * characters, bounded. */
@@ -75,22 +76,6 @@ header_start (const GByteArray *msg, const char **eol)
 	if (msg->len >= 5 && memcmp (msg->data, "From ", 5) == 0 && nl)
 		return (gsize) (nl - msg->data) + 1;
 	return 0;
-}
-
-static gboolean
-write_all (int fd, const void *data, gsize len)
-{
-	const char *p = data;
-	while (len > 0) {
-		ssize_t n = write (fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return FALSE;
-		p += n;
-		len -= (gsize) n;
-	}
-	return TRUE;
 }
 
 int

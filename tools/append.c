@@ -17,6 +17,7 @@
 
 #include "annotate.h"
 #include "record-print.h"
+#include "whole-io.h"
 
 enum { APPEND_EXIT_NOT_MAIL = 66 };
 
@@ -27,21 +28,6 @@ lock_file (int fd, short type)
 	while (fcntl (fd, F_SETLKW, &lock) < 0) {
 		if (errno != EINTR)
 			return FALSE;
-	}
-	return TRUE;
-}
-
-static gboolean
-write_all (int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write (fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return FALSE;
-		p += n;
-		len -= (size_t) n;
 	}
 	return TRUE;
 }

@@ -13,6 +13,7 @@
 
 #include "decode.h"
 #include "record-print.h"
+#include "whole-io.h"
 
 typedef struct {
 	const DecodeOptions *options;
@@ -160,25 +161,6 @@ decode_apply_verp (NdrparseReport *report, const char *verp)
 }
 
 /* ---- inputs ---- */
-
-GByteArray *
-read_all (FILE *in, GError **error)
-{
-	GByteArray *data = g_byte_array_new ();
-	guint8 buf[65536];
-	size_t n;
-
-	while ((n = fread (buf, 1, sizeof buf, in)) > 0)
-		g_byte_array_append (data, buf, n);
-	if (ferror (in)) {
-		int saved = errno;
-		g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved),
-			     "error reading standard input: %s", g_strerror (saved));
-		g_byte_array_unref (data);
-		return NULL;
-	}
-	return data;
-}
 
 static void
 decode_stdin (Run *run)

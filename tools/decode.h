@@ -30,9 +30,6 @@ typedef struct {
 void decode_inputs (GPtrArray *inputs, const DecodeOptions *options, sprinter_t *sp,
 		    Summary *summary, Totals *totals);
 
-/* Reads all of @in into a new array, or NULL with @error. */
-GByteArray *read_all (FILE *in, GError **error);
-
 /* Whether @record is printed under @options (vacation and failure filters). */
 gboolean record_wanted (const NdrparseRecord *record, const DecodeOptions *options);
 

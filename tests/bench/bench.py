@@ -270,6 +270,40 @@ def pathologicals(tmp, runs):
     return out
 
 
+# ---- issue 5's bars: -j scaling, a 1 GiB mbox in bounded memory ----
+
+def jobs_speedup(files, runs):
+    """-j1 against -j<cores> over the same files, runs interleaved."""
+    jobs = os.cpu_count()
+    one, many = [], []
+    for _ in range(runs):
+        one.append(run_once([NDRPARSE, "--format=jsonl", "-j1"] + files)[0])
+        many.append(run_once([NDRPARSE, "--format=jsonl", "-j%d" % jobs] + files)[0])
+    return {"files": len(files), "jobs": jobs, "seconds_j1": round(statistics.median(one), 3),
+            "seconds_jN": round(statistics.median(many), 3),
+            "speedup": round(statistics.median(one) / statistics.median(many), 3)}
+
+
+def big_mbox(tmp, sources, gib):
+    """An mbox of `gib` GiB from the corpus, decoded once: time and peak RSS."""
+    path = os.path.join(tmp, "big.mbox")
+    one_copy = os.path.join(tmp, "one.mbox")
+    write_mbox(one_copy, sources, 1)
+    chunk = open(one_copy, "rb").read()
+    target = int(gib * (1 << 30))
+    copies = 0
+    with open(path, "wb") as out:
+        while out.tell() < target:
+            out.write(chunk)
+            copies += 1
+    size = os.path.getsize(path)
+    wall, rss = run_once([NDRPARSE, "--format=jsonl", "-j1", path])
+    os.unlink(path)
+    return {"bytes": size, "messages": copies * (chunk.count(b"\nFrom MAILER-DAEMON ") + 1),
+            "seconds": round(wall, 2), "mb_per_s": round(size / wall / 1e6, 1),
+            "peak_rss_mib": round(rss / 1024, 1)}
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--with-peers", action="store_true", help="apt-get install the peers first")
@@ -277,6 +311,9 @@ def main():
     ap.add_argument("--min-messages", type=int, default=5000)
     ap.add_argument("--json", default=os.path.join(BUILD, "bench.json"))
     ap.add_argument("--quick", action="store_true", help="fewer runs and messages, for a smoke test")
+    ap.add_argument("--only-io", action="store_true",
+                    help="only the -j speedup and the big-mbox memory figures")
+    ap.add_argument("--mbox-gib", type=float, default=1.0, help="size of the big mbox (default 1 GiB)")
     a = ap.parse_args()
     if a.quick:
         a.runs, a.min_messages = 1, 500
@@ -294,8 +331,22 @@ def main():
     results = {"machine": {"processors": jobs}, "sets": [], "scaling": None, "pathological": None}
     corpus = sorted(os.path.join(ROOT, "corpus", f) for f in os.listdir(os.path.join(ROOT, "corpus"))
                     if f.endswith(".eml"))
-    with tempfile.TemporaryDirectory(prefix="ndrparse-bench-") as tmp:
-        sets = [("corpus repeated", repeated_files(corpus, a.min_messages, os.path.join(tmp, "corpus")))]
+    with tempfile.TemporaryDirectory(prefix="ndrparse-bench-", dir=BUILD) as tmp:
+        files = repeated_files(corpus, a.min_messages, os.path.join(tmp, "corpus"))
+        results["jobs"] = jobs_speedup(files, a.runs)
+        j = results["jobs"]
+        print("\n## -j: %d files, -j1 %.3f s, -j%d %.3f s: speedup %.2fx (bar: 1.8x on 2 cores)"
+              % (j["files"], j["seconds_j1"], j["jobs"], j["seconds_jN"], j["speedup"]))
+        results["big_mbox"] = big_mbox(tmp, corpus, a.mbox_gib)
+        m = results["big_mbox"]
+        print("## mbox of %.2f GiB (%d messages): %.1f s, %.1f MB/s, peak RSS %.1f MiB (bar: 64 MiB)"
+              % (m["bytes"] / (1 << 30), m["messages"], m["seconds"], m["mb_per_s"], m["peak_rss_mib"]))
+        if a.only_io:
+            os.makedirs(os.path.dirname(a.json), exist_ok=True)
+            with open(a.json, "w") as f:
+                json.dump(results, f, indent=1)
+            return
+        sets = [("corpus repeated", files)]
         shared = shared_files()
         if shared:
             sets.append(("shared corpus x4", repeated_files(shared, 4 * len(shared), os.path.join(tmp, "shared"))))

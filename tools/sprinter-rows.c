@@ -1,0 +1,96 @@
+/* sprinter-rows.c - record maps to rows of cells, for the table sprinters.
+ * Only top-level keys named in the columns are kept; nested maps (the
+ * summary) are not rows. */
+#include <string.h>
+
+#include "sprinter-rows.h"
+
+void
+rows_free_row (char **row, guint n)
+{
+	for (guint c = 0; row && c < n; c++)
+		g_free (row[c]);            /* not g_strfreev: a null cell is NULL */
+	g_free (row);
+}
+
+static void
+rows_begin_map (sprinter_t *base)
+{
+	rows_sprinter_t *sp = (rows_sprinter_t *) base;
+	if (sp->depth++ == 0)
+		sp->row = g_new0 (char *, sp->n_columns + 1);
+}
+
+static void
+rows_end (sprinter_t *base)
+{
+	rows_sprinter_t *sp = (rows_sprinter_t *) base;
+	if (--sp->depth == 0 && sp->row) {
+		sp->take_row (sp, sp->row);
+		sp->row = NULL;
+	}
+}
+
+static void
+rows_map_key (sprinter_t *base, const char *key)
+{
+	rows_sprinter_t *sp = (rows_sprinter_t *) base;
+	sp->column = -1;
+	for (guint i = 0; i < sp->n_columns; i++)
+		if (strcmp (sp->columns[i], key) == 0)
+			sp->column = i;
+}
+
+static void
+set_cell (rows_sprinter_t *sp, char *text)
+{
+	if (sp->row == NULL || sp->column < 0 || sp->depth != 1) {
+		g_free (text);
+		return;
+	}
+	g_free (sp->row[sp->column]);
+	sp->row[sp->column] = text;
+}
+
+static void
+rows_string (sprinter_t *base, const char *value)
+{
+	set_cell ((rows_sprinter_t *) base, value ? g_utf8_make_valid (value, -1) : NULL);
+}
+
+static void
+rows_integer (sprinter_t *base, gint64 value)
+{
+	set_cell ((rows_sprinter_t *) base, g_strdup_printf ("%" G_GINT64_FORMAT, value));
+}
+
+static void
+rows_boolean (sprinter_t *base, gboolean value)
+{
+	rows_sprinter_t *sp = (rows_sprinter_t *) base;
+	set_cell (sp, g_strdup (value ? sp->true_text : sp->false_text));
+}
+
+static void
+rows_null (sprinter_t *base)
+{
+	set_cell ((rows_sprinter_t *) base, NULL);
+}
+
+void
+rows_sprinter_init (rows_sprinter_t *sp, const char *const *columns,
+		    gboolean (*finish) (sprinter_t *),
+		    void (*take_row) (rows_sprinter_t *, char **),
+		    const char *true_text, const char *false_text)
+{
+	sp->vtable = (sprinter_t) {
+		rows_begin_map, rows_end, rows_map_key, rows_string,
+		rows_integer, rows_boolean, rows_null, finish,
+	};
+	sp->columns = columns;
+	sp->n_columns = g_strv_length ((char **) columns);
+	sp->column = -1;
+	sp->take_row = take_row;
+	sp->true_text = true_text;
+	sp->false_text = false_text;
+}
