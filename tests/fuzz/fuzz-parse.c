@@ -42,6 +42,8 @@ touch_record (const NdrparseRecord *r)
 	n += ndrparse_record_get_reason_kind (r);
 	n += touch (ndrparse_record_get_advice (r));
 	n += touch (ndrparse_record_get_feedback_type (r));
+	n += touch (ndrparse_record_get_source_ip (r));
+	n += ndrparse_record_get_verp (r);
 	n += ndrparse_record_get_hard_bounce (r);
 	n += touch (ndrparse_record_get_field (r, "Final-Recipient"));
 	n += ndrparse_record_get_truncated (r);
@@ -83,6 +85,10 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 		g_error_free (error);
 		return 0;
 	}
+	sink += touch_report (report);
+	/* VERP reads the bounce's own envelope headers, and may add a record. */
+	if (!ndrparse_report_apply_verp (report, "bounces+%l=%d@lists.example.org", NULL))
+		__builtin_trap ();
 	sink += touch_report (report);
 	ndrparse_report_unref (report);
 
