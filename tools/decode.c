@@ -289,83 +289,105 @@ decode_input (Run *run, const Input *input)
 
 /* ---- parallel decoding (-j N) ----
  *
- * Workers parse single-message files into reports; the main thread
- * prints them strictly in input order.  At most WINDOW_PER_JOB * jobs
- * inputs are in flight, so memory stays bounded however many files are
- * named.  Other inputs are decoded by the main thread in their turn. */
-#define WINDOW_PER_JOB 16
+ * Workers parse single-message files into reports, a batch of consecutive
+ * inputs at a time (one wake-up per batch, not per message); the main
+ * thread prints the batches strictly in input order.  At most
+ * BATCHES_PER_JOB * jobs batches are in flight, so memory stays bounded
+ * however many files are named.  Other inputs (mboxes, stdin, errors) are
+ * decoded by the main thread in their turn. */
+#define BATCH_SIZE 32
+#define BATCHES_PER_JOB 4
 
 typedef struct {
 	const Input *input;
 	NdrparseReport *report;
 	GError *error;
+} Item;
+
+typedef struct {
+	Item items[BATCH_SIZE];
+	guint n;                /* 0: a unit the main thread decodes (items[0]) */
 	gboolean done;
-} Slot;
+} Batch;
 
 static GMutex board_lock;
 static GCond board_ready;
 
 static void
-parse_slot (gpointer data, gpointer user_data)
+parse_batch (gpointer data, gpointer user_data)
 {
-	Slot *slot = data;
+	Batch *batch = data;
 	(void) user_data;
-	NdrparseReport *report = ndrparse_parse_file (slot->input->path, &slot->error);
+	for (guint i = 0; i < batch->n; i++) {
+		Item *item = &batch->items[i];
+		item->report = ndrparse_parse_file (item->input->path, &item->error);
+	}
 	g_mutex_lock (&board_lock);
-	slot->report = report;
-	slot->done = TRUE;
+	batch->done = TRUE;
 	g_cond_broadcast (&board_ready);
 	g_mutex_unlock (&board_lock);
 }
 
 static void
-finish_slot (Run *run, Slot *slot)
+finish_batch (Run *run, Batch *batch)
 {
+	if (batch->n == 0) {
+		decode_input (run, batch->items[0].input);
+		return;
+	}
 	g_mutex_lock (&board_lock);
-	while (!slot->done)
+	while (!batch->done)
 		g_cond_wait (&board_ready, &board_lock);
 	g_mutex_unlock (&board_lock);
-
-	if (slot->report == NULL) {
-		report_error (run, slot->input->path, -1, slot->error->message);
-		g_error_free (slot->error);
-		progress_tick (run);
-	} else if (print_report (run, slot->input->path, -1, slot->report) > 0) {
-		run->totals->bounces++;
+	for (guint i = 0; i < batch->n; i++) {
+		Item *item = &batch->items[i];
+		if (item->report == NULL) {
+			report_error (run, item->input->path, -1, item->error->message);
+			g_error_free (item->error);
+			progress_tick (run);
+		} else if (print_report (run, item->input->path, -1, item->report) > 0) {
+			run->totals->bounces++;
+		}
 	}
 }
 
-static gboolean
-is_parallel (const Input *input)
+/* The next unit from inputs[*next]: a batch of consecutive message files,
+ * or one other input. */
+static Batch *
+next_unit (GPtrArray *inputs, guint *next)
 {
-	return input->kind == INPUT_MESSAGE;
+	Batch *batch = g_new0 (Batch, 1);
+	const Input *input = g_ptr_array_index (inputs, *next);
+	if (input->kind != INPUT_MESSAGE) {
+		batch->items[0].input = input;
+		(*next)++;
+		return batch;
+	}
+	while (*next < inputs->len && batch->n < BATCH_SIZE &&
+	       ((const Input *) g_ptr_array_index (inputs, *next))->kind == INPUT_MESSAGE)
+		batch->items[batch->n++].input = g_ptr_array_index (inputs, (*next)++);
+	return batch;
 }
 
 static void
 decode_parallel (Run *run, GPtrArray *inputs)
 {
-	guint n = inputs->len;
-	Slot *slots = g_new0 (Slot, n);
-	GThreadPool *pool = g_thread_pool_new (parse_slot, NULL, (int) run->options->jobs, TRUE, NULL);
-	gsize window = (gsize) run->options->jobs * WINDOW_PER_JOB;
-	guint next_submit = 0;
+	GThreadPool *pool = g_thread_pool_new (parse_batch, NULL, (int) run->options->jobs, TRUE, NULL);
+	GQueue pending = G_QUEUE_INIT;
+	guint window = run->options->jobs * BATCHES_PER_JOB, next = 0;
 
-	for (guint i = 0; i < n; i++) {
-		for (; next_submit < n && (gsize) (next_submit - i) < window; next_submit++) {
-			Slot *slot = &slots[next_submit];
-			slot->input = g_ptr_array_index (inputs, next_submit);
-			if (is_parallel (slot->input))
-				g_thread_pool_push (pool, slot, NULL);
-			else
-				slot->done = TRUE;      /* decoded below, in order */
+	while (next < inputs->len || !g_queue_is_empty (&pending)) {
+		while (next < inputs->len && g_queue_get_length (&pending) < window) {
+			Batch *batch = next_unit (inputs, &next);
+			if (batch->n > 0)
+				g_thread_pool_push (pool, batch, NULL);
+			g_queue_push_tail (&pending, batch);
 		}
-		if (is_parallel (slots[i].input))
-			finish_slot (run, &slots[i]);
-		else
-			decode_input (run, slots[i].input);
+		Batch *batch = g_queue_pop_head (&pending);
+		finish_batch (run, batch);
+		g_free (batch);
 	}
 	g_thread_pool_free (pool, FALSE, TRUE);
-	g_free (slots);
 }
 
 void
