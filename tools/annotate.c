@@ -16,6 +16,7 @@
 
 #include "annotate.h"
 #include "decode.h"
+#include "record-print.h"
 #include "whole-io.h"
 
 /* Header values come from untrusted bounces: one line, no control
@@ -40,16 +41,6 @@ append_field (GString *out, const char *name, const char *value, const char *eol
 	g_string_append (out, eol);
 }
 
-static const char *
-class_name (const NdrparseRecord *record)
-{
-	switch (ndrparse_record_get_hard_bounce (record)) {
-	case NDRPARSE_TRUE: return "hard";
-	case NDRPARSE_FALSE: return "soft";
-	default: return "none";
-	}
-}
-
 /* The X-Bounce-* fields for @report's records, or "" for none. */
 static GString *
 bounce_fields (NdrparseReport *report, const DecodeOptions *options, const char *eol)
@@ -62,7 +53,7 @@ bounce_fields (NdrparseReport *report, const DecodeOptions *options, const char 
 		append_field (out, "X-Bounce-Recipient", ndrparse_record_get_recipient (record), eol);
 		append_field (out, "X-Bounce-Status", ndrparse_record_get_status (record), eol);
 		append_field (out, "X-Bounce-Reason", ndrparse_record_get_reason (record), eol);
-		append_field (out, "X-Bounce-Class", class_name (record), eol);
+		append_field (out, "X-Bounce-Class", record_class_name (record), eol);
 	}
 	return out;
 }

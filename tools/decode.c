@@ -112,14 +112,9 @@ report_error (Run *run, const char *file, gint64 index, const char *message)
 static void
 say_cut (const char *file, NdrparseTruncation cut)
 {
-	fprintf (stderr, "\rndrparse: %s: no bounce found within the limits (", file);
-	for (guint bit = 1, first = 1; bit <= NDRPARSE_TRUNCATED_HEADER; bit <<= 1) {
-		if (cut & bit) {
-			fprintf (stderr, "%s%s", first ? "" : ",", ndrparse_truncation_get_name ((NdrparseTruncation) bit));
-			first = 0;
-		}
-	}
-	fprintf (stderr, ")\n");
+	char *names = truncation_names (cut);
+	fprintf (stderr, "\rndrparse: %s: no bounce found within the limits (%s)\n", file, names);
+	g_free (names);
 }
 
 /* Prints the records of @report that the options want and frees it;

@@ -42,6 +42,30 @@ record_key_exists (const char *key)
 	return FALSE;
 }
 
+char *
+truncation_names (NdrparseTruncation truncated)
+{
+	if (truncated == NDRPARSE_TRUNCATED_NONE)
+		return NULL;
+	GString *names = g_string_new (NULL);
+	for (guint bit = 1; bit <= NDRPARSE_TRUNCATED_HEADER; bit <<= 1) {
+		if (truncated & bit)
+			g_string_append_printf (names, "%s%s", names->len ? "," : "",
+						ndrparse_truncation_get_name ((NdrparseTruncation) bit));
+	}
+	return g_string_free (names, FALSE);
+}
+
+const char *
+record_class_name (const NdrparseRecord *record)
+{
+	switch (ndrparse_record_get_hard_bounce (record)) {
+	case NDRPARSE_TRUE: return "hard";
+	case NDRPARSE_FALSE: return "soft";
+	default: return "none";
+	}
+}
+
 static const char *
 verp_name (NdrparseVerp verp)
 {
@@ -103,16 +127,9 @@ record_print (sprinter_t *sp, const char *file, gint64 index, const NdrparseRepo
 	}
 	key_string (sp, "advice", ndrparse_record_get_advice (record));
 
-	/* The limits the message reached, comma-separated ("records,scan"). */
-	NdrparseTruncation truncated = ndrparse_record_get_truncated (record);
-	GString *names = g_string_new (NULL);
-	for (guint bit = 1; bit <= NDRPARSE_TRUNCATED_HEADER; bit <<= 1) {
-		if (truncated & bit)
-			g_string_append_printf (names, "%s%s", names->len ? "," : "",
-						ndrparse_truncation_get_name ((NdrparseTruncation) bit));
-	}
-	key_string (sp, "truncated", names->len ? names->str : NULL);
-	g_string_free (names, TRUE);
+	char *truncated = truncation_names (ndrparse_record_get_truncated (record));
+	key_string (sp, "truncated", truncated);
+	g_free (truncated);
 	key_string (sp, "verp", verp_name (ndrparse_record_get_verp (record)));
 
 	key_string (sp, "message_id", ndrparse_report_get_message_id (report));

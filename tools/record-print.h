@@ -6,6 +6,11 @@
 
 #include "sprinter.h"
 
+/* The limits in @truncated as "records,scan" (a new string), or NULL. */
+char *truncation_names (NdrparseTruncation truncated);
+/* "hard", "soft" or "none": the record's hard_bounce as a class. */
+const char *record_class_name (const NdrparseRecord *record);
+
 /* Every key record_print() emits, in its order; NULL-terminated. */
 extern const char *const record_keys[];
 gboolean record_key_exists (const char *key);

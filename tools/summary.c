@@ -3,6 +3,7 @@
  */
 #include <string.h>
 
+#include "record-print.h"
 #include "summary.h"
 
 static const char *const dimensions[] = { "reason", "class", "destination", "remote_mta" };
@@ -42,22 +43,12 @@ count (GHashTable *table, const char *value)
 		g_hash_table_insert (table, g_strdup (key), GUINT_TO_POINTER (1));
 }
 
-static const char *
-class_of (const NdrparseRecord *record)
-{
-	switch (ndrparse_record_get_hard_bounce (record)) {
-	case NDRPARSE_TRUE: return "hard";
-	case NDRPARSE_FALSE: return "soft";
-	default: return "none";
-	}
-}
-
 void
 summary_add (Summary *s, const NdrparseRecord *record)
 {
 	s->records++;
 	count (s->counts[0], ndrparse_record_get_reason (record));
-	count (s->counts[1], class_of (record));
+	count (s->counts[1], record_class_name (record));
 	count (s->counts[2], ndrparse_record_get_destination (record));
 	count (s->counts[3], ndrparse_record_get_remote_mta (record));
 }
