@@ -695,38 +695,67 @@ is_summary_line (const Text *t, guint i, const char *address)
 	return end - after >= 3 && memcmp (after, "...", 3) == 0;
 }
 
+/* Sendmail's transcript, indexed once: which lines are the summary lines
+ * of the recipients found, and each recipient's first one. */
+typedef struct {
+	guint start;            /* the "Transcript of session follows" line */
+	guint *summary_of;      /* per finding: its summary line, or G_MAXUINT */
+	gboolean *is_summary;   /* per line of the text */
+} Transcript;
+
 static gboolean
-is_anyones_summary_line (const Text *t, guint i, GPtrArray *found)
+transcript_index (const Text *t, GPtrArray *found, guint start, Transcript *tr)
 {
+	if (start == G_MAXUINT)
+		return FALSE;
+	GHashTable *by_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	for (guint k = 0; k < found->len; k++) {
-		const Finding *g = g_ptr_array_index (found, k);
-		if (is_summary_line (t, i, g->address))
-			return TRUE;
+		const Finding *f = g_ptr_array_index (found, k);
+		g_hash_table_insert (by_address, g_ascii_strdown (f->address, -1), GUINT_TO_POINTER (k + 1));
 	}
-	return FALSE;
+	tr->start = start;
+	tr->summary_of = g_new (guint, found->len);
+	for (guint k = 0; k < found->len; k++)
+		tr->summary_of[k] = G_MAXUINT;
+	tr->is_summary = g_new0 (gboolean, t->end);
+	for (guint i = start + 1; i < t->end; i++) {
+		char *address = line_recipient (line_at (t, i));
+		if (address && is_summary_line (t, i, address)) {
+			char *key = g_ascii_strdown (address, -1);
+			guint k = GPOINTER_TO_UINT (g_hash_table_lookup (by_address, key));
+			g_free (key);
+			if (k) {
+				tr->is_summary[i] = TRUE;
+				if (tr->summary_of[k - 1] == G_MAXUINT)
+					tr->summary_of[k - 1] = i;
+			}
+		}
+		g_free (address);
+	}
+	g_hash_table_unref (by_address);
+	return TRUE;
 }
 
-/* In a session transcript, @f's error: the lines of the session that ends
- * with its summary line, from the last "While talking to host:" (or the
- * line after the previous recipient's summary) through its summary line.
- * FALSE when the transcript has no summary line for it. */
-static gboolean
-transcript_block (const Text *t, GPtrArray *found, const Finding *f, guint transcript,
-		  guint *first, guint *stop)
+static void
+transcript_clear (Transcript *tr)
 {
-	guint summary = G_MAXUINT;
-	for (guint i = transcript + 1; i < t->end && summary == G_MAXUINT; i++) {
-		if (is_summary_line (t, i, f->address))
-			summary = i;
-	}
+	g_free (tr->summary_of);
+	g_free (tr->is_summary);
+}
+
+/* In a session transcript, finding @k's error: the lines of the session
+ * that ends with its summary line, from the last "While talking to host:"
+ * (or the line after the previous recipient's summary) through its
+ * summary line.  FALSE when the transcript has no summary line for it. */
+static gboolean
+transcript_block (const Text *t, const Transcript *tr, guint k, guint *first, guint *stop)
+{
+	guint summary = tr->summary_of[k];
 	if (summary == G_MAXUINT)
 		return FALSE;
 	guint start = summary;
-	while (start > transcript + 1) {
-		const Line *prev = line_at (t, start - 1);
-		if (is_anyones_summary_line (t, start - 1, found))
-			break;
-		start--;
+	while (start > tr->start + 1 && !tr->is_summary[start - 1]) {
+		const Line *prev = line_at (t, --start);
 		if (prev->len >= 16 && g_ascii_strncasecmp (prev->p, "While talking to", 16) == 0)
 			break;
 	}
@@ -736,12 +765,13 @@ transcript_block (const Text *t, GPtrArray *found, const Finding *f, guint trans
 }
 
 static char *
-diagnostic_of (const Text *t, GPtrArray *found, const Finding *f, guint transcript)
+diagnostic_of (const Text *t, GPtrArray *found, guint k, const Transcript *tr)
 {
+	const Finding *f = g_ptr_array_index (found, k);
 	guint first, stop;
 	if (f->line == G_MAXUINT)
 		return block_text (t, t->begin, t->end);
-	if (transcript != G_MAXUINT && transcript_block (t, found, f, transcript, &first, &stop))
+	if (tr && transcript_block (t, tr, k, &first, &stop))
 		return block_text (t, first, stop);
 	return block_text (t, diagnostic_start (t, f), next_block_line (t, found, f));
 }
@@ -750,8 +780,9 @@ static void
 add_records (NdrparseReport *report, const Text *t, GPtrArray *found, const NdrTextFamily *family,
 	     const char *subject)
 {
-	guint transcript = family && family->transcript
-		? find_line (t, t->begin, t->end, family->transcript) : G_MAXUINT;
+	Transcript tr;
+	gboolean has_transcript = family && family->transcript &&
+		transcript_index (t, found, find_line (t, t->begin, t->end, family->transcript), &tr);
 	guint first_line = t->end;
 	for (guint k = 0; k < found->len; k++) {
 		const Finding *f = g_ptr_array_index (found, k);
@@ -762,7 +793,7 @@ add_records (NdrparseReport *report, const Text *t, GPtrArray *found, const NdrT
 
 	for (guint k = 0; k < found->len; k++) {
 		const Finding *f = g_ptr_array_index (found, k);
-		char *diag = diagnostic_of (t, found, f, transcript);
+		char *diag = diagnostic_of (t, found, k, has_transcript ? &tr : NULL);
 		NdrparseRecord *record = _ndr_report_add_record (report);
 		if (record == NULL) {
 			g_free (diag);
@@ -775,6 +806,8 @@ add_records (NdrparseReport *report, const Text *t, GPtrArray *found, const NdrT
 		g_free (diag);
 	}
 	g_free (preamble);
+	if (has_transcript)
+		transcript_clear (&tr);
 }
 
 gboolean
