@@ -61,6 +61,15 @@ read_bounce_envelope (NdrparseReport *report, GMimeMessage *message)
 	}
 }
 
+/* Adds the limits in @cut to @report and to each of its records. */
+static void
+mark_truncated (NdrparseReport *report, NdrparseTruncation cut)
+{
+	report->truncated |= cut;
+	for (guint i = 0; i < report->records->len; i++)
+		((NdrparseRecord *) g_ptr_array_index (report->records, i))->truncated |= report->truncated;
+}
+
 static void
 read_bounce_date (NdrparseReport *report, GMimeMessage *message)
 {
@@ -113,7 +122,6 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 	if (report->records->len == 0)
 		_ndr_autoreply_decode (report, message);
 	_ndr_original_resolve_sender (report);
-	report->truncated |= walk.truncated;
 	if (walk.dsn_texts->len > 0)
 		report->looks_like_bounce = TRUE;
 	if (report->looks_like_bounce && report->records->len == 0) {
@@ -127,12 +135,10 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 		NdrNotification *notification = _ndr_notification_new (_ndr_walk_notification_text (&walk));
 		for (guint i = 0; i < report->records->len; i++)
 			_ndr_record_finish (report, g_ptr_array_index (report->records, i), notification);
-		/* The notification was read (and maybe cut) while finishing. */
-		report->truncated |= walk.truncated;
-		for (guint i = 0; i < report->records->len; i++)
-			((NdrparseRecord *) g_ptr_array_index (report->records, i))->truncated = report->truncated;
 		_ndr_notification_free (notification);
 	}
+	/* The notification was read (and maybe cut) while finishing. */
+	mark_truncated (report, walk.truncated);
 
 	_ndr_walk_clear (&walk);
 	return report;
@@ -205,11 +211,8 @@ parse_stream_within (GMimeStream *stream, NdrparseTruncation cut, GError **error
 	}
 	NdrparseReport *report = ndrparse_parse_message (message, error);
 	g_object_unref (message);
-	if (report && cut) {
-		report->truncated |= cut;
-		for (guint i = 0; i < report->records->len; i++)
-			((NdrparseRecord *) g_ptr_array_index (report->records, i))->truncated |= cut;
-	}
+	if (report)
+		mark_truncated (report, cut);
 	return report;
 }
 

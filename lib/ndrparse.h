@@ -243,7 +243,8 @@ NdrparseReport *ndrparse_parse_bytes (const void *data, gsize len, GError **erro
  * @error: return location for an error, or NULL.
  *
  * Decodes the message read from @stream, which the caller still owns.
- * The stream is read to its end.
+ * The stream is read to its end, or to NDRPARSE_MAX_MESSAGE_SIZE bytes
+ * (and a few more) when it is longer.
  *
  * Returns: a new report (free with ndrparse_report_unref()), or NULL with
  * @error set (NDRPARSE_ERROR_NOT_EMAIL, NDRPARSE_ERROR_INVALID_ARGUMENT).
