@@ -1,11 +1,18 @@
-/* sprinter-json.c - JSON and JSON Lines output. */
+/* sprinter-json.c - JSON and JSON Lines output.
+ *
+ * Each top-level map (a record) is built in a buffer and written with one
+ * fwrite(): the printer runs once per value of every record, and stdio's
+ * per-call locking cost more than the escaping itself.
+ */
 #include <string.h>
 
 #include "sprinter.h"
 
 typedef struct {
 	sprinter_t vtable;
-	FILE *out;
+	FILE *out;          /* where records go, or else */
+	GString *sink;      /* the caller's buffer they are appended to */
+	GString *buf;       /* the text not yet written */
 	gboolean lines;     /* JSON Lines: each top-level map on its own line */
 	int depth;
 	gboolean need_comma;
@@ -13,10 +20,20 @@ typedef struct {
 } json_sprinter_t;
 
 static void
+write_out (json_sprinter_t *sp)
+{
+	if (sp->out)
+		fwrite (sp->buf->str, 1, sp->buf->len, sp->out);
+	else
+		g_string_append_len (sp->sink, sp->buf->str, (gssize) sp->buf->len);
+	g_string_truncate (sp->buf, 0);
+}
+
+static void
 separate (json_sprinter_t *sp)
 {
 	if (sp->need_comma)
-		fputs (sp->depth == 0 && !sp->lines ? ",\n" : ", ", sp->out);
+		g_string_append (sp->buf, sp->depth == 0 && !sp->lines ? ",\n" : ", ");
 	sp->need_comma = FALSE;
 }
 
@@ -25,9 +42,9 @@ json_begin_map (sprinter_t *base)
 {
 	json_sprinter_t *sp = (json_sprinter_t *) base;
 	if (sp->depth == 0 && !sp->lines && sp->records == 0)
-		fputc ('[', sp->out);
+		g_string_append_c (sp->buf, '[');
 	separate (sp);
-	fputc ('{', sp->out);
+	g_string_append_c (sp->buf, '{');
 	sp->depth++;
 }
 
@@ -35,47 +52,59 @@ static void
 json_end (sprinter_t *base)
 {
 	json_sprinter_t *sp = (json_sprinter_t *) base;
-	fputc ('}', sp->out);
+	g_string_append_c (sp->buf, '}');
 	sp->depth--;
 	sp->need_comma = TRUE;
 	if (sp->depth == 0) {
 		sp->records++;
 		if (sp->lines) {
-			fputc ('\n', sp->out);
+			g_string_append_c (sp->buf, '\n');
 			sp->need_comma = FALSE;
 		}
+		write_out (sp);
 	}
 }
 
+static gboolean
+needs_escape (unsigned char c)
+{
+	return c < 0x20 || c == '"' || c == '\\' || c == 0x7f;
+}
+
+static gboolean
+is_ascii (const char *s)
+{
+	for (const unsigned char *p = (const unsigned char *) s; *p; p++)
+		if (*p >= 0x80)
+			return FALSE;
+	return TRUE;
+}
+
 static void
-write_escaped (FILE *out, const char *s)
+append_escaped (GString *buf, const char *s)
 {
 	char *valid = NULL;
-	if (!g_utf8_validate (s, -1, NULL))
+	if (!is_ascii (s) && !g_utf8_validate (s, -1, NULL))
 		s = valid = g_utf8_make_valid (s, -1);
 
-	fputc ('"', out);
+	g_string_append_c (buf, '"');
 	for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
 		const unsigned char *run = p;
-		while (*p >= 0x20 && *p != '"' && *p != '\\' && *p != 0x7f)
+		while (*p && !needs_escape (*p))
 			p++;
-		fwrite (run, 1, p - run, out);
+		g_string_append_len (buf, (const char *) run, p - run);
 		if (*p == '\0')
 			break;
 		switch (*p) {
-		case '"': fputs ("\\\"", out); break;
-		case '\\': fputs ("\\\\", out); break;
-		case '\n': fputs ("\\n", out); break;
-		case '\r': fputs ("\\r", out); break;
-		case '\t': fputs ("\\t", out); break;
-		default:
-			if (*p < 0x20 || *p == 0x7f)
-				fprintf (out, "\\u%04x", *p);
-			else
-				fputc (*p, out);
+		case '"': g_string_append (buf, "\\\""); break;
+		case '\\': g_string_append (buf, "\\\\"); break;
+		case '\n': g_string_append (buf, "\\n"); break;
+		case '\r': g_string_append (buf, "\\r"); break;
+		case '\t': g_string_append (buf, "\\t"); break;
+		default: g_string_append_printf (buf, "\\u%04x", *p); break;
 		}
 	}
-	fputc ('"', out);
+	g_string_append_c (buf, '"');
 	g_free (valid);
 }
 
@@ -84,15 +113,15 @@ json_map_key (sprinter_t *base, const char *key)
 {
 	json_sprinter_t *sp = (json_sprinter_t *) base;
 	separate (sp);
-	write_escaped (sp->out, key);
-	fputs (": ", sp->out);
+	append_escaped (sp->buf, key);
+	g_string_append (sp->buf, ": ");
 }
 
 static void
 json_null (sprinter_t *base)
 {
 	json_sprinter_t *sp = (json_sprinter_t *) base;
-	fputs ("null", sp->out);
+	g_string_append (sp->buf, "null");
 	sp->need_comma = TRUE;
 }
 
@@ -104,7 +133,7 @@ json_string (sprinter_t *base, const char *value)
 		json_null (base);
 		return;
 	}
-	write_escaped (sp->out, value);
+	append_escaped (sp->buf, value);
 	sp->need_comma = TRUE;
 }
 
@@ -112,7 +141,7 @@ static void
 json_integer (sprinter_t *base, gint64 value)
 {
 	json_sprinter_t *sp = (json_sprinter_t *) base;
-	fprintf (sp->out, "%" G_GINT64_FORMAT, value);
+	g_string_append_printf (sp->buf, "%" G_GINT64_FORMAT, value);
 	sp->need_comma = TRUE;
 }
 
@@ -120,7 +149,7 @@ static void
 json_boolean (sprinter_t *base, gboolean value)
 {
 	json_sprinter_t *sp = (json_sprinter_t *) base;
-	fputs (value ? "true" : "false", sp->out);
+	g_string_append (sp->buf, value ? "true" : "false");
 	sp->need_comma = TRUE;
 }
 
@@ -129,14 +158,16 @@ json_finish (sprinter_t *base)
 {
 	json_sprinter_t *sp = (json_sprinter_t *) base;
 	if (!sp->lines)
-		fputs (sp->records ? "]\n" : "[]\n", sp->out);
-	gboolean ok = fflush (sp->out) == 0 && !ferror (sp->out);
+		g_string_append (sp->buf, sp->records ? "]\n" : "[]\n");
+	write_out (sp);
+	gboolean ok = sp->out == NULL || (fflush (sp->out) == 0 && !ferror (sp->out));
+	g_string_free (sp->buf, TRUE);
 	g_free (sp);
 	return ok;
 }
 
-sprinter_t *
-sprinter_json_new (FILE *out, gboolean lines)
+static sprinter_t *
+json_new (FILE *out, GString *sink, gboolean lines)
 {
 	json_sprinter_t *sp = g_new0 (json_sprinter_t, 1);
 
@@ -145,6 +176,20 @@ sprinter_json_new (FILE *out, gboolean lines)
 		json_integer, json_boolean, json_null, json_finish,
 	};
 	sp->out = out;
+	sp->sink = sink;
+	sp->buf = g_string_sized_new (4096);
 	sp->lines = lines;
 	return &sp->vtable;
+}
+
+sprinter_t *
+sprinter_json_new (FILE *out, gboolean lines)
+{
+	return json_new (out, NULL, lines);
+}
+
+sprinter_t *
+sprinter_json_lines_new_buffer (GString *sink)
+{
+	return json_new (NULL, sink, TRUE);
 }

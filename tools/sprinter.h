@@ -33,6 +33,9 @@ struct sprinter {
 /* JSON output on @out: one object per line when @lines, else one array. */
 sprinter_t *sprinter_json_new (FILE *out, gboolean lines);
 
+/* JSON Lines appended to @sink (not owned) as each record ends. */
+sprinter_t *sprinter_json_lines_new_buffer (GString *sink);
+
 /* An aligned table on @out showing the keys in @columns (NULL-terminated,
  * not copied); printed when finished. */
 sprinter_t *sprinter_text_new (FILE *out, const char *const *columns);
