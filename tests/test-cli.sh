@@ -119,6 +119,80 @@ check "-j 4: exit 66 for the missing input" [ "$rc" -eq 66 ]
 run -j0 "$bounce"
 check "-j0: exit 64" [ "$rc" -eq 64 ]
 
+# ---- -j: worker processes ----
+# Every effect of decoding comes back from the workers in input order:
+# records in each format, summary counts, stderr lines, the exit status.
+for format in jsonl json csv text; do
+	for jobs in 1 3; do
+		"$tool" --format=$format --summary --all-inputs -j $jobs "$corpus" "$tmp/broken.mbox" \
+			"$tmp/missing.eml" - < "$bounce" > "$tmp/j$jobs" 2> "$tmp/e$jobs"
+		echo $? >> "$tmp/e$jobs"
+	done
+	check "-j 3, $format: records, summary, errors and exit status as -j1" \
+		sh -c 'cmp -s "$1/j1" "$1/j3" && cmp -s "$1/e1" "$1/e3" && [ "$(tail -1 "$1/e1")" = 66 ]' sh "$tmp"
+done
+
+# A directory's files are read in name order (byte order, as strcmp).
+mkdir "$tmp/order"
+for name in m b Z a 10 9 _x; do cp "$bounce" "$tmp/order/$name.eml"; done
+run --format=csv --fields=file -j 2 "$tmp/order"
+check "directory: files in name order" \
+	[ "$(tail -n +2 "$tmp/out" | tr -d '\r"' | sed 's|.*/||' | tr '\n' ' ')" = "10.eml 9.eml Z.eml _x.eml a.eml b.eml m.eml " ]
+
+# A worker that dies is replaced: the input it died on is retried once,
+# then reported; every other input is still decoded, in order.  The
+# worker is made to wait on a FIFO so the test can kill it there.
+mkdir "$tmp/jobs"
+for i in $(seq 10 49); do cp "$bounce" "$tmp/jobs/m$i.eml"; done
+rm "$tmp/jobs/m30.eml"
+"$tool" --format=jsonl -j 1 "$tmp/jobs" > "$tmp/jobs-expected" 2> /dev/null
+mkfifo "$tmp/jobs/m30.eml"
+kill_fifo_reader() {  # kill_fifo_reader PARENT: kills the worker of PARENT that opened the FIFO
+	timeout 20 sh -c '
+		exec 3> "$1/jobs/m30.eml"       # returns once a worker opened it to read
+		for try in $(seq 100); do
+			for p in /proc/[0-9]*; do
+				[ "$(cut -d" " -f4 "$p/stat" 2>/dev/null)" = "$2" ] || continue
+				if ls -l "$p/fd" 2>/dev/null | grep -q "m30.eml"; then
+					kill -SEGV "${p#/proc/}"
+					# No writer left for the next worker to meet, and
+					# this one gone before the next round looks.
+					exec 3>&-
+					while ls -l "$p/fd" 2>/dev/null | grep -q "m30.eml"; do sleep 0.1; done
+					exit 0
+				fi
+			done
+			sleep 0.1
+		done
+		exit 1' sh "$tmp" "$1"
+}
+# (Under AddressSanitizer the signal ends the worker as it would otherwise.)
+(ulimit -c 0; ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0" \
+	exec "$tool" --format=jsonl -j 2 "$tmp/jobs" > "$tmp/out" 2> "$tmp/err") &
+parent=$!
+kill_fifo_reader $parent
+killed1=$?
+kill_fifo_reader $parent
+killed2=$?
+wait $parent
+rc=$?
+check "worker killed on an input twice: both kills reached a worker" [ $killed1 -eq 0 ] && [ $killed2 -eq 0 ]
+check "worker killed: the input it died on is reported" \
+	grep -q "m30.eml: decoding it killed ndrparse's worker process (signal 11" "$tmp/err"
+check "worker killed: one stderr line" [ "$(wc -l < "$tmp/err")" -eq 1 ]
+check "worker killed: the other 39 inputs decoded, in order" cmp -s "$tmp/jobs-expected" "$tmp/out"
+check "worker killed: exit 66" [ "$rc" -eq 66 ]
+rm "$tmp/jobs/m30.eml"
+
+# A reader that stops early (head) ends the workers as well as the parent.
+"$tool" --format=jsonl -j 2 "$tmp/jobs" "$tmp/jobs" "$tmp/jobs" "$tmp/jobs" 2> /dev/null | head -1 > /dev/null
+left=1
+for try in $(seq 50); do
+	grep -lsa "$tmp/jobs" /proc/[0-9]*/cmdline > /dev/null || { left=0; break; }
+	sleep 0.1
+done
+check "reader gone: no worker process left behind" [ $left -eq 0 ]
+
 # ---- inputs: Maildir, directories, -r, --input ----
 mkdir -p "$tmp/md/cur" "$tmp/md/new" "$tmp/md/tmp" "$tmp/tree/sub/box/cur"
 cp "$bounce" "$tmp/md/cur/1:2,S"

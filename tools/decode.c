@@ -1,32 +1,22 @@
 /* decode.c - decodes a batch of inputs, in order, into printed records.
  *
- * Single messages are parsed by a pool of worker threads (-j N) while the
- * main thread prints their reports strictly in input order; mboxes are
- * streamed with GMime's mbox parser, a message at a time, so an mbox of
- * any size never sits in memory.  Every input is accounted for: records,
- * "not a bounce" (with --all-inputs) or an error on stderr.
+ * Inputs are decoded one after the other here, or by worker processes
+ * (-j N, workers.c) whose effects are replayed here in input order.
+ * Mboxes are streamed with GMime's mbox parser, a message at a time, so
+ * an mbox of any size never sits in memory.  Every input is accounted
+ * for: records, "not a bounce" (with --all-inputs) or an error on stderr.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "decode.h"
+#include "decode-run.h"
+#include "frame.h"
 #include "record-print.h"
 #include "whole-io.h"
 
-typedef struct {
-	const DecodeOptions *options;
-	sprinter_t *sp;
-	Summary *summary;
-	Totals *totals;
-	/* progress */
-	guint done, total;
-	gint64 started, last_shown;
-	gboolean shown;
-} Run;
-
-/* ---- progress on stderr ---- */
+/* ---- the effects of decoding; in a worker, events in run->frame ---- */
 
 #define PROGRESS_AFTER_USEC (1 * G_USEC_PER_SEC)      /* only for long work */
 #define PROGRESS_EVERY_USEC (G_USEC_PER_SEC / 5)
@@ -34,6 +24,10 @@ typedef struct {
 static void
 progress_tick (Run *run)
 {
+	if (run->frame) {
+		frame_put_op (run->frame, FRAME_PROGRESS);
+		return;
+	}
 	run->done++;
 	if (!run->options->progress)
 		return;
@@ -59,6 +53,113 @@ progress_clear (Run *run)
 {
 	if (run->shown)
 		fprintf (stderr, "\r\033[K");
+}
+
+/* A line for standard error; "\r" first so a progress line does not
+ * garble it. */
+static void
+say (Run *run, const char *line)
+{
+	if (run->frame) {
+		frame_put_op (run->frame, FRAME_STDERR);
+		frame_put_string (run->frame, line);
+		return;
+	}
+	fprintf (stderr, "\r%s\n", line);
+}
+
+static void
+count_record (Run *run, const char *const values[SUMMARY_N_DIMENSIONS])
+{
+	if (run->frame) {
+		frame_put_op (run->frame, FRAME_SUMMARY_RECORD);
+		for (guint d = 0; d < SUMMARY_N_DIMENSIONS; d++)
+			frame_put_string (run->frame, values[d]);
+		return;
+	}
+	summary_add (run->summary, values);
+}
+
+static void
+count_input (Run *run)
+{
+	if (run->frame)
+		frame_put_op (run->frame, FRAME_SUMMARY_INPUT);
+	else
+		summary_add_input (run->summary);
+}
+
+/* The input gave records (FRAME_BOUNCE) or could not be decoded
+ * (FRAME_FAILURE): what the exit status is made of. */
+static void
+count_outcome (Run *run, FrameOp outcome)
+{
+	if (run->frame)
+		frame_put_op (run->frame, outcome);
+	else if (outcome == FRAME_BOUNCE)
+		run->totals->bounces++;
+	else
+		run->totals->failures++;
+}
+
+/* Replays an event that is not a sprinter call; FALSE if malformed. */
+static gboolean
+replay_effect (Run *run, FrameCursor *cursor, int op)
+{
+	const char *values[SUMMARY_N_DIMENSIONS];
+
+	switch (op) {
+	case FRAME_STDERR:
+		if (!frame_next_string (cursor, &values[0]) || values[0] == NULL)
+			return FALSE;
+		say (run, values[0]);
+		return TRUE;
+	case FRAME_SUMMARY_RECORD:
+		for (guint d = 0; d < SUMMARY_N_DIMENSIONS; d++)
+			if (!frame_next_string (cursor, &values[d]))
+				return FALSE;
+		if (run->summary)
+			count_record (run, values);
+		return TRUE;
+	case FRAME_SUMMARY_INPUT:
+		if (run->summary)
+			count_input (run);
+		return TRUE;
+	case FRAME_PROGRESS:
+		progress_tick (run);
+		return TRUE;
+	case FRAME_TEXT:
+		/* JSON Lines: the parent's own sprinter writes each record
+		 * whole as it ends, so nothing of its is pending here. */
+		if (!frame_next_string (cursor, &values[0]) || values[0] == NULL)
+			return FALSE;
+		fputs (values[0], stdout);
+		return TRUE;
+	case FRAME_BOUNCE:
+	case FRAME_FAILURE:
+		count_outcome (run, op);
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+ReplayResult
+run_replay_chunk (Run *run, const GByteArray *events)
+{
+	FrameCursor cursor;
+	frame_cursor_init (&cursor, events);
+	for (;;) {
+		int op = frame_next_op (&cursor);
+		if (op == FRAME_INPUT_DONE || op == FRAME_INPUT_MORE) {
+			if (cursor.at != cursor.end)
+				return REPLAY_MALFORMED;
+			return op == FRAME_INPUT_DONE ? REPLAY_INPUT_DONE : REPLAY_INPUT_MORE;
+		}
+		int replayed = frame_replay_sprinter_op (&cursor, op, run->sp);
+		if (replayed < 0 || (replayed == 0 && !replay_effect (run, &cursor, op)))
+			return REPLAY_MALFORMED;
+	}
 }
 
 /* ---- printing ---- */
@@ -101,19 +202,22 @@ report_error (Run *run, const char *file, gint64 index, const char *message)
 {
 	if (strcmp (file, "-") == 0)
 		file = "(standard input)";
-	if (index >= 0)
-		fprintf (stderr, "\rndrparse: %s: message %" G_GINT64_FORMAT ": %s\n", file, index, message);
-	else
-		fprintf (stderr, "\rndrparse: %s: %s\n", file, message);
+	char *line = index >= 0
+		? g_strdup_printf ("ndrparse: %s: message %" G_GINT64_FORMAT ": %s", file, index, message)
+		: g_strdup_printf ("ndrparse: %s: %s", file, message);
+	say (run, line);
+	g_free (line);
 	print_outcome (run, file, index, "error", message);
-	run->totals->failures++;
+	count_outcome (run, FRAME_FAILURE);
 }
 
 static void
-say_cut (const char *file, NdrparseTruncation cut)
+say_cut (Run *run, const char *file, NdrparseTruncation cut)
 {
 	char *names = truncation_names (cut);
-	fprintf (stderr, "\rndrparse: %s: no bounce found within the limits (%s)\n", file, names);
+	char *line = g_strdup_printf ("ndrparse: %s: no bounce found within the limits (%s)", file, names);
+	say (run, line);
+	g_free (line);
 	g_free (names);
 }
 
@@ -131,18 +235,21 @@ print_report (Run *run, const char *file, gint64 index, NdrparseReport *report)
 			continue;
 		if (run->options->records)
 			record_print (run->sp, file, index, report, record);
-		if (run->summary)
-			summary_add (run->summary, record);
+		if (run->summary) {
+			const char *values[SUMMARY_N_DIMENSIONS];
+			summary_values (record, values);
+			count_record (run, values);
+		}
 		printed++;
 	}
 	if (printed == 0) {
 		NdrparseTruncation cut = ndrparse_report_get_truncated (report);
 		if (cut != NDRPARSE_TRUNCATED_NONE && n == 0)
-			say_cut (file, cut);
+			say_cut (run, file, cut);
 		print_outcome (run, file, index, "not a bounce", NULL);
 	}
 	if (run->summary)
-		summary_add_input (run->summary);
+		count_input (run);
 	ndrparse_report_unref (report);
 	progress_tick (run);
 	return printed;
@@ -157,22 +264,43 @@ decode_apply_verp (NdrparseReport *report, const char *verp)
 
 /* ---- inputs ---- */
 
+void
+run_input_failed (Run *run, const Input *input, const char *why)
+{
+	report_error (run, input->path, -1, why);
+	progress_tick (run);
+}
+
+/* Prints @report (NULL: @error says why there is none). */
 static void
-decode_stdin (Run *run)
+finish_input (Run *run, const Input *input, NdrparseReport *report, GError *error)
+{
+	if (report == NULL) {
+		run_input_failed (run, input, error->message);
+		g_error_free (error);
+	} else if (print_report (run, input->path, -1, report) > 0) {
+		count_outcome (run, FRAME_BOUNCE);
+	}
+}
+
+static void
+decode_stdin (Run *run, const Input *input)
 {
 	GError *error = NULL;
 	GByteArray *data = read_all (stdin, &error);
 	NdrparseReport *report = data ? ndrparse_parse_bytes (data->data, data->len, &error) : NULL;
 	if (data)
 		g_byte_array_unref (data);
-	if (report == NULL) {
-		report_error (run, "-", -1, error->message);
-		g_error_free (error);
-		progress_tick (run);
-		return;
-	}
-	if (print_report (run, "-", -1, report) > 0)
-		run->totals->bounces++;
+	finish_input (run, input, report, error);
+}
+
+static void
+decode_message_file (Run *run, const Input *input)
+{
+	GError *error = NULL;
+	/* GLib's file errors already name the file. */
+	NdrparseReport *report = ndrparse_parse_file (input->path, &error);
+	finish_input (run, input, report, error);
 }
 
 /* The offset of the next line that starts with "From " after @from, or -1:
@@ -201,6 +329,15 @@ next_separator (GMimeStream *stream, gint64 from)
 	}
 }
 
+/* In a worker, each mbox message's events are a chunk of their own, sent
+ * as they come: an mbox of any size never sits in memory. */
+static void
+mbox_message_done (Run *run)
+{
+	if (run->frame)
+		frame_writer_end_chunk (run->frame, FRAME_INPUT_MORE);
+}
+
 static void
 decode_mbox (Run *run, const char *file)
 {
@@ -227,6 +364,7 @@ decode_mbox (Run *run, const char *file)
 			report_error (run, file, index++, why);
 			g_free (why);
 			progress_tick (run);
+			mbox_message_done (run);
 			gint64 next = next_separator (stream, offset + 1);
 			if (next < 0)
 				break;
@@ -240,166 +378,52 @@ decode_mbox (Run *run, const char *file)
 		if (report)
 			records += print_report (run, file, index, report);
 		index++;
+		mbox_message_done (run);
 	}
 	if (records > 0)
-		run->totals->bounces++;
+		count_outcome (run, FRAME_BOUNCE);
 	g_object_unref (parser);
 	g_object_unref (stream);
 }
 
-static void
-decode_message_file (Run *run, const char *file)
-{
-	GError *error = NULL;
-	NdrparseReport *report = ndrparse_parse_file (file, &error);
-	if (report == NULL) {
-		/* GLib's file errors already name the file. */
-		report_error (run, file, -1, error->message);
-		g_error_free (error);
-		progress_tick (run);
-		return;
-	}
-	if (print_report (run, file, -1, report) > 0)
-		run->totals->bounces++;
-}
-
-static void
-decode_input (Run *run, const Input *input)
+void
+run_decode_input (Run *run, const Input *input)
 {
 	switch (input->kind) {
 	case INPUT_STDIN:
-		decode_stdin (run);
+		decode_stdin (run, input);
 		break;
 	case INPUT_MBOX:
 		decode_mbox (run, input->path);
+		break;
+	case INPUT_FILE:
+		if (input_is_mbox (input->path))
+			decode_mbox (run, input->path);
+		else
+			decode_message_file (run, input);
 		break;
 	case INPUT_ERROR:
 		report_error (run, input->path, -1, input->error);
 		break;
 	default:
-		decode_message_file (run, input->path);
+		decode_message_file (run, input);
 		break;
 	}
-}
-
-/* ---- parallel decoding (-j N) ----
- *
- * Workers parse single-message files into reports, a batch of consecutive
- * inputs at a time (one wake-up per batch, not per message); the main
- * thread prints the batches strictly in input order.  At most
- * BATCHES_PER_JOB * jobs batches are in flight, so memory stays bounded
- * however many files are named.  Other inputs (mboxes, stdin, errors) are
- * decoded by the main thread in their turn. */
-#define BATCH_SIZE 32
-#define BATCHES_PER_JOB 4
-
-typedef struct {
-	const Input *input;
-	NdrparseReport *report;
-	GError *error;
-} Item;
-
-typedef struct {
-	Item items[BATCH_SIZE];
-	guint n;                /* 0: a unit the main thread decodes (items[0]) */
-	gboolean done;
-} Batch;
-
-static GMutex board_lock;
-static GCond board_ready;
-
-static void
-parse_batch (gpointer data, gpointer user_data)
-{
-	Batch *batch = data;
-	(void) user_data;
-	for (guint i = 0; i < batch->n; i++) {
-		Item *item = &batch->items[i];
-		item->report = ndrparse_parse_file (item->input->path, &item->error);
-	}
-	g_mutex_lock (&board_lock);
-	batch->done = TRUE;
-	g_cond_broadcast (&board_ready);
-	g_mutex_unlock (&board_lock);
-}
-
-static void
-finish_batch (Run *run, Batch *batch)
-{
-	if (batch->n == 0) {
-		decode_input (run, batch->items[0].input);
-		return;
-	}
-	g_mutex_lock (&board_lock);
-	while (!batch->done)
-		g_cond_wait (&board_ready, &board_lock);
-	g_mutex_unlock (&board_lock);
-	for (guint i = 0; i < batch->n; i++) {
-		Item *item = &batch->items[i];
-		if (item->report == NULL) {
-			report_error (run, item->input->path, -1, item->error->message);
-			g_error_free (item->error);
-			progress_tick (run);
-		} else if (print_report (run, item->input->path, -1, item->report) > 0) {
-			run->totals->bounces++;
-		}
-	}
-}
-
-/* The next unit from inputs[*next]: a batch of consecutive message files,
- * or one other input. */
-static Batch *
-next_unit (GPtrArray *inputs, guint *next)
-{
-	Batch *batch = g_new0 (Batch, 1);
-	const Input *input = g_ptr_array_index (inputs, *next);
-	if (input->kind != INPUT_MESSAGE) {
-		batch->items[0].input = input;
-		(*next)++;
-		return batch;
-	}
-	while (*next < inputs->len && batch->n < BATCH_SIZE &&
-	       ((const Input *) g_ptr_array_index (inputs, *next))->kind == INPUT_MESSAGE)
-		batch->items[batch->n++].input = g_ptr_array_index (inputs, (*next)++);
-	return batch;
-}
-
-static void
-decode_parallel (Run *run, GPtrArray *inputs)
-{
-	GThreadPool *pool = g_thread_pool_new (parse_batch, NULL, (int) run->options->jobs, TRUE, NULL);
-	GQueue pending = G_QUEUE_INIT;
-	guint window = run->options->jobs * BATCHES_PER_JOB, next = 0;
-
-	while (next < inputs->len || !g_queue_is_empty (&pending)) {
-		while (next < inputs->len && g_queue_get_length (&pending) < window) {
-			Batch *batch = next_unit (inputs, &next);
-			if (batch->n > 0)
-				g_thread_pool_push (pool, batch, NULL);
-			g_queue_push_tail (&pending, batch);
-		}
-		Batch *batch = g_queue_pop_head (&pending);
-		finish_batch (run, batch);
-		g_free (batch);
-	}
-	g_thread_pool_free (pool, FALSE, TRUE);
 }
 
 void
 decode_inputs (GPtrArray *inputs, const DecodeOptions *options, sprinter_t *sp,
 	       Summary *summary, Totals *totals)
 {
-	Run run = { options, sp, summary, totals, 0, 0, g_get_monotonic_time (), 0, FALSE };
+	Run run = { options, sp, summary, totals, NULL, 0, 0, g_get_monotonic_time (), 0, FALSE };
 
 	for (guint i = 0; i < inputs->len; i++) {
 		const Input *input = g_ptr_array_index (inputs, i);
 		run.total += input->kind == INPUT_MBOX ? 0 : 1;
 	}
-	if (options->jobs <= 1 || inputs->len < 2) {
+	if (options->jobs <= 1 || !workers_decode (&run, inputs)) {
 		for (guint i = 0; i < inputs->len; i++)
-			decode_input (&run, g_ptr_array_index (inputs, i));
-	} else {
-		decode_parallel (&run, inputs);
+			run_decode_input (&run, g_ptr_array_index (inputs, i));
 	}
 	progress_clear (&run);
 }

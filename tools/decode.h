@@ -17,6 +17,7 @@ typedef struct {
 	gboolean records;               /* print records (FALSE: --summary-only) */
 	gboolean progress;              /* a progress line on stderr */
 	const char *verp;               /* VERP pattern, or NULL */
+	gboolean json_lines;            /* records go out as JSON Lines on stdout */
 	guint jobs;
 } DecodeOptions;
 

@@ -2,9 +2,12 @@
  * to decode: messages, mboxes and standard input, found in Maildirs and
  * directories as well as named directly.
  */
+#define _DEFAULT_SOURCE         /* d_type */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -49,11 +52,14 @@ input_kind_from_name (const char *name, InputKind *kind)
 gboolean
 input_is_mbox (const char *path)
 {
-	char head[5];
-	int fd = open (path, O_RDONLY);
+	/* O_NONBLOCK: a FIFO is not waited for (nor read from) here. */
+	int fd = open (path, O_RDONLY | O_NONBLOCK);
 	if (fd < 0)
 		return FALSE;
-	gboolean mbox = read (fd, head, 5) == 5 && memcmp (head, "From ", 5) == 0;
+	struct stat st;
+	char head[5];
+	gboolean mbox = fstat (fd, &st) == 0 && S_ISREG (st.st_mode) &&
+		read (fd, head, 5) == 5 && memcmp (head, "From ", 5) == 0;
 	close (fd);
 	return mbox;
 }
@@ -74,26 +80,65 @@ is_maildir (const char *path)
 	return yes;
 }
 
-/* The names in @dir, sorted, without dot files; NULL with @error. */
-static GPtrArray *
-sorted_names (const char *dir, char **error)
+typedef enum { ENTRY_FILE, ENTRY_DIR, ENTRY_OTHER } EntryType;
+
+typedef struct {
+	char *name;
+	EntryType type;         /* what it is, or points to if a symbolic link */
+} Entry;
+
+static void
+entry_clear (gpointer data)
 {
-	GError *gerror = NULL;
-	GDir *d = g_dir_open (dir, 0, &gerror);
+	g_free (((Entry *) data)->name);
+}
+
+static int
+by_name (gconstpointer a, gconstpointer b)
+{
+	return strcmp (((const Entry *) a)->name, ((const Entry *) b)->name);
+}
+
+/* The type readdir() gives, or stat()'s when it gives none or a link:
+ * most file systems tell without a stat() per file. */
+static EntryType
+entry_type (const char *dir, const struct dirent *d)
+{
+	if (d->d_type == DT_REG)
+		return ENTRY_FILE;
+	if (d->d_type == DT_DIR)
+		return ENTRY_DIR;
+	if (d->d_type != DT_UNKNOWN && d->d_type != DT_LNK)
+		return ENTRY_OTHER;
+	char *path = g_build_filename (dir, d->d_name, NULL);
+	struct stat st;
+	EntryType type = stat (path, &st) < 0 ? ENTRY_OTHER
+		: S_ISREG (st.st_mode) ? ENTRY_FILE : S_ISDIR (st.st_mode) ? ENTRY_DIR : ENTRY_OTHER;
+	g_free (path);
+	return type;
+}
+
+/* The entries of @dir (Entry), sorted by name, without dot files; NULL
+ * with @error. */
+static GArray *
+sorted_entries (const char *dir, char **error)
+{
+	DIR *d = opendir (dir);
 	if (d == NULL) {
-		*error = g_strdup (gerror->message);
-		g_error_free (gerror);
+		*error = g_strdup_printf ("cannot read the directory: %s", g_strerror (errno));
 		return NULL;
 	}
-	GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
-	const char *name;
-	while ((name = g_dir_read_name (d)) != NULL) {
-		if (name[0] != '.')
-			g_ptr_array_add (names, g_strdup (name));
+	GArray *entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+	g_array_set_clear_func (entries, entry_clear);
+	for (struct dirent *e; (e = readdir (d)) != NULL;) {
+		if (e->d_name[0] != '.') {
+			Entry entry = { g_strdup (e->d_name), entry_type (dir, e) };
+			g_array_append_val (entries, entry);
+		}
 	}
-	g_dir_close (d);
-	g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
-	return names;
+	closedir (d);
+	g_array_sort (entries, by_name);
+	return entries;
 }
 
 static void add_file (GPtrArray *out, const char *path, InputKind forced);
@@ -108,17 +153,19 @@ add_maildir (GPtrArray *out, const char *path)
 	for (gsize i = 0; i < G_N_ELEMENTS (subdirs); i++) {
 		char *sub = g_build_filename (path, subdirs[i], NULL);
 		char *error = NULL;
-		GPtrArray *names = is_dir (sub) ? sorted_names (sub, &error) : NULL;
+		GArray *entries = is_dir (sub) ? sorted_entries (sub, &error) : NULL;
 		if (error)
 			add (out, sub, INPUT_ERROR, error);
-		for (guint k = 0; names && k < names->len; k++) {
-			char *file = g_build_filename (sub, g_ptr_array_index (names, k), NULL);
-			if (g_file_test (file, G_FILE_TEST_IS_REGULAR))
+		for (guint k = 0; entries && k < entries->len; k++) {
+			const Entry *entry = &g_array_index (entries, Entry, k);
+			if (entry->type == ENTRY_FILE) {
+				char *file = g_build_filename (sub, entry->name, NULL);
 				add (out, file, INPUT_MESSAGE, NULL);
-			g_free (file);
+				g_free (file);
+			}
 		}
-		if (names)
-			g_ptr_array_unref (names);
+		if (entries)
+			g_array_unref (entries);
 		g_free (sub);
 	}
 }
@@ -127,14 +174,15 @@ static void
 add_dir (GPtrArray *out, const char *path, gboolean recursive)
 {
 	char *error = NULL;
-	GPtrArray *names = sorted_names (path, &error);
-	if (names == NULL) {
+	GArray *entries = sorted_entries (path, &error);
+	if (entries == NULL) {
 		add (out, path, INPUT_ERROR, error);
 		return;
 	}
-	for (guint i = 0; i < names->len; i++) {
-		char *child = g_build_filename (path, g_ptr_array_index (names, i), NULL);
-		if (!is_dir (child))
+	for (guint i = 0; i < entries->len; i++) {
+		const Entry *entry = &g_array_index (entries, Entry, i);
+		char *child = g_build_filename (path, entry->name, NULL);
+		if (entry->type != ENTRY_DIR)
 			add_file (out, child, INPUT_AUTO);
 		else if (recursive && is_maildir (child))
 			add_maildir (out, child);
@@ -142,7 +190,7 @@ add_dir (GPtrArray *out, const char *path, gboolean recursive)
 			add_dir (out, child, TRUE);
 		g_free (child);
 	}
-	g_ptr_array_unref (names);
+	g_array_unref (entries);
 }
 
 static void
@@ -152,10 +200,8 @@ add_file (GPtrArray *out, const char *path, InputKind forced)
 		add (out, path, INPUT_ERROR, g_strdup ("not an mbox (it does not start with a \"From \" line)"));
 	else if (forced == INPUT_MESSAGE || forced == INPUT_MBOX)
 		add (out, path, forced, NULL);
-	else if (g_file_test (path, G_FILE_TEST_IS_REGULAR) && input_is_mbox (path))
-		add (out, path, INPUT_MBOX, NULL);
 	else
-		add (out, path, INPUT_MESSAGE, NULL);    /* a missing file fails when read */
+		add (out, path, INPUT_FILE, NULL);       /* a missing file fails when read */
 }
 
 GPtrArray *

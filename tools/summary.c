@@ -6,20 +6,20 @@
 #include "record-print.h"
 #include "summary.h"
 
-static const char *const dimensions[] = { "reason", "class", "destination", "remote_mta" };
-#define N_DIMENSIONS G_N_ELEMENTS (dimensions)
-
+static const char *const dimensions[SUMMARY_N_DIMENSIONS] = {
+	"reason", "class", "destination", "remote_mta"
+};
 struct _Summary {
 	guint records;
 	guint inputs;
-	GHashTable *counts[N_DIMENSIONS];       /* value -> count (GUINT_TO_POINTER) */
+	GHashTable *counts[SUMMARY_N_DIMENSIONS];       /* value -> count (GUINT_TO_POINTER) */
 };
 
 Summary *
 summary_new (void)
 {
 	Summary *s = g_new0 (Summary, 1);
-	for (gsize d = 0; d < N_DIMENSIONS; d++)
+	for (gsize d = 0; d < SUMMARY_N_DIMENSIONS; d++)
 		s->counts[d] = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	return s;
 }
@@ -27,7 +27,7 @@ summary_new (void)
 void
 summary_free (Summary *s)
 {
-	for (gsize d = 0; d < N_DIMENSIONS; d++)
+	for (gsize d = 0; d < SUMMARY_N_DIMENSIONS; d++)
 		g_hash_table_unref (s->counts[d]);
 	g_free (s);
 }
@@ -44,13 +44,20 @@ count (GHashTable *table, const char *value)
 }
 
 void
-summary_add (Summary *s, const NdrparseRecord *record)
+summary_values (const NdrparseRecord *record, const char *values[SUMMARY_N_DIMENSIONS])
+{
+	values[0] = ndrparse_record_get_reason (record);
+	values[1] = record_class_name (record);
+	values[2] = ndrparse_record_get_destination (record);
+	values[3] = ndrparse_record_get_remote_mta (record);
+}
+
+void
+summary_add (Summary *s, const char *const values[SUMMARY_N_DIMENSIONS])
 {
 	s->records++;
-	count (s->counts[0], ndrparse_record_get_reason (record));
-	count (s->counts[1], record_class_name (record));
-	count (s->counts[2], ndrparse_record_get_destination (record));
-	count (s->counts[3], ndrparse_record_get_remote_mta (record));
+	for (gsize d = 0; d < SUMMARY_N_DIMENSIONS; d++)
+		count (s->counts[d], values[d]);
 }
 
 void
@@ -99,7 +106,7 @@ summary_print_structured (const Summary *s, sprinter_t *sp)
 	sp->integer (sp, s->inputs);
 	sp->map_key (sp, "records");
 	sp->integer (sp, s->records);
-	for (gsize d = 0; d < N_DIMENSIONS; d++) {
+	for (gsize d = 0; d < SUMMARY_N_DIMENSIONS; d++) {
 		sp->map_key (sp, dimensions[d]);
 		sp->begin_map (sp);
 		GArray *entries = sorted_entries (s->counts[d]);
@@ -120,7 +127,7 @@ summary_print_text (const Summary *s, FILE *out)
 {
 	fprintf (out, "%u record%s from %u input%s\n", s->records, s->records == 1 ? "" : "s",
 		 s->inputs, s->inputs == 1 ? "" : "s");
-	for (gsize d = 0; d < N_DIMENSIONS; d++) {
+	for (gsize d = 0; d < SUMMARY_N_DIMENSIONS; d++) {
 		GArray *entries = sorted_entries (s->counts[d]);
 		fprintf (out, "\n%s:\n", dimensions[d]);
 		for (guint i = 0; i < entries->len; i++) {

@@ -12,9 +12,14 @@ typedef struct _Summary Summary;
 
 Summary *summary_new (void);
 void summary_free (Summary *summary);
-/* Counts @record by reason, class (hard, soft, none), destination domain
- * and remote MTA. */
-void summary_add (Summary *summary, const NdrparseRecord *record);
+#define SUMMARY_N_DIMENSIONS 4
+
+/* What @record is counted under: its reason, class (hard, soft, none),
+ * destination domain and remote MTA; NULL where it has none.  The
+ * strings belong to @record. */
+void summary_values (const NdrparseRecord *record, const char *values[SUMMARY_N_DIMENSIONS]);
+/* Counts one record under @values (as summary_values() gives them). */
+void summary_add (Summary *summary, const char *const values[SUMMARY_N_DIMENSIONS]);
 /* Counts one input (message) read. */
 void summary_add_input (Summary *summary);
 /* As one {"summary": {...}} map, for the JSON formats. */
