@@ -179,6 +179,15 @@ worker_main (const Pool *pool, const Worker *self, int fd)
 	for (guint w = 0; w < pool->n_workers; w++)
 		if (pool->workers[w].pid != 0 && &pool->workers[w] != self)
 			close (pool->workers[w].fd);
+	/* Nor standard input and output: a reader of ours sees the end of
+	 * the output when the parent closes it, and nothing a worker does
+	 * can write into it. */
+	int null = open ("/dev/null", O_RDWR);
+	if (null >= 0) {
+		dup2 (null, STDIN_FILENO);
+		dup2 (null, STDOUT_FILENO);
+		close (null);
+	}
 
 	Run run = *pool->run;
 	run.frame = frame_writer_new (fd, self->restarted);
