@@ -106,13 +106,13 @@ count_outcome (Run *run, FrameOp outcome)
 static gboolean
 replay_effect (Run *run, FrameCursor *cursor, int op)
 {
-	const char *values[SUMMARY_N_DIMENSIONS];
+	const char *values[SUMMARY_N_DIMENSIONS], *text;
 
 	switch (op) {
 	case FRAME_STDERR:
-		if (!frame_next_string (cursor, &values[0]) || values[0] == NULL)
+		if (!frame_next_string (cursor, &text) || text == NULL)
 			return FALSE;
-		say (run, values[0]);
+		say (run, text);
 		return TRUE;
 	case FRAME_SUMMARY_RECORD:
 		for (guint d = 0; d < SUMMARY_N_DIMENSIONS; d++)
@@ -129,11 +129,12 @@ replay_effect (Run *run, FrameCursor *cursor, int op)
 		progress_tick (run);
 		return TRUE;
 	case FRAME_TEXT:
-		/* JSON Lines: the parent's own sprinter writes each record
-		 * whole as it ends, so nothing of its is pending here. */
-		if (!frame_next_string (cursor, &values[0]) || values[0] == NULL)
+		/* JSON Lines, for standard output: the parent's own sprinter
+		 * writes each record whole as it ends, so none of its output
+		 * is pending here to be overtaken. */
+		if (!frame_next_string (cursor, &text) || text == NULL)
 			return FALSE;
-		fputs (values[0], stdout);
+		fputs (text, stdout);
 		return TRUE;
 	case FRAME_BOUNCE:
 	case FRAME_FAILURE:

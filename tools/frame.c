@@ -31,14 +31,6 @@ frame_writer_new (int fd, gboolean eager)
 }
 
 void
-frame_writer_free (FrameWriter *writer)
-{
-	g_string_free (writer->events, TRUE);
-	g_string_free (writer->text, TRUE);
-	g_free (writer);
-}
-
-void
 frame_writer_flush (FrameWriter *writer)
 {
 	if (writer->chunk == 0)

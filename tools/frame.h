@@ -63,9 +63,9 @@ typedef struct {
 
 /* A writer to @fd; @eager sends every chunk as soon as it ends (for a
  * worker restarted after one died: the parent learns where it stopped),
- * otherwise chunks are sent by the 64 KiB and at the end of a batch. */
+ * otherwise chunks are sent by the 64 KiB and at the end of a batch.  It
+ * lives as long as the worker process, which ends with _exit(). */
 FrameWriter *frame_writer_new (int fd, gboolean eager);
-void frame_writer_free (FrameWriter *writer);
 
 /* Sends what is left of the last batch, then says at once that the
  * chunks that follow belong to @batch. */
