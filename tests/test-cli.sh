@@ -184,14 +184,25 @@ check "worker killed: the other 39 inputs decoded, in order" cmp -s "$tmp/jobs-e
 check "worker killed: exit 66" [ "$rc" -eq 66 ]
 rm "$tmp/jobs/m30.eml"
 
-# A reader that stops early (head) ends the workers as well as the parent.
-"$tool" --format=jsonl -j 2 "$tmp/jobs" "$tmp/jobs" "$tmp/jobs" "$tmp/jobs" 2> /dev/null | head -1 > /dev/null
+# Workers end when the parent is gone, killed or not.
+set -- ; for i in $(seq 400); do set -- "$@" "$tmp/jobs"; done
+"$tool" --format=jsonl -j 2 "$@" > /dev/null 2>&1 &
+parent=$!
+seen=0
+for try in $(seq 1000); do
+	# (/proc files have no size: read it)
+	[ -n "$(cat "/proc/$parent/task/$parent/children" 2> /dev/null)" ] && { seen=1; break; }
+	sleep 0.01
+done
+kill -KILL $parent
+wait $parent 2> /dev/null
 left=1
 for try in $(seq 50); do
 	grep -lsa "$tmp/jobs" /proc/[0-9]*/cmdline > /dev/null || { left=0; break; }
 	sleep 0.1
 done
-check "reader gone: no worker process left behind" [ $left -eq 0 ]
+check "parent killed: its workers were running" [ $seen -eq 1 ]
+check "parent killed: no worker process left behind" [ $left -eq 0 ]
 
 # ---- inputs: Maildir, directories, -r, --input ----
 mkdir -p "$tmp/md/cur" "$tmp/md/new" "$tmp/md/tmp" "$tmp/tree/sub/box/cur"
