@@ -279,9 +279,15 @@ def jobs_speedup(directory, runs):
     for _ in range(runs):
         one.append(run_once([NDRPARSE, "--format=jsonl", "-j1", directory])[0])
         many.append(run_once([NDRPARSE, "--format=jsonl", "-j%d" % jobs, directory])[0])
-    return {"files": len(os.listdir(directory)), "jobs": jobs, "seconds_j1": round(statistics.median(one), 3),
+    # Medians say what a run on this machine is like; the best runs what
+    # the code does when no other tenant takes a core away (on a shared VM
+    # that hits -jN, which needs both cores, far more than -j1).
+    return {"files": len(os.listdir(directory)), "jobs": jobs, "runs": runs,
+            "seconds_j1": round(statistics.median(one), 3),
             "seconds_jN": round(statistics.median(many), 3),
-            "speedup": round(statistics.median(one) / statistics.median(many), 3)}
+            "speedup": round(statistics.median(one) / statistics.median(many), 3),
+            "best_seconds_j1": round(min(one), 3), "best_seconds_jN": round(min(many), 3),
+            "best_speedup": round(min(one) / min(many), 3)}
 
 
 def big_mbox(tmp, sources, gib):
@@ -341,8 +347,10 @@ def main():
         rounds = max(1, -(-a.min_messages // len(corpus)))     # whole copies of the corpus
         files = jobs_files[:rounds * len(corpus)]
         j = results["jobs"]
-        print("\n## -j: %d files, -j1 %.3f s, -j%d %.3f s: speedup %.2fx (bar: 1.8x on 2 cores)"
-              % (j["files"], j["seconds_j1"], j["jobs"], j["seconds_jN"], j["speedup"]))
+        print("\n## -j: %d files, %d runs each: medians -j1 %.3f s, -j%d %.3f s: speedup %.2fx; "
+              "best runs %.3f s, %.3f s: %.2fx (bar: 1.8x on 2 cores)"
+              % (j["files"], j["runs"], j["seconds_j1"], j["jobs"], j["seconds_jN"], j["speedup"],
+                 j["best_seconds_j1"], j["best_seconds_jN"], j["best_speedup"]))
         results["big_mbox"] = big_mbox(tmp, corpus, a.mbox_gib)
         m = results["big_mbox"]
         print("## mbox of %.2f GiB (%d messages): %.1f s, %.1f MB/s, peak RSS %.1f MiB (bar: 64 MiB)"
