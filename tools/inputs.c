@@ -30,7 +30,18 @@ add (GPtrArray *out, const char *path, InputKind kind, char *error)
 	input->path = g_strdup (path);
 	input->kind = kind;
 	input->error = error;
+	input->size = -1;
 	g_ptr_array_add (out, input);
+}
+
+/* Records the size of the file @path just added as the last input. */
+static void
+note_size (GPtrArray *out, const char *path)
+{
+	Input *input = g_ptr_array_index (out, out->len - 1);
+	struct stat st;
+	if (stat (path, &st) == 0 && S_ISREG (st.st_mode))
+		input->size = st.st_size;
 }
 
 gboolean
@@ -237,6 +248,7 @@ inputs_expand (char **args, int n, InputKind forced, gboolean recursive)
 			add (out, arg, INPUT_ERROR, g_strdup ("not a directory"));
 		} else {
 			add_file (out, arg, forced);
+			note_size (out, arg);
 		}
 	}
 	return out;

@@ -20,6 +20,9 @@ typedef struct {
 	char *path;             /* as the user named it, or the path found under it */
 	InputKind kind;         /* MESSAGE, MBOX, FILE, STDIN or ERROR once expanded */
 	char *error;            /* for INPUT_ERROR, why */
+	gint64 size;            /* bytes, for a file named on the command line;
+				 * -1 for the files found in directories, which
+				 * are not stat()ed one by one */
 } Input;
 
 /* Parses an --input= value ("auto", "message", "mbox", "maildir", "dir");

@@ -8,7 +8,7 @@
  * bounce between the cores.  Processes share nothing and scale as two
  * separate runs do.
  *
- * The files are cut into batches of BATCH_SIZE consecutive inputs.  The
+ * The files are cut into batches of consecutive inputs.  The
  * parent puts batch numbers into a queue (a pipe all workers read), at
  * most AHEAD_PER_WORKER per worker ahead of the batch it is printing;
  * each worker takes the next number when it is free, so a slow file or a
@@ -41,8 +41,11 @@
 
 /* Batches of 32 and a queue 16 deep per worker keep both the parent's
  * wake-ups and the workers' waits for work rare (measured: 16 and 4 lost
- * 4 % to context switches on a 2-core VM). */
+ * 4 % to context switches on a 2-core VM).  A batch also ends once its
+ * known size passes BATCH_BYTES, so that big files (mboxes named on the
+ * command line) go to different workers. */
 #define BATCH_SIZE 32
+#define BATCH_BYTES (1 << 20)
 #define AHEAD_PER_WORKER 16
 #define PIPE_BYTES (1 << 20)            /* Linux's limit for unprivileged users */
 #define READ_BYTES (1 << 16)
@@ -129,7 +132,10 @@ make_units (Pool *pool)
 	pool->batch_units = g_array_new (FALSE, FALSE, sizeof (guint));
 	for (guint i = 0; i < inputs->len;) {
 		Unit unit = { i, 0, 0 };
-		while (i < inputs->len && unit.n < BATCH_SIZE && for_workers (g_ptr_array_index (inputs, i))) {
+		gint64 bytes = 0;
+		while (i < inputs->len && unit.n < BATCH_SIZE && bytes < BATCH_BYTES &&
+		       for_workers (g_ptr_array_index (inputs, i))) {
+			bytes += MAX (((const Input *) g_ptr_array_index (inputs, i))->size, 0);
 			unit.n++;
 			i++;
 		}
