@@ -29,6 +29,7 @@
 #define _GNU_SOURCE             /* F_SETPIPE_SZ */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <string.h>
@@ -47,6 +48,7 @@
 #define BATCH_SIZE 32
 #define BATCH_BYTES (1 << 20)
 #define AHEAD_PER_WORKER 16
+#define MAX_AHEAD 4096
 #define PIPE_BYTES (1 << 20)            /* Linux's limit for unprivileged users */
 #define READ_BYTES (1 << 16)
 #define BUFFERED_CAP (8 << 20)
@@ -366,12 +368,17 @@ static void
 receive_some (Pool *pool, guint printing)
 {
 	struct pollfd *fds = pool->polls;
+	guint polled = 0;
 	for (guint w = 0; w < pool->n_workers; w++) {
 		const Worker *worker = &pool->workers[w];
 		gboolean may_send = pool->buffered < BUFFERED_CAP || worker->batch <= (gint64) printing;
 		/* A negative fd is left out by poll(). */
 		fds[w] = (struct pollfd) { worker->pid != 0 && may_send ? worker->fd : -1, POLLIN, 0 };
+		polled += fds[w].fd >= 0;
 	}
+	/* print_batch() decodes a batch itself when no worker can send it. */
+	if (polled == 0)
+		g_error ("no worker process can send batch %u", printing);
 	while (poll (fds, pool->n_workers, -1) < 0)
 		if (errno != EINTR)
 			g_error ("poll: %s", g_strerror (errno));
@@ -401,13 +408,17 @@ batch_lost (const Pool *pool, guint number)
 static void
 fill_queue (Pool *pool, guint printing)
 {
-	guint32 numbers[256];
-	guint end = MIN (pool->batch_units->len, printing + pool->ring_size), n = 0;
-	while (pool->queued < end && n < G_N_ELEMENTS (numbers))
-		numbers[n++] = pool->queued++;
-	/* A few numbers are far below a pipe's capacity: this never waits. */
-	if (n > 0 && !write_all (pool->queue_out, numbers, n * sizeof *numbers))
-		g_error ("writing to the worker queue: %s", g_strerror (errno));
+	/* Each write at most PIPE_BUF bytes, so that it is atomic: a worker
+	 * never finds part of a number in the queue. */
+	guint32 numbers[PIPE_BUF / sizeof (guint32)];
+	guint end = MIN (pool->batch_units->len, printing + pool->ring_size);
+	while (pool->queued < end) {
+		guint n = 0;
+		while (pool->queued < end && n < G_N_ELEMENTS (numbers))
+			numbers[n++] = pool->queued++;
+		if (!write_all (pool->queue_out, numbers, n * sizeof *numbers))
+			g_error ("writing to the worker queue: %s", g_strerror (errno));
+	}
 	if (pool->queued == pool->batch_units->len && pool->queue_out >= 0) {
 		close (pool->queue_out);
 		pool->queue_out = -1;
@@ -468,7 +479,9 @@ start_pool (Pool *pool)
 		return FALSE;
 	pool->queue_in = queue[0];
 	pool->queue_out = queue[1];
-	pool->ring_size = pool->n_workers * AHEAD_PER_WORKER;
+	/* At most MAX_AHEAD numbers (16 KiB) wait in the queue, well within
+	 * a pipe's 64 KiB: fill_queue() never blocks. */
+	pool->ring_size = MIN (pool->n_workers * AHEAD_PER_WORKER, MAX_AHEAD);
 	pool->ring = g_new (Batch, pool->ring_size);
 	for (guint b = 0; b < pool->ring_size; b++)
 		pool->ring[b] = (Batch) { G_QUEUE_INIT, -1, 0, FALSE, FALSE };
