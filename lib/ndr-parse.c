@@ -78,16 +78,10 @@ read_bounce_date (NdrparseReport *report, GMimeMessage *message)
 	g_free (iso);
 }
 
-NdrparseReport *
-ndrparse_parse_message (GMimeMessage *message, GError **error)
+/* Decodes a message GMime parsed from bytes with LF (or CRLF) line ends. */
+static NdrparseReport *
+decode_message (GMimeMessage *message)
 {
-	if (!GMIME_IS_MESSAGE (message)) {
-		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
-			     "ndrparse_parse_message: not a GMimeMessage");
-		return NULL;
-	}
-	ensure_gmime ();
-
 	NdrparseReport *report = _ndr_report_new ();
 	read_bounce_date (report, message);
 	read_bounce_envelope (report, message);
@@ -144,6 +138,45 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 	return report;
 }
 
+static NdrparseReport *parse_byte_array (GByteArray *array, GError **error);
+
+/* Whether GMime read @message from bytes whose lines end in a bare CR:
+ * it splits lines on LF only, so the whole header is then its first
+ * field's value. */
+static gboolean
+has_bare_cr_lines (GMimeMessage *message)
+{
+	GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
+	if (headers == NULL || g_mime_header_list_get_count (headers) == 0)
+		return FALSE;
+	const char *raw = g_mime_header_get_raw_value (g_mime_header_list_get_header_at (headers, 0));
+	for (const char *cr = raw ? strchr (raw, '\r') : NULL; cr; cr = strchr (cr + 1, '\r'))
+		if (cr[1] != '\n' && cr[1] != '\0')
+			return TRUE;
+	return FALSE;
+}
+
+NdrparseReport *
+ndrparse_parse_message (GMimeMessage *message, GError **error)
+{
+	if (!GMIME_IS_MESSAGE (message)) {
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
+			     "ndrparse_parse_message: not a GMimeMessage");
+		return NULL;
+	}
+	ensure_gmime ();
+	if (!has_bare_cr_lines (message))
+		return decode_message (message);
+	/* Read it again from its bytes, with the line ends the other entry
+	 * points make of them: the same input gives the same records. */
+	GByteArray *array = g_byte_array_new ();
+	GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (array);
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+	g_mime_object_write_to_stream (GMIME_OBJECT (message), NULL, mem);
+	g_object_unref (mem);
+	return parse_byte_array (array, error);
+}
+
 /* GMime accepts nearly anything as a message; something with no header
  * at all is not one. */
 static gboolean
@@ -151,46 +184,6 @@ looks_like_message (GMimeMessage *message)
 {
 	GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
 	return headers && g_mime_header_list_get_count (headers) > 0;
-}
-
-static NdrparseReport *parse_byte_array (GByteArray *array, GError **error);
-
-/* Cuts each line of the message's own header that is longer than
- * NDRPARSE_MAX_HEADER_LENGTH, in place; TRUE if it cut one.  GMime grows
- * its header buffer step by step, and nothing past the limit is kept
- * anyway (a 10 MB Subject line). */
-static gboolean
-cut_long_header_lines (GByteArray *array)
-{
-	guint8 *d = array->data;
-	gsize len = array->len, r = 0, w = 0;
-	gboolean cut = FALSE;
-
-	while (r < len) {
-		const guint8 *nl = memchr (d + r, '\n', len - r);
-		gsize line_end = nl ? (gsize) (nl - d) + 1 : len;
-		gsize line_len = line_end - r;
-		gboolean blank = line_len == 1 || (line_len == 2 && d[r] == '\r');
-		if (line_len > NDRPARSE_MAX_HEADER_LENGTH + 2) {
-			memmove (d + w, d + r, NDRPARSE_MAX_HEADER_LENGTH);
-			w += NDRPARSE_MAX_HEADER_LENGTH;
-			if (nl)
-				d[w++] = '\n';
-			cut = TRUE;
-		} else {
-			if (w != r)
-				memmove (d + w, d + r, line_len);
-			w += line_len;
-		}
-		r = line_end;
-		if (blank)
-			break;          /* the end of the header */
-	}
-	if (!cut)
-		return FALSE;
-	memmove (d + w, d + r, len - r);
-	g_byte_array_set_size (array, (guint) (w + len - r));
-	return TRUE;
 }
 
 /* Parses at most NDRPARSE_MAX_MESSAGE_SIZE bytes of @stream; @cut says
@@ -209,10 +202,9 @@ parse_stream_within (GMimeStream *stream, NdrparseTruncation cut, GError **error
 			     "not an email message (no header found)");
 		return NULL;
 	}
-	NdrparseReport *report = ndrparse_parse_message (message, error);
+	NdrparseReport *report = decode_message (message);
 	g_object_unref (message);
-	if (report)
-		mark_truncated (report, cut);
+	mark_truncated (report, cut);
 	return report;
 }
 
@@ -271,8 +263,7 @@ parse_byte_array (GByteArray *array, GError **error)
 		cut |= NDRPARSE_TRUNCATED_SIZE;
 	}
 	normalize_bare_cr (array);
-	if (cut_long_header_lines (array))
-		cut |= NDRPARSE_TRUNCATED_HEADER;
+	cut |= _ndr_bounds_apply (array);
 	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (array);
 	NdrparseReport *report = parse_stream_within (stream, cut, error);
 	g_object_unref (stream);

@@ -2,6 +2,7 @@
  *
  * Module map (one job each):
  *   ndr-parse.c      public entry points: bytes/file/stream -> GMimeMessage -> report
+ *   ndr-bounds.c     cuts raw bytes to the header and MIME limits before GMime parses them
  *   ndr-mime-walk.c  finds the delivery-status parts and the returned message
  *   ndr-dsn-fields.c splits delivery-status text into field groups
  *   ndr-dsn-decode.c turns field groups into records
@@ -125,6 +126,14 @@ NdrparseRecord *_ndr_report_add_record (NdrparseReport *report);
 NdrField *_ndr_report_new_field (NdrparseReport *report, const char *name, gsize name_len,
 				 const char *value, gsize value_len);
 const char *_ndr_fields_lookup (const GPtrArray *fields, const char *name);
+
+/* ---- bounds before parsing (ndr-bounds.c) ---- */
+
+/* Cuts the message in @array, in place, to the header limits
+ * (NDRPARSE_MAX_HEADER_LENGTH per field, _FIELDS and _BYTES per message)
+ * and the MIME limits (NDRPARSE_MAX_MIME_PARTS, _DEPTH), reading its
+ * structure as GMime will; returns the limits reached. */
+NdrparseTruncation _ndr_bounds_apply (GByteArray *array);
 
 /* ---- MIME walk (ndr-mime-walk.c) ---- */
 

@@ -171,8 +171,18 @@ typedef struct _NdrparseRecord NdrparseRecord;
  *   Sendmail's default recipient limits are 1000 too).
  * NDRPARSE_MAX_SCAN_BYTES: bytes of a notification's prose or of one
  *   delivery-status part the decoder reads.
- * NDRPARSE_MAX_HEADER_LENGTH: bytes of a header value ndrparse keeps
- *   (Subject, From, Received, ...).
+ * NDRPARSE_MAX_HEADER_LENGTH: bytes of one header field, its folded lines
+ *   included, in any header of the message (the bounce's, a part's, the
+ *   returned message's); the rest of the field is not read.
+ * NDRPARSE_MAX_HEADER_FIELDS, NDRPARSE_MAX_HEADER_BYTES: header fields, and
+ *   bytes of them, read from one message, all its headers counted
+ *   together; further fields are not read.
+ *
+ * The size, header and MIME structure limits apply to the raw bytes before
+ * GMime parses them (ndrparse_parse_bytes(), _file(), _stream()), so that
+ * memory stays within a small multiple of NDRPARSE_MAX_MESSAGE_SIZE
+ * whatever the input.  ndrparse_parse_message() takes a message the
+ * caller has parsed already: there only the walk is bounded.
  */
 #define NDRPARSE_MAX_MESSAGE_SIZE   (64u * 1024 * 1024)
 #define NDRPARSE_MAX_MIME_DEPTH     64
@@ -180,6 +190,8 @@ typedef struct _NdrparseRecord NdrparseRecord;
 #define NDRPARSE_MAX_RECORDS        1000
 #define NDRPARSE_MAX_SCAN_BYTES     (1024u * 1024)
 #define NDRPARSE_MAX_HEADER_LENGTH  16384
+#define NDRPARSE_MAX_HEADER_FIELDS  10000
+#define NDRPARSE_MAX_HEADER_BYTES   (1024u * 1024)
 
 /**
  * NdrparseTruncation:
@@ -194,7 +206,7 @@ typedef enum {
 	NDRPARSE_TRUNCATED_PARTS   = 1 << 2,  /* NDRPARSE_MAX_MIME_PARTS */
 	NDRPARSE_TRUNCATED_RECORDS = 1 << 3,  /* NDRPARSE_MAX_RECORDS */
 	NDRPARSE_TRUNCATED_SCAN    = 1 << 4,  /* NDRPARSE_MAX_SCAN_BYTES */
-	NDRPARSE_TRUNCATED_HEADER  = 1 << 5,  /* NDRPARSE_MAX_HEADER_LENGTH */
+	NDRPARSE_TRUNCATED_HEADER  = 1 << 5,  /* NDRPARSE_MAX_HEADER_LENGTH, _FIELDS or _BYTES */
 } NdrparseTruncation;
 
 /**
