@@ -79,9 +79,9 @@ add_record (NdrparseReport *report, const char *recipient, const char *feedback_
 	record->source_ip = source_ip (report);
 	record->recipient = _ndr_report_intern (report, recipient);
 	record->feedback_type = feedback_type;
-	/* A complaint: the address works, its owner does not want the mail. */
+	/* A complaint: the address works, its owner does not want the mail;
+	 * neither a hard nor a soft bounce (_ndr_hard_bounce()). */
 	record->reason = NDRPARSE_REASON_FEEDBACK;
-	record->hard_bounce = NDRPARSE_FALSE;
 	return record;
 }
 

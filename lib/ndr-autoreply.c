@@ -99,9 +99,8 @@ _ndr_autoreply_decode (NdrparseReport *report, GMimeMessage *message)
 		return FALSE;
 	}
 	record->decoded_by = "rfc3834";
-	/* An automatic reply: the address works. */
+	/* An automatic reply: the address works (hard_bounce: none). */
 	record->reason = NDRPARSE_REASON_VACATION;
-	record->hard_bounce = NDRPARSE_FALSE;
 	record->recipient = _ndr_report_intern (report, address);
 	g_free (address);
 	return TRUE;

@@ -178,7 +178,11 @@ _ndr_classify (const NdrEvidence *ev)
 NdrparseTristate
 _ndr_hard_bounce (NdrReason reason, NdrparseAction action, guint klass)
 {
-	if (reason == NDRPARSE_REASON_DELIVERED || action == NDRPARSE_ACTION_DELIVERED ||
+	/* Neither hard nor soft: not a failure (a success notification), or
+	 * not a delivery failure at all (a complaint about a message that
+	 * was delivered, an auto-reply from a mailbox that works). */
+	if (reason == NDRPARSE_REASON_DELIVERED || reason == NDRPARSE_REASON_FEEDBACK ||
+	    reason == NDRPARSE_REASON_VACATION || action == NDRPARSE_ACTION_DELIVERED ||
 	    action == NDRPARSE_ACTION_RELAYED || action == NDRPARSE_ACTION_EXPANDED)
 		return NDRPARSE_UNSET;
 	switch (reason) {

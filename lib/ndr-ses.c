@@ -160,8 +160,7 @@ decode_complaint (NdrparseReport *report, JsonObject *complaint)
 						     NDRPARSE_ACTION_UNKNOWN);
 		if (record) {
 			record->feedback_type = _ndr_report_intern (report, type ? type : "abuse");
-			record->reason = NDRPARSE_REASON_FEEDBACK;
-			record->hard_bounce = NDRPARSE_FALSE;
+			record->reason = NDRPARSE_REASON_FEEDBACK;     /* hard_bounce: none */
 		}
 	}
 }

@@ -422,10 +422,11 @@ const char *ndrparse_record_get_source_ip (const NdrparseRecord *record);
  * (userunknown, hostunknown), an address that has moved (hasmoved) and a
  * destination that permanently accepts no mail (notaccept with a 5.x.x
  * status).  NDRPARSE_FALSE for every other failure, including policy and
- * blocklist rejections (the sender's problem, not the address's), delays,
- * feedback complaints and auto-replies (the address works).
- * NDRPARSE_UNSET for success notifications (delivered, relayed,
- * expanded), which are not failures.
+ * blocklist rejections (the sender's problem, not the address's) and
+ * delays.  NDRPARSE_UNSET for what is no delivery failure: success
+ * notifications (delivered, relayed, expanded), feedback complaints
+ * (the message was delivered; the recipient complained) and auto-replies
+ * (the mailbox works).
  */
 NdrparseTristate ndrparse_record_get_hard_bounce (const NdrparseRecord *record);
 

@@ -336,7 +336,8 @@ test_reasons_of_messages (void)
 	const NdrparseRecord *rec = first_record (r);
 	g_assert_cmpstr (ndrparse_record_get_reason (rec), ==, "vacation");
 	g_assert_cmpint (ndrparse_record_get_reason_kind (rec), ==, NDRPARSE_REASON_VACATION);
-	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_FALSE);
+	/* An auto-reply is no delivery failure: neither hard nor soft. */
+	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_UNSET);
 	ndrparse_report_unref (r);
 
 	r = parse ("From: abuse@isp.example\nTo: fbl@example.org\nSubject: FW: complaint\n"
@@ -346,7 +347,8 @@ test_reasons_of_messages (void)
 		   "Original-Rcpt-To: <zed@isp.example>\n\n--b--\n");
 	rec = first_record (r);
 	g_assert_cmpstr (ndrparse_record_get_reason (rec), ==, "feedback");
-	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_FALSE);
+	/* Nor is a complaint about a message that was delivered. */
+	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_UNSET);
 	ndrparse_report_unref (r);
 
 	/* A failure that says nothing at all. */

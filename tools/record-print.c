@@ -59,6 +59,8 @@ truncation_names (NdrparseTruncation truncated)
 const char *
 record_class_name (const NdrparseRecord *record)
 {
+	if (ndrparse_record_get_reason_kind (record) == NDRPARSE_REASON_FEEDBACK)
+		return "complaint";
 	switch (ndrparse_record_get_hard_bounce (record)) {
 	case NDRPARSE_TRUE: return "hard";
 	case NDRPARSE_FALSE: return "soft";

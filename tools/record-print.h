@@ -8,7 +8,9 @@
 
 /* The limits in @truncated as "records,scan" (a new string), or NULL. */
 char *truncation_names (NdrparseTruncation truncated);
-/* "hard", "soft" or "none": the record's hard_bounce as a class. */
+/* The record's class: "hard" or "soft" (its hard_bounce), "complaint"
+ * for a feedback report, "none" for what is no failure (a success
+ * notification, an auto-reply). */
 const char *record_class_name (const NdrparseRecord *record);
 
 /* Every key record_print() emits, in its order; NULL-terminated. */
