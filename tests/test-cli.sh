@@ -1,27 +1,11 @@
 #!/bin/sh
 # test-cli.sh - the ndrparse command line: exit codes, errors, stdin, formats.
-#   sh test-cli.sh NDRPARSE CORPUS-DIR
+#   sh test-cli.sh NDRPARSE CORPUS-DIR MEASURE
 # Prints one "ok"/"not ok" line per check and a closing "N passed, N failed".
-tool=$1
-corpus=$2
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-passed=0
-failed=0
-
-check() {  # check NAME COMMAND...: the command must succeed
-	name=$1; shift
-	if "$@"; then
-		passed=$((passed + 1)); echo "ok - $name"
-	else
-		failed=$((failed + 1)); echo "not ok - $name"
-	fi
-}
-
-run() {  # run ARGS...: sets $rc, $out (stdout file) and $err (stderr file)
-	"$tool" "$@" > "$tmp/out" 2> "$tmp/err" < "${stdin:-/dev/null}"
-	rc=$?
-}
+tool=$(cd "$(dirname "$1")" && pwd)/$(basename "$1")
+corpus=$(cd "$2" && pwd)
+measure_bin=$3
+. "$(dirname "$0")/testlib.sh"
 
 bounce=$corpus/postfix-user-unknown.eml
 printf 'From: a@example.org\nTo: b@example.org\nSubject: hi\n\nJust a note.\n' > "$tmp/plain.eml"
@@ -140,49 +124,80 @@ check "directory: files in name order" \
 	[ "$(tail -n +2 "$tmp/out" | tr -d '\r"' | sed 's|.*/||' | tr '\n' ' ')" = "10.eml 9.eml Z.eml _x.eml a.eml b.eml m.eml " ]
 
 # A worker that dies is replaced: the input it died on is retried once,
-# then reported; every other input is still decoded, in order.  The
-# worker is made to wait on a FIFO so the test can kill it there.
+# then reported; every other input is still decoded, in order.  What
+# kills the worker is real: a memory limit (ulimit -v) that only one
+# input, a 60 MB message, goes over; GLib then aborts the process.
 mkdir "$tmp/jobs"
 for i in $(seq 10 49); do cp "$bounce" "$tmp/jobs/m$i.eml"; done
 rm "$tmp/jobs/m30.eml"
 "$tool" --format=jsonl -j 1 "$tmp/jobs" > "$tmp/jobs-expected" 2> /dev/null
-mkfifo "$tmp/jobs/m30.eml"
-kill_fifo_reader() {  # kill_fifo_reader PARENT: kills the worker of PARENT that opened the FIFO
-	timeout 20 sh -c '
-		exec 3> "$1/jobs/m30.eml"       # returns once a worker opened it to read
-		for try in $(seq 100); do
-			for p in /proc/[0-9]*; do
-				[ "$(cut -d" " -f4 "$p/stat" 2>/dev/null)" = "$2" ] || continue
-				if ls -l "$p/fd" 2>/dev/null | grep -q "m30.eml"; then
-					kill -SEGV "${p#/proc/}"
-					# No writer left for the next worker to meet, and
-					# this one gone before the next round looks.
-					exec 3>&-
-					while ls -l "$p/fd" 2>/dev/null | grep -q "m30.eml"; do sleep 0.1; done
-					exit 0
-				fi
-			done
-			sleep 0.1
-		done
-		exit 1' sh "$tmp" "$1"
-}
-# (Under AddressSanitizer the signal ends the worker as it would otherwise.)
-(ulimit -c 0; ASAN_OPTIONS="${ASAN_OPTIONS:+$ASAN_OPTIONS:}handle_segv=0" \
-	exec "$tool" --format=jsonl -j 2 "$tmp/jobs" > "$tmp/out" 2> "$tmp/err") &
+{ cat "$bounce"; head -c 60000000 /dev/zero | tr '\0' 'x'; echo; } > "$tmp/big.eml"
+memory_limit=160000
+if can_limit_memory &&
+   (ulimit -v $memory_limit; "$tool" -j1 "$bounce" > /dev/null 2>&1) &&
+   ! (ulimit -v $memory_limit; "$tool" -j1 "$tmp/big.eml" > /dev/null 2>&1); then
+	cp "$tmp/big.eml" "$tmp/jobs/m30.eml"
+	(ulimit -v $memory_limit; exec "$tool" --format=jsonl -j 2 "$tmp/jobs" > "$tmp/out" 2> "$tmp/err")
+	rc=$?
+	check "worker killed on an input twice: the input is reported" \
+		grep -q "m30.eml: decoding it killed ndrparse's worker process (signal" "$tmp/err"
+	check "worker killed: one stderr line" [ "$(wc -l < "$tmp/err")" -eq 1 ]
+	check "worker killed: the other 39 inputs decoded, in order" cmp -s "$tmp/jobs-expected" "$tmp/out"
+	check "worker killed: exit 66" [ "$rc" -eq 66 ]
+	rm "$tmp/jobs/m30.eml"
+
+	# The same inside an mbox: only the message that killed two workers
+	# is lost, reported by its number; the mbox goes on after it.
+	: > "$tmp/kill.mbox"
+	for i in $(seq 0 39); do
+		printf 'From MAILER-DAEMON Mon May  6 09:12:05 2024\n' >> "$tmp/kill.mbox"
+		if [ "$i" -eq 20 ]; then cat "$tmp/big.eml"; else cat "$bounce"; fi >> "$tmp/kill.mbox"
+		echo >> "$tmp/kill.mbox"
+	done
+	"$tool" --format=jsonl -j 1 "$tmp/jobs" "$tmp/kill.mbox" 2> /dev/null | grep -v '"index": 20,' > "$tmp/kill-expected"
+	(ulimit -v $memory_limit; exec "$tool" --format=jsonl -j 2 "$tmp/jobs" "$tmp/kill.mbox" > "$tmp/out" 2> "$tmp/err")
+	rc=$?
+	check "worker killed twice in an mbox: that message reported by number" \
+		grep -q "kill.mbox: message 20: decoding it killed ndrparse's worker process (signal" "$tmp/err"
+	check "worker killed in an mbox: one stderr line" [ "$(wc -l < "$tmp/err")" -eq 1 ]
+	check "worker killed in an mbox: the 39 other messages and the files decoded, in order" \
+		cmp -s "$tmp/kill-expected" "$tmp/out"
+	check "worker killed in an mbox: exit 66" [ "$rc" -eq 66 ]
+else
+	skip "worker killed on an input twice" "ulimit -v cannot single out the input (sanitizer build)"
+fi
+
+# A worker killed once from outside (SIGKILL) while it decodes an mbox:
+# another resumes the mbox after the last message received, and nothing
+# is lost.
+: > "$tmp/long.mbox"
+for round in $(seq 60); do
+	for f in "$corpus"/*.eml; do
+		printf 'From MAILER-DAEMON Mon May  6 09:12:05 2024\n' >> "$tmp/long.mbox"
+		cat "$f" >> "$tmp/long.mbox"
+		echo >> "$tmp/long.mbox"
+	done
+done
+"$tool" --format=jsonl -j 1 "$tmp/jobs" "$tmp/long.mbox" > "$tmp/long-expected" 2> /dev/null
+"$tool" --format=jsonl -j 2 "$tmp/jobs" "$tmp/long.mbox" > "$tmp/out" 2> "$tmp/err" &
 parent=$!
-kill_fifo_reader $parent
-killed1=$?
-kill_fifo_reader $parent
-killed2=$?
+killed=1
+for try in $(seq 500); do
+	for child in $(cat "/proc/$parent/task/$parent/children" 2> /dev/null); do
+		if ls -l "/proc/$child/fd" 2> /dev/null | grep -q "long.mbox"; then
+			# Once it has sent some messages of it.
+			sleep 0.2
+			kill -KILL "$child" && killed=0
+			break 2
+		fi
+	done
+	sleep 0.01
+done
 wait $parent
 rc=$?
-check "worker killed on an input twice: both kills reached a worker" [ $killed1 -eq 0 ] && [ $killed2 -eq 0 ]
-check "worker killed: the input it died on is reported" \
-	grep -q "m30.eml: decoding it killed ndrparse's worker process (signal 11" "$tmp/err"
-check "worker killed: one stderr line" [ "$(wc -l < "$tmp/err")" -eq 1 ]
-check "worker killed: the other 39 inputs decoded, in order" cmp -s "$tmp/jobs-expected" "$tmp/out"
-check "worker killed: exit 66" [ "$rc" -eq 66 ]
-rm "$tmp/jobs/m30.eml"
+check "worker SIGKILLed in an mbox: it was killed while it read the mbox" [ $killed -eq 0 ]
+check "worker SIGKILLed in an mbox: every record, in order, as -j1" cmp -s "$tmp/long-expected" "$tmp/out"
+check "worker SIGKILLed in an mbox: nothing on stderr, exit 0" sh -c '[ ! -s "$1" ] && [ "$2" -eq 0 ]' sh "$tmp/err" "$rc"
 
 # Workers end when the parent is gone, killed or not.
 set -- ; for i in $(seq 400); do set -- "$@" "$tmp/jobs"; done
@@ -248,10 +263,28 @@ run --format=json "$corpus/exim-two-recipients.eml" "$bounce"
 check "json: one array of every record" sh -c 'head -c1 "$1" | grep -q "\[" && [ "$(grep -c "\"recipient\":" "$1")" -eq 3 ]' sh "$tmp/out"
 
 # ---- --summary ----
+# For the formats a program reads, the counts are a document of their
+# own: the records stay records.
 run --format=jsonl --summary "$corpus/exim-two-recipients.eml" "$bounce" "$corpus/null-mx.eml"
-check "--summary (jsonl): the records, then one summary line" [ "$(wc -l < "$tmp/out")" -eq 5 ]
-check "--summary (jsonl): counts by reason, class, destination, remote MTA" \
-	sh -c 'tail -1 "$1" | grep -q "^{\"summary\": {\"inputs\": 3, \"records\": 4, \"reason\": {.*\"userunknown\": [0-9]*.*}, \"class\": {\"hard\": [0-9]*.*\"destination\": {.*\"remote_mta\": {"' sh "$tmp/out"
+check "--summary (jsonl): standard output holds the 4 records only" \
+	sh -c '[ "$(wc -l < "$1")" -eq 4 ] && ! grep -q summary "$1"' sh "$tmp/out"
+check "--summary (jsonl): the counts on stderr, by reason, class, destination, remote MTA" \
+	grep -q '^{"summary": {"inputs": 3, "records": 4, "reason": {.*"userunknown": [0-9]*.*}, "class": {"hard": [0-9]*.*"destination": {.*"remote_mta": {' "$tmp/err"
+run --format=json --summary-file="$tmp/summary.json" "$corpus/exim-two-recipients.eml" "$bounce"
+check "--summary-file (json): the output stays one array of records" \
+	sh -c 'head -c1 "$1" | grep -q "\[" && tail -1 "$1" | grep -q "}]\$" && ! grep -q summary "$1"' sh "$tmp/out"
+check "--summary-file (json): the counts in the file, nothing on stderr" \
+	sh -c 'grep -q "^{\"summary\": {\"inputs\": 2, \"records\": 3," "$1" && [ ! -s "$2" ]' sh "$tmp/summary.json" "$tmp/err"
+run --format=csv --summary "$corpus/exim-two-recipients.eml"
+check "--summary (csv): one table of records on stdout" \
+	sh -c '[ "$(wc -l < "$1")" -eq 3 ] && ! grep -q "^dimension" "$1"' sh "$tmp/out"
+check "--summary (csv): the counts as a CSV table of their own on stderr" \
+	sh -c 'head -1 "$1" | grep -q "^dimension,value,count" && grep -q "^class,hard,1" "$1"' sh "$tmp/err"
+run --format=csv --summary-file=/nonexistent/dir/s.csv "$bounce"
+check "--summary-file that cannot be written: exit 73" [ "$rc" -eq 73 ]
+run --format=jsonl --summary-only "$corpus/arf-two-complainants.eml" "$corpus/autoreply-out-of-office.eml" "$bounce" --include-vacation
+check "--summary: complaints and auto-replies are classes of their own" \
+	grep -q '"class": {"complaint": 2, "hard": 1, "none": 1}' "$tmp/out"
 run --format=text --summary-only "$corpus/exim-two-recipients.eml" "$bounce"
 check "--summary-only (text): counts, no records" sh -c 'head -1 "$1" | grep -q "^3 records from 2 inputs\$" && ! grep -q "RECIPIENT" "$1"' sh "$tmp/out"
 
@@ -293,5 +326,4 @@ if [ -w /dev/full ]; then
 	check "write error: exit 74" [ "$rc" -eq 74 ]
 fi
 
-echo "$passed passed, $failed failed"
-[ "$failed" -eq 0 ]
+finish

@@ -1,10 +1,16 @@
 /* annotate.c - ndrparse --annotate: a mail filter for procmail and Sieve.
  *
- * Reads one message on stdin and writes it to stdout byte for byte, with
- * X-Bounce-* header fields added at the top of its header (after an mbox
- * "From " line, which procmail passes along).  A message that is not a
- * bounce, or cannot be parsed at all, comes out unchanged.  The added
- * lines end as the message's own first line does (CRLF or LF).
+ * Copies the message on stdin to stdout, with X-Bounce-* header fields
+ * added at the top of its header (after an mbox "From " line, which
+ * procmail passes along), one group per record.  Everything else passes
+ * byte for byte, but for X-Bounce-* fields the message already had: those
+ * are renamed X-Bounce-Original-* (header-rename.h), so that no sender
+ * can have a filter act on a verdict ndrparse never gave.  A message that
+ * is not a bounce, or cannot be parsed at all, gets no field of ours.
+ *
+ * Only the first NDRPARSE_MAX_MESSAGE_SIZE + 1 bytes are held to be
+ * decoded; the rest streams through, so a message of any size passes in
+ * bounded memory.
  *
  * Exit status: 0 when the whole message was written (annotated or not);
  * 74 when reading stdin or writing stdout failed, so that procmail (with
@@ -15,50 +21,38 @@
 #include <unistd.h>
 
 #include "annotate.h"
+#include "bounce-fields.h"
 #include "decode.h"
-#include "record-print.h"
+#include "header-rename.h"
+#include "input-stream.h"
 #include "whole-io.h"
 
-/* Header values come from untrusted bounces: one line, no control
- * characters, bounded. */
-static void
-append_value (GString *out, const char *value)
+#define HEAD_BYTES (NDRPARSE_MAX_MESSAGE_SIZE + 1)
+#define COPY_BYTES (1 << 16)
+
+/* Reads up to HEAD_BYTES of @in into a new array; NULL with @error. */
+static GByteArray *
+read_head (InputStream *in, GError **error)
 {
-	if (value == NULL || *value == '\0') {
-		g_string_append_c (out, '-');
-		return;
+	GByteArray *head = g_byte_array_new ();
+	while (head->len < HEAD_BYTES) {
+		guint old = head->len;
+		gsize want = MIN (COPY_BYTES, HEAD_BYTES - old);
+		g_byte_array_set_size (head, old + (guint) want);
+		gssize n = input_stream_read (in, head->data + old, want, error);
+		g_byte_array_set_size (head, old + (guint) MAX (n, 0));
+		if (n < 0) {
+			g_byte_array_unref (head);
+			return NULL;
+		}
+		if (n == 0)
+			break;
 	}
-	gsize n = 0;
-	for (const char *p = value; *p && n < 256; p++, n++)
-		g_string_append_c (out, (guchar) *p < 0x20 || *p == 0x7f ? ' ' : *p);
+	return head;
 }
 
-static void
-append_field (GString *out, const char *name, const char *value, const char *eol)
-{
-	g_string_append_printf (out, "%s: ", name);
-	append_value (out, value);
-	g_string_append (out, eol);
-}
-
-/* The X-Bounce-* fields for @report's records, or "" for none. */
-static GString *
-bounce_fields (NdrparseReport *report, const DecodeOptions *options, const char *eol)
-{
-	GString *out = g_string_new (NULL);
-	for (guint i = 0; report && i < ndrparse_report_get_n_records (report); i++) {
-		const NdrparseRecord *record = ndrparse_report_get_record (report, i);
-		if (!record_wanted (record, options))
-			continue;
-		append_field (out, "X-Bounce-Recipient", ndrparse_record_get_recipient (record), eol);
-		append_field (out, "X-Bounce-Status", ndrparse_record_get_status (record), eol);
-		append_field (out, "X-Bounce-Reason", ndrparse_record_get_reason (record), eol);
-		append_field (out, "X-Bounce-Class", record_class_name (record), eol);
-	}
-	return out;
-}
-
-/* Where the header starts: after an mbox "From " line if there is one. */
+/* Where the header starts: after an mbox "From " line if there is one;
+ * @eol is the message's own line end. */
 static gsize
 header_start (const GByteArray *msg, const char **eol)
 {
@@ -69,32 +63,84 @@ header_start (const GByteArray *msg, const char **eol)
 	return 0;
 }
 
+/* Writes @len bytes through @rename to stdout; FALSE when writing fails. */
+static gboolean
+write_renamed (HeaderRename *rename, const char *data, gsize len, GString *buf)
+{
+	if (header_rename_done (rename))
+		return write_all (STDOUT_FILENO, data, len);
+	g_string_truncate (buf, 0);
+	header_rename_feed (rename, data, len, buf);
+	return write_all (STDOUT_FILENO, buf->str, buf->len);
+}
+
+/* Copies the rest of @in to stdout; FALSE with @error, or with errno set
+ * when writing failed. */
+static gboolean
+copy_rest (InputStream *in, HeaderRename *rename, GString *buf, gboolean *write_failed, GError **error)
+{
+	char chunk[COPY_BYTES];
+	for (;;) {
+		gssize n = input_stream_read (in, chunk, sizeof chunk, error);
+		if (n < 0)
+			return FALSE;
+		if (n == 0)
+			break;
+		if (!write_renamed (rename, chunk, (gsize) n, buf)) {
+			*write_failed = TRUE;
+			return FALSE;
+		}
+	}
+	g_string_truncate (buf, 0);
+	header_rename_finish (rename, buf);
+	if (!write_all (STDOUT_FILENO, buf->str, buf->len)) {
+		*write_failed = TRUE;
+		return FALSE;
+	}
+	return TRUE;
+}
+
 int
 annotate_stdin (const DecodeOptions *options)
 {
 	GError *error = NULL;
-	GByteArray *msg = read_all (stdin, &error);
-	if (msg == NULL) {
-		fprintf (stderr, "ndrparse: --annotate: %s\n", error->message);
+	InputStream *in = input_stream_open ("-", INPUT_OPEN_RAW, &error);
+	GByteArray *head = in ? read_head (in, &error) : NULL;
+	if (head == NULL) {
+		fprintf (stderr, "ndrparse: --annotate: reading the message: %s\n", error->message);
 		g_error_free (error);
+		input_stream_free (in);
 		return ANNOTATE_EXIT_IO;
 	}
 
-	NdrparseReport *report = ndrparse_parse_bytes (msg->data, msg->len, NULL);
+	NdrparseReport *report = ndrparse_parse_bytes (head->data, head->len, NULL);
 	if (report && options->verp)
 		decode_apply_verp (report, options->verp);
 	const char *eol = "\n";
-	gsize at = msg->len ? header_start (msg, &eol) : 0;
+	gsize at = head->len ? header_start (head, &eol) : 0;
 	GString *fields = bounce_fields (report, options, eol);
-
-	gboolean ok = write_all (STDOUT_FILENO, msg->data, at) &&
-		      write_all (STDOUT_FILENO, fields->str, fields->len) &&
-		      write_all (STDOUT_FILENO, msg->data + at, msg->len - at);
-	if (!ok)
-		fprintf (stderr, "ndrparse: --annotate: writing the message: %s\n", g_strerror (errno));
-
-	g_string_free (fields, TRUE);
 	ndrparse_report_unref (report);
-	g_byte_array_unref (msg);
+
+	HeaderRename rename;
+	header_rename_init (&rename);
+	GString *buf = g_string_new (NULL);
+	gboolean write_failed = FALSE;
+	gboolean ok = write_all (STDOUT_FILENO, head->data, at) &&
+		      write_all (STDOUT_FILENO, fields->str, fields->len) &&
+		      write_renamed (&rename, (const char *) head->data + at, head->len - at, buf);
+	if (!ok)
+		write_failed = TRUE;
+	else
+		ok = copy_rest (in, &rename, buf, &write_failed, &error);
+	if (write_failed)
+		fprintf (stderr, "ndrparse: --annotate: writing the message: %s\n", g_strerror (errno));
+	else if (!ok)
+		fprintf (stderr, "ndrparse: --annotate: reading the message: %s\n", error->message);
+
+	g_clear_error (&error);
+	g_string_free (buf, TRUE);
+	g_string_free (fields, TRUE);
+	g_byte_array_unref (head);
+	input_stream_free (in);
 	return ok ? 0 : ANNOTATE_EXIT_IO;
 }

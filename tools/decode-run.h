@@ -19,6 +19,8 @@ typedef struct {
 	Summary *summary;               /* NULL without --summary */
 	Totals *totals;
 	FrameWriter *frame;             /* in a worker: where the effects go */
+	guint resume_messages;          /* messages of the next input to skip: where a
+					 * worker resumes an mbox another died in */
 	/* progress */
 	guint done, total;
 	gint64 started, last_shown;
@@ -30,6 +32,8 @@ void run_decode_input (Run *run, const Input *input);
 
 /* Reports that @input could not be decoded, for @why. */
 void run_input_failed (Run *run, const Input *input, const char *why);
+/* Reports that message @index of the mbox @input could not be decoded. */
+void run_message_failed (Run *run, const Input *input, gint64 index, const char *why);
 
 typedef enum {
 	REPLAY_INPUT_DONE,              /* the chunk finished its input */

@@ -13,8 +13,10 @@
 
 #include "decode-run.h"
 #include "frame.h"
+#include "input-stream.h"
+#include "message-split.h"
 #include "record-print.h"
-#include "whole-io.h"
+#include "safe-text.h"
 
 /* ---- the effects of decoding; in a worker, events in run->frame ---- */
 
@@ -56,7 +58,8 @@ progress_clear (Run *run)
 }
 
 /* A line for standard error; "\r" first so a progress line does not
- * garble it. */
+ * garble it.  File names and messages come from untrusted input: what a
+ * terminal would act on is escaped (safe-text.h). */
 static void
 say (Run *run, const char *line)
 {
@@ -65,7 +68,9 @@ say (Run *run, const char *line)
 		frame_put_string (run->frame, line);
 		return;
 	}
-	fprintf (stderr, "\r%s\n", line);
+	char *safe = safe_text_escaped (line);
+	fprintf (stderr, "\r%s\n", safe);
+	g_free (safe);
 }
 
 static void
@@ -89,7 +94,7 @@ count_input (Run *run)
 		summary_add_input (run->summary);
 }
 
-/* The input gave records (FRAME_BOUNCE) or could not be decoded
+/* A message gave records (FRAME_BOUNCE) or could not be decoded
  * (FRAME_FAILURE): what the exit status is made of. */
 static void
 count_outcome (Run *run, FrameOp outcome)
@@ -152,7 +157,7 @@ run_replay_chunk (Run *run, const GByteArray *events)
 	frame_cursor_init (&cursor, events);
 	for (;;) {
 		int op = frame_next_op (&cursor);
-		if (op == FRAME_INPUT_DONE || op == FRAME_INPUT_MORE) {
+		if (op == FRAME_INPUT_DONE || op == FRAME_INPUT_MORE || op == FRAME_INPUT_MBOX) {
 			if (cursor.at != cursor.end)
 				return REPLAY_MALFORMED;
 			return op == FRAME_INPUT_DONE ? REPLAY_INPUT_DONE : REPLAY_INPUT_MORE;
@@ -165,14 +170,26 @@ run_replay_chunk (Run *run, const GByteArray *events)
 
 /* ---- printing ---- */
 
+/* A success notification: delivered, relayed or expanded. */
+static gboolean
+is_success (const NdrparseRecord *record)
+{
+	switch (ndrparse_record_get_action_kind (record)) {
+	case NDRPARSE_ACTION_DELIVERED:
+	case NDRPARSE_ACTION_RELAYED:
+	case NDRPARSE_ACTION_EXPANDED:
+		return TRUE;
+	default:
+		return ndrparse_record_get_reason_kind (record) == NDRPARSE_REASON_DELIVERED;
+	}
+}
+
 gboolean
 record_wanted (const NdrparseRecord *record, const DecodeOptions *options)
 {
 	if (!options->include_vacation && ndrparse_record_get_reason_kind (record) == NDRPARSE_REASON_VACATION)
 		return FALSE;
-	/* Success notifications (delivered, relayed, expanded) are the
-	 * records whose hard_bounce is null. */
-	if (options->failures_only && ndrparse_record_get_hard_bounce (record) == NDRPARSE_UNSET)
+	if (options->failures_only && is_success (record))
 		return FALSE;
 	return TRUE;
 }
@@ -272,158 +289,124 @@ run_input_failed (Run *run, const Input *input, const char *why)
 	progress_tick (run);
 }
 
-/* Prints @report (NULL: @error says why there is none). */
-static void
-finish_input (Run *run, const Input *input, NdrparseReport *report, GError *error)
+void
+run_message_failed (Run *run, const Input *input, gint64 index, const char *why)
 {
-	if (report == NULL) {
-		run_input_failed (run, input, error->message);
-		g_error_free (error);
-	} else if (print_report (run, input->path, -1, report) > 0) {
-		count_outcome (run, FRAME_BOUNCE);
-	}
+	report_error (run, input->path, index, why);
+	progress_tick (run);
 }
 
-static void
-decode_stdin (Run *run, const Input *input)
+static SplitMode
+split_mode (InputKind kind)
 {
-	GError *error = NULL;
-	GByteArray *data = read_all (stdin, &error);
-	NdrparseReport *report = data ? ndrparse_parse_bytes (data->data, data->len, &error) : NULL;
-	if (data)
-		g_byte_array_unref (data);
-	finish_input (run, input, report, error);
-}
-
-static void
-decode_message_file (Run *run, const Input *input)
-{
-	GError *error = NULL;
-	/* GLib's file errors already name the file. */
-	NdrparseReport *report = ndrparse_parse_file (input->path, &error);
-	finish_input (run, input, report, error);
-}
-
-/* The offset of the next line that starts with "From " after @from, or -1:
- * where reading resumes after a message GMime could not parse. */
-static gint64
-next_separator (GMimeStream *stream, gint64 from)
-{
-	char buf[65536 + 6];
-	gsize keep = 0;           /* bytes carried over from the previous chunk */
-	gint64 base = from;       /* file offset of buf[0] */
-
-	if (g_mime_stream_seek (stream, from, GMIME_STREAM_SEEK_SET) < 0)
-		return -1;
-	for (;;) {
-		gssize n = g_mime_stream_read (stream, buf + keep, sizeof buf - keep - 1);
-		if (n <= 0)
-			return -1;
-		gsize len = keep + (gsize) n;
-		for (gsize i = 0; i + 6 <= len; i++) {
-			if (buf[i] == '\n' && memcmp (buf + i + 1, "From ", 5) == 0)
-				return base + (gint64) i + 1;
-		}
-		keep = MIN (len, 5);
-		memmove (buf, buf + len - keep, keep);
-		base += (gint64) (len - keep);
+	switch (kind) {
+	case INPUT_MESSAGE: return SPLIT_MESSAGE;
+	case INPUT_MBOX: return SPLIT_MBOX;
+	default: return SPLIT_AUTO;
 	}
 }
 
 /* In a worker, each mbox message's events are a chunk of their own, sent
- * as they come: an mbox of any size never sits in memory. */
+ * as they come: an mbox of any size never sits in memory, and the parent
+ * knows where to resume it if the worker dies. */
 static void
-mbox_message_done (Run *run)
+mbox_chunk (Run *run, FrameOp op)
 {
 	if (run->frame)
-		frame_writer_end_chunk (run->frame, FRAME_INPUT_MORE);
+		frame_writer_end_chunk (run->frame, op);
 }
 
-static void
-decode_mbox (Run *run, const char *file)
+/* Decodes one message of @input; returns how many records it printed. */
+static guint
+decode_message (Run *run, const Input *input, SplitMessage *message)
 {
 	GError *error = NULL;
-	GMimeStream *stream = g_mime_stream_fs_open (file, O_RDONLY, 0, &error);
-	if (stream == NULL) {
-		report_error (run, file, -1, error->message);
+	NdrparseReport *report = ndrparse_parse_bytes (message->bytes->data, message->bytes->len, &error);
+	g_byte_array_unref (message->bytes);
+	if (report)
+		return print_report (run, input->path, message->index, report);
+	if (message->index >= 0) {
+		char *why = g_strdup_printf ("not an email message (at byte %" G_GINT64_FORMAT ")", message->offset);
+		run_message_failed (run, input, message->index, why);
+		g_free (why);
+	} else {
+		run_input_failed (run, input, error->message);
+	}
+	g_error_free (error);
+	return 0;
+}
+
+/* Decodes every message of @stream: the input itself, or an mbox's. */
+static void
+decode_messages (Run *run, const Input *input, InputStream *stream)
+{
+	MessageSplit *split = message_split_new (stream, split_mode (input->kind));
+	GError *error = NULL;
+	SplitMessage message;
+	gboolean started = FALSE;
+	gboolean more = run->resume_messages == 0 || message_split_skip (split, run->resume_messages, &error);
+	while (more && message_split_next (split, &message, &error)) {
+		if (!started && message_split_is_mbox (split))
+			mbox_chunk (run, FRAME_INPUT_MBOX);
+		started = TRUE;
+		/* Counted per message: a worker resuming an mbox sends only
+		 * the messages it decoded. */
+		if (decode_message (run, input, &message) > 0)
+			count_outcome (run, FRAME_BOUNCE);
+		if (message_split_is_mbox (split))
+			mbox_chunk (run, FRAME_INPUT_MORE);
+	}
+	if (error) {
+		run_input_failed (run, input, error->message);
 		g_error_free (error);
-		return;
 	}
-	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-	g_mime_parser_set_format (parser, GMIME_FORMAT_MBOX);
-	/* Messages are split at "From " lines (mboxo and mboxrd alike); a
-	 * body's escaped ">From " line is text ndrparse reads as it is. */
-	guint records = 0;
-	gint64 index = 0;
-	while (!g_mime_parser_eos (parser)) {
-		gint64 offset = g_mime_parser_tell (parser);
-		GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
-		if (message == NULL) {
-			/* A damaged message: say so, and resume at the next
-			 * "From " line after where it began. */
-			char *why = g_strdup_printf ("not an email message (at byte %" G_GINT64_FORMAT ")", offset);
-			report_error (run, file, index++, why);
-			g_free (why);
-			progress_tick (run);
-			mbox_message_done (run);
-			gint64 next = next_separator (stream, offset + 1);
-			if (next < 0)
-				break;
-			GMimeStream *rest = g_mime_stream_substream (stream, next, -1);
-			g_mime_parser_init_with_stream (parser, rest);
-			g_object_unref (rest);
-			continue;
-		}
-		NdrparseReport *report = ndrparse_parse_message (message, NULL);
-		g_object_unref (message);
-		if (report)
-			records += print_report (run, file, index, report);
-		index++;
-		mbox_message_done (run);
-	}
-	if (records > 0)
-		count_outcome (run, FRAME_BOUNCE);
-	g_object_unref (parser);
-	g_object_unref (stream);
+	message_split_free (split);
 }
 
 void
 run_decode_input (Run *run, const Input *input)
 {
-	switch (input->kind) {
-	case INPUT_STDIN:
-		decode_stdin (run, input);
-		break;
-	case INPUT_MBOX:
-		decode_mbox (run, input->path);
-		break;
-	case INPUT_FILE:
-		if (input_is_mbox (input->path))
-			decode_mbox (run, input->path);
-		else
-			decode_message_file (run, input);
-		break;
-	case INPUT_ERROR:
+	if (input->kind == INPUT_ERROR) {
 		report_error (run, input->path, -1, input->error);
-		break;
-	default:
-		decode_message_file (run, input);
-		break;
+		return;
 	}
+	if (input->kind == INPUT_SKIPPED) {
+		/* Not the user's input to read, and no error: a note only. */
+		print_outcome (run, input->path, -1, "skipped", input->error);
+		return;
+	}
+	GError *error = NULL;
+	InputStream *stream = input_stream_open (input_open_path (input), input->listed ? INPUT_OPEN_LISTED : 0,
+						 &error);
+	if (stream == NULL && input->listed && g_error_matches (error, G_FILE_ERROR, G_FILE_ERROR_INVAL)) {
+		/* It changed into something not to read since it was listed. */
+		print_outcome (run, input->path, -1, "skipped", error->message);
+		g_error_free (error);
+		return;
+	}
+	if (stream == NULL) {
+		run_input_failed (run, input, error->message);
+		g_error_free (error);
+		return;
+	}
+	decode_messages (run, input, stream);
+	input_stream_free (stream);
 }
 
 void
 decode_inputs (GPtrArray *inputs, const DecodeOptions *options, sprinter_t *sp,
 	       Summary *summary, Totals *totals)
 {
-	Run run = { options, sp, summary, totals, NULL, 0, 0, g_get_monotonic_time (), 0, FALSE };
+	Run run = { .options = options, .sp = sp, .summary = summary, .totals = totals,
+		    .started = g_get_monotonic_time () };
 
 	for (guint i = 0; i < inputs->len; i++) {
 		const Input *input = g_ptr_array_index (inputs, i);
-		run.total += input->kind == INPUT_MBOX ? 0 : 1;
+		run.total += input->kind == INPUT_MBOX ? 0 : 1;     /* an mbox's count is not known */
 	}
 	if (options->jobs <= 1 || !workers_decode (&run, inputs)) {
-		for (guint i = 0; i < inputs->len; i++)
+		/* An output that can no longer be written ends the run. */
+		for (guint i = 0; i < inputs->len && !ferror (stdout); i++)
 			run_decode_input (&run, g_ptr_array_index (inputs, i));
 	}
 	progress_clear (&run);

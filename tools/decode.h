@@ -18,11 +18,12 @@ typedef struct {
 	gboolean progress;              /* a progress line on stderr */
 	const char *verp;               /* VERP pattern, or NULL */
 	gboolean json_lines;            /* records go out as JSON Lines on stdout */
+	const char *const *fields;      /* --fields for the JSON formats, or NULL */
 	guint jobs;
 } DecodeOptions;
 
 typedef struct {
-	guint bounces;                  /* inputs that gave at least one record */
+	guint bounces;                  /* messages that gave at least one record */
 	guint failures;                 /* inputs that could not be read or parsed */
 } Totals;
 

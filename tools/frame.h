@@ -40,12 +40,13 @@ typedef enum {
 	FRAME_SUMMARY_RECORD = 'r',     /* 4 strings: summary_add_values() */
 	FRAME_SUMMARY_INPUT = 'm',      /* summary_add_input() */
 	FRAME_PROGRESS = 'p',           /* one more message done */
-	FRAME_BOUNCE = 'b',             /* the input gave records */
+	FRAME_BOUNCE = 'b',             /* a message gave records */
 	FRAME_FAILURE = 'x',            /* the input could not be decoded */
 	FRAME_TEXT = 'T',               /* string: records already printed (JSON Lines) */
 	/* the last event of a chunk */
 	FRAME_INPUT_DONE = 'd',         /* the input is finished */
-	FRAME_INPUT_MORE = '+',         /* more chunks of the input follow */
+	FRAME_INPUT_MORE = '+',         /* an mbox message ends; more chunks of the input follow */
+	FRAME_INPUT_MBOX = 'M',         /* the input is an mbox; its messages' chunks follow */
 } FrameOp;
 
 #define FRAME_NULL_LENGTH G_MAXUINT32
@@ -70,8 +71,8 @@ FrameWriter *frame_writer_new (int fd, gboolean eager);
 /* Sends what is left of the last batch, then says at once that the
  * chunks that follow belong to @batch. */
 void frame_writer_start_batch (FrameWriter *writer, guint32 batch);
-/* Ends the current chunk with @last (FRAME_INPUT_DONE or
- * FRAME_INPUT_MORE) and starts the next; what the chunk printed to
+/* Ends the current chunk with @last (FRAME_INPUT_DONE, _MBOX or _MORE)
+ * and starts the next; what the chunk printed to
  * writer->text goes before @last as a FRAME_TEXT event. */
 void frame_writer_end_chunk (FrameWriter *writer, FrameOp last);
 /* Sends the chunks ended so far.  When the pipe cannot be written the

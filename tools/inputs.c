@@ -2,8 +2,10 @@
  * to decode: messages, mboxes and standard input, found in Maildirs and
  * directories as well as named directly.
  */
-#define _DEFAULT_SOURCE         /* d_type */
+#define _DEFAULT_SOURCE         /* d_type, realpath() */
 #include <dirent.h>
+#include <stdint.h>
+#include <stdlib.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -14,16 +16,24 @@
 
 #include "inputs.h"
 
+typedef struct {
+	GPtrArray *out;
+	gboolean recursive;
+	char *root;             /* the directory named, resolved: links stay inside it */
+	GHashTable *visited;    /* "device:inode" of each directory read */
+} Lister;
+
 static void
 input_free (gpointer data)
 {
 	Input *input = data;
 	g_free (input->path);
+	g_free (input->target);
 	g_free (input->error);
 	g_free (input);
 }
 
-static void
+static Input *
 add (GPtrArray *out, const char *path, InputKind kind, char *error)
 {
 	Input *input = g_new0 (Input, 1);
@@ -32,16 +42,13 @@ add (GPtrArray *out, const char *path, InputKind kind, char *error)
 	input->error = error;
 	input->size = -1;
 	g_ptr_array_add (out, input);
+	return input;
 }
 
-/* Records the size of the file @path just added as the last input. */
-static void
-note_size (GPtrArray *out, const char *path)
+const char *
+input_open_path (const Input *input)
 {
-	Input *input = g_ptr_array_index (out, out->len - 1);
-	struct stat st;
-	if (stat (path, &st) == 0 && S_ISREG (st.st_mode))
-		input->size = st.st_size;
+	return input->target ? input->target : input->path;
 }
 
 gboolean
@@ -58,21 +65,6 @@ input_kind_from_name (const char *name, InputKind *kind)
 		}
 	}
 	return FALSE;
-}
-
-gboolean
-input_is_mbox (const char *path)
-{
-	/* O_NONBLOCK: a FIFO is not waited for (nor read from) here. */
-	int fd = open (path, O_RDONLY | O_NONBLOCK);
-	if (fd < 0)
-		return FALSE;
-	struct stat st;
-	char head[5];
-	gboolean mbox = fstat (fd, &st) == 0 && S_ISREG (st.st_mode) &&
-		read (fd, head, 5) == 5 && memcmp (head, "From ", 5) == 0;
-	close (fd);
-	return mbox;
 }
 
 static gboolean
@@ -101,17 +93,21 @@ join_path (const char *dir, const char *name)
 					      : g_strconcat (dir, "/", name, NULL);
 }
 
-typedef enum { ENTRY_FILE, ENTRY_DIR, ENTRY_OTHER } EntryType;
+typedef enum { ENTRY_FILE, ENTRY_DIR, ENTRY_SKIPPED } EntryType;
 
 typedef struct {
 	char *name;
-	EntryType type;         /* what it is, or points to if a symbolic link */
+	EntryType type;
+	char *target;           /* a link's resolved target, or NULL */
+	const char *why;        /* for ENTRY_SKIPPED (static) */
 } Entry;
 
 static void
 entry_clear (gpointer data)
 {
-	g_free (((Entry *) data)->name);
+	Entry *entry = data;
+	g_free (entry->name);
+	g_free (entry->target);
 }
 
 static int
@@ -120,40 +116,107 @@ by_name (gconstpointer a, gconstpointer b)
 	return strcmp (((const Entry *) a)->name, ((const Entry *) b)->name);
 }
 
-/* The type readdir() gives, or stat()'s when it gives none or a link:
- * most file systems tell without a stat() per file. */
-static EntryType
-entry_type (const char *dir, const struct dirent *d)
+static gboolean
+inside (const char *root, const char *path)
 {
-	if (d->d_type == DT_REG)
-		return ENTRY_FILE;
-	if (d->d_type == DT_DIR)
-		return ENTRY_DIR;
-	if (d->d_type != DT_UNKNOWN && d->d_type != DT_LNK)
-		return ENTRY_OTHER;
-	char *path = g_build_filename (dir, d->d_name, NULL);
+	gsize len = strlen (root);
+	if (len == 1 && root[0] == '/')
+		return TRUE;
+	return strncmp (path, root, len) == 0 && (path[len] == '/' || path[len] == '\0');
+}
+
+static const char *
+not_regular_why (mode_t mode)
+{
+	if (S_ISFIFO (mode))
+		return "skipped: a FIFO, not a regular file";
+	if (S_ISCHR (mode) || S_ISBLK (mode))
+		return "skipped: a device, not a regular file";
+	if (S_ISSOCK (mode))
+		return "skipped: a socket, not a regular file";
+	return "skipped: not a regular file";
+}
+
+/* What a symbolic link in a listing is: followed only to a regular file
+ * or a directory inside the directory named. */
+static void
+resolve_link (const Lister *lister, const char *path, Entry *entry)
+{
+	char *real = realpath (path, NULL);
 	struct stat st;
-	EntryType type = stat (path, &st) < 0 ? ENTRY_OTHER
-		: S_ISREG (st.st_mode) ? ENTRY_FILE : S_ISDIR (st.st_mode) ? ENTRY_DIR : ENTRY_OTHER;
+	entry->type = ENTRY_SKIPPED;
+	if (real == NULL || stat (real, &st) < 0) {
+		entry->why = "skipped: a symbolic link to nothing";
+	} else if (!inside (lister->root, real)) {
+		entry->why = "skipped: a symbolic link out of the directory named";
+	} else if (S_ISREG (st.st_mode)) {
+		entry->type = ENTRY_FILE;
+		entry->target = g_strdup (real);
+	} else if (S_ISDIR (st.st_mode)) {
+		entry->type = ENTRY_DIR;
+	} else {
+		entry->why = not_regular_why (st.st_mode);
+	}
+	free (real);
+}
+
+/* The type readdir() gives, or lstat()'s when it gives none or a link:
+ * most file systems tell without a stat() per file. */
+static void
+classify (const Lister *lister, const char *dir, const struct dirent *d, Entry *entry)
+{
+	static const struct { unsigned char d_type; mode_t mode; } others[] = {
+		{ DT_FIFO, S_IFIFO }, { DT_CHR, S_IFCHR }, { DT_BLK, S_IFBLK }, { DT_SOCK, S_IFSOCK },
+	};
+	if (d->d_type == DT_REG) {
+		entry->type = ENTRY_FILE;
+		return;
+	}
+	if (d->d_type == DT_DIR) {
+		entry->type = ENTRY_DIR;
+		return;
+	}
+	for (gsize i = 0; i < G_N_ELEMENTS (others); i++) {
+		if (d->d_type == others[i].d_type) {
+			entry->type = ENTRY_SKIPPED;
+			entry->why = not_regular_why (others[i].mode);
+			return;
+		}
+	}
+	char *path = join_path (dir, d->d_name);
+	struct stat st;
+	if (lstat (path, &st) < 0) {
+		entry->type = ENTRY_SKIPPED;
+		entry->why = "skipped: it vanished while the directory was read";
+	} else if (S_ISLNK (st.st_mode)) {
+		resolve_link (lister, path, entry);
+	} else if (S_ISREG (st.st_mode)) {
+		entry->type = ENTRY_FILE;
+	} else if (S_ISDIR (st.st_mode)) {
+		entry->type = ENTRY_DIR;
+	} else {
+		entry->type = ENTRY_SKIPPED;
+		entry->why = not_regular_why (st.st_mode);
+	}
 	g_free (path);
-	return type;
 }
 
 /* The entries of @dir (Entry), sorted by name, without dot files; NULL
  * with @error. */
 static GArray *
-sorted_entries (const char *dir, char **error)
+sorted_entries (const Lister *lister, const char *dir, char **error)
 {
 	DIR *d = opendir (dir);
 	if (d == NULL) {
 		*error = g_strdup_printf ("cannot read the directory: %s", g_strerror (errno));
 		return NULL;
 	}
-	GArray *entries = g_array_new (FALSE, FALSE, sizeof (Entry));
+	GArray *entries = g_array_new (FALSE, TRUE, sizeof (Entry));
 	g_array_set_clear_func (entries, entry_clear);
 	for (struct dirent *e; (e = readdir (d)) != NULL;) {
 		if (e->d_name[0] != '.') {
-			Entry entry = { g_strdup (e->d_name), entry_type (dir, e) };
+			Entry entry = { g_strdup (e->d_name), ENTRY_SKIPPED, NULL, NULL };
+			classify (lister, dir, e, &entry);
 			g_array_append_val (entries, entry);
 		}
 	}
@@ -162,28 +225,57 @@ sorted_entries (const char *dir, char **error)
 	return entries;
 }
 
-static void add_file (GPtrArray *out, const char *path, InputKind forced);
-static void add_dir (GPtrArray *out, const char *path, gboolean recursive);
+/* Whether @dir was read already (a link loop, or two links to one
+ * directory); records it as read. */
+static gboolean
+seen_before (Lister *lister, const char *dir)
+{
+	struct stat st;
+	if (stat (dir, &st) < 0)
+		return FALSE;
+	char *key = g_strdup_printf ("%ju:%ju", (uintmax_t) st.st_dev, (uintmax_t) st.st_ino);
+	if (g_hash_table_contains (lister->visited, key)) {
+		g_free (key);
+		return TRUE;
+	}
+	g_hash_table_add (lister->visited, key);
+	return FALSE;
+}
+
+static void
+add_listed_file (Lister *lister, const char *path, const Entry *entry)
+{
+	Input *input = add (lister->out, path, INPUT_FILE, NULL);
+	input->listed = TRUE;
+	input->target = g_strdup (entry->target);
+}
+
+static void
+add_skipped (Lister *lister, const char *path, const char *why)
+{
+	add (lister->out, path, INPUT_SKIPPED, g_strdup (why));
+}
 
 /* A Maildir's messages: cur/, then new/ (not yet seen), each sorted;
  * tmp/ holds deliveries in progress. */
 static void
-add_maildir (GPtrArray *out, const char *path)
+add_maildir (Lister *lister, const char *path)
 {
 	static const char *const subdirs[] = { "cur", "new" };
 	for (gsize i = 0; i < G_N_ELEMENTS (subdirs); i++) {
 		char *sub = g_build_filename (path, subdirs[i], NULL);
 		char *error = NULL;
-		GArray *entries = is_dir (sub) ? sorted_entries (sub, &error) : NULL;
+		GArray *entries = is_dir (sub) && !seen_before (lister, sub) ? sorted_entries (lister, sub, &error) : NULL;
 		if (error)
-			add (out, sub, INPUT_ERROR, error);
+			add (lister->out, sub, INPUT_ERROR, error);
 		for (guint k = 0; entries && k < entries->len; k++) {
 			const Entry *entry = &g_array_index (entries, Entry, k);
-			if (entry->type == ENTRY_FILE) {
-				char *file = join_path (sub, entry->name);
-				add (out, file, INPUT_MESSAGE, NULL);
-				g_free (file);
-			}
+			char *file = join_path (sub, entry->name);
+			if (entry->type == ENTRY_FILE)
+				add_listed_file (lister, file, entry);
+			else if (entry->type == ENTRY_SKIPPED)
+				add_skipped (lister, file, entry->why);
+			g_free (file);
 		}
 		if (entries)
 			g_array_unref (entries);
@@ -192,37 +284,67 @@ add_maildir (GPtrArray *out, const char *path)
 }
 
 static void
-add_dir (GPtrArray *out, const char *path, gboolean recursive)
+add_dir (Lister *lister, const char *path)
 {
+	if (seen_before (lister, path)) {
+		add_skipped (lister, path, "skipped: a directory read already (a symbolic link loop)");
+		return;
+	}
 	char *error = NULL;
-	GArray *entries = sorted_entries (path, &error);
+	GArray *entries = sorted_entries (lister, path, &error);
 	if (entries == NULL) {
-		add (out, path, INPUT_ERROR, error);
+		add (lister->out, path, INPUT_ERROR, error);
 		return;
 	}
 	for (guint i = 0; i < entries->len; i++) {
 		const Entry *entry = &g_array_index (entries, Entry, i);
 		char *child = join_path (path, entry->name);
-		if (entry->type != ENTRY_DIR)
-			add_file (out, child, INPUT_AUTO);
-		else if (recursive && is_maildir (child))
-			add_maildir (out, child);
-		else if (recursive)
-			add_dir (out, child, TRUE);
+		if (entry->type == ENTRY_FILE)
+			add_listed_file (lister, child, entry);
+		else if (entry->type == ENTRY_SKIPPED)
+			add_skipped (lister, child, entry->why);
+		else if (lister->recursive && is_maildir (child))
+			add_maildir (lister, child);
+		else if (lister->recursive)
+			add_dir (lister, child);
 		g_free (child);
 	}
 	g_array_unref (entries);
 }
 
+/* Reads the directory or Maildir @path as a listing rooted there. */
 static void
-add_file (GPtrArray *out, const char *path, InputKind forced)
+list (GPtrArray *out, const char *path, gboolean recursive, gboolean maildir)
 {
-	if (forced == INPUT_MBOX && g_file_test (path, G_FILE_TEST_IS_REGULAR) && !input_is_mbox (path))
-		add (out, path, INPUT_ERROR, g_strdup ("not an mbox (it does not start with a \"From \" line)"));
-	else if (forced == INPUT_MESSAGE || forced == INPUT_MBOX)
-		add (out, path, forced, NULL);
+	Lister lister = { out, recursive, realpath (path, NULL), NULL };
+	if (lister.root == NULL) {
+		add (out, path, INPUT_ERROR, g_strdup_printf ("cannot read the directory: %s", g_strerror (errno)));
+		return;
+	}
+	lister.visited = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	if (maildir)
+		add_maildir (&lister, path);
 	else
-		add (out, path, INPUT_FILE, NULL);       /* a missing file fails when read */
+		add_dir (&lister, path);
+	g_hash_table_unref (lister.visited);
+	free (lister.root);
+}
+
+/* A file named on the command line: what is not a regular file (a FIFO,
+ * a process substitution, a device) can be read only once, so the
+ * parent reads it rather than a worker that might have to start over. */
+static void
+add_named_file (GPtrArray *out, const char *path, InputKind forced)
+{
+	InputKind kind = forced == INPUT_MESSAGE || forced == INPUT_MBOX ? forced : INPUT_FILE;
+	Input *input = add (out, path, kind, NULL);      /* a missing file fails when read */
+	struct stat st;
+	if (stat (path, &st) == 0) {
+		if (S_ISREG (st.st_mode))
+			input->size = st.st_size;
+		else
+			input->parent_reads = TRUE;
+	}
 }
 
 GPtrArray *
@@ -233,22 +355,22 @@ inputs_expand (char **args, int n, InputKind forced, gboolean recursive)
 	for (int i = 0; i < n; i++) {
 		const char *arg = args[i];
 		if (strcmp (arg, "-") == 0) {
-			add (out, arg, INPUT_STDIN, NULL);
+			Input *input = add (out, arg, INPUT_STDIN, NULL);
+			input->parent_reads = TRUE;
 		} else if (forced == INPUT_MAILDIR || (forced == INPUT_AUTO && is_dir (arg) && is_maildir (arg))) {
 			if (!is_maildir (arg))
 				add (out, arg, INPUT_ERROR, g_strdup ("not a Maildir (no cur/ or new/)"));
 			else
-				add_maildir (out, arg);
+				list (out, arg, FALSE, TRUE);
 		} else if (is_dir (arg)) {
 			if (forced != INPUT_DIR && forced != INPUT_AUTO)
 				add (out, arg, INPUT_ERROR, g_strdup ("is a directory"));
 			else
-				add_dir (out, arg, recursive);
+				list (out, arg, recursive, FALSE);
 		} else if (forced == INPUT_DIR) {
 			add (out, arg, INPUT_ERROR, g_strdup ("not a directory"));
 		} else {
-			add_file (out, arg, forced);
-			note_size (out, arg);
+			add_named_file (out, arg, forced);
 		}
 	}
 	return out;

@@ -10,6 +10,8 @@
  * inputs go to standard error, one line each, and the tool carries on.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +23,7 @@
 #include "decode.h"
 #include "inputs.h"
 #include "record-print.h"
+#include "safe-text.h"
 #include "sprinter.h"
 #include "summary.h"
 
@@ -30,7 +33,9 @@ enum {
 	EXIT_NO_BOUNCE = 1,     /* every input was read, none was a bounce */
 	EXIT_USAGE = 64,        /* EX_USAGE: bad option or no input named */
 	EXIT_NO_INPUT = 66,     /* EX_NOINPUT: some input could not be read or is not mail */
-	EXIT_OUTPUT = 74        /* EX_IOERR: writing the output failed */
+	EXIT_CANTCREAT = 73,    /* EX_CANTCREAT: --summary-file cannot be written */
+	EXIT_OUTPUT = 74,       /* EX_IOERR: writing the output failed */
+	EXIT_CLOSED_PIPE = 128 + SIGPIPE        /* the reader went away, as a shell reports SIGPIPE */
 };
 
 static const char *const text_columns[] = {
@@ -78,6 +83,7 @@ typedef struct {
 	char *input;
 	char *append;
 	char *verp;
+	char *summary_file;
 	gboolean recursive, all_inputs, summary, summary_only, failures_only;
 	gboolean include_vacation, quiet, annotate, version;
 	gint jobs;
@@ -100,34 +106,67 @@ parse_fields (const char *spec)
 	return fields;
 }
 
+typedef enum { FORMAT_JSONL, FORMAT_JSON, FORMAT_CSV, FORMAT_TEXT, FORMAT_UNKNOWN } Format;
+
+static Format
+output_format (const Options *o)
+{
+	static const char *const names[] = { "jsonl", "json", "csv", "text" };
+	if (o->format == NULL)
+		return isatty (STDOUT_FILENO) ? FORMAT_TEXT : FORMAT_JSONL;
+	for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
+		if (strcmp (o->format, names[i]) == 0)
+			return (Format) i;
+	return FORMAT_UNKNOWN;
+}
+
 static sprinter_t *
-make_sprinter (const Options *o, const char *const *fields)
+make_sprinter (const Options *o, Format format, FILE *out, const char *const *fields)
 {
-	const char *format = o->format;
-	if (format == NULL)
-		format = isatty (STDOUT_FILENO) ? "text" : "jsonl";
-	if (strcmp (format, "jsonl") == 0)
-		return sprinter_json_new (stdout, TRUE);
-	if (strcmp (format, "json") == 0)
-		return sprinter_json_new (stdout, FALSE);
-	if (strcmp (format, "csv") == 0)
-		return sprinter_csv_new (stdout, fields ? fields : record_keys);
-	if (strcmp (format, "text") == 0)
-		return sprinter_text_new (stdout, fields ? fields : o->all_inputs ? text_columns_all : text_columns);
-	return NULL;
+	switch (format) {
+	case FORMAT_JSONL:
+	case FORMAT_JSON: {
+		sprinter_t *sp = sprinter_json_new (out, format == FORMAT_JSONL);
+		return fields ? sprinter_select_new (sp, fields) : sp;
+	}
+	case FORMAT_CSV:
+		return sprinter_csv_new (out, fields ? fields : record_keys);
+	case FORMAT_TEXT:
+		return sprinter_text_new (out, fields ? fields : o->all_inputs ? text_columns_all : text_columns);
+	default:
+		return NULL;
+	}
+}
+
+/* Where the summary goes: a separate document for the formats a program
+ * reads (--summary-file, else standard error), so that a JSON array stays
+ * an array of records and a CSV file one table; after the table for
+ * people; on standard output when it is all there is (--summary-only). */
+static FILE *
+summary_destination (const Options *o, Format format, FILE *summary_file)
+{
+	if (summary_file)
+		return summary_file;
+	if (o->summary_only || format == FORMAT_TEXT)
+		return stdout;
+	return stderr;
 }
 
 static gboolean
-is_json_format (const Options *o)
+write_summary (const Summary *summary, Format format, FILE *out, gboolean after_records)
 {
-	return o->format == NULL ? !isatty (STDOUT_FILENO)
-	       : strcmp (o->format, "jsonl") == 0 || strcmp (o->format, "json") == 0;
-}
-
-static gboolean
-is_json_lines_format (const Options *o)
-{
-	return o->format == NULL ? !isatty (STDOUT_FILENO) : strcmp (o->format, "jsonl") == 0;
+	if (format == FORMAT_TEXT) {
+		if (after_records && out == stdout)
+			fputc ('\n', out);
+		summary_print_text (summary, out);
+	} else if (format == FORMAT_CSV) {
+		summary_print_csv (summary, out);
+	} else {
+		sprinter_t *sp = sprinter_json_new (out, TRUE);
+		summary_print_structured (summary, sp);
+		sp->finish (sp);
+	}
+	return fflush (out) == 0 && !ferror (out);
 }
 
 /* GOption does not read "-j4"; make it "--jobs=4" as make(1) users expect. */
@@ -149,7 +188,7 @@ parse_options (int *argc, char ***argv, Options *o)
 		{ "format", 'f', 0, G_OPTION_ARG_STRING, &o->format,
 		  "Output format: jsonl, json, csv or text", "FORMAT" },
 		{ "fields", 0, 0, G_OPTION_ARG_STRING, &o->fields,
-		  "Columns for csv and text, comma-separated (e.g. recipient,reason)", "A,B,..." },
+		  "The record keys to print, comma-separated (e.g. recipient,reason); csv and text columns in that order", "A,B,..." },
 		{ "input", 0, 0, G_OPTION_ARG_STRING, &o->input,
 		  "What every FILE is: auto (default), message, mbox, maildir or dir", "KIND" },
 		{ "recursive", 'r', 0, G_OPTION_ARG_NONE, &o->recursive,
@@ -162,6 +201,8 @@ parse_options (int *argc, char ***argv, Options *o)
 		  "After the records, print counts by reason, class, destination domain and remote MTA", NULL },
 		{ "summary-only", 0, 0, G_OPTION_ARG_NONE, &o->summary_only,
 		  "Print the counts instead of the records", NULL },
+		{ "summary-file", 0, 0, G_OPTION_ARG_FILENAME, &o->summary_file,
+		  "Write the counts to FILE (in the output's format); without it, jsonl, json and csv give them on standard error", "FILE" },
 		{ "failures-only", 0, 0, G_OPTION_ARG_NONE, &o->failures_only,
 		  "Leave out success notifications (delivered, relayed, expanded)", NULL },
 		{ "include-vacation", 0, 0, G_OPTION_ARG_NONE, &o->include_vacation,
@@ -197,6 +238,7 @@ options_clear (Options *o)
 	g_free (o->input);
 	g_free (o->append);
 	g_free (o->verp);
+	g_free (o->summary_file);
 }
 
 /* Checks what parse_options() cannot; a message and FALSE when wrong. */
@@ -228,45 +270,69 @@ check_options (const Options *o, int argc, InputKind *kind)
 		fprintf (stderr, "ndrparse: no input FILE given (use - for standard input)\n");
 		return FALSE;
 	}
+	if ((o->annotate || o->append) && argc > 1) {
+		/* A filter reads the one message on standard input; a FILE here
+		 * would otherwise be silently ignored. */
+		fprintf (stderr, "ndrparse: %s reads one message on standard input; no FILE may follow\n",
+			 o->annotate ? "--annotate" : "--append");
+		return FALSE;
+	}
 	return TRUE;
 }
 
 static int
 run_batch (const Options *o, InputKind kind, char **files, int n, DecodeOptions *decode)
 {
-	char **fields = NULL;
 	/* Records go out in 64 KiB writes rather than stdio's 4 KiB when
 	 * they go to a file or a pipe. */
 	if (!isatty (STDOUT_FILENO))
 		setvbuf (stdout, NULL, _IOFBF, 1 << 16);
+	Format format = output_format (o);
+	if (format == FORMAT_UNKNOWN) {
+		fprintf (stderr, "ndrparse: unknown format '%s' (jsonl, json, csv or text)\n", o->format);
+		return EXIT_USAGE;
+	}
+	char **fields = NULL;
 	if (o->fields && (fields = parse_fields (o->fields)) == NULL)
 		return EXIT_USAGE;
-	sprinter_t *sp = make_sprinter (o, (const char *const *) fields);
-	if (sp == NULL) {
-		fprintf (stderr, "ndrparse: unknown format '%s' (jsonl, json, csv or text)\n", o->format);
+	FILE *summary_file = NULL;
+	if (o->summary_file && (summary_file = fopen (o->summary_file, "w")) == NULL) {
+		char *name = safe_text_escaped (o->summary_file);
+		fprintf (stderr, "ndrparse: --summary-file: %s: %s\n", name, g_strerror (errno));
+		g_free (name);
 		g_strfreev (fields);
-		return EXIT_USAGE;
+		return EXIT_CANTCREAT;
 	}
+	/* With --summary-only no record is printed: nor is a CSV header row
+	 * or an empty JSON array before the counts. */
+	GString *nowhere = g_string_new (NULL);
+	sprinter_t *sp = o->summary_only ? sprinter_json_lines_new_buffer (nowhere)
+					 : make_sprinter (o, format, stdout, (const char *const *) fields);
 
-	decode->json_lines = is_json_lines_format (o);
+	decode->json_lines = format == FORMAT_JSONL;
+	decode->fields = (const char *const *) fields;
 	GPtrArray *inputs = inputs_expand (files, n, kind, o->recursive);
-	Summary *summary = o->summary || o->summary_only ? summary_new () : NULL;
+	Summary *summary = o->summary || o->summary_only || o->summary_file ? summary_new () : NULL;
 	Totals totals = { 0, 0 };
 	decode_inputs (inputs, decode, sp, summary, &totals);
-	if (summary && is_json_format (o))
-		summary_print_structured (summary, sp);
 
-	gboolean written = sp->finish (sp);
-	if (summary && !is_json_format (o)) {
-		if (decode->records)
-			fputc ('\n', stdout);
-		summary_print_text (summary, stdout);
-		written = fflush (stdout) == 0 && written;
-	}
-	if (summary)
+	gboolean written = sp->finish (sp) && fflush (stdout) == 0;
+	g_string_free (nowhere, TRUE);
+	if (summary) {
+		FILE *out = summary_destination (o, format, summary_file);
+		gboolean ok = write_summary (summary, format, out, decode->records);
+		if (out == stdout)
+			written = written && ok;
+		else if (!ok && out == summary_file)
+			fprintf (stderr, "ndrparse: --summary-file: %s\n", g_strerror (errno));
 		summary_free (summary);
+	}
+	if (summary_file && fclose (summary_file) != 0)
+		fprintf (stderr, "ndrparse: --summary-file: %s\n", g_strerror (errno));
 	g_ptr_array_unref (inputs);
 	g_strfreev (fields);
+	if (!written && errno == EPIPE)
+		return EXIT_CLOSED_PIPE;        /* SIGPIPE blocked: the same quiet end */
 	if (!written) {
 		fprintf (stderr, "ndrparse: writing output: %s\n", g_strerror (errno));
 		return EXIT_OUTPUT;
@@ -276,6 +342,24 @@ run_batch (const Options *o, InputKind kind, char **files, int n, DecodeOptions 
 	return totals.bounces > 0 ? EXIT_BOUNCES : EXIT_NO_BOUNCE;
 }
 
+/* Descriptors 0, 1 and 2 are open (on /dev/null if we were started
+ * without them): otherwise the first pipe or file opened would take
+ * their number, and the -j queue pipe as fd 0 was replaced by /dev/null
+ * in every worker. */
+static void
+ensure_standard_fds (void)
+{
+	for (int fd = 0; fd <= 2; fd++) {
+		if (fcntl (fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		int null = open ("/dev/null", fd == 0 ? O_RDONLY : O_WRONLY);
+		if (null >= 0 && null != fd) {
+			dup2 (null, fd);
+			close (null);
+		}
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -283,6 +367,7 @@ main (int argc, char **argv)
 	g_autoptr (GPtrArray) rewritten = g_ptr_array_new_with_free_func (g_free);
 	InputKind kind;
 
+	ensure_standard_fds ();
 	rewrite_short_jobs (argc, argv, rewritten);
 	if (!parse_options (&argc, &argv, &o))
 		return EXIT_USAGE;
@@ -310,12 +395,17 @@ main (int argc, char **argv)
 		.jobs = (guint) o.jobs,
 	};
 	int status;
-	if (o.annotate)
-		status = annotate_stdin (&decode);
-	else if (o.append)
-		status = append_stdin (o.append, &decode);
-	else
+	if (o.annotate || o.append) {
+		/* A filter reports a closed output as a write error (74): its
+		 * caller then keeps the original message. */
+		signal (SIGPIPE, SIG_IGN);
+		status = o.annotate ? annotate_stdin (&decode) : append_stdin (o.append, &decode);
+	} else {
+		/* A reader that stops reading (| head) ends the run quietly,
+		 * as with other filters, even when SIGPIPE came ignored. */
+		signal (SIGPIPE, SIG_DFL);
 		status = run_batch (&o, kind, argv + 1, argc - 1, &decode);
+	}
 	options_clear (&o);
 	return status;
 }

@@ -1,11 +1,24 @@
 /* sprinter-csv.c - comma-separated values (RFC 4180): a header row of the
  * chosen keys, then one row per record, CRLF line ends, fields quoted when
- * they hold a comma, a quote or a line end.  A null is an empty field.
- * Rows are written as they come, so any number of records streams.
+ * they hold a comma or a quote.  A null is an empty field.  Rows are
+ * written as they come, so any number of records streams.
+ *
+ * Cells hold text from untrusted bounces, and CSV files are opened in
+ * spreadsheets: control and bidirectional formatting characters become
+ * spaces (safe-text.h), and a cell that begins with =, +, - or @ (a
+ * spreadsheet would run it as a formula: "=HYPERLINK(...)") is written
+ * quoted with a ' before it, as OWASP's CSV Injection page recommends.
  */
 #include <string.h>
 
+#include "safe-text.h"
 #include "sprinter-rows.h"
+
+static gboolean
+starts_formula (const char *cell)
+{
+	return cell[0] == '=' || cell[0] == '+' || cell[0] == '-' || cell[0] == '@';
+}
 
 typedef struct {
 	rows_sprinter_t rows;
@@ -17,17 +30,23 @@ write_field (FILE *out, const char *value)
 {
 	if (value == NULL)
 		return;
-	if (strpbrk (value, ",\"\r\n") == NULL) {
-		fputs (value, out);
+	char *cell = safe_text_spaced (value);
+	gboolean formula = starts_formula (cell);
+	if (!formula && strpbrk (cell, ",\"") == NULL) {
+		fputs (cell, out);
+		g_free (cell);
 		return;
 	}
 	fputc ('"', out);
-	for (const char *p = value; *p; p++) {
+	if (formula)
+		fputc ('\'', out);
+	for (const char *p = cell; *p; p++) {
 		if (*p == '"')
 			fputc ('"', out);
 		fputc (*p, out);
 	}
 	fputc ('"', out);
+	g_free (cell);
 }
 
 static void

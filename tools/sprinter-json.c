@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "safe-text.h"
 #include "sprinter.h"
 
 typedef struct {
@@ -80,6 +81,21 @@ is_ascii (const char *s)
 	return TRUE;
 }
 
+/* Appends the run of bytes at @p that need no escape; returns its end. */
+static const unsigned char *
+append_plain_run (GString *buf, const unsigned char *p)
+{
+	const unsigned char *run = p;
+	while (*p && !needs_escape (*p) && *p < 0x80)
+		p++;
+	g_string_append_len (buf, (const char *) run, p - run);
+	return p;
+}
+
+/* A JSON string.  Besides what JSON must escape, the C1 controls and the
+ * bidirectional formatting characters are written as \u escapes: the
+ * same string to a JSON reader, but nothing a terminal showing the
+ * output acts on (safe-text.h). */
 static void
 append_escaped (GString *buf, const char *s)
 {
@@ -88,13 +104,20 @@ append_escaped (GString *buf, const char *s)
 		s = valid = g_utf8_make_valid (s, -1);
 
 	g_string_append_c (buf, '"');
-	for (const unsigned char *p = (const unsigned char *) s; *p; p++) {
-		const unsigned char *run = p;
-		while (*p && !needs_escape (*p))
-			p++;
-		g_string_append_len (buf, (const char *) run, p - run);
+	for (const unsigned char *p = (const unsigned char *) s; *p;) {
+		p = append_plain_run (buf, p);
 		if (*p == '\0')
 			break;
+		if (*p >= 0x80) {
+			const char *next = g_utf8_next_char ((const char *) p);
+			gunichar c = g_utf8_get_char ((const char *) p);
+			if (safe_text_is_unsafe (c))
+				g_string_append_printf (buf, "\\u%04x", c);
+			else
+				g_string_append_len (buf, (const char *) p, next - (const char *) p);
+			p = (const unsigned char *) next;
+			continue;
+		}
 		switch (*p) {
 		case '"': g_string_append (buf, "\\\""); break;
 		case '\\': g_string_append (buf, "\\\\"); break;
@@ -103,6 +126,7 @@ append_escaped (GString *buf, const char *s)
 		case '\t': g_string_append (buf, "\\t"); break;
 		default: g_string_append_printf (buf, "\\u%04x", *p); break;
 		}
+		p++;
 	}
 	g_string_append_c (buf, '"');
 	g_free (valid);

@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "safe-text.h"
 #include "sprinter-rows.h"
 
 #define MAX_CELL_WIDTH 60
@@ -22,8 +23,9 @@ text_take_row (rows_sprinter_t *base, char **row)
 	g_ptr_array_add (((text_sprinter_t *) base)->table, row);
 }
 
-/* The cell as shown: "-" for nothing, control characters as spaces, cut
- * to MAX_CELL_WIDTH characters. */
+/* The cell as shown: "-" for nothing, control and bidirectional
+ * formatting characters as spaces (safe-text.h), cut to MAX_CELL_WIDTH
+ * characters. */
 static char *
 display_cell (const char *cell)
 {
@@ -37,7 +39,7 @@ display_cell (const char *cell)
 			break;
 		}
 		gunichar c = g_utf8_get_char (p);
-		if (g_unichar_iscntrl (c))
+		if (safe_text_is_unsafe (c))
 			g_string_append_c (s, ' ');
 		else
 			g_string_append_unichar (s, c);

@@ -44,4 +44,8 @@ sprinter_t *sprinter_text_new (FILE *out, const char *const *columns);
  * copied), then a row per top-level map, written as it ends. */
 sprinter_t *sprinter_csv_new (FILE *out, const char *const *columns);
 
+/* Passes on to @inner (owned: finished and freed with it) only the keys
+ * in @keys (NULL-terminated, not copied) of each top-level map. */
+sprinter_t *sprinter_select_new (sprinter_t *inner, const char *const *keys);
+
 #endif

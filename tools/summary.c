@@ -137,3 +137,34 @@ summary_print_text (const Summary *s, FILE *out)
 		g_array_unref (entries);
 	}
 }
+
+static void
+csv_row (sprinter_t *sp, const char *dimension, const char *value, guint count)
+{
+	sp->begin_map (sp);
+	sp->map_key (sp, "dimension");
+	sp->string (sp, dimension);
+	sp->map_key (sp, "value");
+	sp->string (sp, value);
+	sp->map_key (sp, "count");
+	sp->integer (sp, count);
+	sp->end (sp);
+}
+
+void
+summary_print_csv (const Summary *s, FILE *out)
+{
+	static const char *const columns[] = { "dimension", "value", "count", NULL };
+	sprinter_t *sp = sprinter_csv_new (out, columns);
+	csv_row (sp, "total", "inputs", s->inputs);
+	csv_row (sp, "total", "records", s->records);
+	for (gsize d = 0; d < SUMMARY_N_DIMENSIONS; d++) {
+		GArray *entries = sorted_entries (s->counts[d]);
+		for (guint i = 0; i < entries->len; i++) {
+			Entry *e = &g_array_index (entries, Entry, i);
+			csv_row (sp, dimensions[d], e->key, e->count);
+		}
+		g_array_unref (entries);
+	}
+	sp->finish (sp);
+}

@@ -59,17 +59,20 @@ typedef struct {
 	guint batch;            /* for n > 0: its number among the batches */
 } Unit;
 
-/* A chunk received, or a note that an input failed in a dead worker. */
+/* A chunk received, or a note that an input (or one message of an
+ * mbox) failed in a dead worker. */
 typedef struct {
 	GByteArray *events;
 	char *failure;
+	gint64 message;         /* for a failure: the mbox message, or -1 for the input */
 } Chunk;
 
 typedef struct {
 	GQueue chunks;          /* Chunk *: received, not yet replayed */
 	gint worker;            /* the worker that took it; -1: none yet */
 	guint received;         /* inputs whose last chunk (or failure) came */
-	gboolean partly;        /* some chunks of input @received came */
+	gboolean partly;        /* input @received is an mbox some chunks of which came */
+	guint messages;         /* of that mbox, the messages whose chunk (or failure) came */
 	gboolean parent_decodes;        /* the rest is the parent's to decode */
 } Batch;
 
@@ -78,8 +81,8 @@ typedef struct {
 	int fd;                 /* the read end of its pipe */
 	GByteArray *unread;     /* read, not yet split into chunks */
 	gint64 batch;           /* of the last chunk read; -1 */
-	gboolean restarted;     /* started again at (restart_batch, restart_item) */
-	guint restart_batch, restart_item;
+	gboolean restarted;     /* started again at (restart_batch, restart_item, restart_message) */
+	guint restart_batch, restart_item, restart_message;
 } Worker;
 
 typedef struct {
@@ -121,7 +124,8 @@ ring_batch (const Pool *pool, guint batch)
 static gboolean
 for_workers (const Input *input)
 {
-	return input->kind == INPUT_MESSAGE || input->kind == INPUT_FILE || input->kind == INPUT_MBOX;
+	return (input->kind == INPUT_MESSAGE || input->kind == INPUT_FILE || input->kind == INPUT_MBOX) &&
+	       !input->parent_reads;
 }
 
 /* Cuts the inputs into units: batches of consecutive files, and single
@@ -153,15 +157,19 @@ make_units (Pool *pool)
 
 /* ---- the worker process ---- */
 
+/* Decodes @batch from input @item on, skipping the first @message
+ * messages of that input (an mbox another worker died in). */
 static void
-decode_batch (Run *run, const Pool *pool, guint batch, guint item)
+decode_batch (Run *run, const Pool *pool, guint batch, guint item, guint message)
 {
 	const Unit *unit = batch_unit (pool, batch);
 	frame_writer_start_batch (run->frame, batch);
 	for (guint i = item; i < unit->n; i++) {
+		run->resume_messages = i == item ? message : 0;
 		run_decode_input (run, unit_input (pool, unit, i));
 		frame_writer_end_chunk (run->frame, FRAME_INPUT_DONE);
 	}
+	run->resume_messages = 0;
 	frame_writer_flush (run->frame);
 }
 
@@ -205,14 +213,16 @@ worker_main (const Pool *pool, const Worker *self, int fd)
 	 * parent from the sprinter calls (a JSON array, a table's columns). */
 	run.sp = run.options->json_lines ? sprinter_json_lines_new_buffer (run.frame->text)
 					 : sprinter_frame_new (run.frame);
+	if (run.options->json_lines && run.options->fields)
+		run.sp = sprinter_select_new (run.sp, run.options->fields);
 	if (self->restarted) {
 		/* Each input is sent as soon as it is decoded, so that if
 		 * this worker dies too the parent knows on which. */
-		decode_batch (&run, pool, self->restart_batch, self->restart_item);
+		decode_batch (&run, pool, self->restart_batch, self->restart_item, self->restart_message);
 		run.frame->eager = FALSE;
 	}
 	for (guint32 batch; take_batch (pool->queue_in, &batch);)
-		decode_batch (&run, pool, batch, 0);
+		decode_batch (&run, pool, batch, 0, 0);
 	/* _exit: the parent's stdio buffers and atexit handlers are not ours. */
 	_exit (0);
 }
@@ -261,11 +271,12 @@ stop_worker (Worker *worker)
 /* ---- the parent: receiving ---- */
 
 static void
-hold_chunk (Pool *pool, Batch *batch, GByteArray *events, char *failure)
+hold_chunk (Pool *pool, Batch *batch, GByteArray *events, char *failure, gint64 message)
 {
 	Chunk *chunk = g_new (Chunk, 1);
 	chunk->events = events;
 	chunk->failure = failure;
+	chunk->message = message;
 	g_queue_push_tail (&batch->chunks, chunk);
 	pool->buffered += events ? events->len : 0;
 }
@@ -281,22 +292,27 @@ receive_chunk (Pool *pool, Worker *worker, guint32 number, GByteArray *events)
 		batch->worker = (gint) (worker - pool->workers);
 		return;
 	}
-	gboolean done = events->data[events->len - 1] == FRAME_INPUT_DONE;
-	hold_chunk (pool, batch, events, NULL);
-	batch->received += done;
-	batch->partly = !done;
+	guint8 last = events->data[events->len - 1];
+	hold_chunk (pool, batch, events, NULL, -1);
+	if (last == FRAME_INPUT_DONE) {
+		batch->received++;
+		batch->partly = FALSE;
+		batch->messages = 0;
+	} else {
+		batch->partly = TRUE;
+		batch->messages += last == FRAME_INPUT_MORE;
+	}
 }
 
 static char *
-describe_death (int status, gboolean partly)
+describe_death (int status)
 {
-	const char *rest = partly ? "; the rest of it was not read" : "";
 	if (WIFSIGNALED (status))
-		return g_strdup_printf ("decoding it killed ndrparse's worker process (signal %d, %s)%s; "
+		return g_strdup_printf ("decoding it killed ndrparse's worker process (signal %d, %s); "
 					"please report this as a bug", WTERMSIG (status),
-					g_strsignal (WTERMSIG (status)), rest);
-	return g_strdup_printf ("ndrparse's worker process stopped while decoding it (exit status %d)%s",
-				WEXITSTATUS (status), rest);
+					g_strsignal (WTERMSIG (status)));
+	return g_strdup_printf ("ndrparse's worker process stopped while decoding it (exit status %d)",
+				WEXITSTATUS (status));
 }
 
 /* Whether @worker stopped with a batch of its unfinished. */
@@ -310,11 +326,13 @@ in_mid_batch (const Pool *pool, const Worker *worker)
 }
 
 /* @worker's pipe ended.  If it was in the middle of a batch, another
- * worker takes the batch over from the first input not received.  That
- * input is reported as failed and skipped when it had partly been sent,
- * or when the worker that died was itself a restarted one on its first
- * batch (sending each input as it went: the input is the one it died
- * on).  A worker that died between batches is replaced. */
+ * worker takes the batch over from the first input not received, and in
+ * an mbox from the first message not received.  When the worker that
+ * died was itself a restarted one on its first batch, it was sending each
+ * input and each message as it went: the first not received is the one
+ * it died on, which is reported as failed and skipped.  So an input, or a
+ * message, is lost only when it killed two workers.  A worker that died
+ * between batches is replaced. */
 static void
 worker_ended (Pool *pool, Worker *worker)
 {
@@ -327,14 +345,19 @@ worker_ended (Pool *pool, Worker *worker)
 	}
 	guint number = (guint) worker->batch;
 	Batch *batch = ring_batch (pool, number);
-	if (batch->partly || (worker->restarted && worker->restart_batch == number)) {
-		hold_chunk (pool, batch, NULL, describe_death (status, batch->partly));
-		batch->received++;
-		batch->partly = FALSE;
+	if (worker->restarted && worker->restart_batch == number) {
+		if (batch->partly) {
+			hold_chunk (pool, batch, NULL, describe_death (status), batch->messages);
+			batch->messages++;
+		} else {
+			hold_chunk (pool, batch, NULL, describe_death (status), -1);
+			batch->received++;
+		}
 	}
 	worker->restarted = TRUE;
 	worker->restart_batch = number;
 	worker->restart_item = batch->received;
+	worker->restart_message = batch->partly ? batch->messages : 0;
 	if (!start_worker (pool, worker))
 		batch->parent_decodes = TRUE;
 }
@@ -429,7 +452,9 @@ fill_queue (Pool *pool, guint printing)
 static void
 replay_chunk (Pool *pool, const Unit *unit, guint *item, Chunk *chunk)
 {
-	if (chunk->failure) {
+	if (chunk->failure && chunk->message >= 0) {
+		run_message_failed (pool->run, unit_input (pool, unit, *item), chunk->message, chunk->failure);
+	} else if (chunk->failure) {
 		run_input_failed (pool->run, unit_input (pool, unit, *item), chunk->failure);
 		(*item)++;
 	} else {
@@ -460,13 +485,17 @@ print_batch (Pool *pool, const Unit *unit)
 		if (chunk) {
 			replay_chunk (pool, unit, &item, chunk);
 		} else if (batch->parent_decodes || batch_lost (pool, unit->batch)) {
+			/* Resuming an mbox where the chunks received end. */
+			pool->run->resume_messages = batch->partly ? batch->messages : 0;
 			run_decode_input (pool->run, unit_input (pool, unit, item));
+			pool->run->resume_messages = 0;
+			batch->partly = FALSE;
 			item++;
 		} else {
 			receive_some (pool, unit->batch);
 		}
 	}
-	*batch = (Batch) { G_QUEUE_INIT, -1, 0, FALSE, FALSE };
+	*batch = (Batch) { G_QUEUE_INIT, -1, 0, FALSE, 0, FALSE };
 }
 
 /* ---- starting and stopping ---- */
@@ -484,7 +513,7 @@ start_pool (Pool *pool)
 	pool->ring_size = MIN (pool->n_workers * AHEAD_PER_WORKER, MAX_AHEAD);
 	pool->ring = g_new (Batch, pool->ring_size);
 	for (guint b = 0; b < pool->ring_size; b++)
-		pool->ring[b] = (Batch) { G_QUEUE_INIT, -1, 0, FALSE, FALSE };
+		pool->ring[b] = (Batch) { G_QUEUE_INIT, -1, 0, FALSE, 0, FALSE };
 	pool->workers = g_new0 (Worker, pool->n_workers);
 	pool->polls = g_new (struct pollfd, pool->n_workers);
 	for (guint w = 0; w < pool->n_workers; w++)
@@ -523,7 +552,8 @@ workers_decode (Run *run, GPtrArray *inputs)
 		fprintf (stderr, "ndrparse: cannot start %u worker processes (%s); decoding in one\n",
 			 pool.n_workers, g_strerror (errno));
 	if (started) {
-		for (guint u = 0; u < pool.units->len; u++) {
+		/* An output that can no longer be written ends the run. */
+		for (guint u = 0; u < pool.units->len && !ferror (stdout); u++) {
 			const Unit *unit = &g_array_index (pool.units, Unit, u);
 			if (unit->n == 0) {
 				run_decode_input (run, g_ptr_array_index (inputs, unit->first));

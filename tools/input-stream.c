@@ -1,0 +1,256 @@
+/* input-stream.c - reading one input's bytes in order (input-stream.h). */
+#define _GNU_SOURCE             /* O_NOFOLLOW, O_CLOEXEC */
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <gio/gio.h>
+
+#include "input-stream.h"
+
+#define RAW_BYTES (1 << 16)
+
+struct _InputStream {
+	int fd;
+	gboolean own_fd;
+	gint64 expected;        /* a regular file's size when opened; -1 */
+	gint64 raw_total;       /* bytes read from fd */
+	gboolean raw_end;       /* read() said the end */
+	/* gzip */
+	gboolean sniffed;       /* the first bytes were looked at (or need not be) */
+	GConverter *gunzip;     /* NULL: the bytes are not gzip data */
+	gboolean in_member;     /* a gzip member has begun and not ended */
+	guint8 *raw;            /* bytes read, not yet taken */
+	gsize raw_at, raw_len;
+};
+
+static void
+set_errno_error (GError **error, int saved, const char *what)
+{
+	g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", what, g_strerror (saved));
+}
+
+static InputStream *
+stream_new (int fd, gboolean own_fd)
+{
+	InputStream *stream = g_new0 (InputStream, 1);
+	stream->fd = fd;
+	stream->own_fd = own_fd;
+	stream->expected = -1;
+	stream->raw = g_malloc (RAW_BYTES);
+	struct stat st;
+	if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
+		stream->expected = st.st_size;
+	return stream;
+}
+
+/* Opens a file found in a listing: never blocks (O_NONBLOCK: a FIFO is
+ * not waited for), never follows a link, and only a regular file is
+ * kept. */
+static int
+open_listed (const char *path, GError **error)
+{
+	int fd = open (path, O_RDONLY | O_NONBLOCK | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0) {
+		int saved = errno;
+		if (saved == ELOOP)
+			g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
+				     "skipped: a symbolic link (listings follow links only within the directory named)");
+		else
+			set_errno_error (error, saved, "cannot open");
+		return -1;
+	}
+	struct stat st;
+	if (fstat (fd, &st) < 0 || !S_ISREG (st.st_mode)) {
+		close (fd);
+		g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL, "skipped: not a regular file");
+		return -1;
+	}
+	int flags = fcntl (fd, F_GETFL);
+	if (flags >= 0)
+		fcntl (fd, F_SETFL, flags & ~O_NONBLOCK);
+	return fd;
+}
+
+InputStream *
+input_stream_open (const char *path, InputOpenFlags flags, GError **error)
+{
+	if (strcmp (path, "-") == 0) {
+		InputStream *stream = stream_new (STDIN_FILENO, FALSE);
+		stream->sniffed = (flags & INPUT_OPEN_RAW) != 0;
+		return stream;
+	}
+	int fd;
+	if (flags & INPUT_OPEN_LISTED) {
+		fd = open_listed (path, error);
+	} else {
+		fd = open (path, O_RDONLY | O_NOCTTY | O_CLOEXEC);
+		if (fd < 0)
+			set_errno_error (error, errno, "cannot open");
+	}
+	if (fd < 0)
+		return NULL;
+	struct stat st;
+	if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode)) {
+		close (fd);
+		g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "is a directory");
+		return NULL;
+	}
+	InputStream *stream = stream_new (fd, TRUE);
+	stream->sniffed = (flags & INPUT_OPEN_RAW) != 0;
+	return stream;
+}
+
+/* Reads more raw bytes into stream->raw (whose taken bytes are dropped);
+ * FALSE with @error when reading fails or a regular file came up short. */
+static gboolean
+fill_raw (InputStream *stream, GError **error)
+{
+	if (stream->raw_at > 0) {
+		memmove (stream->raw, stream->raw + stream->raw_at, stream->raw_len - stream->raw_at);
+		stream->raw_len -= stream->raw_at;
+		stream->raw_at = 0;
+	}
+	ssize_t n;
+	do
+		n = read (stream->fd, stream->raw + stream->raw_len, RAW_BYTES - stream->raw_len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0) {
+		set_errno_error (error, errno, "read error");
+		return FALSE;
+	}
+	if (n == 0) {
+		stream->raw_end = TRUE;
+		if (stream->expected >= 0 && stream->raw_total < stream->expected) {
+			g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO,
+				     "the file was truncated while it was read (it ended at byte %" G_GINT64_FORMAT
+				     " of %" G_GINT64_FORMAT ")", stream->raw_total, stream->expected);
+			return FALSE;
+		}
+		return TRUE;
+	}
+	stream->raw_len += (gsize) n;
+	stream->raw_total += n;
+	return TRUE;
+}
+
+/* Looks at the first bytes: gzip data begins 1f 8b (RFC 1952). */
+static gboolean
+sniff (InputStream *stream, GError **error)
+{
+	stream->sniffed = TRUE;
+	while (stream->raw_len < 2 && !stream->raw_end)
+		if (!fill_raw (stream, error))
+			return FALSE;
+	if (stream->raw_len >= 2 && stream->raw[0] == 0x1f && stream->raw[1] == 0x8b)
+		stream->gunzip = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+	return TRUE;
+}
+
+static gssize
+take_raw (InputStream *stream, void *buf, gsize len)
+{
+	gsize n = MIN (len, stream->raw_len - stream->raw_at);
+	memcpy (buf, stream->raw + stream->raw_at, n);
+	stream->raw_at += n;
+	return (gssize) n;
+}
+
+/* Whether a gzip member begins at the raw bytes not yet taken (what
+ * follows the last member is ignored, as gzip(1) ignores trailing
+ * garbage); FALSE at the end. */
+static gboolean
+member_follows (InputStream *stream, GError **error, gboolean *failed)
+{
+	while (stream->raw_len - stream->raw_at < 2 && !stream->raw_end)
+		if (!fill_raw (stream, error)) {
+			*failed = TRUE;
+			return FALSE;
+		}
+	const guint8 *p = stream->raw + stream->raw_at;
+	return stream->raw_len - stream->raw_at >= 2 && p[0] == 0x1f && p[1] == 0x8b;
+}
+
+/* Gunzips into @buf; concatenated gzip members are read one after the
+ * other, as gzip(1) does. */
+static gssize
+read_gzip (InputStream *stream, void *buf, gsize len, GError **error)
+{
+	for (;;) {
+		if (!stream->in_member) {
+			gboolean failed = FALSE;
+			if (!member_follows (stream, error, &failed))
+				return failed ? -1 : 0;
+			stream->in_member = TRUE;
+		}
+		if (stream->raw_at == stream->raw_len && !stream->raw_end && !fill_raw (stream, error))
+			return -1;
+		gsize in_len = stream->raw_len - stream->raw_at, used = 0, written = 0;
+		GError *local = NULL;
+		GConverterResult r = g_converter_convert (stream->gunzip, stream->raw + stream->raw_at, in_len,
+							  buf, len, stream->raw_end ? G_CONVERTER_INPUT_AT_END : 0,
+							  &used, &written, &local);
+		stream->raw_at += used;
+		if (r == G_CONVERTER_ERROR) {
+			gboolean partial = g_error_matches (local, G_IO_ERROR, G_IO_ERROR_PARTIAL_INPUT);
+			if (partial && !stream->raw_end) {
+				g_error_free (local);
+				if (!fill_raw (stream, error))
+					return -1;
+				continue;
+			}
+			g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO, "damaged gzip data: %s",
+				     partial ? "it is cut short" : local->message);
+			g_error_free (local);
+			return -1;
+		}
+		if (r == G_CONVERTER_FINISHED) {
+			g_converter_reset (stream->gunzip);
+			stream->in_member = FALSE;
+		}
+		if (written > 0)
+			return (gssize) written;
+	}
+}
+
+gssize
+input_stream_read (InputStream *stream, void *buf, gsize len, GError **error)
+{
+	if (!stream->sniffed && !sniff (stream, error))
+		return -1;
+	if (stream->gunzip)
+		return read_gzip (stream, buf, len, error);
+	if (stream->raw_at < stream->raw_len)
+		return take_raw (stream, buf, len);
+	if (stream->raw_end)
+		return 0;
+	if (!fill_raw (stream, error))
+		return -1;
+	return take_raw (stream, buf, len);
+}
+
+gint64
+input_stream_size_hint (const InputStream *stream)
+{
+	return stream->gunzip ? -1 : stream->expected;
+}
+
+gboolean
+input_stream_is_gzip (const InputStream *stream)
+{
+	return stream->gunzip != NULL;
+}
+
+void
+input_stream_free (InputStream *stream)
+{
+	if (stream == NULL)
+		return;
+	if (stream->own_fd)
+		close (stream->fd);
+	g_clear_object (&stream->gunzip);
+	g_free (stream->raw);
+	g_free (stream);
+}

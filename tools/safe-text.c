@@ -1,0 +1,73 @@
+/* safe-text.c - untrusted text made safe to show (safe-text.h). */
+#include <string.h>
+
+#include "safe-text.h"
+
+gboolean
+safe_text_is_unsafe (gunichar c)
+{
+	if (g_unichar_iscntrl (c))              /* C0, DEL, C1 */
+		return TRUE;
+	switch (c) {
+	case 0x061C: case 0x200E: case 0x200F:
+	case 0x202A: case 0x202B: case 0x202C: case 0x202D: case 0x202E:
+	case 0x2066: case 0x2067: case 0x2068: case 0x2069:
+	case 0x2028: case 0x2029:
+		return TRUE;
+	default:
+		return FALSE;
+	}
+}
+
+static gboolean
+is_plain_ascii (const char *text)
+{
+	for (const guchar *p = (const guchar *) text; *p; p++)
+		if (*p < 0x20 || *p >= 0x7f || *p == '\\')
+			return FALSE;
+	return TRUE;
+}
+
+char *
+safe_text_spaced (const char *text)
+{
+	if (text == NULL)
+		return NULL;
+	if (is_plain_ascii (text))
+		return g_strdup (text);
+	char *valid = g_utf8_make_valid (text, -1);
+	GString *out = g_string_sized_new (strlen (valid));
+	for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
+		gunichar c = g_utf8_get_char (p);
+		if (safe_text_is_unsafe (c))
+			g_string_append_c (out, ' ');
+		else
+			g_string_append_len (out, p, g_utf8_next_char (p) - p);
+	}
+	g_free (valid);
+	return g_string_free (out, FALSE);
+}
+
+char *
+safe_text_escaped (const char *text)
+{
+	if (text == NULL)
+		return NULL;
+	if (is_plain_ascii (text))
+		return g_strdup (text);
+	char *valid = g_utf8_make_valid (text, -1);
+	GString *out = g_string_sized_new (strlen (valid) + 8);
+	for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
+		gunichar c = g_utf8_get_char (p);
+		if (c == '\\')
+			g_string_append (out, "\\\\");
+		else if (safe_text_is_unsafe (c) && c < 0x100)
+			g_string_append_printf (out, "\\x%02X", c);
+		else if (safe_text_is_unsafe (c))
+			g_string_append_printf (out, "\\u%04X", c);
+		else
+			g_string_append_len (out, p, g_utf8_next_char (p) - p);
+	}
+	g_free (valid);
+	return g_string_free (out, FALSE);
+}
