@@ -228,6 +228,21 @@ _ndr_address_domain (const char *address)
 /* An MTA field ("dns; mx.example.com. (192.0.2.1, the server for the
  * domain)") as a bare name: type prefix, comments and the root dot of a
  * fully qualified name dropped.  Returns a new string, or NULL if empty. */
+/* "mx.example.org [192.0.2.1]" is the host "mx.example.org"; "[192.0.2.1]"
+ * is the address alone. */
+static void
+strip_address_literal (GString *s)
+{
+	const char *open = strchr (s->str, '[');
+	if (open == s->str && s->len > 2 && s->str[s->len - 1] == ']') {
+		g_string_truncate (s, s->len - 1);
+		g_string_erase (s, 0, 1);
+	} else if (open && open > s->str && (open[-1] == ' ' || open[-1] == '\t')) {
+		g_string_truncate (s, (gsize) (open - s->str));
+		trim (s, " \t");
+	}
+}
+
 char *
 _ndr_mta_name (const char *value)
 {
@@ -236,8 +251,11 @@ _ndr_mta_name (const char *value)
 	GString *s = g_string_new (_ndr_skip_type_prefix (value));
 	strip_comments (s);
 	trim (s, " \t\r\n");
+	strip_address_literal (s);
 	if (s->len > 1 && s->str[s->len - 1] == '.')
 		g_string_truncate (s, s->len - 1);
+	for (gsize i = 0; i < s->len; i++)
+		s->str[i] = g_ascii_tolower (s->str[i]);
 	if (s->len == 0) {
 		g_string_free (s, TRUE);
 		return NULL;

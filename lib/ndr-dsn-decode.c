@@ -103,7 +103,7 @@ decode_diagnostic (NdrparseReport *report, NdrparseRecord *record, const char *v
 	const char *text = _ndr_skip_type_prefix (value);
 	if (text != value) {
 		gsize type_len = strcspn (value + strspn (value, " \t"), ";");
-		record->diagnostic_type = _ndr_report_intern_len (report, value + strspn (value, " \t"), type_len);
+		record->diagnostic_type = _ndr_report_intern_lower (report, value + strspn (value, " \t"), type_len);
 	}
 	if (*text)
 		record->diagnostic_code = _ndr_report_intern (report, text);

@@ -77,6 +77,15 @@ _ndr_report_intern (NdrparseReport *report, const char *s)
 }
 
 const char *
+_ndr_report_intern_lower (NdrparseReport *report, const char *s, gsize len)
+{
+	char *lower = g_ascii_strdown (s, (gssize) len);
+	const char *interned = _ndr_report_intern (report, lower);
+	g_free (lower);
+	return interned;
+}
+
+const char *
 _ndr_report_take (NdrparseReport *report, char *s)
 {
 	const char *out = _ndr_report_intern (report, s);

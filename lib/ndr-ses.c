@@ -87,7 +87,7 @@ set_codes_from_text (NdrparseReport *report, NdrparseRecord *record, const char 
 	if (text && *text) {
 		const char *body = _ndr_skip_type_prefix (text);
 		if (body != text)
-			record->diagnostic_type = _ndr_report_intern_len (report, text, strcspn (text, ";"));
+			record->diagnostic_type = _ndr_report_intern_lower (report, text, strcspn (text, ";"));
 		record->diagnostic_code = _ndr_report_intern (report, body);
 		record->smtp_command = _ndr_text_find_smtp_command (text, len);
 	}

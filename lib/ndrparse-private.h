@@ -109,6 +109,8 @@ NdrparseReport *_ndr_report_new (void);
 /* Copies @len bytes of @s into the report (made valid UTF-8); NULL stays NULL. */
 const char *_ndr_report_intern_len (NdrparseReport *report, const char *s, gssize len);
 const char *_ndr_report_intern (NdrparseReport *report, const char *s);
+/* Interns @len bytes of @s lower-cased (ASCII): a type name ("SMTP"). */
+const char *_ndr_report_intern_lower (NdrparseReport *report, const char *s, gsize len);
 /* Interns @s (a new string, or NULL) and frees it. */
 const char *_ndr_report_take (NdrparseReport *report, char *s);
 /* The first NDRPARSE_MAX_HEADER_LENGTH bytes of header @name of
@@ -402,7 +404,9 @@ GPtrArray *_ndr_address_list (const char *value);
 const char *_ndr_address_domain (const char *address);
 /* Drops a "type;" prefix ("dns; mx.example.com" -> "mx.example.com"). */
 const char *_ndr_skip_type_prefix (const char *value);
-/* An MTA field value as a bare name (new string), or NULL. */
+/* An MTA field value as a bare host name, lower-cased, without a type
+ * prefix, comments or an address literal beside it ("dns; MX.example.org
+ * [192.0.2.1]" -> "mx.example.org"; a new string), or NULL. */
 char *_ndr_mta_name (const char *value);
 /* An RFC 5322 date as ISO 8601 (new string), or NULL if unparsable. */
 char *_ndr_date_to_iso8601 (const char *date);

@@ -262,7 +262,7 @@ test_decode_x_unix_exit_status (void)
 				       "Diagnostic-Code: X-Unix; 255\n");
 	const NdrparseRecord *rec = only_record (r);
 	g_assert_cmpuint (ndrparse_record_get_reply_code (rec), ==, 0);
-	g_assert_cmpstr (ndrparse_record_get_diagnostic_type (rec), ==, "X-Unix");
+	g_assert_cmpstr (ndrparse_record_get_diagnostic_type (rec), ==, "x-unix");
 	g_assert_cmpstr (ndrparse_record_get_diagnostic_code (rec), ==, "255");
 	ndrparse_report_unref (r);
 }
