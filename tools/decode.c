@@ -57,8 +57,7 @@ progress_clear (Run *run)
 		fprintf (stderr, "\r\033[K");
 }
 
-/* A line for standard error; "\r" first so a progress line does not
- * garble it.  File names and messages come from untrusted input: what a
+/* A line for standard error; over the progress line if one is shown.  File names and messages come from untrusted input: what a
  * terminal would act on is escaped (safe-text.h). */
 static void
 say (Run *run, const char *line)
@@ -69,7 +68,7 @@ say (Run *run, const char *line)
 		return;
 	}
 	char *safe = safe_text_escaped (line);
-	fprintf (stderr, "\r%s\n", safe);
+	fprintf (stderr, "%s%s\n", run->shown ? "\r\033[K" : "", safe);
 	g_free (safe);
 }
 

@@ -14,6 +14,7 @@
 
 #include <glib/gstdio.h>
 
+#include "input-stream.h"
 #include "inputs.h"
 
 typedef struct {
@@ -374,4 +375,36 @@ inputs_expand (char **args, int n, InputKind forced, gboolean recursive)
 		}
 	}
 	return out;
+}
+
+GPtrArray *
+inputs_read_names (const char *path, gboolean nul, GError **error)
+{
+	InputStream *in = input_stream_open (path, INPUT_OPEN_RAW, error);
+	if (in == NULL)
+		return NULL;
+	GPtrArray *names = g_ptr_array_new_with_free_func (g_free);
+	GString *name = g_string_new (NULL);
+	char sep = nul ? '\0' : '\n', buf[1 << 16];
+	gssize n;
+	while ((n = input_stream_read (in, buf, sizeof buf, error)) > 0) {
+		for (gssize i = 0; i < n; i++) {
+			if (buf[i] != sep) {
+				g_string_append_c (name, buf[i]);
+				continue;
+			}
+			if (name->len > 0)
+				g_ptr_array_add (names, g_strndup (name->str, name->len));
+			g_string_truncate (name, 0);
+		}
+	}
+	if (n == 0 && name->len > 0)
+		g_ptr_array_add (names, g_strndup (name->str, name->len));
+	g_string_free (name, TRUE);
+	input_stream_free (in);
+	if (n < 0) {
+		g_ptr_array_unref (names);
+		return NULL;
+	}
+	return names;
 }

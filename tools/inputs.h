@@ -53,6 +53,11 @@ gboolean input_kind_from_name (const char *name, InputKind *kind);
  * Returns a new array of Input * (free with g_ptr_array_unref()). */
 GPtrArray *inputs_expand (char **args, int n, InputKind forced, gboolean recursive);
 
+/* The names listed in @path ("-": standard input), one per line or, with
+ * @nul, ended by NUL bytes (find -print0); empty names are skipped.
+ * Returns a new array of new strings, or NULL with @error. */
+GPtrArray *inputs_read_names (const char *path, gboolean nul, GError **error);
+
 /* The path to open for @input. */
 const char *input_open_path (const Input *input);
 

@@ -22,10 +22,9 @@
 #include "annotate.h"
 #include "decode.h"
 #include "inputs.h"
-#include "record-print.h"
+#include "output.h"
+#include "replies.h"
 #include "safe-text.h"
-#include "sprinter.h"
-#include "summary.h"
 
 /* Exit codes, sysexits(3) style; documented in --help and ndrparse(1). */
 enum {
@@ -36,16 +35,6 @@ enum {
 	EXIT_CANTCREAT = 73,    /* EX_CANTCREAT: --summary-file cannot be written */
 	EXIT_OUTPUT = 74,       /* EX_IOERR: writing the output failed */
 	EXIT_CLOSED_PIPE = 128 + SIGPIPE        /* the reader went away, as a shell reports SIGPIPE */
-};
-
-static const char *const text_columns[] = {
-	"file", "recipient", "action", "status", "reply_code", "reason", "remote_mta",
-	"diagnostic_code", NULL
-};
-/* With --all-inputs: what became of inputs that gave no record. */
-static const char *const text_columns_all[] = {
-	"file", "index", "result", "recipient", "action", "status", "reply_code", "reason",
-	"remote_mta", "diagnostic_code", "error", NULL
 };
 
 static const char help_text[] =
@@ -75,7 +64,9 @@ static const char help_text[] =
 	"  64  usage error (unknown option or format, no FILE)\n"
 	"  66  some input could not be read or is not an email message\n"
 	"      (records from the other inputs are still printed)\n"
-	"  74  the output could not be written\n";
+	"  73  --summary-file cannot be created\n"
+	"  74  the output could not be written\n"
+	" 141  the reader of the output went away (| head): a quiet end\n";
 
 typedef struct {
 	char *format;
@@ -84,90 +75,14 @@ typedef struct {
 	char *append;
 	char *verp;
 	char *summary_file;
+	char *files_from;
+	char **replies_text;
+	char *replies_file;
+	gboolean null_separated;
 	gboolean recursive, all_inputs, summary, summary_only, failures_only;
 	gboolean include_vacation, quiet, annotate, version;
 	gint jobs;
 } Options;
-
-/* The columns of --fields, validated; NULL with a message when one is not
- * a record key. */
-static char **
-parse_fields (const char *spec)
-{
-	char **fields = g_strsplit (spec, ",", -1);
-	for (char **f = fields; *f; f++) {
-		g_strstrip (*f);
-		if (!record_key_exists (*f) && strcmp (*f, "result") != 0 && strcmp (*f, "error") != 0) {
-			fprintf (stderr, "ndrparse: --fields: unknown field '%s'\n", *f);
-			g_strfreev (fields);
-			return NULL;
-		}
-	}
-	return fields;
-}
-
-typedef enum { FORMAT_JSONL, FORMAT_JSON, FORMAT_CSV, FORMAT_TEXT, FORMAT_UNKNOWN } Format;
-
-static Format
-output_format (const Options *o)
-{
-	static const char *const names[] = { "jsonl", "json", "csv", "text" };
-	if (o->format == NULL)
-		return isatty (STDOUT_FILENO) ? FORMAT_TEXT : FORMAT_JSONL;
-	for (gsize i = 0; i < G_N_ELEMENTS (names); i++)
-		if (strcmp (o->format, names[i]) == 0)
-			return (Format) i;
-	return FORMAT_UNKNOWN;
-}
-
-static sprinter_t *
-make_sprinter (const Options *o, Format format, FILE *out, const char *const *fields)
-{
-	switch (format) {
-	case FORMAT_JSONL:
-	case FORMAT_JSON: {
-		sprinter_t *sp = sprinter_json_new (out, format == FORMAT_JSONL);
-		return fields ? sprinter_select_new (sp, fields) : sp;
-	}
-	case FORMAT_CSV:
-		return sprinter_csv_new (out, fields ? fields : record_keys);
-	case FORMAT_TEXT:
-		return sprinter_text_new (out, fields ? fields : o->all_inputs ? text_columns_all : text_columns);
-	default:
-		return NULL;
-	}
-}
-
-/* Where the summary goes: a separate document for the formats a program
- * reads (--summary-file, else standard error), so that a JSON array stays
- * an array of records and a CSV file one table; after the table for
- * people; on standard output when it is all there is (--summary-only). */
-static FILE *
-summary_destination (const Options *o, Format format, FILE *summary_file)
-{
-	if (summary_file)
-		return summary_file;
-	if (o->summary_only || format == FORMAT_TEXT)
-		return stdout;
-	return stderr;
-}
-
-static gboolean
-write_summary (const Summary *summary, Format format, FILE *out, gboolean after_records)
-{
-	if (format == FORMAT_TEXT) {
-		if (after_records && out == stdout)
-			fputc ('\n', out);
-		summary_print_text (summary, out);
-	} else if (format == FORMAT_CSV) {
-		summary_print_csv (summary, out);
-	} else {
-		sprinter_t *sp = sprinter_json_new (out, TRUE);
-		summary_print_structured (summary, sp);
-		sp->finish (sp);
-	}
-	return fflush (out) == 0 && !ferror (out);
-}
 
 /* GOption does not read "-j4"; make it "--jobs=4" as make(1) users expect. */
 static void
@@ -191,6 +106,14 @@ parse_options (int *argc, char ***argv, Options *o)
 		  "The record keys to print, comma-separated (e.g. recipient,reason); csv and text columns in that order", "A,B,..." },
 		{ "input", 0, 0, G_OPTION_ARG_STRING, &o->input,
 		  "What every FILE is: auto (default), message, mbox, maildir or dir", "KIND" },
+		{ "files-from", 0, 0, G_OPTION_ARG_FILENAME, &o->files_from,
+		  "Read the names of the inputs from FILE (- for standard input), one per line", "FILE" },
+		{ "null", '0', 0, G_OPTION_ARG_NONE, &o->null_separated,
+		  "Names in --files-from end with a NUL byte, as find -print0 writes them", NULL },
+		{ "reply", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->replies_text,
+		  "Classify an SMTP reply from a log (REPLY[<TAB>COMMAND[<TAB>HOST[<TAB>RECIPIENT]]]); repeatable", "TEXT" },
+		{ "replies", 0, 0, G_OPTION_ARG_FILENAME, &o->replies_file,
+		  "Classify every line of FILE (- for standard input) as --reply does", "FILE" },
 		{ "recursive", 'r', 0, G_OPTION_ARG_NONE, &o->recursive,
 		  "Read directories' subdirectories (and Maildirs in them) too", NULL },
 		{ "jobs", 'j', 0, G_OPTION_ARG_INT, &o->jobs,
@@ -239,6 +162,9 @@ options_clear (Options *o)
 	g_free (o->append);
 	g_free (o->verp);
 	g_free (o->summary_file);
+	g_free (o->files_from);
+	g_strfreev (o->replies_text);
+	g_free (o->replies_file);
 }
 
 /* Checks what parse_options() cannot; a message and FALSE when wrong. */
@@ -266,7 +192,17 @@ check_options (const Options *o, int argc, InputKind *kind)
 		fprintf (stderr, "ndrparse: --annotate and --append are separate modes\n");
 		return FALSE;
 	}
-	if (!o->annotate && !o->append && argc < 2) {
+	gboolean replies = o->replies_text || o->replies_file;
+	if (replies && (o->annotate || o->append || argc > 1 || o->files_from)) {
+		fprintf (stderr, "ndrparse: --reply and --replies classify replies, not messages: no FILE, "
+			 "--files-from, --annotate or --append with them\n");
+		return FALSE;
+	}
+	if (o->null_separated && !o->files_from) {
+		fprintf (stderr, "ndrparse: -0 says how --files-from separates names\n");
+		return FALSE;
+	}
+	if (!o->annotate && !o->append && !replies && !o->files_from && argc < 2) {
 		fprintf (stderr, "ndrparse: no input FILE given (use - for standard input)\n");
 		return FALSE;
 	}
@@ -280,66 +216,84 @@ check_options (const Options *o, int argc, InputKind *kind)
 	return TRUE;
 }
 
+static void
+output_options_from (const Options *o, OutputOptions *out)
+{
+	*out = (OutputOptions) {
+		.format = o->format, .fields = o->fields, .summary_file = o->summary_file,
+		.summary = o->summary, .summary_only = o->summary_only, .all_inputs = o->all_inputs,
+	};
+}
+
 static int
 run_batch (const Options *o, InputKind kind, char **files, int n, DecodeOptions *decode)
 {
-	/* Records go out in 64 KiB writes rather than stdio's 4 KiB when
-	 * they go to a file or a pipe. */
-	if (!isatty (STDOUT_FILENO))
-		setvbuf (stdout, NULL, _IOFBF, 1 << 16);
-	Format format = output_format (o);
-	if (format == FORMAT_UNKNOWN) {
-		fprintf (stderr, "ndrparse: unknown format '%s' (jsonl, json, csv or text)\n", o->format);
-		return EXIT_USAGE;
-	}
-	char **fields = NULL;
-	if (o->fields && (fields = parse_fields (o->fields)) == NULL)
-		return EXIT_USAGE;
-	FILE *summary_file = NULL;
-	if (o->summary_file && (summary_file = fopen (o->summary_file, "w")) == NULL) {
-		char *name = safe_text_escaped (o->summary_file);
-		fprintf (stderr, "ndrparse: --summary-file: %s: %s\n", name, g_strerror (errno));
-		g_free (name);
-		g_strfreev (fields);
-		return EXIT_CANTCREAT;
-	}
-	/* With --summary-only no record is printed: nor is a CSV header row
-	 * or an empty JSON array before the counts. */
-	GString *nowhere = g_string_new (NULL);
-	sprinter_t *sp = o->summary_only ? sprinter_json_lines_new_buffer (nowhere)
-					 : make_sprinter (o, format, stdout, (const char *const *) fields);
-
-	decode->json_lines = format == FORMAT_JSONL;
-	decode->fields = (const char *const *) fields;
+	OutputOptions output_options;
+	Output out;
+	output_options_from (o, &output_options);
+	int status = output_open (&out, &output_options);
+	if (status != 0)
+		return status;
+	decode->json_lines = out.format == FORMAT_JSONL;
+	decode->fields = (const char *const *) out.fields;
 	GPtrArray *inputs = inputs_expand (files, n, kind, o->recursive);
-	Summary *summary = o->summary || o->summary_only || o->summary_file ? summary_new () : NULL;
 	Totals totals = { 0, 0 };
-	decode_inputs (inputs, decode, sp, summary, &totals);
-
-	gboolean written = sp->finish (sp) && fflush (stdout) == 0;
-	g_string_free (nowhere, TRUE);
-	if (summary) {
-		FILE *out = summary_destination (o, format, summary_file);
-		gboolean ok = write_summary (summary, format, out, decode->records);
-		if (out == stdout)
-			written = written && ok;
-		else if (!ok && out == summary_file)
-			fprintf (stderr, "ndrparse: --summary-file: %s\n", g_strerror (errno));
-		summary_free (summary);
-	}
-	if (summary_file && fclose (summary_file) != 0)
-		fprintf (stderr, "ndrparse: --summary-file: %s\n", g_strerror (errno));
+	decode_inputs (inputs, decode, out.sp, out.summary, &totals);
 	g_ptr_array_unref (inputs);
-	g_strfreev (fields);
-	if (!written && errno == EPIPE)
-		return EXIT_CLOSED_PIPE;        /* SIGPIPE blocked: the same quiet end */
-	if (!written) {
-		fprintf (stderr, "ndrparse: writing output: %s\n", g_strerror (errno));
-		return EXIT_OUTPUT;
-	}
+	if ((status = output_close (&out)) != 0)
+		return status;
 	if (totals.failures > 0)
 		return EXIT_NO_INPUT;
 	return totals.bounces > 0 ? EXIT_BOUNCES : EXIT_NO_BOUNCE;
+}
+
+/* The inputs named on the command line and in --files-from, in that
+ * order. */
+static int
+run_named_inputs (const Options *o, InputKind kind, int argc, char **argv, DecodeOptions *decode)
+{
+	GPtrArray *names = g_ptr_array_new ();
+	for (int i = 1; i < argc; i++)
+		g_ptr_array_add (names, argv[i]);
+	GPtrArray *listed = NULL;
+	if (o->files_from) {
+		GError *error = NULL;
+		listed = inputs_read_names (o->files_from, o->null_separated, &error);
+		if (listed == NULL) {
+			char *name = safe_text_escaped (o->files_from);
+			fprintf (stderr, "ndrparse: --files-from: %s: %s\n", name, error->message);
+			g_free (name);
+			g_error_free (error);
+			g_ptr_array_unref (names);
+			return EXIT_NO_INPUT;
+		}
+		for (guint i = 0; i < listed->len; i++)
+			g_ptr_array_add (names, g_ptr_array_index (listed, i));
+	}
+	int status = run_batch (o, kind, (char **) names->pdata, (int) names->len, decode);
+	if (listed)
+		g_ptr_array_unref (listed);
+	g_ptr_array_unref (names);
+	return status;
+}
+
+/* --reply and --replies: bare SMTP replies from logs, classified. */
+static int
+run_replies (const Options *o)
+{
+	OutputOptions output_options;
+	Output out;
+	output_options_from (o, &output_options);
+	int status = output_open (&out, &output_options);
+	if (status != 0)
+		return status;
+	RepliesResult result = replies_classify ((const char *const *) o->replies_text, o->replies_file,
+						 out.sp, out.summary);
+	if ((status = output_close (&out)) != 0)
+		return status;
+	if (result.unreadable)
+		return EXIT_NO_INPUT;
+	return result.records > 0 ? EXIT_BOUNCES : EXIT_NO_BOUNCE;
 }
 
 /* Descriptors 0, 1 and 2 are open (on /dev/null if we were started
@@ -404,7 +358,10 @@ main (int argc, char **argv)
 		/* A reader that stops reading (| head) ends the run quietly,
 		 * as with other filters, even when SIGPIPE came ignored. */
 		signal (SIGPIPE, SIG_DFL);
-		status = run_batch (&o, kind, argv + 1, argc - 1, &decode);
+		if (o.replies_text || o.replies_file)
+			status = run_replies (&o);
+		else
+			status = run_named_inputs (&o, kind, argc, argv, &decode);
 	}
 	options_clear (&o);
 	return status;

@@ -7,13 +7,6 @@
 
 #include "record-print.h"
 
-static void
-key_string (sprinter_t *sp, const char *key, const char *value)
-{
-	sp->map_key (sp, key);
-	sp->string (sp, value);
-}
-
 static const char *
 class_name (NdrparseStatusClass status_class)
 {
@@ -25,6 +18,7 @@ class_name (NdrparseStatusClass status_class)
 	}
 }
 
+/* The keys, in the order of the enum below: one list for every printer. */
 const char *const record_keys[] = {
 	"file", "index", "decoded_by", "recipient", "original_recipient", "destination", "sender",
 	"action", "status", "reply_code", "status_class", "status_text", "reply_text",
@@ -32,6 +26,41 @@ const char *const record_keys[] = {
 	"timestamp", "reason", "feedback_type", "source_ip", "hard_bounce", "advice", "truncated", "verp",
 	"message_id", "subject", "list_id", "from", NULL
 };
+
+enum {
+	KEY_FILE, KEY_INDEX, KEY_DECODED_BY, KEY_RECIPIENT, KEY_ORIGINAL_RECIPIENT, KEY_DESTINATION,
+	KEY_SENDER, KEY_ACTION, KEY_STATUS, KEY_REPLY_CODE, KEY_STATUS_CLASS, KEY_STATUS_TEXT,
+	KEY_REPLY_TEXT, KEY_DIAGNOSTIC_TYPE, KEY_DIAGNOSTIC_CODE, KEY_SMTP_COMMAND, KEY_REPORTING_MTA,
+	KEY_REMOTE_MTA, KEY_TIMESTAMP, KEY_REASON, KEY_FEEDBACK_TYPE, KEY_SOURCE_IP, KEY_HARD_BOUNCE,
+	KEY_ADVICE, KEY_TRUNCATED, KEY_VERP, KEY_MESSAGE_ID, KEY_SUBJECT, KEY_LIST_ID, KEY_FROM,
+	N_KEYS
+};
+
+/* A record as printed: a string (or NULL) per key, but for the index
+ * and hard_bounce, which are not strings. */
+typedef struct {
+	const char *value[N_KEYS];
+	gint64 index;                   /* -1: null */
+	NdrparseTristate hard_bounce;
+} Row;
+
+static void
+print_row (sprinter_t *sp, const Row *row)
+{
+	sp->begin_map (sp);
+	for (guint k = 0; k < N_KEYS; k++) {
+		sp->map_key (sp, record_keys[k]);
+		if (k == KEY_INDEX && row->index >= 0)
+			sp->integer (sp, row->index);
+		else if (k == KEY_HARD_BOUNCE && row->hard_bounce != NDRPARSE_UNSET)
+			sp->boolean (sp, row->hard_bounce == NDRPARSE_TRUE);
+		else if (k == KEY_INDEX || k == KEY_HARD_BOUNCE)
+			sp->null (sp);
+		else
+			sp->string (sp, row->value[k]);
+	}
+	sp->end (sp);
+}
 
 gboolean
 record_key_exists (const char *key)
@@ -83,60 +112,87 @@ void
 record_print (sprinter_t *sp, const char *file, gint64 index, const NdrparseReport *report,
 	      const NdrparseRecord *record)
 {
-	sp->begin_map (sp);
-	key_string (sp, "file", file);
-	sp->map_key (sp, "index");
-	if (index >= 0)
-		sp->integer (sp, index);
-	else
-		sp->null (sp);
-	key_string (sp, "decoded_by", ndrparse_record_get_decoded_by (record));
-	key_string (sp, "recipient", ndrparse_record_get_recipient (record));
-	key_string (sp, "original_recipient", ndrparse_record_get_original_recipient (record));
-	key_string (sp, "destination", ndrparse_record_get_destination (record));
-	key_string (sp, "sender", ndrparse_report_get_sender (report));
-	key_string (sp, "action", ndrparse_record_get_action (record));
-	key_string (sp, "status", ndrparse_record_get_status (record));
-
+	Row row = { .index = index, .hard_bounce = ndrparse_record_get_hard_bounce (record) };
+	char code[8] = "";
 	guint reply = ndrparse_record_get_reply_code (record);
-	sp->map_key (sp, "reply_code");
-	if (reply) {
-		char code[8];
+	if (reply)
 		g_snprintf (code, sizeof code, "%u", reply);
-		sp->string (sp, code);
-	} else {
-		sp->null (sp);
-	}
-
-	key_string (sp, "status_class", class_name (ndrparse_record_get_status_class (record)));
-	key_string (sp, "status_text", ndrparse_record_get_status_text (record));
-	key_string (sp, "reply_text", ndrparse_record_get_reply_text (record));
-	key_string (sp, "diagnostic_type", ndrparse_record_get_diagnostic_type (record));
-	key_string (sp, "diagnostic_code", ndrparse_record_get_diagnostic_code (record));
-	key_string (sp, "smtp_command", ndrparse_record_get_smtp_command (record));
-	key_string (sp, "reporting_mta", ndrparse_record_get_reporting_mta (record));
-	key_string (sp, "remote_mta", ndrparse_record_get_remote_mta (record));
-	key_string (sp, "timestamp", ndrparse_record_get_timestamp (record));
-	key_string (sp, "reason", ndrparse_record_get_reason (record));
-	key_string (sp, "feedback_type", ndrparse_record_get_feedback_type (record));
-	key_string (sp, "source_ip", ndrparse_record_get_source_ip (record));
-
-	sp->map_key (sp, "hard_bounce");
-	switch (ndrparse_record_get_hard_bounce (record)) {
-	case NDRPARSE_TRUE: sp->boolean (sp, TRUE); break;
-	case NDRPARSE_FALSE: sp->boolean (sp, FALSE); break;
-	default: sp->null (sp); break;
-	}
-	key_string (sp, "advice", ndrparse_record_get_advice (record));
-
 	char *truncated = truncation_names (ndrparse_record_get_truncated (record));
-	key_string (sp, "truncated", truncated);
+	const char **v = row.value;
+	v[KEY_FILE] = file;
+	v[KEY_DECODED_BY] = ndrparse_record_get_decoded_by (record);
+	v[KEY_RECIPIENT] = ndrparse_record_get_recipient (record);
+	v[KEY_ORIGINAL_RECIPIENT] = ndrparse_record_get_original_recipient (record);
+	v[KEY_DESTINATION] = ndrparse_record_get_destination (record);
+	v[KEY_SENDER] = ndrparse_report_get_sender (report);
+	v[KEY_ACTION] = ndrparse_record_get_action (record);
+	v[KEY_STATUS] = ndrparse_record_get_status (record);
+	v[KEY_REPLY_CODE] = reply ? code : NULL;
+	v[KEY_STATUS_CLASS] = class_name (ndrparse_record_get_status_class (record));
+	v[KEY_STATUS_TEXT] = ndrparse_record_get_status_text (record);
+	v[KEY_REPLY_TEXT] = ndrparse_record_get_reply_text (record);
+	v[KEY_DIAGNOSTIC_TYPE] = ndrparse_record_get_diagnostic_type (record);
+	v[KEY_DIAGNOSTIC_CODE] = ndrparse_record_get_diagnostic_code (record);
+	v[KEY_SMTP_COMMAND] = ndrparse_record_get_smtp_command (record);
+	v[KEY_REPORTING_MTA] = ndrparse_record_get_reporting_mta (record);
+	v[KEY_REMOTE_MTA] = ndrparse_record_get_remote_mta (record);
+	v[KEY_TIMESTAMP] = ndrparse_record_get_timestamp (record);
+	v[KEY_REASON] = ndrparse_record_get_reason (record);
+	v[KEY_FEEDBACK_TYPE] = ndrparse_record_get_feedback_type (record);
+	v[KEY_SOURCE_IP] = ndrparse_record_get_source_ip (record);
+	v[KEY_ADVICE] = ndrparse_record_get_advice (record);
+	v[KEY_TRUNCATED] = truncated;
+	v[KEY_VERP] = verp_name (ndrparse_record_get_verp (record));
+	v[KEY_MESSAGE_ID] = ndrparse_report_get_message_id (report);
+	v[KEY_SUBJECT] = ndrparse_report_get_subject (report);
+	v[KEY_LIST_ID] = ndrparse_report_get_list_id (report);
+	v[KEY_FROM] = ndrparse_report_get_from (report);
+	print_row (sp, &row);
 	g_free (truncated);
-	key_string (sp, "verp", verp_name (ndrparse_record_get_verp (record)));
+}
 
-	key_string (sp, "message_id", ndrparse_report_get_message_id (report));
-	key_string (sp, "subject", ndrparse_report_get_subject (report));
-	key_string (sp, "list_id", ndrparse_report_get_list_id (report));
-	key_string (sp, "from", ndrparse_report_get_from (report));
-	sp->end (sp);
+/* What a reply of @klass says of delivery, in Action terms. */
+static const char *
+action_of_class (NdrparseStatusClass klass)
+{
+	switch (klass) {
+	case NDRPARSE_CLASS_SUCCESS: return "delivered";
+	case NDRPARSE_CLASS_TRANSIENT: return "delayed";
+	case NDRPARSE_CLASS_PERMANENT: return "failed";
+	default: return NULL;
+	}
+}
+
+void
+reply_print (sprinter_t *sp, const char *file, gint64 index, const ReplyLine *line,
+	     const NdrparseClassification *c)
+{
+	Row row = { .index = index, .hard_bounce = c->hard_bounce };
+	NdrparseCodeInfo status_info, reply_info;
+	char code[8] = "";
+	if (c->reply_code)
+		g_snprintf (code, sizeof code, "%u", c->reply_code);
+	char *recipient = line->recipient ? g_ascii_strdown (line->recipient, -1) : NULL;
+	const char *at = recipient ? strrchr (recipient, '@') : NULL;
+	char *host = line->remote_host ? g_ascii_strdown (line->remote_host, -1) : NULL;
+	const char **v = row.value;
+	v[KEY_FILE] = file;
+	v[KEY_DECODED_BY] = "reply";
+	v[KEY_RECIPIENT] = recipient;
+	v[KEY_DESTINATION] = at && at[1] ? at + 1 : NULL;
+	v[KEY_ACTION] = action_of_class (c->status_class);
+	v[KEY_STATUS] = c->status[0] ? c->status : NULL;
+	v[KEY_REPLY_CODE] = c->reply_code ? code : NULL;
+	v[KEY_STATUS_CLASS] = class_name (c->status_class);
+	v[KEY_STATUS_TEXT] = c->status[0] && ndrparse_status_lookup (c->status, &status_info) ? status_info.text : NULL;
+	v[KEY_REPLY_TEXT] = c->reply_code && ndrparse_reply_code_lookup (c->reply_code, &reply_info) ? reply_info.text : NULL;
+	v[KEY_DIAGNOSTIC_TYPE] = "smtp";
+	v[KEY_DIAGNOSTIC_CODE] = line->reply;
+	v[KEY_SMTP_COMMAND] = c->smtp_command;
+	v[KEY_REMOTE_MTA] = host;
+	v[KEY_REASON] = ndrparse_reason_get_name (c->reason);
+	v[KEY_ADVICE] = c->advice;
+	print_row (sp, &row);
+	g_free (recipient);
+	g_free (host);
 }

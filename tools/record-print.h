@@ -23,4 +23,19 @@ gboolean record_key_exists (const char *key);
 void record_print (sprinter_t *sp, const char *file, gint64 index, const NdrparseReport *report,
 		   const NdrparseRecord *record);
 
+/* One line of --replies: an SMTP reply from a log, and what the log says
+ * around it (each may be NULL but the reply). */
+typedef struct {
+	const char *reply;
+	const char *smtp_command;
+	const char *remote_host;
+	const char *recipient;
+} ReplyLine;
+
+/* Emits what ndrparse_classify_reply() made of @line as a record with the
+ * same keys as record_print()'s (decoded_by "reply"); @index is its line
+ * number in @file (0-based), or -1. */
+void reply_print (sprinter_t *sp, const char *file, gint64 index, const ReplyLine *line,
+		  const NdrparseClassification *classification);
+
 #endif

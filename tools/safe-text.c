@@ -28,8 +28,8 @@ is_plain_ascii (const char *text)
 	return TRUE;
 }
 
-char *
-safe_text_spaced (const char *text)
+static char *
+spaced (const char *text, gboolean keep_tabs)
 {
 	if (text == NULL)
 		return NULL;
@@ -39,13 +39,25 @@ safe_text_spaced (const char *text)
 	GString *out = g_string_sized_new (strlen (valid));
 	for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
 		gunichar c = g_utf8_get_char (p);
-		if (safe_text_is_unsafe (c))
+		if (safe_text_is_unsafe (c) && !(keep_tabs && c == '\t'))
 			g_string_append_c (out, ' ');
 		else
 			g_string_append_len (out, p, g_utf8_next_char (p) - p);
 	}
 	g_free (valid);
 	return g_string_free (out, FALSE);
+}
+
+char *
+safe_text_spaced (const char *text)
+{
+	return spaced (text, FALSE);
+}
+
+char *
+safe_text_spaced_except_tabs (const char *text)
+{
+	return spaced (text, TRUE);
 }
 
 char *

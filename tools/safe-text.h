@@ -20,6 +20,9 @@ gboolean safe_text_is_unsafe (gunichar c);
  * character turned into a space: for cells and header values. */
 char *safe_text_spaced (const char *text);
 
+/* The same, but for tabs, which stay (they separate fields). */
+char *safe_text_spaced_except_tabs (const char *text);
+
 /* @text as a new string with every unsafe character written as an escape
  * ("\x1B", "\u202E") and backslashes doubled: for names on stderr, which
  * must stay recognisable. */
