@@ -1,12 +1,54 @@
 /* fuzz-parse.c - libFuzzer harness: arbitrary bytes through
  * ndrparse_parse_bytes() and every accessor of the report and its
- * records.  Built only with -DNDRPARSE_FUZZ=ON (clang); see run.sh. */
+ * records.  Built only with -DNDRPARSE_FUZZ=ON (clang); see run.sh.
+ *
+ * The shapes that make a MIME parser's memory grow (a million empty
+ * parts, a header folded over megabytes) are megabytes long, beyond what
+ * a fuzzer can mutate byte by byte.  So an input may hold repeat marks:
+ * AMP_MARK followed by a count byte C repeats the bytes after it, up to
+ * the next mark (at most AMP_SEGMENT of them), C * AMP_UNIT times (once
+ * for C = 0: a mark that only ends the segment before it);
+ * the input grows to at most AMP_MAX_BYTES.  A small input can then stand
+ * for a huge one, and run.sh's memory limit turns a blow-up into a
+ * finding. */
+#define _GNU_SOURCE             /* memmem() */
 #include <stdint.h>
 #include <string.h>
 
 #include "ndrparse.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+#define AMP_MARK "\xff" "AMP"
+#define AMP_MARK_LEN 4
+#define AMP_UNIT 1024
+#define AMP_SEGMENT 256
+#define AMP_MAX_BYTES (4u << 20)
+
+/* @data with its repeat marks expanded; NULL when it has none. */
+static GByteArray *
+expand (const uint8_t *data, size_t size)
+{
+	const uint8_t *mark = memmem (data, size, AMP_MARK, AMP_MARK_LEN);
+	if (mark == NULL)
+		return NULL;
+	GByteArray *out = g_byte_array_new ();
+	const uint8_t *p = data, *end = data + size;
+	while (mark && mark + AMP_MARK_LEN < end && out->len < AMP_MAX_BYTES) {
+		g_byte_array_append (out, p, (guint) (mark - p));
+		guint times = MAX (mark[AMP_MARK_LEN] * AMP_UNIT, 1u);
+		const uint8_t *seg = mark + AMP_MARK_LEN + 1;
+		const uint8_t *next = memmem (seg, (size_t) (end - seg), AMP_MARK, AMP_MARK_LEN);
+		size_t seg_len = MIN ((size_t) ((next ? next : end) - seg), AMP_SEGMENT);
+		for (guint i = 0; i < times && seg_len > 0 && out->len + seg_len <= AMP_MAX_BYTES; i++)
+			g_byte_array_append (out, seg, (guint) seg_len);
+		p = seg + seg_len;
+		mark = p < end ? memmem (p, (size_t) (end - p), AMP_MARK, AMP_MARK_LEN) : NULL;
+	}
+	if (p < end && out->len < AMP_MAX_BYTES)
+		g_byte_array_append (out, p, (guint) MIN ((size_t) (end - p), AMP_MAX_BYTES - out->len));
+	return out;
+}
 
 /* Reads every byte of @s, so a dangling or unterminated string is caught
  * by the sanitizer here rather than by a user. */
@@ -76,7 +118,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 {
 	static volatile size_t sink;
 	GError *error = NULL;
-	NdrparseReport *report = ndrparse_parse_bytes (data, size, &error);
+	GByteArray *expanded = expand (data, size);
+	NdrparseReport *report = expanded ? ndrparse_parse_bytes (expanded->data, expanded->len, &error)
+					  : ndrparse_parse_bytes (data, size, &error);
+	if (expanded)
+		g_byte_array_unref (expanded);
 
 	if (report == NULL) {
 		/* Every refusal says why. */

@@ -5,14 +5,24 @@
  * Each file is one kind of input a bounce mailbox receives from broken
  * MTAs and from people who want to break its readers: truncated MIME,
  * garbage, NUL bytes, deep nesting, huge counts and sizes, lying charsets
- * and encodings, odd line ends, damaged mbox separators.  The set is made
- * from a fixed seed, so every run writes the same bytes.
+ * and encodings, odd line ends, damaged mbox separators, and the shapes
+ * that make a MIME parser's memory grow far beyond the input (a million
+ * empty parts or header fields, a header folded over megabytes, a huge
+ * epilogue, deep boundaries that lines nearly match, a gzip bomb).  The
+ * set is made from a fixed seed, so every run writes the same bytes.
+ *
+ *   make-hostile [--shapes MB] OUTDIR
+ *
+ * With --shapes, only the memory shapes are written, each of about MB
+ * megabytes: run at two sizes, they show time and memory grow at most
+ * linearly with the input (the README's resource figures).
  */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <gio/gio.h>
 #include <glib.h>
 #include <glib/gstdio.h>
 
@@ -287,17 +297,173 @@ small_oddities (void)
 	g_string_free (s, TRUE);
 }
 
+
+/* ---- shapes that make memory grow beyond the input ---- */
+
+#define MB (1024 * 1024)
+
+/* A DSN of one recipient, as the tail of a hostile message: whatever the
+ * shape before it does, a bounce is still there to find. */
+static void
+append_dsn_parts (GString *s)
+{
+	g_string_append (s, "--" BOUNDARY "\nContent-Type: message/delivery-status\n\n"
+			 "Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; bob@example.net\n"
+			 "Action: failed\nStatus: 5.1.1\n\n--" BOUNDARY "--\n");
+}
+
+static void
+empty_parts (gsize bytes, const char *name)
+{
+	GString *s = g_string_new ("From: MAILER-DAEMON@mx.example.org\nSubject: parts\nMIME-Version: 1.0\n"
+				   "Content-Type: multipart/report; report-type=delivery-status; boundary=\"" BOUNDARY "\"\n\n");
+	append_dsn_parts (s);
+	g_string_truncate (s, s->len - strlen ("--" BOUNDARY "--\n"));
+	while (s->len < bytes)
+		g_string_append (s, "--" BOUNDARY "\n\n");
+	g_string_append (s, "--" BOUNDARY "--\n");
+	write_file (name, s);
+	g_string_free (s, TRUE);
+}
+
+static void
+folded_header (gsize bytes, const char *name)
+{
+	GString *s = g_string_new ("From: MAILER-DAEMON@mx.example.org\nTo: a@example.org,\n");
+	while (s->len < bytes)
+		g_string_append (s, " b@example.org,\n");
+	g_string_append (s, " c@example.org\n");
+	GString *rest = base_dsn ("\n");
+	g_string_append_len (s, rest->str, (gssize) rest->len);
+	g_string_free (rest, TRUE);
+	write_file (name, s);
+	g_string_free (s, TRUE);
+}
+
+static void
+many_fields (gsize bytes, const char *name)
+{
+	GString *s = g_string_new ("From: MAILER-DAEMON@mx.example.org\n");
+	while (s->len < bytes)
+		g_string_append (s, "X-A: b\n");
+	GString *rest = base_dsn ("\n");
+	g_string_append_len (s, rest->str, (gssize) rest->len);
+	g_string_free (rest, TRUE);
+	write_file (name, s);
+	g_string_free (s, TRUE);
+}
+
+static void
+huge_epilogue (gsize bytes, const char *name)
+{
+	GString *s = base_dsn ("\n");
+	while (s->len < bytes)
+		g_string_append (s, "an epilogue line nobody reads, again and again and again\n");
+	write_file (name, s);
+	g_string_free (s, TRUE);
+}
+
+/* NDRPARSE_MAX_MIME_DEPTH nested multiparts with long boundaries, then
+ * lines that match every boundary but for its last character: each line
+ * is compared with the whole boundary stack. */
+static void
+near_miss_boundaries (gsize bytes, const char *name)
+{
+	char stem[71];
+	memset (stem, 'q', 69);
+	stem[69] = '\0';
+	GString *s = g_string_new ("From: MAILER-DAEMON@mx.example.org\nSubject: deep\nMIME-Version: 1.0\n");
+	for (int i = 0; i < 64; i++)
+		g_string_append_printf (s, "Content-Type: multipart/mixed; boundary=\"%s%c\"\n\n--%s%c\n",
+					stem, 'A' + i % 26, stem, 'A' + i % 26);
+	g_string_append (s, "Content-Type: text/plain\n\n");
+	while (s->len < bytes)
+		g_string_append_printf (s, "--%s\n", stem);
+	write_file (name, s);
+	g_string_free (s, TRUE);
+}
+
+/* An mbox whose middle message has a header folded over @bytes (over the
+ * size limit when @bytes is): the messages around it are decoded. */
+static void
+mbox_with_folded_header (gsize bytes, const char *name)
+{
+	GString *s = g_string_new ("From MAILER-DAEMON Mon May  6 09:12:05 2024\n");
+	GString *dsn = base_dsn ("\n");
+	g_string_append_len (s, dsn->str, (gssize) dsn->len);
+	g_string_append (s, "\nFrom MAILER-DAEMON Mon May  6 09:12:06 2024\nFrom: x@example.org\nTo: a@example.org,\n");
+	gsize start = s->len;
+	while (s->len - start < bytes)
+		g_string_append (s, " b@example.org,\n");
+	g_string_append (s, " c@example.org\nSubject: folded\n\nbody\n\nFrom MAILER-DAEMON Mon May  6 09:12:07 2024\n");
+	g_string_append_len (s, dsn->str, (gssize) dsn->len);
+	write_file (name, s);
+	g_string_free (s, TRUE);
+	g_string_free (dsn, TRUE);
+}
+
+/* @bytes of zeros, gzip-compressed (a thousand to one): read as a
+ * message, at most NDRPARSE_MAX_MESSAGE_SIZE of them are. */
+static void
+gzip_bomb (gsize bytes, const char *name)
+{
+	GConverter *gz = G_CONVERTER (g_zlib_compressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP, 9));
+	static char zeros[1 << 16];
+	GString *s = g_string_new (NULL);
+	char out[1 << 16];
+	for (gsize done = 0;;) {
+		gsize n = MIN (sizeof zeros, bytes - done), used = 0, written = 0;
+		gboolean last = done + n == bytes;
+		GConverterResult r = g_converter_convert (gz, zeros, n, out, sizeof out,
+							  last ? G_CONVERTER_INPUT_AT_END : 0, &used, &written, NULL);
+		g_string_append_len (s, out, (gssize) written);
+		done += used;
+		if (r == G_CONVERTER_FINISHED || r == G_CONVERTER_ERROR)
+			break;
+	}
+	write_file (name, s);
+	g_string_free (s, TRUE);
+	g_object_unref (gz);
+}
+
+static void
+memory_shapes (gsize mb)
+{
+	char name[80];
+#define SHAPE(fn, fmt) (g_snprintf (name, sizeof name, fmt, (unsigned) mb), fn (mb * MB, name))
+	SHAPE (empty_parts, "shape-empty-parts-%umb.eml");
+	SHAPE (folded_header, "shape-folded-header-%umb.eml");
+	SHAPE (folded_header, "shape-folded-header-%umb.stdin");
+	SHAPE (many_fields, "shape-header-fields-%umb.eml");
+	SHAPE (huge_epilogue, "shape-epilogue-%umb.eml");
+	SHAPE (near_miss_boundaries, "shape-near-miss-boundaries-%umb.eml");
+	SHAPE (mbox_with_folded_header, "shape-mbox-folded-header-%umb.mbox");
+	SHAPE (mbox_with_folded_header, "shape-mbox-folded-header-%umb.stdin");
+	SHAPE (gzip_bomb, "shape-gzip-bomb-%umb.eml.gz");
+#undef SHAPE
+}
+
 int
 main (int argc, char **argv)
 {
+	gsize shapes_mb = 0;
+	if (argc == 4 && strcmp (argv[1], "--shapes") == 0) {
+		shapes_mb = (gsize) g_ascii_strtoull (argv[2], NULL, 10);
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 2) {
-		fprintf (stderr, "usage: make-hostile OUTDIR\n");
+		fprintf (stderr, "usage: make-hostile [--shapes MB] OUTDIR\n");
 		return 2;
 	}
 	outdir = argv[1];
 	if (g_mkdir_with_parents (outdir, 0755) != 0) {
 		fprintf (stderr, "make-hostile: %s: %s\n", outdir, g_strerror (errno));
 		return 1;
+	}
+	if (shapes_mb > 0) {
+		memory_shapes (shapes_mb);
+		return 0;
 	}
 	truncated_at_boundaries ();
 	binary_garbage ();
@@ -311,5 +477,9 @@ main (int argc, char **argv)
 	cr_only ();
 	damaged_mbox ();
 	small_oddities ();
+	/* The memory shapes at 20 MB, and the folded mbox header over the
+	 * size limit. */
+	memory_shapes (20);
+	mbox_with_folded_header (80 * MB, "shape-mbox-folded-header-80mb.mbox");
 	return 0;
 }

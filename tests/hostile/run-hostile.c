@@ -4,8 +4,9 @@
  *
  *   run-hostile NDRPARSE DIR MAX_SECONDS MAX_RSS_MIB
  *
- * Prints one table row per case (exit status, records, seconds, peak
- * resident memory) and fails when a case crashes, is killed, exits with
+ * A case whose name ends in ".stdin" is given on standard input ("-");
+ * the others are named as files.  Prints one table row per case (exit
+ * status, records, seconds, peak resident memory) and fails when a case crashes, is killed, exits with
  * a status the tool does not document, goes over a bound, or is not
  * accounted for: exit 0 must come with records, 1 with none, 66 with an
  * error message on stderr.
@@ -69,11 +70,17 @@ run_case (const char *tool, const char *file)
 	int out_fd = open_temp (&out_path), err_fd = open_temp (&err_path);
 	gint64 start = g_get_monotonic_time ();
 
+	gboolean on_stdin = g_str_has_suffix (file, ".stdin");
 	pid_t pid = fork ();
 	if (pid == 0) {
 		dup2 (out_fd, STDOUT_FILENO);
 		dup2 (err_fd, STDERR_FILENO);
-		execl (tool, tool, "--format=jsonl", "--jobs=1", file, (char *) NULL);
+		if (on_stdin) {
+			int in = open (file, O_RDONLY);
+			if (in < 0 || dup2 (in, STDIN_FILENO) < 0)
+				_exit (127);
+		}
+		execl (tool, tool, "--format=jsonl", "--jobs=1", on_stdin ? "-" : file, (char *) NULL);
 		_exit (127);
 	}
 	struct rusage usage;
