@@ -45,9 +45,43 @@ member_array (JsonObject *object, const char *name)
 	return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
 }
 
+/* The length of the JSON object that starts at @text ('{'), up to its
+ * matching '}' (strings and their escapes skipped); 0 when it does not
+ * end within @len.  Only that one value is handed to json-glib, which
+ * (1.6) accepts several values in a row and leaks all but the last. */
+static gsize
+object_span (const char *text, gsize len)
+{
+	guint depth = 0;
+	gboolean in_string = FALSE;
+	for (gsize i = 0; i < len; i++) {
+		char c = text[i];
+		if (in_string) {
+			if (c == '\\')
+				i++;
+			else if (c == '"')
+				in_string = FALSE;
+		} else if (c == '"') {
+			in_string = TRUE;
+		} else if (c == '{' || c == '[') {
+			depth++;
+		} else if ((c == '}' || c == ']') && depth > 0 && --depth == 0) {
+			return i + 1;
+		}
+	}
+	return 0;
+}
+
 static JsonParser *
 parse_json (const char *text, gsize len)
 {
+	const char *open = memchr (text, '{', len);
+	if (open == NULL)
+		return NULL;
+	len = object_span (open, len - (gsize) (open - text));
+	text = open;
+	if (len == 0)
+		return NULL;
 	JsonParser *parser = json_parser_new_immutable ();
 	if (!json_parser_load_from_data (parser, text, len, NULL) ||
 	    !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
@@ -202,13 +236,14 @@ _ndr_ses_decode (NdrparseReport *report, const char *text)
 	/* Bare words: inside the SNS envelope the quotes are escaped. */
 	if (text == NULL || (strstr (text, "notificationType") == NULL && strstr (text, "eventType") == NULL))
 		return FALSE;
-	const char *open = strchr (text, '{'), *close = strrchr (text, '}');
-	if (open == NULL || close == NULL || close < open || close - open > MAX_JSON)
+	const char *open = strchr (text, '{');
+	gsize len = open ? MIN (strlen (open), MAX_JSON) : 0;
+	if (len == 0)
 		return FALSE;
 
-	JsonParser *parser = parse_json (open, close - open + 1);
+	JsonParser *parser = parse_json (open, len);
 	if (parser == NULL)
-		parser = parse_unfolded_json (open, close - open + 1);
+		parser = parse_unfolded_json (open, len);
 	if (parser == NULL)
 		return FALSE;
 	JsonObject *root = json_node_get_object (json_parser_get_root (parser));
