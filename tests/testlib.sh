@@ -8,6 +8,8 @@
 #                           "EXIT SECONDS PEAK_RSS_KIB" to FILE
 #   can_limit_memory        whether ulimit -v works on the tool (it does
 #                           not under AddressSanitizer)
+#   rss_bound_kib           the peak memory a bounded run may take: 256 MiB,
+#                           or 1 GiB under AddressSanitizer
 #   finish                  prints the count; the suite's exit status
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
@@ -42,6 +44,10 @@ measure() {
 
 can_limit_memory() {
 	(ulimit -v 400000 && "$tool" --version > /dev/null 2>&1)
+}
+
+rss_bound_kib() {
+	if can_limit_memory; then echo 262144; else echo 1048576; fi
 }
 
 finish() {
