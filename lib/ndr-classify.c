@@ -1,56 +1,166 @@
-/* ndr-classify.c - weighs what a record shows into its reason, its
- * hard-bounce decision and its advice.
+/* ndr-classify.c - the evidence chain: what a record shows, weighed into
+ * its reason.
  *
- * The evidence, strongest first:
- *   1. a success (Action delivered/relayed/expanded, a 2.x.x status);
- *   2. the rules of the provider that refused (ndr-rhost.c), then those
- *      of the MTA that wrote the bounce (ndr-reporter.c);
- *   3. the phrases of the diagnostic that name a reason
- *      (ndr-reason-phrases.def): what the refusing server said is more
- *      precise than its code, which is often a generic 5.0.0 or 5.7.1;
- *   4. the enhanced status code (ndr-code-reasons.def);
- *   5. the broad words of the diagnostic ("does not exist", "policy");
- *   6. a delay: a message still queued has so far expired;
- *   7. the SMTP command the failure answered (a refused greeting is a
- *      block, a refused MAIL a rejected sender);
- *   8. the basic reply code.
- * A failure none of these explains is "onhold" when it says anything at
- * all, "undefined" when it says nothing.
+ * The steps table below is the order of the chain, strongest evidence
+ * first; it is written once, here, and the README, ndrparse.h and
+ * ndrparse(1) describe it (ndrparse --list-steps prints it).  Each step
+ * asks the rules (lib/rules/) what the facts of the record fit, and the
+ * first step that finds a reason decides it.  Within a step, rules are
+ * chosen by precedence (_ndr_rule_hit_outranks()), never by the order
+ * they were written in.  Every rule that fired is kept, in the order of
+ * the steps, as the record's evidence (--explain).
  */
 #include <string.h>
 
 #include "ndrparse-private.h"
 
+/* What the steps share while they weigh one record. */
+typedef struct {
+	const NdrFacts *f;
+	GArray *diagnostic;     /* NdrRuleHit: the diagnostic rules the text matched */
+	GArray *status;         /* NdrRuleHit: the status rules the status fits */
+	const char *provider;   /* the provider that refused, or NULL */
+	NdrRuleHit provider_hit;
+	NdrVerdict *v;
+	GArray *fired;          /* NdrFired; NULL when nobody asks */
+	/* the phrase step's reading, for the broad-phrase step */
+	NdrReason said_broad;
+	const NdrRuleHit *broad_hit;
+} Chain;
+
+typedef struct {
+	const char *name;
+	const char *reads;      /* what it reads, for people (--list-steps) */
+	gboolean (*decide) (Chain *c);
+} Step;
+
+/* ---- helpers ---- */
+
 static gboolean
-is_success (const NdrEvidence *ev)
+command_is (const NdrFacts *f, const char *command)
 {
-	switch (ev->action) {
-	case NDRPARSE_ACTION_DELIVERED:
-	case NDRPARSE_ACTION_RELAYED:
-	case NDRPARSE_ACTION_EXPANDED:
-		return TRUE;
-	case NDRPARSE_ACTION_UNKNOWN:
-		return ev->status.klass == 2 || (ev->status.klass == 0 && ev->reply_code / 100 == 2);
-	default:
+	return f->command && strcmp (f->command, command) == 0;
+}
+
+/* Whether the conditions of @rule other than its provider and reporter
+ * hold for the record. */
+static gboolean
+conditions_hold (const NdrRule *rule, const NdrFacts *f)
+{
+	if (rule->if_status && !_ndr_rule_status_fits (rule->if_status, f->status.klass, f->status.subject, f->status.detail))
 		return FALSE;
+	if (rule->if_command && (f->command == NULL || !_ndr_rule_word_in_list (rule->if_command, f->command)))
+		return FALSE;
+	if (rule->if_reply && !_ndr_rule_code_fits (rule->if_reply, f->reply_code))
+		return FALSE;
+	return TRUE;
+}
+
+/* Keeps what fired for the evidence; a NULL @step only looks. */
+static void
+note (Chain *c, const char *step, const NdrRuleHit *hit, const char *read, gboolean decisive)
+{
+	if (c->fired == NULL || step == NULL)
+		return;
+	NdrFired fired = { step, hit ? hit->rule : NULL, hit ? hit->from : 0, hit ? hit->to : 0, read, decisive };
+	g_array_append_val (c->fired, fired);
+}
+
+/* The best hit of @hits that concludes a reason and whose rule @accept
+ * takes; every one it takes is noted as fired in @step. */
+static const NdrRuleHit *
+best_reason_hit (Chain *c, GArray *hits, const char *step, const char *read,
+		 gboolean (*accept) (const Chain *c, const NdrRule *rule))
+{
+	const NdrRuleHit *best = NULL;
+	for (guint i = 0; hits && i < hits->len; i++) {
+		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
+		if (h->rule->then != NDR_THEN_REASON || !accept (c, h->rule) || !conditions_hold (h->rule, c->f))
+			continue;
+		note (c, step, h, read, FALSE);
+		if (_ndr_rule_hit_outranks (h, best))
+			best = h;
 	}
+	return best;
+}
+
+/* Marks the noted rule of @hit decisive, and the verdict. */
+static gboolean
+decide (Chain *c, const char *step, NdrReason reason, const NdrRuleHit *hit)
+{
+	c->v->reason = reason;
+	c->v->step = step;
+	c->v->rule = hit ? hit->rule : NULL;
+	if (c->fired) {
+		gboolean marked = FALSE;
+		for (guint i = c->fired->len; i-- > 0 && !marked;) {
+			NdrFired *fired = &g_array_index (c->fired, NdrFired, i);
+			if (strcmp (fired->step, step) == 0 && fired->rule == (hit ? hit->rule : NULL))
+				marked = fired->decisive = TRUE;
+		}
+		if (!marked)
+			note (c, step, hit, NULL, TRUE);
+	}
+	return TRUE;
 }
 
 static gboolean
-has_words (const NdrEvidence *ev)
+plain_rule (const Chain *c, const NdrRule *rule, NdrWeight weight)
 {
-	for (gsize i = 0; ev->text && i < ev->len; i++) {
-		if (g_ascii_isalpha (ev->text[i]))
-			return TRUE;
-	}
-	return FALSE;
+	(void) c;
+	return rule->if_provider == NULL && rule->if_reporter == NULL && rule->field == NDR_IN_DIAGNOSTIC &&
+	       rule->weight == weight;
 }
 
 static gboolean
-command_is (const NdrEvidence *ev, const char *command)
+accept_final (const Chain *c, const NdrRule *rule)
 {
-	return ev->command && strcmp (ev->command, command) == 0;
+	return plain_rule (c, rule, NDR_WEIGHT_FINAL);
 }
+
+static gboolean
+accept_naming (const Chain *c, const NdrRule *rule)
+{
+	return plain_rule (c, rule, NDR_WEIGHT_NAMING);
+}
+
+static gboolean
+accept_broad (const Chain *c, const NdrRule *rule)
+{
+	return plain_rule (c, rule, NDR_WEIGHT_BROAD);
+}
+
+/* The reporter's words that only lean towards a reason (weight=broad:
+ * qmail's "does not like recipient" comes with any refusal at RCPT). */
+static gboolean
+accept_leaning (const Chain *c, const NdrRule *rule)
+{
+	return rule->if_reporter && rule->if_provider == NULL && rule->weight == NDR_WEIGHT_BROAD &&
+	       c->f->reporter && strcmp (rule->if_reporter, c->f->reporter) == 0;
+}
+
+static gboolean
+accept_provider (const Chain *c, const NdrRule *rule)
+{
+	return c->provider && rule->if_provider && strcmp (rule->if_provider, c->provider) == 0 && rule->if_reporter == NULL;
+}
+
+static gboolean
+accept_reporter (const Chain *c, const NdrRule *rule)
+{
+	return rule->if_provider == NULL && rule->weight != NDR_WEIGHT_BROAD &&
+	       (rule->if_reporter ? c->f->reporter && strcmp (rule->if_reporter, c->f->reporter) == 0
+				  : rule->field == NDR_IN_DSN);
+}
+
+static gboolean
+accept_plain_status (const Chain *c, const NdrRule *rule)
+{
+	(void) c;
+	return rule->if_provider == NULL && rule->if_reporter == NULL;
+}
+
+/* ---- reading words in context ---- */
 
 /* "User unknown" means the mailbox does not exist when the server said
  * so to RCPT, or with a status that says so (X.1.1).  A server that took
@@ -58,28 +168,27 @@ command_is (const NdrEvidence *ev, const char *command)
  * "user unknown" with a status naming another problem ("5.7.1", "5.2.1"),
  * is a filter hiding behind the words: the address may well exist. */
 static gboolean
-refused_after_recipient (const NdrEvidence *ev)
+refused_after_recipient (const NdrFacts *f)
 {
-	if (command_is (ev, "RCPT"))
+	if (command_is (f, "RCPT"))
 		return FALSE;
-	if (command_is (ev, "DATA"))
-		return !(ev->status.subject == 1 && ev->status.detail == 1);
-	/* Address statuses (X.1.x) agree with the words; others do not. */
-	return ev->status.subject != 1;
+	if (command_is (f, "DATA"))
+		return !(f->status.subject == 1 && f->status.detail == 1);
+	return f->status.subject != 1;
 }
 
 /* What the words say, read in the light of when they were said. */
 static NdrReason
-in_context (NdrReason said, const NdrEvidence *ev)
+in_context (NdrReason said, const NdrFacts *f)
 {
 	switch (said) {
 	case NDRPARSE_REASON_USERUNKNOWN:
 	case NDRPARSE_REASON_HOSTUNKNOWN:
 	case NDRPARSE_REASON_FILTERED:
 		/* An unknown address in answer to MAIL is the sender's. */
-		if (command_is (ev, "MAIL"))
+		if (command_is (f, "MAIL"))
 			return NDRPARSE_REASON_REJECTED;
-		if (said == NDRPARSE_REASON_USERUNKNOWN && refused_after_recipient (ev))
+		if (said == NDRPARSE_REASON_USERUNKNOWN && refused_after_recipient (f))
 			return NDRPARSE_REASON_FILTERED;
 		return said;
 	default:
@@ -87,91 +196,353 @@ in_context (NdrReason said, const NdrEvidence *ev)
 	}
 }
 
-/* A refusal before any recipient was given is about the sending host or
- * the sender, whatever generic code came with it. */
-static NdrReason
-from_session_stage (const NdrEvidence *ev)
+/* The best plain status rule the status fits (a detail no rule knows
+ * means what its subject's X.Y.0 means: RFC 3463 section 2). */
+static const NdrRuleHit *
+status_hit (const NdrparseRules *rules, const NdrStatusCode *status, GArray *hits)
 {
-	if (ev->command == NULL || command_is (ev, "RCPT") || command_is (ev, "DATA"))
-		return NDRPARSE_REASON_UNDEFINED;
-	return _ndr_reason_from_command (ev->command);
-}
-
-/* The words stand, unless the status code makes them precise
- * (NDR_STATUS_REFINES in ndr-code-reasons.def). */
-static NdrReason
-refined_by_status (NdrReason said, const NdrEvidence *ev)
-{
-	NdrReason by_status = _ndr_reason_from_status (&ev->status);
-	return _ndr_reason_refines (by_status, said) ? by_status : said;
-}
-
-static NdrReason
-classify_failure (const NdrEvidence *ev)
-{
-	NdrReason reason;
-	NdrPhraseKind kind;
-
-	if ((reason = _ndr_rhost_reason (ev)) != NDRPARSE_REASON_UNDEFINED)
-		return reason;
-	if ((reason = _ndr_reporter_reason (ev)) != NDRPARSE_REASON_UNDEFINED)
-		return reason;
-	NdrReason said = _ndr_reason_from_phrases (ev->text, ev->len, &kind);
-	if (kind == NDR_PHRASE_FINAL && said != NDRPARSE_REASON_UNDEFINED)
-		return said;
-	said = in_context (said, ev);
-	gboolean broad = kind == NDR_PHRASE_BROAD;
-	/* "Recipient address rejected" in answer to RCPT names the address,
-	 * unless a status says why ("5.7.26 ... Recipient address rejected:
-	 * Multiple authentication checks failed"). */
-	if (said == NDRPARSE_REASON_USERUNKNOWN && command_is (ev, "RCPT") &&
-	    _ndr_reason_from_status (&ev->status) == NDRPARSE_REASON_UNDEFINED)
-		broad = FALSE;
-	if (said != NDRPARSE_REASON_UNDEFINED && !broad)
-		return refined_by_status (said, ev);
-	/* "Diagnostic-Code: X-Unix; 75": the local delivery program failed. */
-	if (ev->local_program)
-		return NDRPARSE_REASON_MAILERERROR;
-	if ((reason = from_session_stage (ev)) != NDRPARSE_REASON_UNDEFINED)
-		return reason;
-	if ((reason = _ndr_reason_from_status (&ev->status)) != NDRPARSE_REASON_UNDEFINED)
-		return reason;
-	if (said != NDRPARSE_REASON_UNDEFINED)
-		return said;
-	if (ev->action == NDRPARSE_ACTION_DELAYED)
-		return NDRPARSE_REASON_EXPIRED;
-	if ((reason = _ndr_reason_from_reply_code (ev->reply_code)) != NDRPARSE_REASON_UNDEFINED)
-		return reason;
-	/* The status ndrparse chose from the rest of the report. */
-	if ((reason = _ndr_reason_from_status (&ev->inferred_status)) != NDRPARSE_REASON_UNDEFINED)
-		return reason;
-	return has_words (ev) ? NDRPARSE_REASON_ONHOLD : NDRPARSE_REASON_UNDEFINED;
-}
-
-/* The class the evidence states: status, else reply code, else a delay
- * is temporary and any other failure permanent. */
-static guint
-class_of (const NdrEvidence *ev)
-{
-	if (ev->status.klass)
-		return ev->status.klass;
-	if (ev->status_class)
-		return ev->status_class;
-	if (ev->reply_code)
-		return ev->reply_code / 100;
-	return ev->action == NDRPARSE_ACTION_DELAYED ? 4 : 5;
+	if (status->klass == 0)
+		return NULL;
+	_ndr_rules_lookup_status (rules, status->klass, status->subject, status->detail, hits);
+	const NdrRuleHit *best = NULL;
+	for (guint i = 0; i < hits->len; i++) {
+		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
+		if (h->rule->then == NDR_THEN_REASON && h->rule->if_provider == NULL && h->rule->if_reporter == NULL &&
+		    _ndr_rule_hit_outranks (h, best))
+			best = h;
+	}
+	if (best == NULL && status->detail >= 10) {
+		NdrStatusCode subject_only = { status->klass, status->subject, 0 };
+		return status_hit (rules, &subject_only, hits);
+	}
+	return best;
 }
 
 NdrReason
-_ndr_classify (const NdrEvidence *ev)
+_ndr_reason_from_status (const NdrparseRules *rules, const NdrStatusCode *status)
 {
-	if (is_success (ev))
-		return NDRPARSE_REASON_DELIVERED;
-	NdrReason reason = classify_failure (ev);
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	const NdrRuleHit *best = status_hit (rules, status, hits);
+	NdrReason reason = best ? (NdrReason) best->rule->value : NDRPARSE_REASON_UNDEFINED;
+	g_array_unref (hits);
+	return reason;
+}
+
+/* Whether status rule @by_status makes words meaning @said precise
+ * (its refines=: "message too big" with 5.2.3 is exceedlimit). */
+static gboolean
+refines (const NdrRule *by_status, NdrReason said)
+{
+	return by_status->refines && _ndr_rule_word_in_list (by_status->refines, _ndr_reason_name (said));
+}
+
+/* ---- the steps ---- */
+
+static gboolean
+is_success (const NdrFacts *f)
+{
+	switch (f->action) {
+	case NDRPARSE_ACTION_DELIVERED:
+	case NDRPARSE_ACTION_RELAYED:
+	case NDRPARSE_ACTION_EXPANDED:
+		return TRUE;
+	case NDRPARSE_ACTION_UNKNOWN:
+		return f->status.klass == 2 || (f->status.klass == 0 && f->reply_code / 100 == 2);
+	default:
+		return FALSE;
+	}
+}
+
+static gboolean
+step_success (Chain *c)
+{
+	return is_success (c->f) && decide (c, "success", NDRPARSE_REASON_DELIVERED, NULL);
+}
+
+static gboolean
+step_provider (Chain *c)
+{
+	if (c->provider == NULL)
+		return FALSE;
+	note (c, "provider", &c->provider_hit, c->f->remote_host ? c->f->remote_host : c->f->recipient_domain, FALSE);
+	const NdrRuleHit *by_text = best_reason_hit (c, c->diagnostic, "provider", c->f->text, accept_provider);
+	const NdrRuleHit *by_status = best_reason_hit (c, c->status, "provider", NULL, accept_provider);
+	const NdrRuleHit *best = by_text && _ndr_rule_hit_outranks (by_text, by_status) ? by_text : by_status;
+	return best && decide (c, "provider", (NdrReason) best->rule->value, best);
+}
+
+static gboolean
+step_reporter (Chain *c)
+{
+	GArray *dsn = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	for (guint i = 0; c->f->fields && i < c->f->fields->len; i++) {
+		const NdrField *field = g_ptr_array_index (c->f->fields, i);
+		_ndr_rules_lookup (c->f->rules, NDR_IN_DSN, field->name, field->value, dsn);
+	}
+	const NdrRuleHit *by_field = best_reason_hit (c, dsn, "reporter", NULL, accept_reporter);
+	const NdrRuleHit *by_text = best_reason_hit (c, c->diagnostic, "reporter", c->f->text, accept_reporter);
+	const NdrRuleHit *by_status = best_reason_hit (c, c->status, "reporter", NULL, accept_reporter);
+	const NdrRuleHit *best = by_field && _ndr_rule_hit_outranks (by_field, by_text) ? by_field : by_text;
+	if (by_status && _ndr_rule_hit_outranks (by_status, best))
+		best = by_status;
+	gboolean decided = best && decide (c, "reporter", (NdrReason) best->rule->value, best);
+	g_array_unref (dsn);
+	return decided;
+}
+
+static gboolean
+step_final_phrase (Chain *c)
+{
+	const NdrRuleHit *best = best_reason_hit (c, c->diagnostic, "final-phrase", c->f->text, accept_final);
+	return best && decide (c, "final-phrase", (NdrReason) best->rule->value, best);
+}
+
+static gboolean
+step_phrase (Chain *c)
+{
+	const NdrFacts *f = c->f;
+	const NdrRuleHit *best = best_reason_hit (c, c->diagnostic, "phrase", f->text, accept_naming);
+	c->broad_hit = best_reason_hit (c, c->diagnostic, "broad-phrase", f->text, accept_broad);
+	c->said_broad = c->broad_hit ? in_context ((NdrReason) c->broad_hit->rule->value, f) : NDRPARSE_REASON_UNDEFINED;
+	if (best == NULL) {
+		/* Broad words of a missing address in answer to RCPT name it,
+		 * unless a status says why ("5.7.26 ... Recipient address
+		 * rejected: Multiple authentication checks failed"). */
+		if (c->said_broad == NDRPARSE_REASON_USERUNKNOWN && command_is (f, "RCPT") &&
+		    _ndr_reason_from_status (f->rules, &f->status) == NDRPARSE_REASON_UNDEFINED)
+			return decide (c, "phrase", c->said_broad, c->broad_hit);
+		return FALSE;
+	}
+	NdrReason said = in_context ((NdrReason) best->rule->value, f);
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	const NdrRuleHit *by_status = status_hit (f->rules, &f->status, hits);
+	if (by_status && refines (by_status->rule, said)) {
+		note (c, "phrase", by_status, NULL, FALSE);
+		decide (c, "phrase", (NdrReason) by_status->rule->value, by_status);
+	} else {
+		decide (c, "phrase", said, best);
+	}
+	g_array_unref (hits);
+	return TRUE;
+}
+
+/* The reporter's leaning words decide, unless the text also names a
+ * reason they yield to (yields=: Sisimai reads "mailbox is full" before
+ * an MTA's table entry for an unknown user). */
+static gboolean
+step_leaning (Chain *c)
+{
+	const NdrRuleHit *best = best_reason_hit (c, c->diagnostic, "leaning", c->f->text, accept_leaning);
+	if (best == NULL)
+		return FALSE;
+	const NdrRuleHit *naming = best_reason_hit (c, c->diagnostic, NULL, c->f->text, accept_naming);
+	if (naming && best->rule->yields &&
+	    _ndr_rule_word_in_list (best->rule->yields, _ndr_reason_name ((NdrReason) naming->rule->value)))
+		return FALSE;
+	return decide (c, "leaning", (NdrReason) best->rule->value, best);
+}
+
+static gboolean
+step_local_program (Chain *c)
+{
+	return c->f->local_program && decide (c, "local-program", NDRPARSE_REASON_MAILERERROR, NULL);
+}
+
+/* A refusal before any recipient was given is about the sending host or
+ * the sender, whatever generic code came with it. */
+static gboolean
+step_stage (Chain *c)
+{
+	const NdrFacts *f = c->f;
+	if (f->command == NULL || command_is (f, "RCPT") || command_is (f, "DATA"))
+		return FALSE;
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_lookup (f->rules, NDR_IN_COMMAND, NULL, f->command, hits);
+	const NdrRuleHit *best = best_reason_hit (c, hits, "stage", f->command, accept_plain_status);
+	gboolean decided = best && decide (c, "stage", (NdrReason) best->rule->value, best);
+	g_array_unref (hits);
+	return decided;
+}
+
+/* A status that only says "a security problem" (X.7.0, X.7.1) yields to
+ * broad words naming the problem (yields=: "... domain's DMARC policy"). */
+static gboolean
+status_yields (const Chain *c, const NdrRule *status)
+{
+	return status->yields && c->broad_hit &&
+	       _ndr_rule_word_in_list (status->yields, _ndr_reason_name (c->said_broad));
+}
+
+static gboolean
+step_status (Chain *c)
+{
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	const NdrRuleHit *best = status_hit (c->f->rules, &c->f->status, hits);
+	if (best)
+		note (c, "status", best, NULL, FALSE);
+	gboolean decided = best && !status_yields (c, best->rule) && decide (c, "status", (NdrReason) best->rule->value, best);
+	g_array_unref (hits);
+	return decided;
+}
+
+static gboolean
+step_broad_phrase (Chain *c)
+{
+	return c->broad_hit && decide (c, "broad-phrase", c->said_broad, c->broad_hit);
+}
+
+static gboolean
+step_delay (Chain *c)
+{
+	return c->f->action == NDRPARSE_ACTION_DELAYED && decide (c, "delay", NDRPARSE_REASON_EXPIRED, NULL);
+}
+
+static gboolean
+step_reply_code (Chain *c)
+{
+	if (c->f->reply_code == 0)
+		return FALSE;
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_lookup_reply (c->f->rules, c->f->reply_code, hits);
+	const NdrRuleHit *best = best_reason_hit (c, hits, "reply-code", NULL, accept_plain_status);
+	gboolean decided = best && decide (c, "reply-code", (NdrReason) best->rule->value, best);
+	g_array_unref (hits);
+	return decided;
+}
+
+static gboolean
+step_inferred_status (Chain *c)
+{
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	const NdrRuleHit *best = status_hit (c->f->rules, &c->f->inferred_status, hits);
+	gboolean decided = best && decide (c, "inferred-status", (NdrReason) best->rule->value, best);
+	g_array_unref (hits);
+	return decided;
+}
+
+/* Whether the text holds a letter of any script ("宛先のメールアドレスは
+ * 存在しません" says something, if no rule knows what). */
+static gboolean
+has_words (const NdrFacts *f)
+{
+	for (gsize i = 0; f->text && i < f->len; i++) {
+		if (g_ascii_isalpha (f->text[i]))
+			return TRUE;
+		if ((guchar) f->text[i] >= 0x80) {
+			gunichar c = g_utf8_get_char_validated (f->text + i, (gssize) (f->len - i));
+			if (c != (gunichar) -1 && c != (gunichar) -2 && g_unichar_isalpha (c))
+				return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+static gboolean
+step_nothing (Chain *c)
+{
+	return decide (c, "nothing", has_words (c->f) ? NDRPARSE_REASON_ONHOLD : NDRPARSE_REASON_UNDEFINED, NULL);
+}
+
+/* The evidence chain, strongest first. */
+static const Step steps[] = {
+	{ "success", "a success: Action delivered, relayed or expanded, or a 2.x.x status or 2xx reply "
+		     "with no Action", step_success },
+	{ "provider", "the rules of the provider that refused (known by the remote host's name, or by the "
+		      "recipient's domain when the bounce names no host): its words and codes", step_provider },
+	{ "reporter", "the rules of the MTA that wrote the bounce (known by its headers or by the prose "
+		      "family that decoded it), and vendors' DSN fields", step_reporter },
+	{ "final-phrase", "phrases of a local delivery agent, which has the last word on whether a mailbox "
+			  "exists, whatever the session stage", step_final_phrase },
+	{ "leaning", "the words of the MTA that wrote the bounce that only lean towards a reason (qmail's "
+		     "\"does not like recipient\" comes with any refusal of a recipient), unless the text names a "
+		     "reason they yield to", step_leaning },
+	{ "phrase", "phrases that name a reason, read in the light of the SMTP stage (an unknown address "
+		    "answered to MAIL is the sender's; \"user unknown\" after DATA or with a non-address status "
+		    "is a filter's), made precise by a status rule that refines them", step_phrase },
+	{ "local-program", "a local delivery program's failure (Diagnostic-Code X-Unix, an alias to a "
+			   "program)", step_local_program },
+	{ "stage", "the SMTP stage: a refusal of the connection, the greeting or MAIL", step_stage },
+	{ "status", "the enhanced status code (a detail no rule knows means what X.Y.0 means), unless it yields "
+		    "to the broad words of the next step", step_status },
+	{ "broad-phrase", "broad words that only lean towards a reason (\"does not exist\", \"policy\")",
+	  step_broad_phrase },
+	{ "delay", "a delay (Action delayed): so far, the message has expired", step_delay },
+	{ "reply-code", "the basic SMTP reply code", step_reply_code },
+	{ "inferred-status", "the status ndrparse inferred from the rest of the report", step_inferred_status },
+	{ "nothing", "onhold for a failure that says something no rule places, undefined for one that says "
+		     "nothing", step_nothing },
+};
+
+guint
+ndrparse_evidence_get_n_steps (void)
+{
+	return G_N_ELEMENTS (steps);
+}
+
+const char *
+ndrparse_evidence_get_step_name (guint index)
+{
+	return index < G_N_ELEMENTS (steps) ? steps[index].name : NULL;
+}
+
+const char *
+ndrparse_evidence_get_step_description (guint index)
+{
+	return index < G_N_ELEMENTS (steps) ? steps[index].reads : NULL;
+}
+
+guint
+_ndr_facts_class (const NdrFacts *f)
+{
+	if (f->status.klass)
+		return f->status.klass;
+	if (f->status_class)
+		return f->status_class;
+	if (f->reply_code)
+		return f->reply_code / 100;
+	return f->action == NDRPARSE_ACTION_DELAYED ? 4 : 5;
+}
+
+NdrReason
+_ndr_classify (const NdrFacts *f, NdrVerdict *verdict)
+{
+	NdrVerdict local = { 0 };
+	Chain c = { .f = f, .v = verdict ? verdict : &local };
+	c.fired = c.v->fired;
+	c.diagnostic = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	c.status = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	if (f->text)
+		_ndr_rules_scan (f->rules, NDR_CHANNEL_DIAGNOSTIC, NULL, f->text, f->len, c.diagnostic, 256);
+	if (f->status.klass)
+		_ndr_rules_lookup_status (f->rules, f->status.klass, f->status.subject, f->status.detail, c.status);
+	c.provider = _ndr_provider_of (f->rules, f->remote_host, f->recipient_domain, &c.provider_hit);
+	c.v->provider = c.provider;
+	for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
+		if (steps[i].decide (&c))
+			break;
 	/* A domain that does not resolve for now is a DNS problem, not a
 	 * domain that does not exist. */
-	if (reason == NDRPARSE_REASON_HOSTUNKNOWN && class_of (ev) == 4)
-		return NDRPARSE_REASON_NETWORKERROR;
+	if (c.v->reason == NDRPARSE_REASON_HOSTUNKNOWN && _ndr_facts_class (f) == 4)
+		c.v->reason = NDRPARSE_REASON_NETWORKERROR;
+	g_array_unref (c.diagnostic);
+	g_array_unref (c.status);
+	return c.v->reason;
+}
+
+NdrReason
+_ndr_reason_from_text (const NdrparseRules *rules, const char *text, gsize len)
+{
+	NdrFacts f = { .rules = rules, .text = text, .len = len };
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_scan (rules, NDR_CHANNEL_DIAGNOSTIC, NULL, text, len, hits, 256);
+	Chain c = { .f = &f };
+	const NdrRuleHit *best = best_reason_hit (&c, hits, "phrase", text, accept_final);
+	if (best == NULL)
+		best = best_reason_hit (&c, hits, "phrase", text, accept_naming);
+	if (best == NULL)
+		best = best_reason_hit (&c, hits, "phrase", text, accept_broad);
+	NdrReason reason = best ? (NdrReason) best->rule->value : NDRPARSE_REASON_UNDEFINED;
+	g_array_unref (hits);
 	return reason;
 }
 
@@ -195,179 +566,4 @@ _ndr_hard_bounce (NdrReason reason, NdrparseAction action, guint klass)
 	default:
 		return NDRPARSE_FALSE;
 	}
-}
-
-static gboolean
-is_reply_code_at (const char *p, const char *end)
-{
-	return end - p >= 4 && p[0] >= '2' && p[0] <= '5' && g_ascii_isdigit (p[1]) &&
-	       g_ascii_isdigit (p[2]) && (p[3] == '-' || p[3] == ' ');
-}
-
-/* The diagnostic as one would read it: whitespace runs as one space, and
- * without the prefixes a multi-line reply repeats on every line
- * ("... multiple 550-5.7.1 addresses in From: header"), which would
- * split the phrases, and with plain apostrophes ("wasn't", not "wasn’t").  Codes were read before; the first prefix stays.
- * Returns a new string. */
-static char *
-readable_text (const char *text)
-{
-	GString *s = g_string_sized_new (strlen (text));
-	const char *p = text, *end = text + strlen (text);
-
-	while (p < end) {
-		gboolean word_start = s->len == 0 || s->str[s->len - 1] == ' ';
-		if (word_start && s->len > 0 && is_reply_code_at (p, end)) {
-			const char *q = p + 4;
-			NdrStatusCode code;
-			gsize n = _ndr_status_code_scan (q, end - q, &code);
-			if (p[3] == '-' || (n && code.klass == (guint) (p[0] - '0'))) {
-				p = q + n;
-				while (p < end && g_ascii_isspace (*p))
-					p++;
-				continue;
-			}
-		}
-		if (g_ascii_isspace (*p)) {
-			if (!word_start)
-				g_string_append_c (s, ' ');
-		} else if (end - p >= 3 && memcmp (p, "\xe2\x80\x99", 3) == 0) {
-			g_string_append_c (s, '\'');      /* U+2019, the typographic apostrophe */
-			p += 3;
-			continue;
-		} else {
-			g_string_append_c (s, *p);
-		}
-		p++;
-	}
-	/* The phrase set folds ASCII only; fold the rest here ("Пользователь"). */
-	for (gsize i = 0; i < s->len; i++) {
-		if ((guchar) s->str[i] >= 0x80 && g_utf8_validate (s->str, s->len, NULL)) {
-			char *folded = g_utf8_strdown (s->str, s->len);
-			g_string_free (s, TRUE);
-			return folded;
-		}
-	}
-	return g_string_free (s, FALSE);
-}
-
-/* Sendmail's X-Actual-Recipient names the program an alias piped the
- * message to ("|/usr/bin/procmail ..."): a failure there is the
- * program's. */
-static gboolean
-delivered_to_program (const NdrparseRecord *record)
-{
-	const char *actual = _ndr_fields_lookup (record->fields, "X-Actual-Recipient");
-	if (actual == NULL)
-		return FALSE;
-	actual = _ndr_skip_type_prefix (actual);
-	while (g_ascii_isspace (*actual) || *actual == '"')
-		actual++;
-	return *actual == '|';
-}
-
-/* What a record shows; @context is what the notification text says near
- * the recipient, for records whose report gives no diagnostic.  The text
- * of @ev is new: free it with g_free(). */
-static void
-gather_evidence (const NdrparseRecord *record, const char *context, NdrEvidence *ev)
-{
-	memset (ev, 0, sizeof *ev);
-	const char *text = record->diagnostic_code ? record->diagnostic_code : context;
-	ev->text = text ? readable_text (text) : NULL;
-	ev->len = ev->text ? strlen (ev->text) : 0;
-	/* A status ndrparse inferred from the words adds nothing to them. */
-	if (record->status && !record->status_inferred)
-		_ndr_status_code_scan (record->status, strlen (record->status), &ev->status);
-	else if (record->status)
-		_ndr_status_code_scan (record->status, strlen (record->status), &ev->inferred_status);
-	if (ev->status.klass == 0 && (record->status_class == NDRPARSE_CLASS_TRANSIENT ||
-				      record->status_class == NDRPARSE_CLASS_PERMANENT))
-		ev->status_class = record->status_class;
-	ev->reply_code = record->reply_code;
-	ev->command = record->smtp_command;
-	ev->remote_host = record->remote_mta;
-	ev->recipient_domain = record->destination;
-	ev->action = record->action_kind;
-	ev->reporter = record->reporter ? record->reporter : record->decoded_by;
-	ev->fields = record->fields;
-	ev->local_program = (record->diagnostic_type && g_ascii_strcasecmp (record->diagnostic_type, "x-unix") == 0) ||
-			    delivered_to_program (record);
-}
-
-void
-_ndr_record_classify (NdrparseRecord *record, const char *context)
-{
-	NdrEvidence ev;
-	NdrparseCodeInfo info;
-
-	gather_evidence (record, context, &ev);
-	if (record->reason == NDRPARSE_REASON_UNDEFINED)
-		record->reason = _ndr_classify (&ev);
-	guint klass = class_of (&ev);
-	if (record->hard_bounce == NDRPARSE_UNSET)
-		record->hard_bounce = _ndr_hard_bounce (record->reason, record->action_kind, klass);
-	record->advice = _ndr_reason_advice (record->reason, klass != 4);
-	if (record->reply_code && ndrparse_reply_code_lookup (record->reply_code, &info))
-		record->reply_text = info.text;
-	g_free ((char *) ev.text);
-}
-
-/* ---- the public classifier of bare SMTP replies ---- */
-
-/* The caller's command as the static name records use; "RCPT TO" and
- * "rcpt" are RCPT. */
-static const char *
-canonical_command (const char *command)
-{
-	static const char *const names[] = { "CONN", "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA" };
-
-	for (gsize i = 0; i < G_N_ELEMENTS (names); i++) {
-		gsize n = strlen (names[i]);
-		if (g_ascii_strncasecmp (command, names[i], n) == 0 &&
-		    (command[n] == '\0' || command[n] == ' ' || command[n] == ':'))
-			return names[i];
-	}
-	return NULL;
-}
-
-gboolean
-ndrparse_classify_reply (const char *reply, const char *smtp_command, const char *remote_host,
-			 NdrparseClassification *result, GError **error)
-{
-	if (reply == NULL || *reply == '\0' || result == NULL) {
-		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
-			     "ndrparse_classify_reply: %s", result ? "empty reply" : "NULL result");
-		return FALSE;
-	}
-
-	NdrEvidence ev = { 0 };
-	NdrTextCodes codes;
-	gsize len = strlen (reply);
-	_ndr_text_find_codes (reply, len, &codes);
-	ev.status = codes.status;
-	ev.reply_code = codes.reply_code;
-	ev.command = smtp_command && *smtp_command ? canonical_command (smtp_command)
-		   : _ndr_text_find_smtp_command (reply, len);
-	char *text = readable_text (reply);
-	ev.text = text;
-	ev.len = strlen (text);
-	ev.remote_host = remote_host && *remote_host ? remote_host : NULL;
-
-	memset (result, 0, sizeof *result);
-	result->reason = _ndr_classify (&ev);
-	if (result->reason == NDRPARSE_REASON_UNDEFINED)
-		result->reason = NDRPARSE_REASON_ONHOLD;
-	guint klass = class_of (&ev);
-	result->hard_bounce = _ndr_hard_bounce (result->reason, NDRPARSE_ACTION_UNKNOWN, klass);
-	result->status_class = ev.status.klass ? (NdrparseStatusClass) ev.status.klass
-			     : ev.reply_code ? (NdrparseStatusClass) (ev.reply_code / 100)
-			     : NDRPARSE_CLASS_UNKNOWN;
-	result->reply_code = ev.reply_code;
-	if (ev.status.klass)
-		_ndr_status_code_format (&ev.status, result->status);
-	result->smtp_command = ev.command;
-	result->advice = _ndr_reason_advice (result->reason, klass != 4);
-	g_free (text);
-	return TRUE;
 }

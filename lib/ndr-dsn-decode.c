@@ -266,7 +266,7 @@ _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record, const NdrNot
 	enrich_from_notification (report, record, notification, report->records->len == 1);
 	char *context = record->diagnostic_code ? NULL
 		      : _ndr_notification_context (notification, record->recipient);
-	_ndr_record_classify (record, context);
+	_ndr_record_classify (report, record, context);
 	g_free (context);
 }
 

@@ -7,8 +7,6 @@
 
 #include "ndrparse-private.h"
 
-G_DEFINE_QUARK (ndrparse-error-quark, ndrparse_error)
-
 /* g_mime_init() is not itself thread-safe; every entry point goes
  * through here first. */
 /* glibc loads a converter module (dlopen) for each charset conversion
@@ -30,8 +28,8 @@ pin_charset_modules (void)
 		pinned_converters[i] = g_iconv_open ("UTF-8", charsets[i]);
 }
 
-static void
-ensure_gmime (void)
+void
+_ndr_ensure_gmime (void)
 {
 	static gsize initialized = 0;
 
@@ -80,9 +78,10 @@ read_bounce_date (NdrparseReport *report, GMimeMessage *message)
 
 /* Decodes a message GMime parsed from bytes with LF (or CRLF) line ends. */
 static NdrparseReport *
-decode_message (GMimeMessage *message)
+decode_message (const NdrparseRules *rules, GMimeMessage *message)
 {
 	NdrparseReport *report = _ndr_report_new ();
+	report->rules = rules;
 	read_bounce_date (report, message);
 	read_bounce_envelope (report, message);
 
@@ -125,7 +124,7 @@ decode_message (GMimeMessage *message)
 	}
 
 	if (report->records->len > 0) {
-		report->reporter = _ndr_reporter_identify (report, message);
+		report->reporter = _ndr_report_intern (report, _ndr_reporter_identify (report, message));
 		NdrNotification *notification = _ndr_notification_new (_ndr_walk_notification_text (&walk));
 		for (guint i = 0; i < report->records->len; i++)
 			_ndr_record_finish (report, g_ptr_array_index (report->records, i), notification);
@@ -135,10 +134,11 @@ decode_message (GMimeMessage *message)
 	mark_truncated (report, walk.truncated);
 
 	_ndr_walk_clear (&walk);
+	report->rules = NULL;           /* the report keeps no reference to them */
 	return report;
 }
 
-static NdrparseReport *parse_byte_array (GByteArray *array, GError **error);
+static NdrparseReport *parse_byte_array (const NdrparseRules *rules, GByteArray *array, GError **error);
 
 /* Whether GMime read @message from bytes whose lines end in a bare CR:
  * it splits lines on LF only, so the whole header is then its first
@@ -157,16 +157,17 @@ has_bare_cr_lines (GMimeMessage *message)
 }
 
 NdrparseReport *
-ndrparse_parse_message (GMimeMessage *message, GError **error)
+ndrparse_parse_message_with_rules (NdrparseRules *rules_in, GMimeMessage *message, GError **error)
 {
 	if (!GMIME_IS_MESSAGE (message)) {
 		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
 			     "ndrparse_parse_message: not a GMimeMessage");
 		return NULL;
 	}
-	ensure_gmime ();
+	_ndr_ensure_gmime ();
+	const NdrparseRules *rules = _ndr_rules_use (rules_in);
 	if (!has_bare_cr_lines (message))
-		return decode_message (message);
+		return decode_message (rules, message);
 	/* Read it again from its bytes, with the line ends the other entry
 	 * points make of them: the same input gives the same records. */
 	GByteArray *array = g_byte_array_new ();
@@ -174,7 +175,13 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
 	g_mime_object_write_to_stream (GMIME_OBJECT (message), NULL, mem);
 	g_object_unref (mem);
-	return parse_byte_array (array, error);
+	return parse_byte_array (rules, array, error);
+}
+
+NdrparseReport *
+ndrparse_parse_message (GMimeMessage *message, GError **error)
+{
+	return ndrparse_parse_message_with_rules (NULL, message, error);
 }
 
 /* GMime accepts nearly anything as a message; something with no header
@@ -189,7 +196,7 @@ looks_like_message (GMimeMessage *message)
 /* Parses at most NDRPARSE_MAX_MESSAGE_SIZE bytes of @stream; @cut says
  * whether the message was longer. */
 static NdrparseReport *
-parse_stream_within (GMimeStream *stream, NdrparseTruncation cut, GError **error)
+parse_stream_within (const NdrparseRules *rules, GMimeStream *stream, NdrparseTruncation cut, GError **error)
 {
 	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
@@ -202,21 +209,21 @@ parse_stream_within (GMimeStream *stream, NdrparseTruncation cut, GError **error
 			     "not an email message (no header found)");
 		return NULL;
 	}
-	NdrparseReport *report = decode_message (message);
+	NdrparseReport *report = decode_message (rules, message);
 	g_object_unref (message);
 	mark_truncated (report, cut);
 	return report;
 }
 
 NdrparseReport *
-ndrparse_parse_stream (GMimeStream *stream, GError **error)
+ndrparse_parse_stream_with_rules (NdrparseRules *rules, GMimeStream *stream, GError **error)
 {
 	if (!GMIME_IS_STREAM (stream)) {
 		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
 			     "ndrparse_parse_stream: not a GMimeStream");
 		return NULL;
 	}
-	ensure_gmime ();
+	_ndr_ensure_gmime ();
 
 	/* Read into memory up to the limit (and one byte more, to know). */
 	GByteArray *array = g_byte_array_new ();
@@ -225,7 +232,13 @@ ndrparse_parse_stream (GMimeStream *stream, GError **error)
 	while (array->len <= NDRPARSE_MAX_MESSAGE_SIZE &&
 	       (n = g_mime_stream_read (stream, (char *) buf, sizeof buf)) > 0)
 		g_byte_array_append (array, buf, (guint) n);
-	return parse_byte_array (array, error);
+	return parse_byte_array (_ndr_rules_use (rules), array, error);
+}
+
+NdrparseReport *
+ndrparse_parse_stream (GMimeStream *stream, GError **error)
+{
+	return ndrparse_parse_stream_with_rules (NULL, stream, error);
 }
 
 /* GMime splits lines on LF only.  A message whose lines end in a bare CR
@@ -248,7 +261,7 @@ normalize_bare_cr (GByteArray *array)
 /* Takes ownership of @array; reads NDRPARSE_MAX_MESSAGE_SIZE bytes of it
  * at most. */
 static NdrparseReport *
-parse_byte_array (GByteArray *array, GError **error)
+parse_byte_array (const NdrparseRules *rules, GByteArray *array, GError **error)
 {
 	if (array->len == 0) {
 		g_byte_array_unref (array);
@@ -256,7 +269,7 @@ parse_byte_array (GByteArray *array, GError **error)
 			     "not an email message (empty input)");
 		return NULL;
 	}
-	ensure_gmime ();
+	_ndr_ensure_gmime ();
 	NdrparseTruncation cut = NDRPARSE_TRUNCATED_NONE;
 	if (array->len > NDRPARSE_MAX_MESSAGE_SIZE) {
 		g_byte_array_set_size (array, NDRPARSE_MAX_MESSAGE_SIZE);
@@ -265,13 +278,13 @@ parse_byte_array (GByteArray *array, GError **error)
 	normalize_bare_cr (array);
 	cut |= _ndr_bounds_apply (array);
 	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (array);
-	NdrparseReport *report = parse_stream_within (stream, cut, error);
+	NdrparseReport *report = parse_stream_within (rules, stream, cut, error);
 	g_object_unref (stream);
 	return report;
 }
 
 NdrparseReport *
-ndrparse_parse_bytes (const void *data, gsize len, GError **error)
+ndrparse_parse_bytes_with_rules (NdrparseRules *rules, const void *data, gsize len, GError **error)
 {
 	if (data == NULL && len > 0) {
 		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
@@ -281,7 +294,13 @@ ndrparse_parse_bytes (const void *data, gsize len, GError **error)
 	GByteArray *array = g_byte_array_sized_new (len);
 	if (len)
 		g_byte_array_append (array, data, len);
-	return parse_byte_array (array, error);
+	return parse_byte_array (_ndr_rules_use (rules), array, error);
+}
+
+NdrparseReport *
+ndrparse_parse_bytes (const void *data, gsize len, GError **error)
+{
+	return ndrparse_parse_bytes_with_rules (NULL, data, len, error);
 }
 
 /* The first NDRPARSE_MAX_MESSAGE_SIZE + 1 bytes of @path (one more than
@@ -317,7 +336,7 @@ read_head_of_file (const char *path, GError **error)
 }
 
 NdrparseReport *
-ndrparse_parse_file (const char *path, GError **error)
+ndrparse_parse_file_with_rules (NdrparseRules *rules, const char *path, GError **error)
 {
 	if (path == NULL) {
 		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
@@ -325,5 +344,11 @@ ndrparse_parse_file (const char *path, GError **error)
 		return NULL;
 	}
 	GByteArray *array = read_head_of_file (path, error);
-	return array ? parse_byte_array (array, error) : NULL;
+	return array ? parse_byte_array (_ndr_rules_use (rules), array, error) : NULL;
+}
+
+NdrparseReport *
+ndrparse_parse_file (const char *path, GError **error)
+{
+	return ndrparse_parse_file_with_rules (NULL, path, error);
 }

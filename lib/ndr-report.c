@@ -14,6 +14,8 @@ record_free (gpointer data)
 	NdrparseRecord *record = data;
 	if (record->fields)
 		g_ptr_array_unref (record->fields);
+	if (record->evidence)
+		g_ptr_array_unref (record->evidence);
 	g_free (record);
 }
 

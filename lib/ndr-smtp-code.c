@@ -1,6 +1,8 @@
 /* ndr-smtp-code.c - the SMTP code table and the syntax of status codes.
  *
- * The table itself is data, in ndr-smtp-codes.def.  Lookups fall back
+ * The table itself is data, lib/rules/vocabulary/smtp-codes.rules,
+ * compiled into _ndr_code_defs sorted (enhanced status codes by subject
+ * and detail, then reply codes).  Lookups fall back
  * from the exact code to its subject and then to its class, as RFC 3463
  * section 2 tells a client to do with codes it does not know.
  */
@@ -9,32 +11,6 @@
 #include <string.h>
 
 #include "ndrparse-private.h"
-
-typedef struct {
-	guint code;
-	const char *text;
-} ReplyEntry;
-
-typedef struct {
-	guint subject, detail;
-	const char *text;
-} StatusEntry;
-
-static const ReplyEntry reply_table[] = {
-#define NDR_REPLY(code, text) { code, text },
-#define NDR_STATUS(subject, detail, text)
-#include "ndr-smtp-codes.def"
-#undef NDR_REPLY
-#undef NDR_STATUS
-};
-
-static const StatusEntry status_table[] = {
-#define NDR_REPLY(code, text)
-#define NDR_STATUS(subject, detail, text) { subject, detail, text },
-#include "ndr-smtp-codes.def"
-#undef NDR_REPLY
-#undef NDR_STATUS
-};
 
 /* RFC 3463 section 3: the subject sub-codes. */
 static const char *const subject_names[] = {
@@ -61,28 +37,27 @@ class_text (guint klass)
 }
 
 static int
-compare_reply (const void *key, const void *entry)
+compare_code (const void *key, const void *entry)
 {
-	guint code = *(const guint *) key;
-	const ReplyEntry *e = entry;
-	return code < e->code ? -1 : code > e->code;
-}
-
-static int
-compare_status (const void *key, const void *entry)
-{
-	const StatusEntry *k = key, *e = entry;
+	const NdrCodeDef *k = key, *e = entry;
+	if (k->reply_code != e->reply_code)
+		return k->reply_code < e->reply_code ? -1 : 1;
 	if (k->subject != e->subject)
 		return k->subject < e->subject ? -1 : 1;
 	return k->detail < e->detail ? -1 : k->detail > e->detail;
 }
 
-static const StatusEntry *
+static const NdrCodeDef *
+find_code (guint reply_code, guint subject, guint detail)
+{
+	NdrCodeDef key = { reply_code, subject, detail, NULL, NULL };
+	return bsearch (&key, _ndr_code_defs, _ndr_code_def_count, sizeof _ndr_code_defs[0], compare_code);
+}
+
+static const NdrCodeDef *
 find_status (guint subject, guint detail)
 {
-	StatusEntry key = { subject, detail, NULL };
-	return bsearch (&key, status_table, G_N_ELEMENTS (status_table),
-			sizeof status_table[0], compare_status);
+	return find_code (0, subject, detail);
 }
 
 gboolean
@@ -97,7 +72,7 @@ ndrparse_status_lookup (const char *status, NdrparseCodeInfo *info)
 	    !_ndr_status_code_is_valid (&code))
 		return FALSE;
 
-	const StatusEntry *e = find_status (code.subject, code.detail);
+	const NdrCodeDef *e = find_status (code.subject, code.detail);
 	if (e == NULL)
 		e = find_status (code.subject, 0);
 	info->status_class = (NdrparseStatusClass) code.klass;
@@ -109,8 +84,7 @@ ndrparse_status_lookup (const char *status, NdrparseCodeInfo *info)
 gboolean
 _ndr_reply_code_is_known (guint reply_code)
 {
-	return bsearch (&reply_code, reply_table, G_N_ELEMENTS (reply_table),
-			sizeof reply_table[0], compare_reply) != NULL;
+	return reply_code > 0 && find_code (reply_code, 0, 0) != NULL;
 }
 
 gboolean
@@ -119,8 +93,7 @@ ndrparse_reply_code_lookup (guint reply_code, NdrparseCodeInfo *info)
 	if (info == NULL || reply_code < 200 || reply_code > 599)
 		return FALSE;
 
-	const ReplyEntry *e = bsearch (&reply_code, reply_table, G_N_ELEMENTS (reply_table),
-				       sizeof reply_table[0], compare_reply);
+	const NdrCodeDef *e = find_code (reply_code, 0, 0);
 	guint klass = reply_code / 100;
 	info->status_class = klass == 3 ? NDRPARSE_CLASS_UNKNOWN : (NdrparseStatusClass) klass;
 	info->subject = NULL;

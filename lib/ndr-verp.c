@@ -124,7 +124,7 @@ ndrparse_report_apply_verp (NdrparseReport *report, const char *pattern, GError 
 		record->action_kind = NDRPARSE_ACTION_FAILED;
 		record->verp = NDRPARSE_VERP_RECOVERED;
 		record->truncated = report->truncated;
-		_ndr_record_classify (record, report->bounce_text);
+		_ndr_record_classify (report, record, report->bounce_text);
 		return TRUE;
 	}
 	for (guint i = 0; i < report->records->len; i++) {

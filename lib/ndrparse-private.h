@@ -1,39 +1,51 @@
 /* ndrparse-private.h - what the modules of libndrparse share, and nobody else.
  *
  * Module map (one job each):
- *   ndr-parse.c      public entry points: bytes/file/stream -> GMimeMessage -> report
- *   ndr-bounds.c     cuts raw bytes to the header and MIME limits before GMime parses them
- *   ndr-mime-walk.c  finds the delivery-status parts and the returned message
- *   ndr-dsn-fields.c splits delivery-status text into field groups
- *   ndr-dsn-decode.c turns field groups into records
+ *   ndr-parse.c        public entry points: bytes/file/stream -> GMimeMessage -> report
+ *   ndr-bounds.c       cuts raw bytes to the header and MIME limits before GMime parses them
+ *   ndr-mime-walk.c    finds the delivery-status parts and the returned message
+ *   ndr-dsn-fields.c   splits delivery-status text into field groups
+ *   ndr-dsn-decode.c   turns field groups into records
  *   ndr-notification.c indexes the notification text and reads what it says of a recipient
- *   ndr-original.c   reads the returned message's headers
- *   ndr-smtp-code.c  the code table (ndr-smtp-codes.def) and code syntax
- *   ndr-smtp-text.c  finds codes, commands and hosts inside free text
- *   ndr-text-decode.c decodes bounces told in prose (no usable DSN part)
- *   ndr-text-families.c the per-MTA-family rules of the text decoder (data)
- *   ndr-reason.c     the reason vocabulary and its tables (ndr-reasons.def,
- *                    ndr-reason-phrases.def, ndr-code-reasons.def)
- *   ndr-classify.c   weighs the evidence of a record into reason, hard
- *                    bounce and advice
- *   ndr-rhost.c      the rules of known providers (ndr-rhost-rules.def)
- *   ndr-reporter.c   the rules of the MTA that wrote the bounce
- *                    (ndr-reporter-rules.def)
- *   ndr-arf.c        feedback reports (RFC 5965 and older complaint formats)
- *   ndr-ses.c        Amazon SES event notifications (JSON)
- *   ndr-autoreply.c  automatic replies (RFC 3834)
- *   ndr-phrase-set.c matches many table phrases in one pass
- *   ndr-address.c    normalises addresses
- *   ndr-date.c       RFC 5322 dates to ISO 8601
- *   ndr-report.c     the report and record objects and their accessors
+ *   ndr-original.c     reads the returned message's headers
+ *   ndr-smtp-code.c    the code table (lib/rules/vocabulary/smtp-codes.rules) and code syntax
+ *   ndr-smtp-text.c    finds codes, commands and hosts inside free text
+ *   ndr-text-*.c       decode bounces told in prose (no usable DSN part; ndr-text.h)
+ *   ndr-arf.c          feedback reports (RFC 5965 and older complaint formats)
+ *   ndr-ses.c          Amazon SES event notifications (JSON)
+ *   ndr-autoreply.c    automatic replies (RFC 3834)
+ *   ndr-verp.c         recipients from the bounce's VERP envelope
+ *  rules (lib/rules/, ndrparse-rules(5)):
+ *   ndr-rule-parse.c   reads rule files into rules (ndr-rule.h)
+ *   ndr-rulec.c        the build-time compiler of the shipped rules into tables
+ *   ndr-matcher.c      many patterns in one pass (Hyperscan)
+ *   ndr-rule-group.c   rules grouped by field, a matcher each (ndr-rule-set.h)
+ *   ndr-rule-set.c     the rule sets parses use: shipped, the user's, disabled ids
+ *   ndr-rule-lint.c    the rule set checked as a whole
+ *   ndr-header-rules.c the rules on the bounce's headers: reporter, family, auto-reply
+ *  classification:
+ *   ndr-record-classify.c a record's facts, its verdict, hard_bounce and advice
+ *   ndr-classify.c     the evidence chain: the steps table
+ *   ndr-provider.c     the provider that refused, by host or domain
+ *   ndr-reason.c       the reason vocabulary (lib/rules/vocabulary/reasons.rules)
+ *   ndr-evidence.c     the evidence a record keeps
+ *  objects and helpers:
+ *   ndr-report.c       the report and record objects and their accessors
+ *   ndr-address.c      normalises addresses
+ *   ndr-date.c         RFC 5322 dates to ISO 8601
+ *   ndr-error.c        the error domain
  */
 #ifndef NDRPARSE_PRIVATE_H
 #define NDRPARSE_PRIVATE_H
 
 #include "ndrparse.h"
+#include "ndr-rule-set.h"
 
 G_BEGIN_DECLS
 
+
+/* GMime initialised, once per process (ndr-parse.c). */
+void _ndr_ensure_gmime (void);
 
 /* ---- objects (ndr-report.c) ---- */
 
@@ -72,6 +84,7 @@ struct _NdrparseRecord {
 	NdrparseTruncation truncated;   /* the limits its message reached */
 	NdrparseVerp verp;              /* what the VERP envelope said of it */
 	GPtrArray *fields;              /* NdrField *, the raw per-recipient group (a ref) */
+	GPtrArray *evidence;            /* NdrparseEvidence *: why it got its reason; NULL for none */
 };
 
 struct _NdrparseReport {
@@ -103,6 +116,8 @@ struct _NdrparseReport {
 	GPtrArray *envelope;            /* the bounce's Delivered-To, X-Original-To, To (interned) */
 	gboolean looks_like_bounce;     /* a DSN part or a bounce's prose, whether or not it named anyone */
 	const char *bounce_text;        /* the head of the notification, for a record VERP adds */
+	const NdrparseRules *rules;     /* the rules of the parse; NULL once it returned */
+	const char *reporter_rule;      /* the id of the rule that named the reporter, or NULL */
 };
 
 NdrparseReport *_ndr_report_new (void);
@@ -228,53 +243,32 @@ const char *_ndr_text_find_smtp_command (const char *text, gsize len);
  * Returns a new string. */
 char *_ndr_text_find_remote_host (const char *text, gsize len);
 
-/* ---- phrase sets (ndr-phrase-set.c) ---- */
+/* ---- reasons and the evidence chain (ndr-reason.c, ndr-classify.c,
+ * ndr-record-classify.c, ndr-provider.c, ndr-reporter.c, ndr-evidence.c) ---- */
 
-/* Many phrases matched in one pass, ASCII-case-insensitively.  Phrases
- * are borrowed (static tables).  Sets are built once, then read-only. */
-typedef struct _NdrPhraseSet NdrPhraseSet;
-NdrPhraseSet *_ndr_phrase_set_new (void);
-void _ndr_phrase_set_add (NdrPhraseSet *set, const char *phrase, guint id);
-void _ndr_phrase_set_add_list (NdrPhraseSet *set, const char *const *list, guint id);
-/* The lowest id of the phrases found in @text, G_MAXUINT if none. */
-guint _ndr_phrase_set_lowest (const NdrPhraseSet *set, const char *text, gsize len);
-gboolean _ndr_phrase_set_any (const NdrPhraseSet *set, const char *text, gsize len);
-/* Sets marks[id] (a GArray of gboolean) for every phrase found. */
-void _ndr_phrase_set_mark (const NdrPhraseSet *set, const char *text, gsize len, GArray *marks);
-
-/* ---- reasons (ndr-reason.c, ndr-classify.c, ndr-rhost.c) ---- */
-
-/* The reason vocabulary is the public NdrparseReason; ndr-reasons.def
- * holds its names, standard codes and advice in the same order. */
+/* The reason vocabulary is the public NdrparseReason; its names, standard
+ * codes and advice come from lib/rules/vocabulary/reasons.rules. */
 typedef NdrparseReason NdrReason;
 
 const char *_ndr_reason_name (NdrReason reason);
 const char *_ndr_reason_description (NdrReason reason);
 /* What to do about @reason when the failure is permanent or not. */
 const char *_ndr_reason_advice (NdrReason reason, gboolean permanent);
-/* The reason the first matching phrase of the phrase table names, or
- * NDRPARSE_REASON_UNDEFINED; *@broad (may be NULL) tells whether that
- * phrase is one of the broad words. */
-typedef enum {
-	NDR_PHRASE_FINAL,       /* names the reason whatever the stage */
-	NDR_PHRASE_NAMING,      /* names it, read in the light of the stage */
-	NDR_PHRASE_BROAD,       /* leans towards it */
-} NdrPhraseKind;
-NdrReason _ndr_reason_from_phrases (const char *text, gsize len, NdrPhraseKind *kind);
 /* The standard status code of @reason in class @klass (4 or 5); FALSE
  * when the reason has none. */
 gboolean _ndr_reason_standard_status (NdrReason reason, guint klass, NdrStatusCode *out);
-/* What a code or command alone says (ndr-code-reasons.def);
- * NDRPARSE_REASON_UNDEFINED when it says nothing. */
-NdrReason _ndr_reason_from_status (const NdrStatusCode *status);
-NdrReason _ndr_reason_from_command (const char *command);
-NdrReason _ndr_reason_from_reply_code (guint reply_code);
-/* Whether a status meaning @by_status refines words meaning @said. */
-gboolean _ndr_reason_refines (NdrReason by_status, NdrReason said);
+/* The reason the status rules give @status (a detail no rule knows means
+ * what its subject's X.Y.0 means); NDRPARSE_REASON_UNDEFINED for none. */
+NdrReason _ndr_reason_from_status (const NdrparseRules *rules, const NdrStatusCode *status);
+/* The reason the plain diagnostic phrase rules (no provider or reporter
+ * condition) give @text, final ones first, broad ones last: what the text
+ * decoders ask of a paragraph. */
+NdrReason _ndr_reason_from_text (const NdrparseRules *rules, const char *text, gsize len);
 
 /* Everything the classifier weighs about one failure. */
 typedef struct {
-	const char *text;               /* the diagnostic, may be NULL */
+	const NdrparseRules *rules;
+	const char *text;               /* the diagnostic as one reads it, may be NULL */
 	gsize len;
 	NdrStatusCode status;           /* klass 0: none */
 	guint status_class;             /* 4 or 5 when no status is stated but the class is known */
@@ -287,77 +281,67 @@ typedef struct {
 	gboolean local_program;         /* the diagnostic is a delivery program's (X-Unix) */
 	const char *reporter;           /* the MTA that wrote the bounce, or NULL */
 	const GPtrArray *fields;        /* NdrField *, the record's delivery-status group */
-} NdrEvidence;
+} NdrFacts;
 
-/* The reason @evidence shows, strongest evidence first: remote host
- * rules, phrases, status code, delay, command, reply code. */
-NdrReason _ndr_classify (const NdrEvidence *evidence);
-/* Whether a failure of @reason means the address is dead; UNSET for
- * success notifications. */
-NdrparseTristate _ndr_hard_bounce (NdrReason reason, NdrparseAction action, guint klass);
-/* Decides record->reason (unless a decoder preset it), hard_bounce,
- * advice and reply_text.  @context (may be NULL) is what the notification
- * says near the recipient, used when the record has no diagnostic. */
-void _ndr_record_classify (NdrparseRecord *record, const char *context);
-/* The rules of the remote host's provider (ndr-rhost-rules.def), or
- * NDRPARSE_REASON_UNDEFINED when no provider or no rule matches. */
-NdrReason _ndr_rhost_reason (const NdrEvidence *evidence);
-/* The MTA that wrote the bounce, by its headers (ndr-reporter-rules.def):
- * a static name, or NULL. */
-const char *_ndr_reporter_identify (const NdrparseReport *report, GMimeMessage *message);
-/* The rules of the bounce's author and vendor fields, or
- * NDRPARSE_REASON_UNDEFINED. */
-NdrReason _ndr_reporter_reason (const NdrEvidence *evidence);
-/* Whether @text holds @pattern: case-insensitive, "%d" a run of digits. */
-gboolean _ndr_pattern_find (const char *text, gsize len, const char *pattern);
-
-/* ---- bounces told in prose (ndr-text-decode.c, ndr-text-families.c) ---- */
-
-/* One MTA family's report format.  Every list is NULL-terminated, its
- * strings compared case-insensitively.  A family is recognised when each
- * of its non-NULL lists from, subject and marker has a hit: from in the
- * From header, subject in the Subject, marker in the text. */
-typedef enum {
-	NDR_RECIPIENT_LINES,            /* lines led by an address, else mentions */
-	NDR_RECIPIENT_MENTIONS,         /* the addresses the prose mentions */
-} NdrRecipientStyle;
-
+/* A rule that fired for a record, or a step that decided without one. */
 typedef struct {
-	const char *name;               /* decoded_by */
-	const char *const *from;
-	const char *const *subject;
-	const char *const *marker;
-	const char *const *begin;       /* the report starts at the first line holding one */
-	const char *const *end;         /* the returned message starts at a line holding one */
-	const char *const *transcript;  /* a session transcript starts at a line holding one:
-					 * there a recipient's error comes before its summary
-					 * line ("554 <a@b>... reason"), as Sendmail writes it */
-	NdrRecipientStyle recipients;
-	NdrparseReason reason;          /* what every report of the family means, or UNDEFINED */
-} NdrTextFamily;
+	const char *step;               /* the step of the evidence chain */
+	const NdrRule *rule;            /* NULL for a step that needs no rule */
+	gsize from, to;                 /* what it matched of the text it read */
+	const char *read;               /* that text (borrowed until recorded) */
+	gboolean decisive;              /* it decided the reason */
+} NdrFired;
 
-extern const NdrTextFamily _ndr_text_families[];
-extern const gsize _ndr_text_families_count;
-/* Lines that start the returned message in any family's report. */
-extern const char *const _ndr_text_common_ends[];
-/* Phrases that say a message was not delivered. */
-extern const char *const _ndr_text_failure_phrases[];
-/* Phrases that say delivery is only delayed. */
-extern const char *const _ndr_text_delay_phrases[];
-/* Labels that may precede a recipient address on its line. */
-extern const char *const _ndr_text_recipient_labels[];
-/* Subject starts, subject words and From names that mark a delivery
- * report. */
-extern const char *const _ndr_text_bounce_subjects[];
-extern const char *const _ndr_text_bounce_subject_words[];
-extern const char *const _ndr_text_daemon_senders[];
+/* What the classifier concluded, and why. */
+typedef struct {
+	NdrReason reason;
+	const char *step;               /* the step that decided */
+	const NdrRule *rule;            /* the rule that decided, or NULL */
+	const char *provider;           /* the provider that refused, if known */
+	GArray *fired;                  /* NdrFired, in the order of the steps; may be NULL */
+} NdrVerdict;
+
+/* The reason @facts show, weighed in the order of the evidence chain
+ * (the steps table in ndr-classify.c); @verdict (may be NULL) says why. */
+NdrReason _ndr_classify (const NdrFacts *facts, NdrVerdict *verdict);
+/* Whether a failure of @reason means the address is dead; UNSET for what
+ * is no delivery failure. */
+NdrparseTristate _ndr_hard_bounce (NdrReason reason, NdrparseAction action, guint klass);
+/* The class the facts state: status, else reply code, else 4 for a delay
+ * and 5 for any other failure. */
+guint _ndr_facts_class (const NdrFacts *facts);
+/* Decides record->reason (unless a decoder preset it), hard_bounce,
+ * advice, reply_text and the record's evidence.  @context (may be NULL)
+ * is what the notification says near the recipient, used when the
+ * record has no diagnostic. */
+void _ndr_record_classify (NdrparseReport *report, NdrparseRecord *record, const char *context);
+/* The provider that refused: the one whose host rules @remote_host fits,
+ * else, with no host, whose domain rules @recipient_domain fits; NULL
+ * when none.  @hit (may be NULL) gets the rule that said so. */
+const char *_ndr_provider_of (const NdrparseRules *rules, const char *remote_host, const char *recipient_domain,
+			      NdrRuleHit *hit);
+/* Appends to @hits (NdrRuleHit) the header rules the bounce's headers
+ * (and its DSN's Reporting-MTA and first Diagnostic-Type) fit. */
+void _ndr_header_rules_scan (const NdrparseReport *report, GMimeMessage *message, GArray *hits);
+/* The MTA that wrote the bounce, by its headers and DSN fields: a name
+ * owned by the rules, or NULL. */
+const char *_ndr_reporter_identify (const NdrparseReport *report, GMimeMessage *message);
+/* Adds what @fired says to @record's evidence. */
+void _ndr_record_add_evidence (NdrparseReport *report, NdrparseRecord *record, const NdrFired *fired,
+			       const char *conclusion);
+
+/* ---- bounces told in prose (ndr-text-*.c) ---- */
 
 /* Records from the human-readable text of a bounce that has no usable
  * delivery-status part; @text may be NULL.  Returns whether any record
  * was added. */
 gboolean _ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *text);
-/* Whether a From header value is a mail system's (MAILER-DAEMON, ...). */
-gboolean _ndr_text_from_daemon (const char *from);
+/* Whether a From header value is a mail system's (a daemon-sender rule
+ * fires) or the null sender's. */
+gboolean _ndr_text_from_daemon (const NdrparseRules *rules, const char *from);
+/* The marks the Subject rules give @subject (bit 1 << NdrMark); prefix
+ * rules count at its start, after blanks, '*' and one "[tag]". */
+guint _ndr_subject_marks (const NdrparseRules *rules, const char *subject);
 
 /* ---- feedback reports and auto-replies (ndr-arf.c, ndr-autoreply.c) ---- */
 

@@ -49,6 +49,8 @@ GQuark ndrparse_error_quark (void);
  * @NDRPARSE_ERROR_NOT_EMAIL: the input is not an Internet message at all
  *   (empty, or no header could be read from it).
  * @NDRPARSE_ERROR_INVALID_ARGUMENT: a NULL or otherwise unusable argument.
+ * @NDRPARSE_ERROR_BAD_RULES: a rule file is not valid (ndrparse-rules(5));
+ *   the message names the file, the line and what is wrong.
  *
  * What went wrong.  Problems opening or reading a file are reported in
  * the G_FILE_ERROR domain instead, as g_file_get_contents() does.
@@ -58,7 +60,8 @@ GQuark ndrparse_error_quark (void);
  */
 typedef enum {
 	NDRPARSE_ERROR_NOT_EMAIL,
-	NDRPARSE_ERROR_INVALID_ARGUMENT
+	NDRPARSE_ERROR_INVALID_ARGUMENT,
+	NDRPARSE_ERROR_BAD_RULES
 } NdrparseError;
 
 /**
@@ -149,6 +152,8 @@ typedef enum {
 
 typedef struct _NdrparseReport NdrparseReport;
 typedef struct _NdrparseRecord NdrparseRecord;
+typedef struct _NdrparseRules NdrparseRules;
+typedef struct _NdrparseEvidence NdrparseEvidence;
 
 /* ------------------------------------------------------------------ */
 /* Limits                                                              */
@@ -275,6 +280,98 @@ NdrparseReport *ndrparse_parse_stream (GMimeStream *stream, GError **error);
  * @error set (NDRPARSE_ERROR_INVALID_ARGUMENT).
  */
 NdrparseReport *ndrparse_parse_message (GMimeMessage *message, GError **error);
+
+/* ------------------------------------------------------------------ */
+/* Rules                                                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * Everything ndrparse knows about bounces is rules (ndrparse-rules(5)):
+ * what providers and MTAs mean by their words and codes, how each MTA
+ * family writes a bounce in prose, which phrases name which reason.  The
+ * shipped rules are compiled into the library.  A rule set adds a user's
+ * rules to them: a user's rule outranks a shipped one of the same kind,
+ * and a user's file can disable a shipped rule by its id.
+ *
+ * The parse functions above use the shipped rules; their _with_rules
+ * variants use a rule set.  A rule set is built (rules added) first and
+ * then used: the first parse that uses it freezes it, and it may then be
+ * shared by any number of threads.
+ */
+
+/**
+ * ndrparse_rules_new:
+ *
+ * Returns: (transfer full): a rule set holding the shipped rules only;
+ * free with ndrparse_rules_unref().
+ */
+NdrparseRules *ndrparse_rules_new (void);
+NdrparseRules *ndrparse_rules_ref (NdrparseRules *rules);
+void ndrparse_rules_unref (NdrparseRules *rules);
+
+/**
+ * ndrparse_rules_add_file:
+ * @rules: a rule set no parse has used yet.
+ * @path: a rule file (ndrparse-rules(5)).
+ * @error: return location for an error, or NULL.
+ *
+ * Adds the rules of @path.  All or nothing: on any error @rules is left
+ * as it was.
+ *
+ * Returns: FALSE with @error set: G_FILE_ERROR when @path cannot be read;
+ * NDRPARSE_ERROR_BAD_RULES when a line is not valid (the message names
+ * the file, the line and what is wrong, for a bad regex the matcher's own
+ * message), when a rule id is taken or a name is unknown;
+ * NDRPARSE_ERROR_INVALID_ARGUMENT when a parse already used @rules.
+ */
+gboolean ndrparse_rules_add_file (NdrparseRules *rules, const char *path, GError **error);
+
+/**
+ * ndrparse_rules_add_data:
+ * @name: what error messages call the text ("site.rules").
+ * @data: rule text; @len bytes, or up to a NUL when @len is -1.
+ *
+ * The same as ndrparse_rules_add_file() for rule text in memory.
+ */
+gboolean ndrparse_rules_add_data (NdrparseRules *rules, const char *name, const char *data, gssize len,
+				  GError **error);
+
+/**
+ * ndrparse_rules_add_directory:
+ *
+ * Adds every "*.rules" file of @path, in the order of their names; stops
+ * at the first that fails (those before it stay added).
+ */
+gboolean ndrparse_rules_add_directory (NdrparseRules *rules, const char *path, GError **error);
+
+/* The number of rules in @rules, shipped and added (disabled included). */
+guint ndrparse_rules_get_n_rules (const NdrparseRules *rules);
+
+/**
+ * ndrparse_rules_lint:
+ * @rules: a rule set; like a parse, the check freezes it.
+ *
+ * Checks the rule set as a whole, beyond what adding a file checks: that
+ * every rule has a source, that no rule is dead (each phrase, prefix and
+ * example decides its own field when its conditions hold: no rule of
+ * the same kind outranks it there), that each family is recognised by
+ * each of its own text rules, that every reason of the vocabulary has
+ * rules and that every name a rule refers to has rules of its own.
+ *
+ * Returns: (transfer full): the problems, one line each ("FILE:LINE: rule
+ * ID: what is wrong"), NULL-terminated and empty when there is none; free
+ * with g_strfreev().
+ */
+char **ndrparse_rules_lint (NdrparseRules *rules);
+
+/* The parse functions, with the rules of @rules (NULL: the shipped ones).
+ * A report keeps no reference to @rules. */
+NdrparseReport *ndrparse_parse_file_with_rules (NdrparseRules *rules, const char *path, GError **error);
+NdrparseReport *ndrparse_parse_bytes_with_rules (NdrparseRules *rules, const void *data, gsize len,
+						 GError **error);
+NdrparseReport *ndrparse_parse_stream_with_rules (NdrparseRules *rules, GMimeStream *stream, GError **error);
+NdrparseReport *ndrparse_parse_message_with_rules (NdrparseRules *rules, GMimeMessage *message,
+						   GError **error);
 
 /* ------------------------------------------------------------------ */
 /* Reports                                                             */
@@ -495,6 +592,43 @@ gboolean ndrparse_report_apply_verp (NdrparseReport *report, const char *pattern
 /* What VERP said of the record's recipient (NDRPARSE_VERP_NONE by default). */
 NdrparseVerp ndrparse_record_get_verp (const NdrparseRecord *record);
 
+/* ------------------------------------------------------------------ */
+/* Evidence: why a record got its reason                               */
+/* ------------------------------------------------------------------ */
+
+/*
+ * The classifier weighs a record's evidence in a fixed order of named
+ * steps, strongest first (ndrparse_evidence_get_step_name()); the first
+ * step that finds a reason decides it.  A record keeps, in that order,
+ * every rule that fired for it (its id, its source, the text it matched,
+ * what it concludes), which one decided, and what decided hard_bounce:
+ * an item of step "reason" (hard_bounce follows from the reason and the
+ * class) or "rule" (the deciding rule's hard= says).  A record a decoder
+ * classified itself (a feedback report, an auto-reply) has an item of
+ * step "decoder".  Evidence belongs to the record's report.
+ */
+
+guint ndrparse_record_get_n_evidence (const NdrparseRecord *record);
+/* (transfer none): item @index, or NULL when out of range. */
+const NdrparseEvidence *ndrparse_record_get_evidence (const NdrparseRecord *record, guint index);
+/* The step ("provider", "phrase", "status", ..., "reason", "rule", "decoder"). */
+const char *ndrparse_evidence_get_step (const NdrparseEvidence *evidence);
+/* The rule's id and source; NULL for an item of a step that needs no rule. */
+const char *ndrparse_evidence_get_rule_id (const NdrparseEvidence *evidence);
+const char *ndrparse_evidence_get_source (const NdrparseEvidence *evidence);
+/* What the rule matched of the text it read, or NULL (a status, a code). */
+const char *ndrparse_evidence_get_matched (const NdrparseEvidence *evidence);
+/* What it concludes: "reason:userunknown", "provider:google",
+ * "hard_bounce:true", ... */
+const char *ndrparse_evidence_get_conclusion (const NdrparseEvidence *evidence);
+/* Whether it decided the reason (or, for "reason" and "rule", hard_bounce). */
+gboolean ndrparse_evidence_is_decisive (const NdrparseEvidence *evidence);
+
+/* The evidence chain: its steps in order, each with what it reads. */
+guint ndrparse_evidence_get_n_steps (void);
+const char *ndrparse_evidence_get_step_name (guint index);
+const char *ndrparse_evidence_get_step_description (guint index);
+
 /**
  * ndrparse_record_get_field:
  * @name: a per-recipient field name, case-insensitive.
@@ -630,6 +764,10 @@ typedef struct {
 gboolean ndrparse_classify_reply (const char *reply, const char *smtp_command,
 				  const char *remote_host,
 				  NdrparseClassification *result, GError **error);
+/* The same with the rules of @rules (NULL: the shipped ones). */
+gboolean ndrparse_classify_reply_with_rules (NdrparseRules *rules, const char *reply, const char *smtp_command,
+					     const char *remote_host, NdrparseClassification *result,
+					     GError **error);
 
 G_END_DECLS
 

@@ -113,7 +113,7 @@ annotate_stdin (const DecodeOptions *options)
 		return ANNOTATE_EXIT_IO;
 	}
 
-	NdrparseReport *report = ndrparse_parse_bytes (head->data, head->len, NULL);
+	NdrparseReport *report = ndrparse_parse_bytes_with_rules (options->rules, head->data, head->len, NULL);
 	if (report && options->verp)
 		decode_apply_verp (report, options->verp);
 	const char *eol = "\n";

@@ -50,7 +50,7 @@ format_records (NdrparseReport *report, const DecodeOptions *options, size_t *le
 		const NdrparseRecord *record = ndrparse_report_get_record (report, i);
 		if (!record_wanted (record, options))
 			continue;
-		record_print (sp, "-", -1, report, record);
+		record_print (sp, "-", -1, report, record, options->explain);
 		(*count)++;
 	}
 	sp->finish (sp);
@@ -110,7 +110,7 @@ append_stdin (const char *path, const DecodeOptions *options)
 		g_error_free (error);
 		return ANNOTATE_EXIT_IO;
 	}
-	NdrparseReport *report = ndrparse_parse_bytes (msg->data, msg->len, &error);
+	NdrparseReport *report = ndrparse_parse_bytes_with_rules (options->rules, msg->data, msg->len, &error);
 	g_byte_array_unref (msg);
 	if (report == NULL) {
 		fprintf (stderr, "ndrparse: --append: (standard input): %s\n", error->message);

@@ -251,7 +251,7 @@ print_report (Run *run, const char *file, gint64 index, NdrparseReport *report)
 		if (!record_wanted (record, run->options))
 			continue;
 		if (run->options->records)
-			record_print (run->sp, file, index, report, record);
+			record_print (run->sp, file, index, report, record, run->options->explain);
 		if (run->summary) {
 			const char *values[SUMMARY_N_DIMENSIONS];
 			summary_values (record, values);
@@ -320,7 +320,8 @@ static guint
 decode_message (Run *run, const Input *input, SplitMessage *message)
 {
 	GError *error = NULL;
-	NdrparseReport *report = ndrparse_parse_bytes (message->bytes->data, message->bytes->len, &error);
+	NdrparseReport *report = ndrparse_parse_bytes_with_rules (run->options->rules, message->bytes->data,
+								  message->bytes->len, &error);
 	g_byte_array_unref (message->bytes);
 	if (report)
 		return print_report (run, input->path, message->index, report);

@@ -20,6 +20,8 @@ typedef struct {
 	gboolean json_lines;            /* records go out as JSON Lines on stdout */
 	const char *const *fields;      /* --fields for the JSON formats, or NULL */
 	guint jobs;
+	NdrparseRules *rules;           /* the shipped rules and --rules, NDRPARSE_RULES_DIR */
+	gboolean explain;               /* print each record's evidence */
 } DecodeOptions;
 
 typedef struct {

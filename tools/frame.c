@@ -105,6 +105,12 @@ frame_begin_map (sprinter_t *sp)
 }
 
 static void
+frame_begin_list (sprinter_t *sp)
+{
+	frame_put_op (FRAME_OF (sp), FRAME_BEGIN_LIST);
+}
+
+static void
 frame_end (sprinter_t *sp)
 {
 	frame_put_op (FRAME_OF (sp), FRAME_END);
@@ -155,7 +161,7 @@ sprinter_frame_new (FrameWriter *writer)
 {
 	frame_sprinter_t *sp = g_new0 (frame_sprinter_t, 1);
 	sp->vtable = (sprinter_t) {
-		frame_begin_map, frame_end, frame_map_key, frame_string,
+		frame_begin_map, frame_begin_list, frame_end, frame_map_key, frame_string,
 		frame_integer, frame_boolean, frame_null, frame_finish,
 	};
 	sp->writer = writer;
@@ -234,6 +240,9 @@ frame_replay_sprinter_op (FrameCursor *cursor, int op, sprinter_t *sp)
 	switch (op) {
 	case FRAME_BEGIN_MAP:
 		sp->begin_map (sp);
+		return 1;
+	case FRAME_BEGIN_LIST:
+		sp->begin_list (sp);
 		return 1;
 	case FRAME_END:
 		sp->end (sp);

@@ -28,6 +28,7 @@
 typedef enum {
 	/* sprinter calls */
 	FRAME_BEGIN_MAP = '{',
+	FRAME_BEGIN_LIST = '[',
 	FRAME_END = '}',
 	FRAME_MAP_KEY = 'k',            /* string */
 	FRAME_STRING = 's',             /* string */

@@ -24,6 +24,7 @@
 #include "inputs.h"
 #include "output.h"
 #include "replies.h"
+#include "rules-options.h"
 #include "safe-text.h"
 
 /* Exit codes, sysexits(3) style; documented in --help and ndrparse(1). */
@@ -68,7 +69,7 @@ static const char help_text[] =
 	"Exit status:\n"
 	"   0  every input was read and at least one held a bounce\n"
 	"   1  every input was read and none held a bounce\n"
-	"  64  usage error (unknown option or format, no FILE)\n"
+	"  64  usage error (unknown option or format, no FILE, a bad rule file)\n"
 	"  66  some input could not be read or is not an email message\n"
 	"      (records from the other inputs are still printed)\n"
 	"  73  --summary-file cannot be created\n"
@@ -85,6 +86,8 @@ typedef struct {
 	char *files_from;
 	char **replies_text;
 	char *replies_file;
+	char **rules;
+	gboolean explain, list_steps, lint_rules;
 	gboolean null_separated;
 	gboolean recursive, all_inputs, summary, summary_only, failures_only;
 	gboolean include_vacation, quiet, annotate, version;
@@ -139,6 +142,14 @@ parse_options (int *argc, char ***argv, Options *o)
 		  "Print auto-replies (reason vacation) too", NULL },
 		{ "verp", 0, 0, G_OPTION_ARG_STRING, &o->verp,
 		  "Recover or confirm recipients from the bounce's envelope, e.g. bounces+%l=%d@lists.example.org", "PATTERN" },
+		{ "rules", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->rules,
+		  "Add the rules of FILE (ndrparse-rules(5)) to the shipped ones and those of $NDRPARSE_RULES_DIR; repeatable", "FILE" },
+		{ "explain", 0, 0, G_OPTION_ARG_NONE, &o->explain,
+		  "Give each record its evidence: the rules that fired and the steps that decided", NULL },
+		{ "list-steps", 0, 0, G_OPTION_ARG_NONE, &o->list_steps,
+		  "Print the steps of the evidence chain, in order, and exit", NULL },
+		{ "lint-rules", 0, 0, G_OPTION_ARG_NONE, &o->lint_rules,
+		  "Check the rules (shipped, $NDRPARSE_RULES_DIR, --rules) as a whole and exit: 0 when sound, 1 with the problems", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress line on a terminal", NULL },
 		{ "annotate", 0, 0, G_OPTION_ARG_NONE, &o->annotate,
 		  "Filter one message from stdin to stdout, adding X-Bounce-* headers", NULL },
@@ -172,6 +183,7 @@ options_clear (Options *o)
 	g_free (o->files_from);
 	g_strfreev (o->replies_text);
 	g_free (o->replies_file);
+	g_strfreev (o->rules);
 }
 
 /* Checks what parse_options() cannot; a message and FALSE when wrong. */
@@ -209,6 +221,12 @@ check_options (const Options *o, int argc, InputKind *kind)
 		fprintf (stderr, "ndrparse: -0 says how --files-from separates names\n");
 		return FALSE;
 	}
+	if ((o->list_steps || o->lint_rules) && argc > 1) {
+		fprintf (stderr, "ndrparse: %s reads no input FILE\n", o->list_steps ? "--list-steps" : "--lint-rules");
+		return FALSE;
+	}
+	if (o->list_steps || o->lint_rules)
+		return TRUE;
 	if (!o->annotate && !o->append && !replies && !o->files_from && argc < 2) {
 		fprintf (stderr, "ndrparse: no input FILE given (use - for standard input)\n");
 		return FALSE;
@@ -286,7 +304,7 @@ run_named_inputs (const Options *o, InputKind kind, int argc, char **argv, Decod
 
 /* --reply and --replies: bare SMTP replies from logs, classified. */
 static int
-run_replies (const Options *o)
+run_replies (const Options *o, NdrparseRules *rules)
 {
 	OutputOptions output_options;
 	Output out;
@@ -294,7 +312,7 @@ run_replies (const Options *o)
 	int status = output_open (&out, &output_options);
 	if (status != 0)
 		return status;
-	RepliesResult result = replies_classify ((const char *const *) o->replies_text, o->replies_file,
+	RepliesResult result = replies_classify (rules, (const char *const *) o->replies_text, o->replies_file,
 						 out.sp, out.summary);
 	if ((status = output_close (&out)) != 0)
 		return status;
@@ -325,6 +343,7 @@ int
 main (int argc, char **argv)
 {
 	Options o = { .jobs = (gint) g_get_num_processors () };
+	int status;
 	g_autoptr (GPtrArray) rewritten = g_ptr_array_new_with_free_func (g_free);
 	InputKind kind;
 
@@ -343,6 +362,23 @@ main (int argc, char **argv)
 		return EXIT_USAGE;
 	}
 
+	if (o.list_steps) {
+		options_clear (&o);
+		return rules_options_list_steps ();
+	}
+	/* A bad rule file stops the run before anything is decoded. */
+	NdrparseRules *rules = rules_options_load ((const char *const *) o.rules);
+	if (rules == NULL) {
+		options_clear (&o);
+		return EXIT_USAGE;
+	}
+	if (o.lint_rules) {
+		status = rules_options_lint (rules);
+		ndrparse_rules_unref (rules);
+		options_clear (&o);
+		return status;
+	}
+
 	/* The mbox reader uses GMime directly, before the library would
 	 * initialise it. */
 	g_mime_init ();
@@ -354,8 +390,9 @@ main (int argc, char **argv)
 		.progress = !o.quiet && isatty (STDERR_FILENO) && !o.annotate && !o.append,
 		.verp = o.verp,
 		.jobs = (guint) o.jobs,
+		.rules = rules,
+		.explain = o.explain,
 	};
-	int status;
 	if (o.annotate || o.append) {
 		/* A filter reports a closed output as a write error (74): its
 		 * caller then keeps the original message. */
@@ -366,10 +403,11 @@ main (int argc, char **argv)
 		 * as with other filters, even when SIGPIPE came ignored. */
 		signal (SIGPIPE, SIG_DFL);
 		if (o.replies_text || o.replies_file)
-			status = run_replies (&o);
+			status = run_replies (&o, rules);
 		else
 			status = run_named_inputs (&o, kind, argc, argv, &decode);
 	}
+	ndrparse_rules_unref (rules);
 	options_clear (&o);
 	return status;
 }

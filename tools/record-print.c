@@ -42,7 +42,35 @@ typedef struct {
 	const char *value[N_KEYS];
 	gint64 index;                   /* -1: null */
 	NdrparseTristate hard_bounce;
+	const NdrparseRecord *explained; /* print its evidence (--explain), or NULL */
 } Row;
+
+/* The record's evidence: the rules that fired, in the order of the
+ * evidence chain, and the steps that decided. */
+static void
+print_evidence (sprinter_t *sp, const NdrparseRecord *record)
+{
+	sp->map_key (sp, "evidence");
+	sp->begin_list (sp);
+	for (guint i = 0; i < ndrparse_record_get_n_evidence (record); i++) {
+		const NdrparseEvidence *e = ndrparse_record_get_evidence (record, i);
+		sp->begin_map (sp);
+		sp->map_key (sp, "step");
+		sp->string (sp, ndrparse_evidence_get_step (e));
+		sp->map_key (sp, "rule");
+		sp->string (sp, ndrparse_evidence_get_rule_id (e));
+		sp->map_key (sp, "matched");
+		sp->string (sp, ndrparse_evidence_get_matched (e));
+		sp->map_key (sp, "conclusion");
+		sp->string (sp, ndrparse_evidence_get_conclusion (e));
+		sp->map_key (sp, "decisive");
+		sp->boolean (sp, ndrparse_evidence_is_decisive (e));
+		sp->map_key (sp, "source");
+		sp->string (sp, ndrparse_evidence_get_source (e));
+		sp->end (sp);
+	}
+	sp->end (sp);
+}
 
 static void
 print_row (sprinter_t *sp, const Row *row)
@@ -59,12 +87,16 @@ print_row (sprinter_t *sp, const Row *row)
 		else
 			sp->string (sp, row->value[k]);
 	}
+	if (row->explained)
+		print_evidence (sp, row->explained);
 	sp->end (sp);
 }
 
 gboolean
 record_key_exists (const char *key)
 {
+	if (strcmp (key, "evidence") == 0)
+		return TRUE;
 	for (const char *const *k = record_keys; *k; k++)
 		if (strcmp (*k, key) == 0)
 			return TRUE;
@@ -110,9 +142,10 @@ verp_name (NdrparseVerp verp)
 
 void
 record_print (sprinter_t *sp, const char *file, gint64 index, const NdrparseReport *report,
-	      const NdrparseRecord *record)
+	      const NdrparseRecord *record, gboolean explain)
 {
-	Row row = { .index = index, .hard_bounce = ndrparse_record_get_hard_bounce (record) };
+	Row row = { .index = index, .hard_bounce = ndrparse_record_get_hard_bounce (record),
+		    .explained = explain ? record : NULL };
 	char code[8] = "";
 	guint reply = ndrparse_record_get_reply_code (record);
 	if (reply)

@@ -13,15 +13,18 @@ char *truncation_names (NdrparseTruncation truncated);
  * notification, an auto-reply). */
 const char *record_class_name (const NdrparseRecord *record);
 
-/* Every key record_print() emits, in its order; NULL-terminated. */
+/* Every key record_print() emits, in its order (but "evidence", which
+ * only --explain adds); NULL-terminated. */
 extern const char *const record_keys[];
 gboolean record_key_exists (const char *key);
 
 /* Emits every field of @record (and the report-level fields it carries)
  * under the documented JSON keys; @file is the input as the user named it,
- * @index the message's number in an mbox (0-based), or -1. */
+ * @index the message's number in an mbox (0-based), or -1.  With
+ * @explain, an "evidence" list follows: per rule that fired or step that
+ * decided, a map of step, rule, matched, conclusion, decisive, source. */
 void record_print (sprinter_t *sp, const char *file, gint64 index, const NdrparseReport *report,
-		   const NdrparseRecord *record);
+		   const NdrparseRecord *record, gboolean explain);
 
 /* One line of --replies: an SMTP reply from a log, and what the log says
  * around it (each may be NULL but the reply). */

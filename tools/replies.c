@@ -15,9 +15,16 @@ field_or_null (char **fields, guint n, guint i)
 	return i < n && fields[i][0] ? fields[i] : NULL;
 }
 
+/* Where the classified replies go. */
+typedef struct {
+	NdrparseRules *rules;
+	sprinter_t *sp;
+	Summary *summary;
+	RepliesResult *result;
+} Sink;
+
 static void
-classify_line (const char *text, const char *file, gint64 index, sprinter_t *sp, Summary *summary,
-	       RepliesResult *result)
+classify_line (const char *text, const char *file, gint64 index, const Sink *sink)
 {
 	char *line = safe_text_spaced_except_tabs (text);
 	char **fields = g_strsplit (line, "\t", 4);
@@ -29,18 +36,20 @@ classify_line (const char *text, const char *file, gint64 index, sprinter_t *sp,
 		field_or_null (fields, n, 2), field_or_null (fields, n, 3),
 	};
 	NdrparseClassification c;
-	if (reply.reply && ndrparse_classify_reply (reply.reply, reply.smtp_command, reply.remote_host, &c, NULL)) {
+	sprinter_t *sp = sink->sp;
+	if (reply.reply && ndrparse_classify_reply_with_rules (sink->rules, reply.reply, reply.smtp_command,
+							       reply.remote_host, &c, NULL)) {
 		reply_print (sp, file, index, &reply, &c);
-		if (summary) {
+		if (sink->summary) {
 			const char *at = reply.recipient ? strrchr (reply.recipient, '@') : NULL;
 			const char *values[SUMMARY_N_DIMENSIONS] = {
 				ndrparse_reason_get_name (c.reason),
 				c.hard_bounce == NDRPARSE_TRUE ? "hard" : c.hard_bounce == NDRPARSE_FALSE ? "soft" : "none",
 				at ? at + 1 : NULL, reply.remote_host,
 			};
-			summary_add (summary, values);
+			summary_add (sink->summary, values);
 		}
-		result->records++;
+		sink->result->records++;
 	}
 	g_strfreev (fields);
 	g_free (line);
@@ -49,7 +58,7 @@ classify_line (const char *text, const char *file, gint64 index, sprinter_t *sp,
 /* The lines of @path, each classified; FALSE (said on stderr) when it
  * cannot be read. */
 static gboolean
-classify_file (const char *path, sprinter_t *sp, Summary *summary, RepliesResult *result)
+classify_file (const char *path, const Sink *sink)
 {
 	GError *error = NULL;
 	InputStream *in = input_stream_open (path, 0, &error);
@@ -64,12 +73,12 @@ classify_file (const char *path, sprinter_t *sp, Summary *summary, RepliesResult
 					g_string_append_c (line, buf[i]);
 				continue;
 			}
-			classify_line (line->str, path, index++, sp, summary, result);
+			classify_line (line->str, path, index++, sink);
 			g_string_truncate (line, 0);
 		}
 	}
 	if (line->len > 0 && error == NULL)
-		classify_line (line->str, path, index, sp, summary, result);
+		classify_line (line->str, path, index, sink);
 	if (error) {
 		char *name = safe_text_escaped (strcmp (path, "-") == 0 ? "(standard input)" : path);
 		fprintf (stderr, "ndrparse: --replies: %s: %s\n", name, error->message);
@@ -82,12 +91,14 @@ classify_file (const char *path, sprinter_t *sp, Summary *summary, RepliesResult
 }
 
 RepliesResult
-replies_classify (const char *const *texts, const char *path, sprinter_t *sp, Summary *summary)
+replies_classify (NdrparseRules *rules, const char *const *texts, const char *path, sprinter_t *sp,
+		  Summary *summary)
 {
 	RepliesResult result = { 0, FALSE };
+	Sink sink = { rules, sp, summary, &result };
 	for (guint i = 0; texts && texts[i]; i++)
-		classify_line (texts[i], NULL, -1, sp, summary, &result);
-	if (path && !classify_file (path, sp, summary, &result))
+		classify_line (texts[i], NULL, -1, &sink);
+	if (path && !classify_file (path, &sink))
 		result.unreadable = TRUE;
 	return result;
 }

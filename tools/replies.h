@@ -13,6 +13,8 @@
 #ifndef NDRPARSE_REPLIES_H
 #define NDRPARSE_REPLIES_H
 
+#include <ndrparse.h>
+
 #include "sprinter.h"
 #include "summary.h"
 
@@ -22,8 +24,10 @@ typedef struct {
 } RepliesResult;
 
 /* Classifies each of @texts (--reply values; may be NULL), then each line
- * of the file @path ("-": standard input; may be NULL), printing a record
- * for each on @sp and counting it in @summary (may be NULL). */
-RepliesResult replies_classify (const char *const *texts, const char *path, sprinter_t *sp, Summary *summary);
+ * of the file @path ("-": standard input; may be NULL), with @rules,
+ * printing a record for each on @sp and counting it in @summary (may be
+ * NULL). */
+RepliesResult replies_classify (NdrparseRules *rules, const char *const *texts, const char *path, sprinter_t *sp,
+				Summary *summary);
 
 #endif

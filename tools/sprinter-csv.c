@@ -61,9 +61,10 @@ write_row (FILE *out, const char *const *cells, guint n)
 }
 
 static void
-csv_take_row (rows_sprinter_t *base, char **row)
+csv_take_row (rows_sprinter_t *base, char **row, GPtrArray *details)
 {
 	csv_sprinter_t *sp = (csv_sprinter_t *) base;
+	g_ptr_array_unref (details);
 	write_row (sp->out, (const char *const *) row, base->n_columns);
 	rows_free_row (row, base->n_columns);
 }

@@ -16,6 +16,7 @@ typedef struct {
 	GString *buf;       /* the text not yet written */
 	gboolean lines;     /* JSON Lines: each top-level map on its own line */
 	int depth;
+	char closers[16];       /* per open map or list: '}' or ']' */
 	gboolean need_comma;
 	guint records;
 } json_sprinter_t;
@@ -46,6 +47,19 @@ json_begin_map (sprinter_t *base)
 		g_string_append_c (sp->buf, '[');
 	separate (sp);
 	g_string_append_c (sp->buf, '{');
+	if (sp->depth < (int) sizeof sp->closers)
+		sp->closers[sp->depth] = '}';
+	sp->depth++;
+}
+
+static void
+json_begin_list (sprinter_t *base)
+{
+	json_sprinter_t *sp = (json_sprinter_t *) base;
+	separate (sp);
+	g_string_append_c (sp->buf, '[');
+	if (sp->depth < (int) sizeof sp->closers)
+		sp->closers[sp->depth] = ']';
 	sp->depth++;
 }
 
@@ -53,8 +67,8 @@ static void
 json_end (sprinter_t *base)
 {
 	json_sprinter_t *sp = (json_sprinter_t *) base;
-	g_string_append_c (sp->buf, '}');
 	sp->depth--;
+	g_string_append_c (sp->buf, sp->depth < (int) sizeof sp->closers ? sp->closers[sp->depth] : '}');
 	sp->need_comma = TRUE;
 	if (sp->depth == 0) {
 		sp->records++;
@@ -196,7 +210,7 @@ json_new (FILE *out, GString *sink, gboolean lines)
 	json_sprinter_t *sp = g_new0 (json_sprinter_t, 1);
 
 	sp->vtable = (sprinter_t) {
-		json_begin_map, json_end, json_map_key, json_string,
+		json_begin_map, json_begin_list, json_end, json_map_key, json_string,
 		json_integer, json_boolean, json_null, json_finish,
 	};
 	sp->out = out;

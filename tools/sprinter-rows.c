@@ -1,6 +1,8 @@
 /* sprinter-rows.c - record maps to rows of cells, for the table sprinters.
  * Only top-level keys named in the columns are kept; nested maps (the
- * summary) are not rows. */
+ * summary) are not rows.  A list value (a record's evidence) becomes
+ * items of text, "key=value ..." for a map item: the cell holds them
+ * joined by " | ", and the row's details list them one by one. */
 #include <string.h>
 
 #include "sprinter-rows.h"
@@ -17,24 +19,90 @@ static void
 rows_begin_map (sprinter_t *base)
 {
 	rows_sprinter_t *sp = (rows_sprinter_t *) base;
-	if (sp->depth++ == 0)
+	if (sp->items) {
+		if (sp->item == NULL)
+			sp->item = g_string_new (NULL);
+		return;
+	}
+	if (sp->depth++ == 0) {
 		sp->row = g_new0 (char *, sp->n_columns + 1);
+		sp->details = g_ptr_array_new_with_free_func (g_free);
+	}
+}
+
+static void
+rows_begin_list (sprinter_t *base)
+{
+	rows_sprinter_t *sp = (rows_sprinter_t *) base;
+	if (sp->items == NULL && sp->depth == 1)
+		sp->items = g_ptr_array_new_with_free_func (g_free);
+}
+
+/* Ends the open list: its items to the cell and to the details. */
+static void
+end_list (rows_sprinter_t *sp)
+{
+	GString *cell = g_string_new (NULL);
+	for (guint i = 0; i < sp->items->len; i++) {
+		const char *item = g_ptr_array_index (sp->items, i);
+		g_string_append_printf (cell, "%s%s", i ? " | " : "", item);
+		g_ptr_array_add (sp->details, g_strdup (item));
+	}
+	if (sp->row && sp->column >= 0) {
+		g_free (sp->row[sp->column]);
+		sp->row[sp->column] = g_string_free (cell, FALSE);
+	} else {
+		g_string_free (cell, TRUE);
+	}
+	g_clear_pointer (&sp->items, g_ptr_array_unref);
 }
 
 static void
 rows_end (sprinter_t *base)
 {
 	rows_sprinter_t *sp = (rows_sprinter_t *) base;
-	if (--sp->depth == 0 && sp->row) {
-		sp->take_row (sp, sp->row);
-		sp->row = NULL;
+	if (sp->items) {
+		if (sp->item)
+			g_ptr_array_add (sp->items, g_string_free (g_steal_pointer (&sp->item), FALSE));
+		else
+			end_list (sp);
+		return;
 	}
+	if (--sp->depth == 0 && sp->row) {
+		sp->take_row (sp, sp->row, sp->details);
+		sp->row = NULL;
+		sp->details = NULL;
+	}
+}
+
+/* A value inside a list: an item of its own, or a part of a map item. */
+static gboolean
+list_value (rows_sprinter_t *sp, const char *text)
+{
+	if (sp->items == NULL)
+		return FALSE;
+	if (sp->item) {
+		if (text) {
+			g_string_append (sp->item, text);
+			g_string_append_c (sp->item, ' ');
+		} else {
+			g_string_append (sp->item, "- ");
+		}
+	} else if (text) {
+		g_ptr_array_add (sp->items, g_strdup (text));
+	}
+	return TRUE;
 }
 
 static void
 rows_map_key (sprinter_t *base, const char *key)
 {
 	rows_sprinter_t *sp = (rows_sprinter_t *) base;
+	if (sp->items) {
+		if (sp->item)
+			g_string_append_printf (sp->item, "%s=", key);
+		return;
+	}
 	sp->column = -1;
 	for (guint i = 0; i < sp->n_columns; i++)
 		if (strcmp (sp->columns[i], key) == 0)
@@ -44,6 +112,10 @@ rows_map_key (sprinter_t *base, const char *key)
 static void
 set_cell (rows_sprinter_t *sp, char *text)
 {
+	if (list_value (sp, text)) {
+		g_free (text);
+		return;
+	}
 	if (sp->row == NULL || sp->column < 0 || sp->depth != 1) {
 		g_free (text);
 		return;
@@ -80,11 +152,11 @@ rows_null (sprinter_t *base)
 void
 rows_sprinter_init (rows_sprinter_t *sp, const char *const *columns,
 		    gboolean (*finish) (sprinter_t *),
-		    void (*take_row) (rows_sprinter_t *, char **),
+		    void (*take_row) (rows_sprinter_t *, char **, GPtrArray *),
 		    const char *true_text, const char *false_text)
 {
 	sp->vtable = (sprinter_t) {
-		rows_begin_map, rows_end, rows_map_key, rows_string,
+		rows_begin_map, rows_begin_list, rows_end, rows_map_key, rows_string,
 		rows_integer, rows_boolean, rows_null, finish,
 	};
 	sp->columns = columns;

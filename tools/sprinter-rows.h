@@ -14,15 +14,20 @@ struct rows_sprinter {
 	char **row;             /* the record being read: n_columns cells, NULL for none */
 	int column;             /* index of the current key, -1 if not shown */
 	int depth;
-	/* Called with each complete row; takes ownership of it. */
-	void (*take_row) (rows_sprinter_t *sp, char **row);
+	/* A list value of the record (its evidence): its items as text. */
+	GPtrArray *items;       /* the open list's items, or NULL */
+	GString *item;          /* the map item being read, or NULL */
+	GPtrArray *details;     /* every list item of the record (char *) */
+	/* Called with each complete row and its list items; takes ownership
+	 * of both. */
+	void (*take_row) (rows_sprinter_t *sp, char **row, GPtrArray *details);
 	const char *true_text, *false_text;
 };
 
 /* Sets up @sp's vtable but for finish, which the caller provides. */
 void rows_sprinter_init (rows_sprinter_t *sp, const char *const *columns,
 			 gboolean (*finish) (sprinter_t *),
-			 void (*take_row) (rows_sprinter_t *, char **),
+			 void (*take_row) (rows_sprinter_t *, char **, GPtrArray *),
 			 const char *true_text, const char *false_text);
 /* Frees a row of @n cells. */
 void rows_free_row (char **row, guint n);

@@ -10,7 +10,7 @@ typedef struct {
 	sprinter_t vtable;
 	sprinter_t *inner;
 	const char *const *keys;
-	int depth;              /* of maps begun, counting the skipped ones */
+	int depth;              /* of maps and lists begun, counting the skipped ones */
 	int skip_depth;         /* > 0: inside a value that is left out */
 	gboolean skip_value;    /* the next value is left out */
 } select_sprinter_t;
@@ -47,6 +47,18 @@ select_begin_map (sprinter_t *base)
 		return;
 	}
 	sp->inner->begin_map (sp->inner);
+}
+
+static void
+select_begin_list (sprinter_t *base)
+{
+	select_sprinter_t *sp = SELF (base);
+	sp->depth++;
+	if (sp->skip_depth > 0 || skipping (sp)) {
+		sp->skip_depth++;
+		return;
+	}
+	sp->inner->begin_list (sp->inner);
 }
 
 static void
@@ -116,7 +128,7 @@ sprinter_select_new (sprinter_t *inner, const char *const *keys)
 {
 	select_sprinter_t *sp = g_new0 (select_sprinter_t, 1);
 	sp->vtable = (sprinter_t) {
-		select_begin_map, select_end, select_map_key, select_string,
+		select_begin_map, select_begin_list, select_end, select_map_key, select_string,
 		select_integer, select_boolean, select_null, select_finish,
 	};
 	sp->inner = inner;

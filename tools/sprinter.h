@@ -16,7 +16,9 @@ typedef struct sprinter sprinter_t;
 struct sprinter {
 	/* Start a map; the top-level maps are the records. */
 	void (*begin_map) (sprinter_t *sp);
-	/* End the innermost map. */
+	/* Start a list of values (maps or scalars): a record's evidence. */
+	void (*begin_list) (sprinter_t *sp);
+	/* End the innermost map or list. */
 	void (*end) (sprinter_t *sp);
 	/* The key of the next value in the current map. */
 	void (*map_key) (sprinter_t *sp, const char *key);
@@ -37,11 +39,13 @@ sprinter_t *sprinter_json_new (FILE *out, gboolean lines);
 sprinter_t *sprinter_json_lines_new_buffer (GString *sink);
 
 /* An aligned table on @out showing the keys in @columns (NULL-terminated,
- * not copied); printed when finished. */
+ * not copied); printed when finished.  A list value is shown as indented
+ * lines under its record's row, an item each. */
 sprinter_t *sprinter_text_new (FILE *out, const char *const *columns);
 
 /* RFC 4180 CSV on @out: a header row of @columns (NULL-terminated, not
- * copied), then a row per top-level map, written as it ends. */
+ * copied), then a row per top-level map, written as it ends.  A list
+ * value is one cell, its items separated by " | ". */
 sprinter_t *sprinter_csv_new (FILE *out, const char *const *columns);
 
 /* Passes on to @inner (owned: finished and freed with it) only the keys

@@ -1,0 +1,59 @@
+/* ndr-matcher.h - many patterns matched in one pass over a text, with
+ * Hyperscan (Vectorscan: Debian's libvectorscan-dev).
+ *
+ * A matcher holds the patterns of one channel (ndr-rules.c): the phrase,
+ * prefix and regex rules that look at one field.  Its database is
+ * compiled once, at build time for the shipped rules (serialised into the
+ * library, ndr-rulec.c) and when they are loaded for a user's; a scan
+ * then costs one pass over the text whatever the number of patterns.
+ *
+ * Patterns are matched on bytes, ASCII letters without regard to case:
+ *  - a phrase anywhere;
+ *  - a prefix at the start of the text or of a line, after blanks;
+ *  - a regex as Hyperscan reads it (no back-references or look-around).
+ */
+#ifndef NDR_MATCHER_H
+#define NDR_MATCHER_H
+
+#include "ndr-rule.h"
+
+G_BEGIN_DECLS
+
+typedef struct _NdrMatcher NdrMatcher;
+
+/* A match: pattern @id matched text[@from, @to). */
+typedef struct {
+	guint id;
+	gsize from, to;
+} NdrMatcherHit;
+
+/* Compiles the patterns of @rules (phrase, prefix or regex rules; a
+ * pattern's id is its index); with @all_matches every match is reported,
+ * otherwise the first of each pattern.  NULL with @error
+ * (NDRPARSE_ERROR_BAD_RULES: "FILE:LINE: rule ID: bad regex: ...") when
+ * a pattern is refused.  @portable compiles for any CPU of the
+ * architecture (a database serialised at build time). */
+NdrMatcher *_ndr_matcher_compile (const NdrRule *const *rules, guint n, gboolean all_matches,
+				  gboolean portable, GError **error);
+
+/* A matcher from a database _ndr_matcher_serialize() wrote for @rules;
+ * NULL when it does not fit this library or CPU (the caller compiles
+ * instead). */
+NdrMatcher *_ndr_matcher_deserialize (const guint8 *bytes, gsize len, const NdrRule *const *rules, guint n,
+				      gboolean all_matches);
+
+/* The compiled database as bytes (g_free() them); FALSE if it cannot be. */
+gboolean _ndr_matcher_serialize (const NdrMatcher *matcher, char **bytes, gsize *len);
+
+/* Appends the matches in @text to @hits (NdrMatcherHit), in the order
+ * they end; at most @max of them. */
+void _ndr_matcher_scan (const NdrMatcher *matcher, const char *text, gsize len, GArray *hits, guint max);
+
+void _ndr_matcher_free (NdrMatcher *matcher);
+
+/* The expression Hyperscan compiles for a rule's pattern (a new string). */
+char *_ndr_matcher_expression (const NdrRule *rule);
+
+G_END_DECLS
+
+#endif

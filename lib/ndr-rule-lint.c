@@ -1,0 +1,351 @@
+/* ndr-rule-lint.c - the rule set checked as a whole
+ * (ndrparse_rules_lint()).
+ *
+ * Adding a file checks each line and the names it uses; what only the
+ * whole set shows is checked here:
+ *  - every rule cites a source;
+ *  - no rule is dead: each rule is run on its own words (its phrase,
+ *    prefix or whole value, or a regex's example) and must decide them
+ *    where its conditions hold.  A rule of the same kind that an earlier
+ *    step reads, or that outranks it in the same step, and that concludes
+ *    something else, shadows it;
+ *  - each family is recognised by each of its own text rules (with one
+ *    of its header rules' words in the headers, when it has some);
+ *  - every reason of the vocabulary that words can give has rules, and
+ *    every name a rule refers to has rules of its own.
+ */
+#include <string.h>
+
+#include "ndr-text.h"
+
+typedef struct {
+	NdrparseRules *rules;
+	GPtrArray *all;                 /* const NdrRule * */
+	GPtrArray *problems;            /* char * */
+} Lint;
+
+static void G_GNUC_PRINTF (3, 4)
+problem (Lint *lint, const NdrRule *rule, const char *format, ...)
+{
+	va_list args;
+	va_start (args, format);
+	char *what = g_strdup_vprintf (format, args);
+	va_end (args);
+	g_ptr_array_add (lint->problems, rule ? g_strdup_printf ("%s:%u: rule %s: %s", rule->file, rule->line, rule->id, what)
+					      : g_strdup (what));
+	g_free (what);
+}
+
+/* The words a rule is run on: its literal, or a regex's example; NULL
+ * for the rules that compare values (status=, code=, suffix=, is= on a
+ * lookup field). */
+static const char *
+own_words (const NdrRule *rule)
+{
+	switch (rule->match) {
+	case NDR_MATCH_PHRASE:
+	case NDR_MATCH_PREFIX:
+	case NDR_MATCH_IS:
+		return rule->pattern;
+	case NDR_MATCH_REGEX:
+		return rule->example;
+	default:
+		return NULL;
+	}
+}
+
+/* ---- sources, ids ---- */
+
+static void
+check_sources_and_ids (Lint *lint)
+{
+	GHashTable *ids = g_hash_table_new (g_str_hash, g_str_equal);
+	for (guint i = 0; i < lint->all->len; i++) {
+		const NdrRule *rule = g_ptr_array_index (lint->all, i);
+		if (rule->source == NULL || *rule->source == '\0' || g_ascii_strcasecmp (rule->source, "UNSOURCED") == 0)
+			problem (lint, rule, "no source: say where its wording comes from (source=)");
+		const NdrRule *other = g_hash_table_lookup (ids, rule->id);
+		if (other)
+			problem (lint, rule, "the id is taken by the rule at %s:%u", other->file, other->line);
+		else
+			g_hash_table_insert (ids, (gpointer) rule->id, (gpointer) rule);
+		if (rule->match == NDR_MATCH_REGEX && rule->example == NULL)
+			problem (lint, rule, "a regex needs an example= of the words it decides");
+	}
+	g_hash_table_unref (ids);
+}
+
+/* ---- dead reason rules ---- */
+
+/* Where in the evidence chain a reason rule is read: earlier is stronger. */
+static gint
+reason_step (const NdrRule *rule)
+{
+	if (rule->if_provider)
+		return 0;
+	if (rule->if_reporter && rule->weight == NDR_WEIGHT_BROAD)
+		return 2;       /* leaning: with the final phrases, before the naming ones */
+	if (rule->if_reporter || rule->field == NDR_IN_DSN)
+		return 1;
+	switch (rule->weight) {
+	case NDR_WEIGHT_FINAL:
+		return 2;
+	case NDR_WEIGHT_NAMING:
+		return 3;
+	default:
+		return 6;       /* after the status step */
+	}
+}
+
+static gboolean
+condition_covers (const char *other, const char *mine)
+{
+	return other == NULL || (mine && strcmp (other, mine) == 0);
+}
+
+/* Whether @other applies wherever @rule does. */
+static gboolean
+applies_where (const NdrRule *other, const NdrRule *rule)
+{
+	return condition_covers (other->if_provider, rule->if_provider) &&
+	       condition_covers (other->if_reporter, rule->if_reporter) &&
+	       condition_covers (other->if_status, rule->if_status) &&
+	       condition_covers (other->if_command, rule->if_command) &&
+	       condition_covers (other->if_reply, rule->if_reply);
+}
+
+/* The hit of @rule among @hits, or NULL. */
+static const NdrRuleHit *
+hit_of (GArray *hits, const NdrRule *rule)
+{
+	for (guint i = 0; i < hits->len; i++)
+		if (g_array_index (hits, NdrRuleHit, i).rule == rule)
+			return &g_array_index (hits, NdrRuleHit, i);
+	return NULL;
+}
+
+/* The rule of @hits that shadows @mine (a hit of @rule), or NULL. */
+static const NdrRule *
+shadowing_rule (GArray *hits, const NdrRule *rule, const NdrRuleHit *mine)
+{
+	for (guint i = 0; i < hits->len; i++) {
+		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
+		const NdrRule *other = h->rule;
+		if (other == rule || other->then != rule->then || strcmp (other->then_name, rule->then_name) == 0 ||
+		    !applies_where (other, rule))
+			continue;
+		if (rule->then == NDR_THEN_REASON) {
+			gint a = reason_step (other), b = reason_step (rule);
+			if (a < b || (a == b && _ndr_rule_hit_outranks (h, mine)))
+				return other;
+		} else if (_ndr_rule_hit_outranks (h, mine)) {
+			return other;
+		}
+	}
+	return NULL;
+}
+
+/* Runs @rule on its own words in its channel. */
+static void
+check_decides_own_words (Lint *lint, const NdrRule *rule)
+{
+	const char *words = own_words (rule);
+	NdrChannelKind kind = _ndr_rule_channel_kind (rule);
+	if (words == NULL || kind == NDR_CHANNEL_LOOKUP)
+		return;
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_scan (lint->rules, kind, rule->field_name, words, strlen (words), hits, 4096);
+	const NdrRuleHit *mine = hit_of (hits, rule);
+	if (mine == NULL) {
+		problem (lint, rule, "does not match its own %s \"%s\"",
+			 rule->match == NDR_MATCH_REGEX ? "example" : "words", words);
+	} else if (rule->then == NDR_THEN_REASON || rule->then == NDR_THEN_PROVIDER ||
+		   rule->then == NDR_THEN_REPORTER) {
+		const NdrRule *other = shadowing_rule (hits, rule, mine);
+		if (other)
+			problem (lint, rule, "dead: on its own words \"%s\" rule %s (%s:%u, %s:%s) decides",
+				 words, other->id, other->file, other->line, _ndr_rule_then_name (other->then),
+				 other->then_name);
+	}
+	g_array_unref (hits);
+}
+
+/* ---- families ---- */
+
+/* The header line that makes @rule (a family's header rule) hit. */
+static char *
+header_line_for (const NdrRule *rule)
+{
+	const char *words = own_words (rule);
+	if (words == NULL)
+		return NULL;
+	switch (rule->field) {
+	case NDR_IN_FROM:
+		return g_strdup_printf ("From: %s\n", words);
+	case NDR_IN_SUBJECT:
+		return g_strdup_printf ("Subject: %s\n", words);
+	case NDR_IN_HEADER:
+		return g_strdup_printf ("%s: %s\n", rule->field_name, words);
+	default:
+		return NULL;
+	}
+}
+
+/* A header rule of family @name, or NULL. */
+static const NdrRule *
+family_header_rule (Lint *lint, const char *name)
+{
+	for (guint i = 0; i < lint->all->len; i++) {
+		const NdrRule *r = g_ptr_array_index (lint->all, i);
+		if (r->then == NDR_THEN_FAMILY && strcmp (r->then_name, name) == 0 && r->field != NDR_IN_BODY &&
+		    !_ndr_rules_is_disabled (lint->rules, r) && own_words (r))
+			return r;
+	}
+	return NULL;
+}
+
+/* The family ndrparse reads in a bounce of @headers and @body. */
+static char *
+family_read (Lint *lint, const char *headers, const char *body)
+{
+	char *text = g_strdup_printf ("%sMIME-Version: 1.0\n\n%s\n", headers, body);
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
+	GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
+	char *family = NULL;
+	if (message) {
+		NdrparseReport *report = _ndr_report_new ();
+		report->rules = lint->rules;
+		NdrProse prose;
+		const char *from = g_mime_object_get_header (GMIME_OBJECT (message), "From");
+		_ndr_prose_read (report, message, from, g_mime_message_get_subject (message), body, strlen (body), &prose);
+		family = g_strdup (prose.family);
+		ndrparse_report_unref (report);
+		g_object_unref (message);
+	}
+	g_object_unref (parser);
+	g_object_unref (stream);
+	g_free (text);
+	return family;
+}
+
+/* A family's text rule recognises it, as the last words of a line, with
+ * a colon or a full stop after them too. */
+static void
+check_family_text_rule (Lint *lint, const NdrRule *rule)
+{
+	const char *words = own_words (rule);
+	if (words == NULL)
+		return;
+	const NdrRule *header = family_header_rule (lint, rule->then_name);
+	char *line = header ? header_line_for (header) : NULL;
+	static const char *const suffixes[] = { "", ":", "." };
+	for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++) {
+		char *body = g_strconcat (words, suffixes[i], NULL);
+		char *found = family_read (lint, line ? line : "From: MAILER-DAEMON@example.org\n", body);
+		if (g_strcmp0 (found, rule->then_name) != 0) {
+			problem (lint, rule, "family %s is not recognised by its own words \"%s\"%s: %s%s", rule->then_name,
+				 body, header ? "" : " (no header rule)", found ? "family " : "no family", found ? found : "");
+			i = G_N_ELEMENTS (suffixes);
+		}
+		g_free (found);
+		g_free (body);
+	}
+	g_free (line);
+}
+
+/* ---- names ---- */
+
+static gboolean
+some_rule_concludes (Lint *lint, NdrConclusion then, const char *name)
+{
+	for (guint i = 0; i < lint->all->len; i++) {
+		const NdrRule *r = g_ptr_array_index (lint->all, i);
+		if (r->then == then && strcmp (r->then_name, name) == 0 && !_ndr_rules_is_disabled (lint->rules, r))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static void
+check_names (Lint *lint, const NdrRule *rule)
+{
+	if (rule->if_provider && !some_rule_concludes (lint, NDR_THEN_PROVIDER, rule->if_provider))
+		problem (lint, rule, "if-provider=%s: no rule names that provider (then=provider:%s)", rule->if_provider,
+			 rule->if_provider);
+	if (rule->if_reporter && !some_rule_concludes (lint, NDR_THEN_REPORTER, rule->if_reporter) &&
+	    !some_rule_concludes (lint, NDR_THEN_FAMILY, rule->if_reporter))
+		problem (lint, rule, "if-reporter=%s: no reporter or family rule names it", rule->if_reporter);
+	switch (rule->then) {
+	case NDR_THEN_FAMILY:
+	case NDR_THEN_FAMILY_BEGIN:
+	case NDR_THEN_FAMILY_END:
+	case NDR_THEN_FAMILY_TRANSCRIPT:
+		if (_ndr_rules_family (lint->rules, rule->then_name) == NULL)
+			problem (lint, rule, "no \"family %s\" line defines the family", rule->then_name);
+		else if (rule->then != NDR_THEN_FAMILY && !some_rule_concludes (lint, NDR_THEN_FAMILY, rule->then_name))
+			problem (lint, rule, "family %s has no rule that recognises it", rule->then_name);
+		break;
+	default:
+		break;
+	}
+}
+
+/* Reasons no words give: ndrparse decides them from a report's form
+ * (success notices, feedback reports, automatic replies) or from finding
+ * no evidence (undefined, onhold: the "nothing" step). */
+static gboolean
+reason_needs_rules (NdrparseReason reason)
+{
+	switch (reason) {
+	case NDRPARSE_REASON_UNDEFINED:
+	case NDRPARSE_REASON_ONHOLD:
+	case NDRPARSE_REASON_DELIVERED:
+	case NDRPARSE_REASON_FEEDBACK:
+	case NDRPARSE_REASON_VACATION:
+		return FALSE;
+	default:
+		return TRUE;
+	}
+}
+
+static void
+check_vocabulary (Lint *lint)
+{
+	for (guint r = 0; r < NDRPARSE_REASON_COUNT; r++) {
+		const char *name = ndrparse_reason_get_name ((NdrparseReason) r);
+		if (reason_needs_rules ((NdrparseReason) r) && !some_rule_concludes (lint, NDR_THEN_REASON, name))
+			problem (lint, NULL, "reason %s: no rule gives it", name);
+	}
+	GArray *families = g_array_new (FALSE, FALSE, sizeof (NdrFamilyDef));
+	_ndr_rules_families (lint->rules, families);
+	for (guint i = 0; i < families->len; i++) {
+		const NdrFamilyDef *f = &g_array_index (families, NdrFamilyDef, i);
+		if (!some_rule_concludes (lint, NDR_THEN_FAMILY, f->name))
+			problem (lint, NULL, "family %s: no rule recognises it", f->name);
+	}
+	g_array_unref (families);
+}
+
+char **
+ndrparse_rules_lint (NdrparseRules *rules)
+{
+	_ndr_ensure_gmime ();
+	Lint lint = { NULL, g_ptr_array_new (), g_ptr_array_new () };
+	lint.rules = (NdrparseRules *) _ndr_rules_use (rules);
+	_ndr_rules_all (lint.rules, lint.all);
+	check_sources_and_ids (&lint);
+	for (guint i = 0; i < lint.all->len; i++) {
+		const NdrRule *rule = g_ptr_array_index (lint.all, i);
+		if (_ndr_rules_is_disabled (lint.rules, rule))
+			continue;
+		check_names (&lint, rule);
+		check_decides_own_words (&lint, rule);
+		if (rule->then == NDR_THEN_FAMILY && rule->field == NDR_IN_BODY)
+			check_family_text_rule (&lint, rule);
+	}
+	check_vocabulary (&lint);
+	g_ptr_array_add (lint.problems, NULL);
+	g_ptr_array_unref (lint.all);
+	return (char **) g_ptr_array_free (lint.problems, FALSE);
+}

@@ -1,0 +1,251 @@
+/* ndr-text-family.c - which family wrote a prose bounce, and what its
+ * From, Subject and text say of it (ndr-text.h).
+ *
+ * Family rules (then=family:NAME) look at the bounce's headers (From,
+ * Subject, header:NAME) or at its text.  A family is recognised when one
+ * of its header rules and one of its text rules hit (or, for a family
+ * with rules of one group only, one of those): Mail.ru writes Exim's
+ * report, so its rules are Exim's marker and "mail.ru" in From.  When
+ * several families are recognised, one recognised on both groups wins
+ * over one recognised on one (Mail.ru over Exim), then the one whose best
+ * hit outranks the other's (_ndr_rule_hit_outranks(): the longer match,
+ * so "This is the mail system at host yandex.ru." is Yandex's, not
+ * Postfix's).
+ *
+ * Each field is scanned once, with every rule of its channel.
+ */
+#include <string.h>
+
+#include "ndr-text.h"
+
+#define MAX_HITS 256
+
+/* A Subject's start as rules see it: after blanks, '*' and one "[tag]"
+ * ("** Delivery failure **", "[SPAM] Returned mail: ..."). */
+static const char *
+subject_start (const char *subject)
+{
+	const char *p = subject + strspn (subject, " \t*");
+	const char *close = *p == '[' ? strchr (p, ']') : NULL;
+	if (close)
+		p = close + 1;
+	return p + strspn (p, " \t*");
+}
+
+/* Whether @h, a hit in a one-line value, counts: a prefix rule only at
+ * the value's start. */
+static gboolean
+hit_counts (const NdrRuleHit *h)
+{
+	return h->rule->match != NDR_MATCH_PREFIX || h->from == 0;
+}
+
+static guint
+marks_of (GArray *hits)
+{
+	guint marks = 0;
+	for (guint i = 0; i < hits->len; i++) {
+		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
+		if (h->rule->then == NDR_THEN_MARK && hit_counts (h))
+			marks |= 1u << h->rule->value;
+	}
+	return marks;
+}
+
+/* A Subject is read as written, and a bounce's also past a leading
+ * "[tag]" or '*' ("[SPAM] Returned mail: ..."): a reply's or an
+ * auto-reply's prefix must start it ("[Ticket #5] AutoReply: ..." is a
+ * ticket system's, not a person's, reply). */
+
+/* Scans @subject: as written for every rule, and from its start as a
+ * bounce's is read (past a "[tag]" or '*') for the bounce-subject rules.
+ * Returns whether the two differ. */
+static gboolean
+scan_subject (const NdrparseRules *rules, const char *subject, GArray *hits)
+{
+	if (subject == NULL)
+		return FALSE;
+	const char *raw = subject + strspn (subject, " \t");
+	_ndr_rules_scan (rules, NDR_CHANNEL_SUBJECT, NULL, raw, strlen (raw), hits, MAX_HITS);
+	const char *start = subject_start (subject);
+	if (start == raw)
+		return FALSE;
+	GArray *untagged = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_scan (rules, NDR_CHANNEL_SUBJECT, NULL, start, strlen (start), untagged, MAX_HITS);
+	for (guint i = 0; i < untagged->len; i++) {
+		const NdrRuleHit *h = &g_array_index (untagged, NdrRuleHit, i);
+		if (h->rule->then == NDR_THEN_MARK && h->rule->value == NDR_MARK_BOUNCE_SUBJECT)
+			g_array_append_val (hits, *h);
+	}
+	g_array_unref (untagged);
+	return TRUE;
+}
+
+guint
+_ndr_subject_marks (const NdrparseRules *rules, const char *subject)
+{
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	scan_subject (rules, subject, hits);
+	guint marks = marks_of (hits);
+	g_array_unref (hits);
+	return marks;
+}
+
+static gboolean
+is_null_sender (const char *from)
+{
+	return from == NULL || *from == '\0' || strstr (from, "<>") != NULL;
+}
+
+gboolean
+_ndr_text_from_daemon (const NdrparseRules *rules, const char *from)
+{
+	if (is_null_sender (from))
+		return TRUE;
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_scan (rules, NDR_CHANNEL_FROM, NULL, from, strlen (from), hits, MAX_HITS);
+	gboolean daemon = (marks_of (hits) & (1u << NDR_MARK_DAEMON_SENDER)) != 0;
+	g_array_unref (hits);
+	return daemon;
+}
+
+gboolean
+_ndr_prose_has_mark (const NdrparseRules *rules, const char *text, gsize len, NdrMark mark)
+{
+	if (text == NULL || len == 0)
+		return FALSE;
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_scan (rules, NDR_CHANNEL_BODY, NULL, text, len, hits, MAX_HITS);
+	gboolean found = FALSE;
+	for (guint i = 0; i < hits->len && !found; i++) {
+		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
+		found = h->rule->then == NDR_THEN_MARK && h->rule->value == (gint) mark;
+	}
+	g_array_unref (hits);
+	return found;
+}
+
+/* ---- choosing the family ---- */
+
+typedef struct {
+	const char *name;
+	guint fields;                   /* NDR_FAMILY_FIELD_* its hits are on */
+	NdrRuleHit best;
+} Candidate;
+
+static Candidate *
+candidate_for (GArray *candidates, const char *name)
+{
+	for (guint i = 0; i < candidates->len; i++) {
+		Candidate *c = &g_array_index (candidates, Candidate, i);
+		if (strcmp (c->name, name) == 0)
+			return c;
+	}
+	Candidate c = { name, 0, { NULL, 0, 0 } };
+	g_array_append_val (candidates, c);
+	return &g_array_index (candidates, Candidate, candidates->len - 1);
+}
+
+static void
+add_family_hits (GArray *candidates, GArray *hits, guint field)
+{
+	for (guint i = 0; i < hits->len; i++) {
+		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
+		if (h->rule->then != NDR_THEN_FAMILY || !hit_counts (h))
+			continue;
+		Candidate *c = candidate_for (candidates, h->rule->then_name);
+		c->fields |= field;
+		if (_ndr_rule_hit_outranks (h, c->best.rule ? &c->best : NULL))
+			c->best = *h;
+	}
+}
+
+/* The family's rules fall in two groups: those on the headers (From,
+ * Subject, header:NAME) and those on the text.  Within a group any hit
+ * will do; a family with rules in both needs a hit in each. */
+enum { GROUP_HEADERS = 1, GROUP_TEXT = 2 };
+
+static guint
+groups_of (guint fields)
+{
+	return ((fields & ~NDR_FAMILY_FIELD_BODY) ? GROUP_HEADERS : 0) | ((fields & NDR_FAMILY_FIELD_BODY) ? GROUP_TEXT : 0);
+}
+
+static gboolean
+candidate_outranks (const NdrparseRules *rules, const Candidate *a, const Candidate *b)
+{
+	guint groups = groups_of (a->fields);
+	if (groups != groups_of (_ndr_rules_family_fields (rules, a->name)))
+		return FALSE;
+	if (b == NULL)
+		return TRUE;
+	guint other = groups_of (b->fields);
+	if (groups != other)
+		return groups == (GROUP_HEADERS | GROUP_TEXT);
+	return _ndr_rule_hit_outranks (&a->best, &b->best);
+}
+
+/* Scans one field into @candidates; returns the marks its hits give. */
+static guint
+read_field (const NdrparseRules *rules, NdrChannelKind kind, const char *value, gsize len, guint field,
+	    GArray *candidates)
+{
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	if (kind == NDR_CHANNEL_SUBJECT)
+		scan_subject (rules, value, hits);
+	else if (value)
+		_ndr_rules_scan (rules, kind, NULL, value, len, hits, MAX_HITS);
+	add_family_hits (candidates, hits, field);
+	guint marks = marks_of (hits);
+	g_array_unref (hits);
+	return marks;
+}
+
+static void
+set_family (const NdrparseRules *rules, const Candidate *c, NdrProse *prose)
+{
+	const NdrFamilyDef *def = _ndr_rules_family (rules, c->name);
+	prose->family = c->name;
+	prose->mentions = def && def->mentions;
+	prose->reason = NDRPARSE_REASON_UNDEFINED;
+	if (def && def->reason)
+		ndrparse_reason_from_name (def->reason, &prose->reason);
+	prose->by_headers = (c->fields & ~NDR_FAMILY_FIELD_BODY) != 0;
+}
+
+void
+_ndr_prose_read (const NdrparseReport *report, GMimeMessage *message, const char *from, const char *subject,
+		 const char *text, gsize len, NdrProse *prose)
+{
+	const NdrparseRules *rules = report->rules;
+	*prose = (NdrProse) { .reason = NDRPARSE_REASON_UNDEFINED };
+	GArray *candidates = g_array_new (FALSE, FALSE, sizeof (Candidate));
+
+	guint from_marks = read_field (rules, NDR_CHANNEL_FROM, from, from ? strlen (from) : 0,
+				       NDR_FAMILY_FIELD_FROM, candidates);
+	guint subject_marks = read_field (rules, NDR_CHANNEL_SUBJECT, subject, 0, NDR_FAMILY_FIELD_SUBJECT,
+					  candidates);
+	guint body_marks = read_field (rules, NDR_CHANNEL_BODY, text, MIN (len, NDR_TEXT_MARKER_WINDOW),
+				       NDR_FAMILY_FIELD_BODY, candidates);
+	GArray *header_hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	if (message)
+		_ndr_header_rules_scan (report, message, header_hits);
+	add_family_hits (candidates, header_hits, NDR_FAMILY_FIELD_HEADER);
+	g_array_unref (header_hits);
+
+	const Candidate *best = NULL;
+	for (guint i = 0; i < candidates->len; i++) {
+		const Candidate *c = &g_array_index (candidates, Candidate, i);
+		if (candidate_outranks (rules, c, best))
+			best = c;
+	}
+	if (best)
+		set_family (rules, best, prose);
+	g_array_unref (candidates);
+
+	prose->daemon_sender = is_null_sender (from) || (from_marks & (1u << NDR_MARK_DAEMON_SENDER));
+	prose->reply_subject = (subject_marks & (1u << NDR_MARK_REPLY_SUBJECT)) != 0;
+	prose->bounce_subject = !prose->reply_subject &&
+		(subject_marks & ((1u << NDR_MARK_BOUNCE_SUBJECT) | (1u << NDR_MARK_BOUNCE_SUBJECT_WORD)));
+	prose->not_bounce = ((from_marks | subject_marks | body_marks) & (1u << NDR_MARK_NOT_BOUNCE)) != 0;
+}

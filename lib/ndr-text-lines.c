@@ -1,0 +1,185 @@
+/* ndr-text-lines.c - a prose bounce's lines, and where in them its report
+ * lies (ndr-text.h).
+ *
+ * The rules that say where a family's report begins and ends, where the
+ * returned message starts, which labels lead a recipient's address, are
+ * body-lines rules: one scan of the text finds all their matches, each
+ * filed under the line it starts on.
+ */
+#include <string.h>
+
+#include "ndr-text.h"
+
+/* A text's matches beyond this many are not looked at. */
+#define MAX_LINE_HITS (4 * NDR_TEXT_MAX_LINES)
+
+static void
+split_lines (NdrText *t)
+{
+	const char *p = t->text;
+	while (p && *p && t->lines->len < NDR_TEXT_MAX_LINES) {
+		const char *nl = strchr (p, '\n');
+		NdrLine line = { p, nl ? (gsize) (nl - p) : strlen (p) };
+		g_array_append_val (t->lines, line);
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+/* The line holding offset @at of the text. */
+static guint
+line_of (const NdrText *t, gsize at)
+{
+	guint low = 0, high = t->lines->len;
+	while (high - low > 1) {
+		guint mid = low + (high - low) / 2;
+		if ((gsize) (_ndr_text_line (t, mid)->p - t->text) <= at)
+			low = mid;
+		else
+			high = mid;
+	}
+	return low;
+}
+
+static gint
+compare_line_hits (gconstpointer a, gconstpointer b)
+{
+	const NdrLineHit *x = a, *y = b;
+	if (x->line != y->line)
+		return x->line < y->line ? -1 : 1;
+	return x->from < y->from ? -1 : x->from > y->from;
+}
+
+static void
+find_hits (NdrText *t)
+{
+	if (t->lines->len == 0)
+		return;
+	const NdrLine *last = _ndr_text_line (t, t->lines->len - 1);
+	gsize len = (gsize) (last->p - t->text) + last->len;
+	GArray *raw = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_scan (t->rules, NDR_CHANNEL_BODY_LINES, NULL, t->text, len, raw, MAX_LINE_HITS);
+	for (guint i = 0; i < raw->len; i++) {
+		const NdrRuleHit *h = &g_array_index (raw, NdrRuleHit, i);
+		NdrLineHit lh = { h->rule, line_of (t, h->from), h->from, h->to };
+		g_array_append_val (t->hits, lh);
+	}
+	g_array_unref (raw);
+	g_array_sort (t->hits, compare_line_hits);
+}
+
+void
+_ndr_text_init (NdrText *t, const NdrparseRules *rules, const char *text)
+{
+	*t = (NdrText) { .rules = rules, .text = text };
+	t->lines = g_array_new (FALSE, FALSE, sizeof (NdrLine));
+	t->hits = g_array_new (FALSE, FALSE, sizeof (NdrLineHit));
+	split_lines (t);
+	find_hits (t);
+}
+
+void
+_ndr_text_clear (NdrText *t)
+{
+	g_clear_pointer (&t->lines, g_array_unref);
+	g_clear_pointer (&t->hits, g_array_unref);
+	g_clear_pointer (&t->senders, g_hash_table_unref);
+}
+
+NdrLine *
+_ndr_text_line (const NdrText *t, guint i)
+{
+	return &g_array_index (t->lines, NdrLine, i);
+}
+
+gboolean
+_ndr_line_hit_is (const NdrLineHit *h, NdrConclusion then, const char *name, NdrMark mark)
+{
+	if (h->rule->then != then)
+		return FALSE;
+	if (then == NDR_THEN_MARK)
+		return h->rule->value == (gint) mark;
+	return name && strcmp (h->rule->then_name, name) == 0;
+}
+
+/* The index of the first hit on line @line or after it. */
+static guint
+first_hit_from (const NdrText *t, guint line)
+{
+	guint low = 0, high = t->hits->len;
+	while (low < high) {
+		guint mid = low + (high - low) / 2;
+		if (g_array_index (t->hits, NdrLineHit, mid).line < line)
+			low = mid + 1;
+		else
+			high = mid;
+	}
+	return low;
+}
+
+guint
+_ndr_text_find_line (const NdrText *t, guint from, guint to, NdrConclusion then, const char *name, NdrMark mark)
+{
+	for (guint i = first_hit_from (t, from); i < t->hits->len; i++) {
+		const NdrLineHit *h = &g_array_index (t->hits, NdrLineHit, i);
+		if (h->line >= to)
+			break;
+		if (_ndr_line_hit_is (h, then, name, mark))
+			return h->line;
+	}
+	return G_MAXUINT;
+}
+
+const NdrLineHit *
+_ndr_text_hit_at (const NdrText *t, guint line, gsize at, NdrMark mark)
+{
+	const NdrLineHit *best = NULL;
+	for (guint i = first_hit_from (t, line); i < t->hits->len; i++) {
+		const NdrLineHit *h = &g_array_index (t->hits, NdrLineHit, i);
+		if (h->line != line)
+			break;
+		if (h->from == at && _ndr_line_hit_is (h, NDR_THEN_MARK, NULL, mark) &&
+		    (best == NULL || h->to > best->to))
+			best = h;
+	}
+	return best;
+}
+
+void
+_ndr_text_find_region (NdrText *t, const char *family)
+{
+	guint n = t->lines->len;
+	guint begin = family ? _ndr_text_find_line (t, 0, n, NDR_THEN_FAMILY_BEGIN, family, 0) : G_MAXUINT;
+	t->begin = begin == G_MAXUINT ? 0 : begin;
+	guint end = n;
+	for (guint i = first_hit_from (t, t->begin + 1); i < t->hits->len; i++) {
+		const NdrLineHit *h = &g_array_index (t->hits, NdrLineHit, i);
+		if (_ndr_line_hit_is (h, NDR_THEN_MARK, NULL, NDR_MARK_RETURNED_MESSAGE) ||
+		    (family && _ndr_line_hit_is (h, NDR_THEN_FAMILY_END, family, 0))) {
+			end = h->line;
+			break;
+		}
+	}
+	t->end = MIN (end, n);
+}
+
+char *
+_ndr_text_block (const NdrText *t, guint first, guint stop)
+{
+	GString *s = g_string_new (NULL);
+	for (guint i = first; i < stop && s->len < NDR_TEXT_MAX_DIAGNOSTIC; i++) {
+		const NdrLine *l = _ndr_text_line (t, i);
+		for (const char *p = l->p, *end = l->p + l->len; p < end && s->len < NDR_TEXT_MAX_DIAGNOSTIC; p++) {
+			if (!g_ascii_isspace (*p))
+				g_string_append_c (s, *p);
+			else if (s->len && s->str[s->len - 1] != ' ')
+				g_string_append_c (s, ' ');
+		}
+		if (s->len && s->str[s->len - 1] != ' ')
+			g_string_append_c (s, ' ');
+	}
+	while (s->len && s->str[s->len - 1] == ' ')
+		g_string_truncate (s, s->len - 1);
+	return g_string_free (s, FALSE);
+}

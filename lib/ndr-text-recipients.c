@@ -1,0 +1,315 @@
+/* ndr-text-recipients.c - the addresses a prose report names, and which
+ * of them lead a recipient's block (ndr-text.h).
+ *
+ * Recipients come, in order of trust, from recipient lines (a line led
+ * by an address, perhaps after a label a recipient-label rule names:
+ * "Recipient: a@b", ">>> RCPT To:<a@b>"), from X-Failed-Recipients
+ * (which some relays rewrite: the text wins), from the addresses
+ * mentioned anywhere in the report, and from the returned message's
+ * envelope recipient.  The bounce's own addresses never count.
+ */
+#include <string.h>
+
+#include "ndr-text.h"
+
+static gboolean
+is_local_char (unsigned char c)
+{
+	return g_ascii_isalnum (c) || c >= 0x80 || strchr ("._%+-=!#$&'*/?^`{|}~", c) != NULL;
+}
+
+static gboolean
+is_domain_char (unsigned char c)
+{
+	return g_ascii_isalnum (c) || c >= 0x80 || c == '.' || c == '-' || c == '_';
+}
+
+/* The address starting exactly at @p, normalised, or NULL; sets *@stop
+ * to the byte after it. */
+static char *
+address_at (const char *p, const char *end, const char **stop)
+{
+	const char *q = p;
+	while (q < end && is_local_char (*q))
+		q++;
+	if (q == p || q >= end || *q != '@')
+		return NULL;
+	const char *d = q + 1, *e = d;
+	while (e < end && is_domain_char (*e))
+		e++;
+	while (e > d && (e[-1] == '.' || e[-1] == '-'))
+		e--;
+	if (e == d)
+		return NULL;
+	*stop = e;
+	char *raw = g_strndup (p, e - p);
+	char *address = _ndr_address_normalize (raw, FALSE);
+	g_free (raw);
+	return address;
+}
+
+static const char *
+skip_blanks (const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
+/* List bullets before an address: '*', '-', '•'. */
+static const char *
+skip_bullets (const char *p, const char *end)
+{
+	while (p < end) {
+		if (*p == ' ' || *p == '\t' || *p == '*' || *p == '-')
+			p++;
+		else if (end - p >= 3 && memcmp (p, "\xe2\x80\xa2", 3) == 0)
+			p += 3;
+		else
+			break;
+	}
+	return p;
+}
+
+/* Where the recipient label at @p of line @i ends (after its blanks), or
+ * @p when none leads there.  A label at the line's start (after blanks)
+ * was found by the text's scan; after a bullet the rest of the line is
+ * scanned. */
+static const char *
+skip_label (const NdrText *t, guint i, const char *p, const char *end)
+{
+	const NdrLine *l = _ndr_text_line (t, i);
+	if (p == skip_blanks (l->p, end)) {
+		const NdrLineHit *h = _ndr_text_hit_at (t, i, (gsize) (p - t->text), NDR_MARK_RECIPIENT_LABEL);
+		return h ? skip_blanks (t->text + h->to, end) : p;
+	}
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_scan (t->rules, NDR_CHANNEL_BODY_LINES, NULL, p, (gsize) (end - p), hits, 64);
+	gsize best = 0;
+	for (guint k = 0; k < hits->len; k++) {
+		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, k);
+		if (h->from == 0 && h->rule->then == NDR_THEN_MARK && h->rule->value == NDR_MARK_RECIPIENT_LABEL)
+			best = MAX (best, h->to);
+	}
+	g_array_unref (hits);
+	return skip_blanks (p + best, end);
+}
+
+/* "550 <a@b>... User unknown": an SMTP reply that names the recipient
+ * (RFC 5321 4.2: three digits and a space lead a reply line). */
+static const char *
+skip_reply_code (const char *p, const char *end)
+{
+	if (end - p >= 5 && g_ascii_isdigit (p[0]) && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) &&
+	    p[3] == ' ' && p[4] == '<')
+		return p + 4;
+	return p;
+}
+
+/* "a@b <c@d>": an address used as a display name; the real one is in the
+ * brackets (Exim quotes a malformed To this way).  Takes @address. */
+static char *
+prefer_bracketed (char *address, const char *stop, const char *end)
+{
+	const char *next = skip_blanks (stop, end);
+	const char *inner_stop;
+	char *inner = address_at (next + 1, end, &inner_stop);
+	if (inner && inner_stop < end && *inner_stop == '>') {
+		g_free (address);
+		return inner;
+	}
+	g_free (inner);
+	return address;
+}
+
+char *
+_ndr_text_line_recipient (const NdrText *t, guint i)
+{
+	const NdrLine *l = _ndr_text_line (t, i);
+	const char *end = l->p + l->len;
+	const char *p = skip_reply_code (skip_label (t, i, skip_bullets (l->p, end), end), end);
+	if (p < end && (*p == '<' || *p == '"' || *p == '\''))
+		p++;
+	const char *stop;
+	char *address = address_at (p, end, &stop);
+	if (address == NULL)
+		return NULL;
+	if (stop < end && strchr (">\"'", *stop))
+		stop++;
+	const char *after = skip_blanks (stop, end);
+	if (after > stop && after < end && *after == '<')
+		return prefer_bracketed (address, stop, end);
+	if (stop < end && !strchr (":;,.([ \t", *stop)) {
+		g_free (address);
+		return NULL;
+	}
+	return address;
+}
+
+/* ---- findings ---- */
+
+static gboolean
+usable (const NdrText *t, const char *address, gboolean allow_senders)
+{
+	if (address == NULL || g_ascii_strncasecmp (address, "mailer-daemon@", 14) == 0)
+		return FALSE;
+	return allow_senders || !g_hash_table_contains (t->senders, address);
+}
+
+static NdrFinding *
+find_finding (GPtrArray *found, const char *address)
+{
+	for (guint i = 0; i < found->len; i++) {
+		NdrFinding *f = g_ptr_array_index (found, i);
+		if (strcmp (f->address, address) == 0)
+			return f;
+	}
+	return NULL;
+}
+
+/* Adds @address (taken) unless present. */
+static void
+add_finding (GPtrArray *found, char *address, guint line)
+{
+	NdrFinding *f = find_finding (found, address);
+	if (f || found->len >= NDR_TEXT_MAX_RECIPIENTS) {
+		if (f && f->line == G_MAXUINT)
+			f->line = line;
+		g_free (address);
+		return;
+	}
+	f = g_new0 (NdrFinding, 1);
+	f->address = address;
+	f->line = line;
+	g_ptr_array_add (found, f);
+}
+
+static void
+finding_free (gpointer data)
+{
+	NdrFinding *f = data;
+	g_free (f->address);
+	g_free (f);
+}
+
+static void
+collect_recipient_lines (const NdrText *t, GPtrArray *found, gboolean allow_senders)
+{
+	for (guint i = t->begin; i < t->end; i++) {
+		char *address = _ndr_text_line_recipient (t, i);
+		if (usable (t, address, allow_senders))
+			add_finding (found, address, i);
+		else
+			g_free (address);
+	}
+}
+
+/* Calls @each for every address mentioned on the report's lines, with
+ * the line's index; the address is a new string @each takes. */
+static void
+for_each_mention (const NdrText *t, void (*each) (char *address, guint line, gpointer data), gpointer data)
+{
+	for (guint i = t->begin; i < t->end; i++) {
+		const NdrLine *l = _ndr_text_line (t, i);
+		const char *p = l->p, *end = l->p + l->len;
+		while ((p = memchr (p, '@', end - p)) != NULL) {
+			const char *start = p, *stop;
+			while (start > l->p && is_local_char (start[-1]))
+				start--;
+			char *address = address_at (start, end, &stop);
+			if (address)
+				each (address, i, data);
+			p++;
+		}
+	}
+}
+
+typedef struct {
+	const NdrText *t;
+	GPtrArray *found;
+} MentionState;
+
+static void
+add_mention (char *address, guint line, gpointer data)
+{
+	MentionState *st = data;
+	if (usable (st->t, address, FALSE))
+		add_finding (st->found, address, line);
+	else
+		g_free (address);
+}
+
+static void
+collect_failed_recipients_header (GMimeMessage *message, GPtrArray *found)
+{
+	GPtrArray *list = _ndr_address_list (
+		g_mime_object_get_header (GMIME_OBJECT (message), "X-Failed-Recipients"));
+	for (guint i = 0; i < list->len; i++)
+		add_finding (found, g_strdup (g_ptr_array_index (list, i)), G_MAXUINT);
+	g_ptr_array_unref (list);
+}
+
+static void
+locate_mention (char *address, guint line, gpointer data)
+{
+	NdrFinding *f = g_hash_table_lookup (data, address);
+	if (f && f->line == G_MAXUINT)
+		f->line = line;
+	g_free (address);
+}
+
+/* A recipient known from a header: its block starts where the report
+ * first names it.  One pass over the mentions, a hash lookup each. */
+static void
+locate_findings (const NdrText *t, GPtrArray *found)
+{
+	GHashTable *by_address = g_hash_table_new (g_str_hash, g_str_equal);
+	for (guint k = 0; k < found->len; k++) {
+		NdrFinding *f = g_ptr_array_index (found, k);
+		g_hash_table_insert (by_address, f->address, f);
+	}
+	for_each_mention (t, locate_mention, by_address);
+	g_hash_table_unref (by_address);
+}
+
+GPtrArray *
+_ndr_text_recipients (NdrparseReport *report, GMimeMessage *message, const NdrText *t, gboolean mentions)
+{
+	GPtrArray *found = g_ptr_array_new_with_free_func (finding_free);
+	if (!mentions)
+		collect_recipient_lines (t, found, FALSE);
+	if (found->len == 0) {
+		collect_failed_recipients_header (message, found);
+		locate_findings (t, found);
+	}
+	if (found->len == 0) {
+		MentionState st = { t, found };
+		for_each_mention (t, add_mention, &st);
+	}
+	if (found->len == 0)
+		collect_recipient_lines (t, found, TRUE);
+	if (found->len == 0 && report->envelope_recipient)
+		add_finding (found, g_strdup (report->envelope_recipient), G_MAXUINT);
+	return found;
+}
+
+static void
+add_sender (GHashTable *senders, const char *value)
+{
+	GPtrArray *list = _ndr_address_list (value);
+	for (guint i = 0; i < list->len; i++)
+		g_hash_table_add (senders, g_strdup (g_ptr_array_index (list, i)));
+	g_ptr_array_unref (list);
+}
+
+GHashTable *
+_ndr_text_sender_addresses (GMimeMessage *message, const NdrparseReport *report)
+{
+	GHashTable *senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	GMimeObject *object = GMIME_OBJECT (message);
+	add_sender (senders, g_mime_object_get_header (object, "From"));
+	add_sender (senders, g_mime_object_get_header (object, "To"));
+	add_sender (senders, report->return_path);
+	add_sender (senders, report->from_address);
+	return senders;
+}

@@ -1,0 +1,148 @@
+/* ndr-text-records.c - one record per recipient of a prose report, from
+ * its block (ndr-text.h).
+ *
+ * A recipient's block runs from its recipient line to the next one (or,
+ * in a session transcript, is its session); the block is its diagnostic.
+ * Codes the block does not state come from the report's preamble; a
+ * status still missing is inferred from what the words mean.
+ */
+#include <string.h>
+
+#include "ndr-text.h"
+
+/* A recipient line that holds nothing but the address says nothing
+ * about the failure: the diagnostic starts after it. */
+static guint
+diagnostic_start (const NdrText *t, const NdrFinding *f)
+{
+	const NdrLine *l = _ndr_text_line (t, f->line);
+	char *address = _ndr_text_line_recipient (t, f->line);
+	gboolean bare = FALSE;
+	if (address) {
+		const char *at = _ndr_memcasemem (l->p, l->len, address);
+		gsize rest = at ? l->len - (at - l->p) - strlen (address) : 0;
+		bare = at && strspn (at + strlen (address), "<>\"': \t") >= rest;
+	}
+	g_free (address);
+	return bare ? f->line + 1 : f->line;
+}
+
+static guint
+next_block_line (const NdrText *t, GPtrArray *found, const NdrFinding *f)
+{
+	guint stop = t->end;
+	for (guint k = 0; k < found->len; k++) {
+		const NdrFinding *g = g_ptr_array_index (found, k);
+		if (g->line != G_MAXUINT && g->line > f->line && g->line < stop)
+			stop = g->line;
+	}
+	return stop;
+}
+
+static char *
+diagnostic_of (const NdrText *t, GPtrArray *found, guint k, const NdrTranscript *tr)
+{
+	const NdrFinding *f = g_ptr_array_index (found, k);
+	guint first, stop;
+	if (f->line == G_MAXUINT)
+		return _ndr_text_block (t, t->begin, t->end);
+	if (tr && _ndr_transcript_block (t, tr, k, &first, &stop))
+		return _ndr_text_block (t, first, stop);
+	return _ndr_text_block (t, diagnostic_start (t, f), next_block_line (t, found, f));
+}
+
+/* The class a report states, else 4 when its words say delivery is only
+ * delayed, else 5. */
+static guint
+class_of (const NdrparseRules *rules, const NdrTextCodes *codes, const char *text, gsize len, const char *subject)
+{
+	if (codes->status.klass)
+		return codes->status.klass;
+	if (codes->reply_code)
+		return codes->reply_code / 100;
+	if (_ndr_prose_has_mark (rules, text, len, NDR_MARK_DELAY) ||
+	    (subject && _ndr_prose_has_mark (rules, subject, strlen (subject), NDR_MARK_DELAY)))
+		return 4;
+	return 5;
+}
+
+/* The status a report means when it states none: the standard code of
+ * the reason its words give, else the bare class. */
+static void
+infer_status (const NdrparseRules *rules, const char *text, gsize len, guint klass, NdrStatusCode *out)
+{
+	NdrReason reason = _ndr_reason_from_text (rules, text, len);
+	if (!_ndr_reason_standard_status (reason, klass, out))
+		*out = (NdrStatusCode) { klass, 0, 0 };
+}
+
+static void
+fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, const char *preamble,
+	     const char *subject)
+{
+	const NdrparseRules *rules = report->rules;
+	gsize len = strlen (diag);
+	NdrTextCodes codes;
+
+	_ndr_text_find_codes (diag, len, &codes);
+	if (codes.reply_code == 0 && codes.status.klass == 0 && preamble)
+		_ndr_text_find_codes (preamble, strlen (preamble), &codes);
+	record->reply_code = codes.reply_code;
+	record->smtp_command = _ndr_text_find_smtp_command (diag, len);
+	record->remote_mta = _ndr_report_take (report, _ndr_text_find_remote_host (diag, len));
+	if (*diag)
+		record->diagnostic_code = _ndr_report_intern (report, diag);
+
+	guint klass = class_of (rules, &codes, diag, len, subject);
+	NdrStatusCode status = codes.status;
+	gboolean inferred = status.klass == 0 || (status.subject == 0 && status.detail == 0);
+	if (inferred) {
+		infer_status (rules, diag, len, klass, &status);
+		if (status.subject == 0 && status.detail == 0 && preamble)
+			infer_status (rules, preamble, strlen (preamble), klass, &status);
+	}
+	_ndr_record_set_status (report, record, &status, codes.reply_code);
+	record->status_inferred = inferred;
+	record->action = klass == 4 ? "delayed" : "failed";
+	record->action_kind = klass == 4 ? NDRPARSE_ACTION_DELAYED : NDRPARSE_ACTION_FAILED;
+}
+
+/* The report's lines before the first recipient's block. */
+static char *
+preamble_of (const NdrText *t, GPtrArray *found)
+{
+	guint first_line = t->end;
+	for (guint k = 0; k < found->len; k++) {
+		const NdrFinding *f = g_ptr_array_index (found, k);
+		if (f->line != G_MAXUINT)
+			first_line = MIN (first_line, f->line);
+	}
+	return first_line > t->begin ? _ndr_text_block (t, t->begin, first_line) : NULL;
+}
+
+void
+_ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *found, const NdrProse *prose,
+		       const char *subject)
+{
+	NdrTranscript tr = { 0 };
+	guint transcript = prose->family
+		? _ndr_text_find_line (t, t->begin, t->end, NDR_THEN_FAMILY_TRANSCRIPT, prose->family, 0)
+		: G_MAXUINT;
+	gboolean has_transcript = _ndr_transcript_index (t, found, transcript, &tr);
+	char *preamble = preamble_of (t, found);
+
+	for (guint k = 0; k < found->len; k++) {
+		const NdrFinding *f = g_ptr_array_index (found, k);
+		NdrparseRecord *record = _ndr_report_add_record (report);
+		if (record == NULL)
+			break;
+		char *diag = diagnostic_of (t, found, k, has_transcript ? &tr : NULL);
+		record->decoded_by = prose->family ? _ndr_report_intern (report, prose->family) : "text";
+		record->reason = prose->reason;
+		record->recipient = _ndr_report_intern (report, f->address);
+		fill_record (report, record, diag, preamble, subject);
+		g_free (diag);
+	}
+	g_free (preamble);
+	_ndr_transcript_clear (&tr);
+}
