@@ -101,7 +101,9 @@ static char *
 value_key (NdrRuleField field, const char *field_name, const char *value)
 {
 	char *key = g_strdup_printf ("%d:%s=%s", field, field_name ? field_name : "", value);
-	return g_ascii_strdown (key, -1);
+	char *lower = g_ascii_strdown (key, -1);
+	g_free (key);
+	return lower;
 }
 
 static void

@@ -151,11 +151,12 @@ _ndr_rules_scan (const NdrparseRules *rules, NdrChannelKind kind, const char *he
 	scan_group (rules, rules->user, kind, header, text, len, hits, max);
 }
 
+/* Appends @list's rules as hits on [@from, @to) of the value. */
 static void
-append_rules (const NdrparseRules *rules, const GPtrArray *list, gsize value_len, GArray *hits)
+append_rules (const NdrparseRules *rules, const GPtrArray *list, gsize from, gsize to, GArray *hits)
 {
 	for (guint i = 0; list && i < list->len; i++) {
-		NdrRuleHit hit = { g_ptr_array_index (list, i), 0, value_len };
+		NdrRuleHit hit = { g_ptr_array_index (list, i), from, to };
 		if (!_ndr_rules_is_disabled (rules, hit.rule))
 			g_array_append_val (hits, hit);
 	}
@@ -166,8 +167,9 @@ append_rules (const NdrparseRules *rules, const GPtrArray *list, gsize value_len
 static void
 lookup_suffixes (const NdrparseRules *rules, const NdrRuleGroup *g, const char *host, GArray *hits)
 {
+	gsize len = strlen (host);
 	for (const char *p = host; p && *p; p = strchr (p, '.') ? strchr (p, '.') + 1 : NULL)
-		append_rules (rules, _ndr_rule_group_suffix (g, p), strlen (p), hits);
+		append_rules (rules, _ndr_rule_group_suffix (g, p), (gsize) (p - host), len, hits);
 }
 
 void
@@ -180,7 +182,7 @@ _ndr_rules_lookup (const NdrparseRules *rules, NdrRuleField field, const char *f
 	for (gsize i = 0; i < G_N_ELEMENTS (groups); i++) {
 		if (groups[i] == NULL)
 			continue;
-		append_rules (rules, _ndr_rule_group_values (groups[i], field, field_name, value), strlen (value), hits);
+		append_rules (rules, _ndr_rule_group_values (groups[i], field, field_name, value), 0, strlen (value), hits);
 		if (field == NDR_IN_REMOTE_HOST) {
 			char *host = g_ascii_strdown (value, -1);
 			lookup_suffixes (rules, groups[i], host, hits);
@@ -389,6 +391,26 @@ _ndr_rules_all (const NdrparseRules *rules, GPtrArray *all)
 
 /* ---- adding the user's rules ---- */
 
+/* Whether every name in @list ("a|b") is a reason. */
+static gboolean
+reasons_known (const NdrRule *rule, const char *list, const char *key, GError **error)
+{
+	for (const char *p = list; p && *p;) {
+		gsize n = strcspn (p, "|");
+		char *name = g_strndup (p, n);
+		gboolean known = ndrparse_reason_from_name (name, NULL);
+		if (!known)
+			g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES,
+				     "%s:%u: rule %s: unknown reason '%s' in %s", rule->file, rule->line, rule->id, name, key);
+		g_free (name);
+		if (!known)
+			return FALSE;
+		p += n;
+		p += *p == '|';
+	}
+	return TRUE;
+}
+
 /* Resolves what @rule names that only the vocabulary knows. */
 static gboolean
 resolve_rule (NdrRule *rule, GError **error)
@@ -402,19 +424,7 @@ resolve_rule (NdrRule *rule, GError **error)
 		}
 		rule->value = reason;
 	}
-	for (const char *p = rule->refines; p && *p;) {
-		gsize n = strcspn (p, "|");
-		char *name = g_strndup (p, n);
-		gboolean known = ndrparse_reason_from_name (name, NULL);
-		if (!known)
-			g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES,
-				     "%s:%u: rule %s: unknown reason '%s' in refines=", rule->file, rule->line, rule->id, name);
-		g_free (name);
-		if (!known)
-			return FALSE;
-		p += n;
-		p += *p == '|';
-	}
+	return reasons_known (rule, rule->refines, "refines=", error) && reasons_known (rule, rule->yields, "yields=", error);
 	return TRUE;
 }
 
@@ -453,6 +463,69 @@ ids_are_new (const NdrparseRules *rules, const NdrRuleSource *added, GError **er
 	return ok;
 }
 
+/* The names rules conclude (then=KIND:NAME) in @rules and @added, and
+ * the families their files define. */
+static void
+collect_names (const NdrparseRules *rules, const NdrRuleSource *added, GHashTable *providers,
+	       GHashTable *reporters, GHashTable *families)
+{
+	GPtrArray *all = g_ptr_array_new ();
+	_ndr_rules_all (rules, all);
+	g_ptr_array_extend (all, added->rules, NULL, NULL);
+	for (guint i = 0; i < all->len; i++) {
+		const NdrRule *r = g_ptr_array_index (all, i);
+		if (r->then == NDR_THEN_PROVIDER)
+			g_hash_table_add (providers, (gpointer) r->then_name);
+		else if (r->then == NDR_THEN_REPORTER || r->then == NDR_THEN_FAMILY)
+			g_hash_table_add (reporters, (gpointer) r->then_name);
+	}
+	g_ptr_array_unref (all);
+	GArray *defs = g_array_new (FALSE, FALSE, sizeof (NdrFamilyDef));
+	_ndr_rules_families (rules, defs);
+	g_array_append_vals (defs, added->families->data, added->families->len);
+	for (guint i = 0; i < defs->len; i++) {
+		const char *name = g_array_index (defs, NdrFamilyDef, i).name;
+		g_hash_table_add (families, (gpointer) name);
+		g_hash_table_add (reporters, (gpointer) name);
+	}
+	g_array_unref (defs);
+}
+
+static gboolean
+name_fails (const NdrRule *r, const char *what, const char *name, GError **error)
+{
+	g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES, "%s:%u: rule %s: %s '%s' is not defined here or before",
+		     r->file, r->line, r->id, what, name);
+	return FALSE;
+}
+
+/* Whether every name @added's rules refer to is defined: by the shipped
+ * rules, by a file added before, or by @added itself. */
+static gboolean
+names_resolve (const NdrparseRules *rules, const NdrRuleSource *added, GError **error)
+{
+	GHashTable *providers = g_hash_table_new (g_str_hash, g_str_equal);
+	GHashTable *reporters = g_hash_table_new (g_str_hash, g_str_equal);
+	GHashTable *families = g_hash_table_new (g_str_hash, g_str_equal);
+	collect_names (rules, added, providers, reporters, families);
+	gboolean ok = TRUE;
+	for (guint i = 0; ok && i < added->rules->len; i++) {
+		const NdrRule *r = g_ptr_array_index (added->rules, i);
+		gboolean family_kind = r->then == NDR_THEN_FAMILY || r->then == NDR_THEN_FAMILY_BEGIN ||
+				       r->then == NDR_THEN_FAMILY_END || r->then == NDR_THEN_FAMILY_TRANSCRIPT;
+		if (family_kind && !g_hash_table_contains (families, r->then_name))
+			ok = name_fails (r, "family (a \"family NAME\" line)", r->then_name, error);
+		else if (r->if_provider && !g_hash_table_contains (providers, r->if_provider))
+			ok = name_fails (r, "if-provider: the provider (a then=provider: rule)", r->if_provider, error);
+		else if (r->if_reporter && !g_hash_table_contains (reporters, r->if_reporter))
+			ok = name_fails (r, "if-reporter: the reporter or family", r->if_reporter, error);
+	}
+	g_hash_table_unref (providers);
+	g_hash_table_unref (reporters);
+	g_hash_table_unref (families);
+	return ok;
+}
+
 /* Builds the user's group anew from every source and @added; on any
  * error the rule set is left as it was. */
 static gboolean
@@ -464,7 +537,7 @@ commit (NdrparseRules *rules, NdrRuleSource *added, GError **error)
 	for (guint i = 0; i < added->families->len; i++)
 		if (!resolve_family (&g_array_index (added->families, NdrFamilyDef, i), error))
 			return FALSE;
-	if (!ids_are_new (rules, added, error))
+	if (!ids_are_new (rules, added, error) || !names_resolve (rules, added, error))
 		return FALSE;
 	GPtrArray *all = g_ptr_array_new ();
 	for (guint s = 0; s < rules->sources->len; s++) {

@@ -371,6 +371,9 @@ main (int argc, char **argv)
 		if (!g_file_get_contents (argv[i], &text, &len, &error) ||
 		    !_ndr_rule_source_add_text (src, name ? name : argv[i], text, len, &error)) {
 			fprintf (stderr, "ndr-rulec: %s\n", error->message);
+			g_error_free (error);
+			g_free (text);
+			_ndr_rule_source_free (src);
 			return 1;
 		}
 		g_free (text);
@@ -385,5 +388,10 @@ main (int argc, char **argv)
 		g_ptr_array_add (problems, g_strdup_printf ("%s: cannot be written", argv[1]));
 	for (guint i = 0; i < problems->len; i++)
 		fprintf (stderr, "ndr-rulec: %s\n", (char *) g_ptr_array_index (problems, i));
-	return problems->len ? 1 : 0;
+	int status = problems->len ? 1 : 0;
+	g_clear_error (&error);
+	_ndr_rule_group_free (group);
+	_ndr_rule_source_free (src);
+	g_ptr_array_unref (problems);
+	return status;
 }

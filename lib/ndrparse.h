@@ -484,11 +484,10 @@ const char *ndrparse_record_get_timestamp (const NdrparseRecord *record);
  * ndrparse_record_get_reason:
  *
  * Why the message was not delivered, by name ("userunknown", ...).  Every
- * record has one; the evidence is weighed in this order: the known rules
- * of the remote host (Google, Microsoft, Yahoo, ...), the phrases of the
- * diagnostic text, the enhanced status code, the SMTP command the failure
- * answered, and the reply code.  Feedback reports are "feedback",
- * auto-replies "vacation", success notifications "delivered".
+ * record has one, weighed in the steps of the evidence chain (see
+ * "Evidence" below; ndrparse_record_get_evidence() says which decided).
+ * Feedback reports are "feedback", auto-replies "vacation", success
+ * notifications "delivered".
  *
  * Returns: (transfer none): a static string, never NULL.
  */
@@ -599,7 +598,11 @@ NdrparseVerp ndrparse_record_get_verp (const NdrparseRecord *record);
 /*
  * The classifier weighs a record's evidence in a fixed order of named
  * steps, strongest first (ndrparse_evidence_get_step_name()); the first
- * step that finds a reason decides it.  A record keeps, in that order,
+ * step that finds a reason decides it.  The steps, in order:
+ *
+ *   success provider reporter final-phrase leaning phrase local-program
+ *   stage status broad-phrase delay reply-code inferred-status nothing
+ *  A record keeps, in that order,
  * every rule that fired for it (its id, its source, the text it matched,
  * what it concludes), which one decided, and what decided hard_bounce:
  * an item of step "reason" (hard_bounce follows from the reason and the

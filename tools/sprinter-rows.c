@@ -62,8 +62,11 @@ rows_end (sprinter_t *base)
 {
 	rows_sprinter_t *sp = (rows_sprinter_t *) base;
 	if (sp->items) {
-		if (sp->item)
+		if (sp->item) {
+			if (sp->item->len && sp->item->str[sp->item->len - 1] == ' ')
+				g_string_truncate (sp->item, sp->item->len - 1);
 			g_ptr_array_add (sp->items, g_string_free (g_steal_pointer (&sp->item), FALSE));
+		}
 		else
 			end_list (sp);
 		return;

@@ -1,0 +1,144 @@
+/* test-rule-sets.c - the library's rule sets (NdrparseRules): files added
+ * all or nothing, the errors they give, a set frozen by its first parse,
+ * a user's rule deciding a parse, and the evidence accessors. */
+#include <string.h>
+
+#include "ndrparse.h"
+
+static const char bounce[] =
+	"From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
+	"To: sender@example.org\nSubject: Undelivered Mail Returned to Sender\n\n"
+	"This is the mail system at host mx.example.org.\n\n"
+	"<a@example.net>: host mx.example.net[192.0.2.1] said: 550 5.0.0 the box is stuffed (in reply to RCPT TO command)\n";
+
+static const NdrparseRecord *
+first_record (NdrparseReport *report)
+{
+	g_assert_nonnull (report);
+	g_assert_cmpuint (ndrparse_report_get_n_records (report), ==, 1);
+	return ndrparse_report_get_record (report, 0);
+}
+
+static void
+test_bad_text_is_all_or_nothing (void)
+{
+	NdrparseRules *rules = ndrparse_rules_new ();
+	guint shipped = ndrparse_rules_get_n_rules (rules);
+	GError *error = NULL;
+	g_assert_false (ndrparse_rules_add_data (rules, "site.rules",
+						 "site.a in=diagnostic phrase=stuffed then=reason:mailboxfull source=s\n"
+						 "site.b in=diagnostic phrase=x then=reason:nonsense source=s\n", -1, &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES);
+	g_assert_cmpstr (error->message, ==, "site.rules:2: rule site.b: unknown reason 'nonsense'");
+	g_clear_error (&error);
+	/* Nothing of the text was kept: the good line before the bad one either. */
+	g_assert_cmpuint (ndrparse_rules_get_n_rules (rules), ==, shipped);
+	NdrparseReport *report = ndrparse_parse_bytes_with_rules (rules, bounce, strlen (bounce), &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (ndrparse_record_get_reason (first_record (report)), !=, "mailboxfull");
+	ndrparse_report_unref (report);
+	ndrparse_rules_unref (rules);
+}
+
+static void
+test_user_rule_decides (void)
+{
+	NdrparseRules *rules = ndrparse_rules_new ();
+	GError *error = NULL;
+	g_assert_true (ndrparse_rules_add_data (rules, "site.rules",
+						"site.stuffed in=diagnostic phrase=\"box is stuffed\" then=reason:mailboxfull "
+						"source=\"our MX's words\"\n", -1, &error));
+	g_assert_no_error (error);
+	NdrparseReport *report = ndrparse_parse_bytes_with_rules (rules, bounce, strlen (bounce), &error);
+	g_assert_no_error (error);
+	const NdrparseRecord *record = first_record (report);
+	g_assert_cmpstr (ndrparse_record_get_reason (record), ==, "mailboxfull");
+	gboolean found = FALSE;
+	for (guint i = 0; i < ndrparse_record_get_n_evidence (record); i++) {
+		const NdrparseEvidence *e = ndrparse_record_get_evidence (record, i);
+		if (g_strcmp0 (ndrparse_evidence_get_rule_id (e), "site.stuffed") != 0)
+			continue;
+		found = TRUE;
+		g_assert_true (ndrparse_evidence_is_decisive (e));
+		g_assert_cmpstr (ndrparse_evidence_get_step (e), ==, "phrase");
+		g_assert_cmpstr (ndrparse_evidence_get_matched (e), ==, "box is stuffed");
+		g_assert_cmpstr (ndrparse_evidence_get_source (e), ==, "our MX's words");
+		g_assert_cmpstr (ndrparse_evidence_get_conclusion (e), ==, "reason:mailboxfull");
+	}
+	g_assert_true (found);
+	g_assert_null (ndrparse_record_get_evidence (record, 1000));
+	/* The evidence belongs to the report: it outlives the rule set. */
+	ndrparse_rules_unref (rules);
+	g_assert_nonnull (ndrparse_evidence_get_source (ndrparse_record_get_evidence (record, 0)));
+	ndrparse_report_unref (report);
+}
+
+static void
+test_frozen_after_use (void)
+{
+	NdrparseRules *rules = ndrparse_rules_new ();
+	GError *error = NULL;
+	NdrparseReport *report = ndrparse_parse_bytes_with_rules (rules, bounce, strlen (bounce), &error);
+	ndrparse_report_unref (report);
+	g_assert_false (ndrparse_rules_add_data (rules, "late.rules",
+						 "site.late in=diagnostic phrase=x then=reason:blocked source=s\n", -1, &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
+	g_clear_error (&error);
+	ndrparse_rules_unref (rules);
+}
+
+static void
+test_files_and_directories (void)
+{
+	NdrparseRules *rules = ndrparse_rules_new ();
+	GError *error = NULL;
+	g_assert_false (ndrparse_rules_add_file (rules, "/nonexistent/site.rules", &error));
+	g_assert_error (error, G_FILE_ERROR, G_FILE_ERROR_NOENT);
+	g_clear_error (&error);
+	g_assert_false (ndrparse_rules_add_directory (rules, "/nonexistent", &error));
+	g_assert_nonnull (error);
+	g_clear_error (&error);
+	g_assert_false (ndrparse_rules_add_data (NULL, "x", "", 0, &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
+	g_clear_error (&error);
+	ndrparse_rules_unref (rules);
+}
+
+static void
+test_steps (void)
+{
+	g_assert_cmpuint (ndrparse_evidence_get_n_steps (), ==, 14);
+	g_assert_cmpstr (ndrparse_evidence_get_step_name (0), ==, "success");
+	g_assert_cmpstr (ndrparse_evidence_get_step_name (13), ==, "nothing");
+	g_assert_null (ndrparse_evidence_get_step_name (14));
+	for (guint i = 0; i < ndrparse_evidence_get_n_steps (); i++)
+		g_assert_nonnull (ndrparse_evidence_get_step_description (i));
+}
+
+static void
+test_lint_of_a_set (void)
+{
+	NdrparseRules *rules = ndrparse_rules_new ();
+	GError *error = NULL;
+	g_assert_true (ndrparse_rules_add_data (rules, "dead.rules",
+						"site.dead in=diagnostic phrase=\"mailbox full\" then=reason:userunknown "
+						"weight=broad source=s\n", -1, &error));
+	char **problems = ndrparse_rules_lint (rules);
+	g_assert_cmpuint (g_strv_length (problems), ==, 1);
+	g_assert_true (g_str_has_prefix (problems[0], "dead.rules:1: rule site.dead: dead: on its own words"));
+	g_strfreev (problems);
+	ndrparse_rules_unref (rules);
+}
+
+int
+main (int argc, char **argv)
+{
+	g_test_init (&argc, &argv, NULL);
+	g_test_add_func ("/rule-sets/bad-text-is-all-or-nothing", test_bad_text_is_all_or_nothing);
+	g_test_add_func ("/rule-sets/user-rule-decides", test_user_rule_decides);
+	g_test_add_func ("/rule-sets/frozen-after-use", test_frozen_after_use);
+	g_test_add_func ("/rule-sets/files-and-directories", test_files_and_directories);
+	g_test_add_func ("/rule-sets/steps", test_steps);
+	g_test_add_func ("/rule-sets/lint", test_lint_of_a_set);
+	return g_test_run ();
+}
