@@ -41,12 +41,10 @@ scan_dsn_fields (const NdrparseReport *report, GHashTable *names, GArray *hits)
 		scan_value (report->rules, name, first->diagnostic_type, hits);
 }
 
-void
-_ndr_header_rules_scan (const NdrparseReport *report, GMimeMessage *message, GArray *hits)
+/* The bounce's own headers, every occurrence (Received: one per hop). */
+static void
+scan_headers (const NdrparseRules *rules, GMimeMessage *message, GHashTable *names, GArray *hits)
 {
-	GHashTable *names = _ndr_rules_header_names (report->rules);
-	scan_dsn_fields (report, names, hits);
-	/* Every occurrence of a header counts (Received: one per hop). */
 	GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (message));
 	int n = g_mime_header_list_get_count (list);
 	char lower[128];
@@ -60,8 +58,22 @@ _ndr_header_rules_scan (const NdrparseReport *report, GMimeMessage *message, GAr
 			lower[k] = g_ascii_tolower (field[k]);
 		const char *name = g_hash_table_lookup (names, lower);
 		if (name && !is_dsn_field (lower))
-			scan_value (report->rules, name, g_mime_header_get_value (header), hits);
+			scan_value (rules, name, g_mime_header_get_value (header), hits);
 	}
+}
+
+void
+_ndr_header_rules_scan (const NdrparseReport *report, GMimeMessage *message, GArray *hits)
+{
+	GHashTable *names = _ndr_rules_header_names (report->rules);
+	scan_dsn_fields (report, names, hits);
+	/* The headers do not change while a report is decoded: scanned once. */
+	NdrparseReport *r = (NdrparseReport *) report;
+	if (r->header_hits == NULL) {
+		r->header_hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+		scan_headers (report->rules, message, names, r->header_hits);
+	}
+	g_array_append_vals (hits, r->header_hits->data, r->header_hits->len);
 }
 
 const char *

@@ -46,6 +46,8 @@ ndrparse_report_unref (NdrparseReport *report)
 	if (report == NULL || !g_atomic_ref_count_dec (&report->ref_count))
 		return;
 	g_ptr_array_unref (report->records);
+	if (report->header_hits)
+		g_array_unref (report->header_hits);
 	if (report->envelope)
 		g_ptr_array_unref (report->envelope);
 	g_ptr_array_unref (report->fields);

@@ -54,6 +54,7 @@ struct _NdrRuleGroup {
 	GHashTable *values;             /* "field:name=value" -> GPtrArray of is= rules */
 	GHashTable *suffixes;           /* "suffix" -> GPtrArray of suffix= rules */
 	GPtrArray *status_rules;        /* in=status */
+	GHashTable *status_by_subject;  /* X.SUBJECT -> GArray of NdrStatusEntry: the spec parsed once */
 	GPtrArray *reply_rules;         /* in=reply */
 };
 
@@ -74,6 +75,7 @@ group_new (void)
 	g->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 	g->suffixes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 	g->status_rules = g_ptr_array_new ();
+	g->status_by_subject = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 	g->reply_rules = g_ptr_array_new ();
 	return g;
 }
@@ -87,6 +89,7 @@ _ndr_rule_group_free (NdrRuleGroup *g)
 	g_hash_table_unref (g->values);
 	g_hash_table_unref (g->suffixes);
 	g_ptr_array_unref (g->status_rules);
+	g_hash_table_unref (g->status_by_subject);
 	g_ptr_array_unref (g->reply_rules);
 	g_free (g);
 }
@@ -120,10 +123,26 @@ index_rule (GHashTable *table, char *key, const NdrRule *rule)
 }
 
 static void
+index_status_rule (NdrRuleGroup *g, const NdrRule *rule)
+{
+	NdrStatusEntry e = { rule, 0, 0, 0 };
+	guint subject;
+	if (!_ndr_rule_status_spec_parse (rule->pattern, &e.klass, &subject, &e.low, &e.high))
+		return;
+	g_ptr_array_add (g->status_rules, (gpointer) rule);
+	GArray *list = g_hash_table_lookup (g->status_by_subject, GUINT_TO_POINTER (subject + 1));
+	if (list == NULL) {
+		list = g_array_new (FALSE, FALSE, sizeof (NdrStatusEntry));
+		g_hash_table_insert (g->status_by_subject, GUINT_TO_POINTER (subject + 1), list);
+	}
+	g_array_append_val (list, e);
+}
+
+static void
 index_lookup_rule (NdrRuleGroup *g, const NdrRule *rule)
 {
 	if (rule->match == NDR_MATCH_STATUS)
-		g_ptr_array_add (g->status_rules, (gpointer) rule);
+		index_status_rule (g, rule);
 	else if (rule->match == NDR_MATCH_CODE)
 		g_ptr_array_add (g->reply_rules, (gpointer) rule);
 	else if (rule->match == NDR_MATCH_SUFFIX)
@@ -195,6 +214,37 @@ _ndr_rule_group_add_channel (NdrRuleGroup *g, NdrChannelKind kind, const char *h
 	ch->matcher = matcher;
 }
 
+void
+_ndr_rule_group_add_shipped_channel (NdrRuleGroup *g, const NdrShippedChannel *shipped, const NdrRule *const *rules)
+{
+	NdrChannel *ch = find_channel (g, shipped->kind, shipped->header, TRUE);
+	for (guint i = 0; i < shipped->n; i++)
+		add_to_channel (ch, rules[i]);
+	ch->shipped = shipped;
+}
+
+NdrMatcher *
+_ndr_channel_matcher (const NdrChannel *channel)
+{
+	NdrChannel *ch = (NdrChannel *) channel;
+	if (ch->shipped == NULL || ch->n == 0)
+		return ch->matcher;
+	if (g_once_init_enter (&ch->once)) {
+		gboolean all = ch->kind == NDR_CHANNEL_BODY_LINES;
+		const NdrShippedChannel *sc = ch->shipped;
+		ch->matcher = _ndr_matcher_deserialize (sc->database, sc->database_len, ch->rules, ch->n, all);
+		if (ch->matcher == NULL) {
+			/* A database this library's Hyperscan cannot load: compile. */
+			GError *error = NULL;
+			ch->matcher = _ndr_matcher_compile (ch->rules, ch->n, all, FALSE, &error);
+			if (ch->matcher == NULL)
+				g_error ("ndrparse: the shipped rules do not compile: %s", error->message);
+		}
+		g_once_init_leave (&ch->once, 1);
+	}
+	return ch->matcher;
+}
+
 NdrRuleGroup *
 _ndr_rule_group_new_lookups (const NdrRule *rules, guint n)
 {
@@ -230,6 +280,12 @@ const GPtrArray *
 _ndr_rule_group_status_rules (const NdrRuleGroup *g)
 {
 	return g->status_rules;
+}
+
+const GArray *
+_ndr_rule_group_status_entries (const NdrRuleGroup *g, guint subject)
+{
+	return g_hash_table_lookup (g->status_by_subject, GUINT_TO_POINTER (subject + 1));
 }
 
 const GPtrArray *

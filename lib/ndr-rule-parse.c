@@ -132,6 +132,12 @@ _ndr_rule_status_spec_valid (const char *spec)
 }
 
 gboolean
+_ndr_rule_status_spec_parse (const char *spec, guint *klass, guint *subject, guint *low, guint *high)
+{
+	return parse_status_spec (spec, klass, subject, low, high);
+}
+
+gboolean
 _ndr_rule_status_fits (const char *spec, guint klass, guint subject, guint detail)
 {
 	guint k, s, low, high;
@@ -719,7 +725,7 @@ parse_code (Parser *ps, GArray *tokens)
 	const char *name = directive_head (ps, tokens, own, code_key);
 	gboolean ok = name != NULL;
 	NdrCodeDef def = { 0 };
-	guint klass, low, high;
+	guint klass = 0, low = 0, high = 0;
 	if (ok && (def.text = intern (ps, g_hash_table_lookup (own, "text"))) == NULL)
 		ok = fail (ps, "code %s needs text=", name);
 	if (ok && strchr (name, '.')) {

@@ -23,15 +23,7 @@ shipped_group_new (void)
 		const NdrRule **rules = g_new (const NdrRule *, MAX (sc->n, 1));
 		for (guint i = 0; i < sc->n; i++)
 			rules[i] = &_ndr_shipped_rules[sc->rules[i]];
-		gboolean all = sc->kind == NDR_CHANNEL_BODY_LINES;
-		NdrMatcher *m = sc->n ? _ndr_matcher_deserialize (sc->database, sc->database_len, rules, sc->n, all) : NULL;
-		if (m == NULL && sc->n) {
-			GError *error = NULL;
-			m = _ndr_matcher_compile (rules, sc->n, all, FALSE, &error);
-			if (m == NULL)
-				g_error ("ndrparse: the shipped rules do not compile: %s", error->message);
-		}
-		_ndr_rule_group_add_channel (g, sc->kind, sc->header, rules, sc->n, m);
+		_ndr_rule_group_add_shipped_channel (g, sc, rules);
 		g_free (rules);
 	}
 	return g;
@@ -128,10 +120,11 @@ scan_group (const NdrparseRules *rules, const NdrRuleGroup *g, NdrChannelKind ki
 	    const char *text, gsize len, GArray *hits, guint max)
 {
 	const NdrChannel *ch = _ndr_rule_group_channel (g, kind, header);
-	if (ch == NULL || ch->matcher == NULL)
+	NdrMatcher *matcher = ch ? _ndr_channel_matcher (ch) : NULL;
+	if (matcher == NULL)
 		return;
 	GArray *raw = g_array_new (FALSE, FALSE, sizeof (NdrMatcherHit));
-	_ndr_matcher_scan (ch->matcher, text, len, raw, max);
+	_ndr_matcher_scan (matcher, text, len, raw, max);
 	for (guint i = 0; i < raw->len; i++) {
 		const NdrMatcherHit *h = &g_array_index (raw, NdrMatcherHit, i);
 		NdrRuleHit hit = { ch->rules[h->id], h->from, h->to };
@@ -194,14 +187,18 @@ _ndr_rules_lookup (const NdrparseRules *rules, NdrRuleField field, const char *f
 void
 _ndr_rules_lookup_status (const NdrparseRules *rules, guint klass, guint subject, guint detail, GArray *hits)
 {
+	if (klass == 0)
+		return;
 	const NdrRuleGroup *groups[] = { shipped_group (), rules->user };
 	for (gsize g = 0; g < G_N_ELEMENTS (groups); g++) {
-		const GPtrArray *list = groups[g] ? _ndr_rule_group_status_rules (groups[g]) : NULL;
+		const GArray *list = groups[g] ? _ndr_rule_group_status_entries (groups[g], subject) : NULL;
 		for (guint i = 0; list && i < list->len; i++) {
-			const NdrRule *rule = g_ptr_array_index (list, i);
-			NdrRuleHit hit = { rule, 0, strlen (rule->pattern) };
-			if (_ndr_rule_status_fits (rule->pattern, klass, subject, detail) && !_ndr_rules_is_disabled (rules, rule))
-				g_array_append_val (hits, hit);
+			const NdrStatusEntry *e = &g_array_index (list, NdrStatusEntry, i);
+			if ((e->klass && e->klass != klass) || detail < e->low || detail > e->high ||
+			    _ndr_rules_is_disabled (rules, e->rule))
+				continue;
+			NdrRuleHit hit = { e->rule, 0, strlen (e->rule->pattern) };
+			g_array_append_val (hits, hit);
 		}
 	}
 }

@@ -168,6 +168,8 @@ gboolean _ndr_rule_mark_from_name (const char *name, NdrMark *mark);
  * and whether the code @klass.@subject.@detail fits it. */
 gboolean _ndr_rule_status_spec_valid (const char *spec);
 gboolean _ndr_rule_status_fits (const char *spec, guint klass, guint subject, guint detail);
+/* @spec's parts: class (0: either), subject and the details it spans. */
+gboolean _ndr_rule_status_spec_parse (const char *spec, guint *klass, guint *subject, guint *low, guint *high);
 /* The same for reply code specs ("550", "550-559", "5xx"). */
 gboolean _ndr_rule_code_spec_valid (const char *spec);
 gboolean _ndr_rule_code_fits (const char *spec, guint code);

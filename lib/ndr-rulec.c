@@ -231,7 +231,7 @@ put_channels (FILE *out, const NdrRuleSource *src, const NdrRuleGroup *group)
 		fprintf (out, "%s};\n", ch->n ? "\n" : " 0 ");
 		char *bytes = NULL;
 		gsize len = 0;
-		if (ch->matcher && !_ndr_matcher_serialize (ch->matcher, &bytes, &len)) {
+		if (_ndr_channel_matcher (ch) && !_ndr_matcher_serialize (_ndr_channel_matcher (ch), &bytes, &len)) {
 			fprintf (stderr, "ndr-rulec: cannot serialise the %s channel\n", _ndr_channel_kind_name (ch->kind));
 			return FALSE;
 		}
@@ -250,7 +250,7 @@ put_channels (FILE *out, const NdrRuleSource *src, const NdrRuleGroup *group)
 		fprintf (out, "\t{ %s, ", kinds[ch->kind]);
 		put_string (out, ch->header);
 		fprintf (out, ", channel%u_rules, %u, channel%u_database, ", c, ch->n, c);
-		if (ch->matcher)
+		if (_ndr_channel_matcher (ch))
 			fprintf (out, "sizeof channel%u_database },\n", c);
 		else
 			fputs ("0 },\n", out);

@@ -93,6 +93,8 @@ struct _NdrparseReport {
 	GPtrArray *field_store;         /* owns every NdrField of the report */
 	GPtrArray *fields;              /* NdrField *, the per-message group */
 	GPtrArray *records;             /* NdrparseRecord * */
+	GArray *header_hits;            /* NdrRuleHit of the header rules on the bounce's headers,
+					 * found once (ndr-header-rules.c); NULL until then */
 	const char *reporting_mta;
 	const char *dsn_gateway;
 	const char *received_from_mta;

@@ -270,6 +270,66 @@ def pathologicals(tmp, runs):
     return out
 
 
+# ---- the rules' bars: the floor on the shared corpus x10, 10x the rules,
+# ---- a one-message filter run against /bin/true
+
+def synthetic_rules(path, scale):
+    """A rule file with @scale times as many rules as ndrparse ships, spread
+    over the fields as the shipped ones are, none matching real mail."""
+    shipped = int(subprocess.run([NDRPARSE, "--lint-rules"], capture_output=True, text=True).stdout.split()[0])
+    n = shipped * scale
+    fields = [("diagnostic", "reason:userunknown")] * 6 + [("body", "mark:failure"), ("subject", "mark:bounce-subject"),
+                                                           ("from", "mark:daemon-sender")]
+    with open(path, "w") as f:
+        f.write('set source="synthetic: the benchmark of many rules (tests/bench/bench.py)"\n')
+        for i in range(n):
+            field, then = fields[i % len(fields)]
+            f.write("synthetic.r%06d in=%s phrase=\"zq%dxv wq%dk\" then=%s\n" % (i, field, i, i * 7, then))
+    return n
+
+
+def rules_bars(tmp, runs, times):
+    shared = shared_files()
+    if not shared:
+        return None
+    files = repeated_files(shared, times * len(shared), os.path.join(tmp, "shared-x%d" % times))
+    rules_dir = os.path.join(tmp, "rules-10x")
+    os.makedirs(rules_dir, exist_ok=True)
+    n_rules = synthetic_rules(os.path.join(rules_dir, "synthetic.rules"), 10)
+    plain = [NDRPARSE, "--format=jsonl", "-j1"]
+    tools = [("floor", [FLOOR]), ("ndrparse -j1", plain),
+             ("ndrparse -j1, 10x rules", ["env", "NDRPARSE_RULES_DIR=" + rules_dir] + plain)]
+    result = measure_set("shared corpus x%d" % times, files, tools, runs)
+    t = result["tools"]
+    one = [os.path.join(ROOT, "corpus", "postfix-user-unknown.eml")]
+    start = {k: statistics.median(run_once(argv + one)[0] for _ in range(runs)) for k, argv in tools[1:]}
+    per = {k: (t[k]["seconds_median"] - start[k]) / len(files) for k in start}
+    result["ratios"] = {
+        "floor / ndrparse -j1 (speed ratio; bar >= 0.75)": round(t["floor"]["seconds_median"] / t["ndrparse -j1"]["seconds_median"], 3),
+        "10x rules / shipped, per message (start-up apart; bar < 1.15)": round(per["ndrparse -j1, 10x rules"] / per["ndrparse -j1"], 3),
+        "10x rules / shipped, whole runs": round(t["ndrparse -j1, 10x rules"]["seconds_median"] / t["ndrparse -j1"]["seconds_median"], 3),
+        "start-up with 10x rules, s": round(start["ndrparse -j1, 10x rules"], 3),
+    }
+    result["synthetic_rules"] = n_rules
+    return result
+
+
+def filter_startup(runs):
+    """One message through --annotate against /bin/true, `runs` runs each,
+    interleaved: the medians and their difference."""
+    msg = os.path.join(ROOT, "corpus", "postfix-user-unknown.eml")
+    walls = {"annotate": [], "true": []}
+    for _ in range(runs):
+        for name, argv in (("annotate", [NDRPARSE, "--annotate"]), ("true", ["/bin/true"])):
+            with open(msg, "rb") as stdin:
+                start = time.perf_counter()
+                subprocess.run(argv, stdin=stdin, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                walls[name].append(time.perf_counter() - start)
+    med = {k: statistics.median(v) for k, v in walls.items()}
+    return {"runs": runs, "annotate_ms": round(med["annotate"] * 1e3, 3), "true_ms": round(med["true"] * 1e3, 3),
+            "difference_ms (bar <= 2)": round((med["annotate"] - med["true"]) * 1e3, 3)}
+
+
 # ---- issue 5's bars: -j scaling, a 1 GiB mbox in bounded memory ----
 
 def jobs_speedup(directory, runs):
@@ -323,6 +383,8 @@ def main():
     ap.add_argument("--only-io", action="store_true",
                     help="only the -j speedup and the big-mbox memory figures")
     ap.add_argument("--mbox-gib", type=float, default=1.0, help="size of the big mbox (default 1 GiB)")
+    ap.add_argument("--only-rules", action="store_true",
+                    help="only the rules' figures: floor ratio on the shared corpus x10, 10x rules, --annotate start-up")
     a = ap.parse_args()
     if a.quick:
         a.runs, a.min_messages, a.jobs_messages = 1, 500, 1000
@@ -341,6 +403,18 @@ def main():
     corpus = sorted(os.path.join(ROOT, "corpus", f) for f in os.listdir(os.path.join(ROOT, "corpus"))
                     if f.endswith(".eml"))
     with tempfile.TemporaryDirectory(prefix="ndrparse-bench-", dir=BUILD) as tmp:
+        if a.only_rules:
+            results["rules"] = rules_bars(tmp, a.runs, 10)
+            if results["rules"]:
+                print_set(results["rules"])
+            results["filter_startup"] = filter_startup(max(a.runs * 40, 100))
+            f = results["filter_startup"]
+            print("\n## one message through --annotate: %.3f ms, /bin/true %.3f ms: +%.3f ms (bar: 2 ms), median of %d"
+                  % (f["annotate_ms"], f["true_ms"], f["difference_ms (bar <= 2)"], f["runs"]))
+            os.makedirs(os.path.dirname(a.json), exist_ok=True)
+            with open(a.json, "w") as fh:
+                json.dump(results, fh, indent=1)
+            return
         # The -j figure on a set big enough (seconds, not tenths) that
         # process start-up and machine noise do not decide it.
         jobs_files = repeated_files(corpus, a.jobs_messages, os.path.join(tmp, "jobs"))
