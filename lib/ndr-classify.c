@@ -174,7 +174,9 @@ refused_after_recipient (const NdrFacts *f)
 		return FALSE;
 	if (command_is (f, "DATA"))
 		return !(f->status.subject == 1 && f->status.detail == 1);
-	return f->status.subject != 1;
+	/* X.1.x names the address; X.5.x the SMTP dialogue, where a mailbox
+	 * is refused (RFC 3463 section 3.6): neither says a filter spoke. */
+	return f->status.subject != 1 && !(f->status.klass && f->status.subject == 5);
 }
 
 /* What the words say, read in the light of when they were said. */

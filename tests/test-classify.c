@@ -55,7 +55,7 @@ test_reason_per_reply (void)
 		{ "554 5.4.6 Too many hops: mail loop detected", NULL, "networkerror", NULL },
 		{ "554 5.7.1 <a@example.org>: Relay access denied", NULL, "norelaying", NULL },
 		{ "556 5.1.10 Domain example.org does not accept mail (null MX)", NULL, "notaccept", NULL },
-		{ "550 5.6.0 Message is not RFC 5322 compliant: duplicate header Date", NULL, "notcompliantrfc", NULL },
+		{ "550 This message is not RFC 5322 compliant. There are multiple Date headers.", NULL, "notcompliantrfc", NULL },
 		{ "550 computer says no", NULL, "onhold", NULL },
 		{ "554 5.7.0 Message rejected: policy violation", NULL, "policyviolation", NULL },
 		{ "553 5.1.8 Domain of sender address bounce@example.invalid does not exist", NULL, "rejected", NULL },
