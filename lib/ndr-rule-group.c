@@ -53,7 +53,6 @@ struct _NdrRuleGroup {
 	GPtrArray *channels;            /* NdrChannel * */
 	GHashTable *values;             /* "field:name=value" -> GPtrArray of is= rules */
 	GHashTable *suffixes;           /* "suffix" -> GPtrArray of suffix= rules */
-	GPtrArray *status_rules;        /* in=status */
 	GHashTable *status_by_subject;  /* X.SUBJECT -> GArray of NdrStatusEntry: the spec parsed once */
 	GPtrArray *reply_rules;         /* in=reply */
 };
@@ -74,7 +73,6 @@ group_new (void)
 	g->channels = g_ptr_array_new_with_free_func (channel_free);
 	g->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
 	g->suffixes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-	g->status_rules = g_ptr_array_new ();
 	g->status_by_subject = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
 	g->reply_rules = g_ptr_array_new ();
 	return g;
@@ -88,7 +86,6 @@ _ndr_rule_group_free (NdrRuleGroup *g)
 	g_ptr_array_unref (g->channels);
 	g_hash_table_unref (g->values);
 	g_hash_table_unref (g->suffixes);
-	g_ptr_array_unref (g->status_rules);
 	g_hash_table_unref (g->status_by_subject);
 	g_ptr_array_unref (g->reply_rules);
 	g_free (g);
@@ -129,7 +126,6 @@ index_status_rule (NdrRuleGroup *g, const NdrRule *rule)
 	guint subject;
 	if (!_ndr_rule_status_spec_parse (rule->pattern, &e.klass, &subject, &e.low, &e.high))
 		return;
-	g_ptr_array_add (g->status_rules, (gpointer) rule);
 	GArray *list = g_hash_table_lookup (g->status_by_subject, GUINT_TO_POINTER (subject + 1));
 	if (list == NULL) {
 		list = g_array_new (FALSE, FALSE, sizeof (NdrStatusEntry));
@@ -205,16 +201,6 @@ _ndr_rule_group_build (const NdrRule *const *rules, guint n, gboolean portable, 
 
 
 void
-_ndr_rule_group_add_channel (NdrRuleGroup *g, NdrChannelKind kind, const char *header,
-			     const NdrRule *const *rules, guint n, NdrMatcher *matcher)
-{
-	NdrChannel *ch = find_channel (g, kind, header, TRUE);
-	for (guint i = 0; i < n; i++)
-		add_to_channel (ch, rules[i]);
-	ch->matcher = matcher;
-}
-
-void
 _ndr_rule_group_add_shipped_channel (NdrRuleGroup *g, const NdrShippedChannel *shipped, const NdrRule *const *rules)
 {
 	NdrChannel *ch = find_channel (g, shipped->kind, shipped->header, TRUE);
@@ -274,12 +260,6 @@ const GPtrArray *
 _ndr_rule_group_suffix (const NdrRuleGroup *g, const char *suffix)
 {
 	return g_hash_table_lookup (g->suffixes, suffix);
-}
-
-const GPtrArray *
-_ndr_rule_group_status_rules (const NdrRuleGroup *g)
-{
-	return g->status_rules;
 }
 
 const GArray *

@@ -247,8 +247,9 @@ _ndr_rule_hit_outranks (const NdrRuleHit *a, const NdrRuleHit *b)
 
 /* ---- what the sets define ---- */
 
-guint
-_ndr_family_field_of (NdrRuleField field)
+/* The bit of @field for a family rule, 0 if family rules cannot look there. */
+static guint
+family_field_of (NdrRuleField field)
 {
 	switch (field) {
 	case NDR_IN_FROM:
@@ -271,7 +272,7 @@ add_family_fields (GHashTable *table, const NdrRule *rule)
 		return;
 	guint fields = GPOINTER_TO_UINT (g_hash_table_lookup (table, rule->then_name));
 	g_hash_table_insert (table, (gpointer) rule->then_name,
-			     GUINT_TO_POINTER (fields | _ndr_family_field_of (rule->field)));
+			     GUINT_TO_POINTER (fields | family_field_of (rule->field)));
 }
 
 static GHashTable *

@@ -61,9 +61,7 @@ const GPtrArray *_ndr_rule_group_channels (const NdrRuleGroup *group);
 /* A group holding only the lookup tables of @rules; then its channels,
  * added one by one (the shipped group, from the generated tables). */
 NdrRuleGroup *_ndr_rule_group_new_lookups (const NdrRule *rules, guint n);
-void _ndr_rule_group_add_channel (NdrRuleGroup *group, NdrChannelKind kind, const char *header,
-				  const NdrRule *const *rules, guint n, NdrMatcher *matcher);
-/* The same for a shipped channel, its matcher made on first use. */
+/* A shipped channel, its matcher made on first use. */
 void _ndr_rule_group_add_shipped_channel (NdrRuleGroup *group, const NdrShippedChannel *shipped,
 					  const NdrRule *const *rules);
 /* The channel of @kind (and @header), or NULL. */
@@ -73,7 +71,6 @@ const NdrChannel *_ndr_rule_group_channel (const NdrRuleGroup *group, NdrChannel
 const GPtrArray *_ndr_rule_group_values (const NdrRuleGroup *group, NdrRuleField field, const char *field_name,
 					 const char *value);
 const GPtrArray *_ndr_rule_group_suffix (const NdrRuleGroup *group, const char *suffix);
-const GPtrArray *_ndr_rule_group_status_rules (const NdrRuleGroup *group);
 /* The status rules of X.@subject.*, their specs parsed (NdrStatusEntry), or NULL. */
 typedef struct {
 	const NdrRule *rule;
@@ -145,8 +142,6 @@ enum {
 /* The NDR_FAMILY_FIELD_* bits of family @name's rules (but the disabled);
  * 0 for a family without rules. */
 guint _ndr_rules_family_fields (const NdrparseRules *rules, const char *name);
-/* The bit of @field for a family rule, 0 if family rules cannot look there. */
-guint _ndr_family_field_of (NdrRuleField field);
 
 /* The families rule files define (NdrFamilyDef), shipped then the user's. */
 void _ndr_rules_families (const NdrparseRules *rules, GArray *families);

@@ -93,8 +93,8 @@ _ndr_text_line (const NdrText *t, guint i)
 	return &g_array_index (t->lines, NdrLine, i);
 }
 
-gboolean
-_ndr_line_hit_is (const NdrLineHit *h, NdrConclusion then, const char *name, NdrMark mark)
+static gboolean
+line_hit_is (const NdrLineHit *h, NdrConclusion then, const char *name, NdrMark mark)
 {
 	if (h->rule->then != then)
 		return FALSE;
@@ -125,7 +125,7 @@ _ndr_text_find_line (const NdrText *t, guint from, guint to, NdrConclusion then,
 		const NdrLineHit *h = &g_array_index (t->hits, NdrLineHit, i);
 		if (h->line >= to)
 			break;
-		if (_ndr_line_hit_is (h, then, name, mark))
+		if (line_hit_is (h, then, name, mark))
 			return h->line;
 	}
 	return G_MAXUINT;
@@ -139,7 +139,7 @@ _ndr_text_hit_at (const NdrText *t, guint line, gsize at, NdrMark mark)
 		const NdrLineHit *h = &g_array_index (t->hits, NdrLineHit, i);
 		if (h->line != line)
 			break;
-		if (h->from == at && _ndr_line_hit_is (h, NDR_THEN_MARK, NULL, mark) &&
+		if (h->from == at && line_hit_is (h, NDR_THEN_MARK, NULL, mark) &&
 		    (best == NULL || h->to > best->to))
 			best = h;
 	}
@@ -155,8 +155,8 @@ _ndr_text_find_region (NdrText *t, const char *family)
 	guint end = n;
 	for (guint i = first_hit_from (t, t->begin + 1); i < t->hits->len; i++) {
 		const NdrLineHit *h = &g_array_index (t->hits, NdrLineHit, i);
-		if (_ndr_line_hit_is (h, NDR_THEN_MARK, NULL, NDR_MARK_RETURNED_MESSAGE) ||
-		    (family && _ndr_line_hit_is (h, NDR_THEN_FAMILY_END, family, 0))) {
+		if (line_hit_is (h, NDR_THEN_MARK, NULL, NDR_MARK_RETURNED_MESSAGE) ||
+		    (family && line_hit_is (h, NDR_THEN_FAMILY_END, family, 0))) {
 			end = h->line;
 			break;
 		}

@@ -51,19 +51,16 @@ diagnostic_of (const NdrText *t, GPtrArray *found, guint k, const NdrTranscript 
 	return _ndr_text_block (t, diagnostic_start (t, f), next_block_line (t, found, f));
 }
 
-/* The class a report states, else 4 when its words say delivery is only
- * delayed, else 5. */
+/* The class a report states, else 4 when its words (or the Subject,
+ * @subject_delay) say delivery is only delayed, else 5. */
 static guint
-class_of (const NdrparseRules *rules, const NdrTextCodes *codes, const char *text, gsize len, const char *subject)
+class_of (const NdrparseRules *rules, const NdrTextCodes *codes, const char *text, gsize len, gboolean subject_delay)
 {
 	if (codes->status.klass)
 		return codes->status.klass;
 	if (codes->reply_code)
 		return codes->reply_code / 100;
-	if (_ndr_prose_has_mark (rules, text, len, NDR_MARK_DELAY) ||
-	    (subject && _ndr_prose_has_mark (rules, subject, strlen (subject), NDR_MARK_DELAY)))
-		return 4;
-	return 5;
+	return subject_delay || _ndr_prose_has_mark (rules, text, len, NDR_MARK_DELAY) ? 4 : 5;
 }
 
 /* The status a report means when it states none: the standard code of
@@ -78,7 +75,7 @@ infer_status (const NdrparseRules *rules, const char *text, gsize len, guint kla
 
 static void
 fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, const char *preamble,
-	     const char *subject)
+	     gboolean subject_delay)
 {
 	const NdrparseRules *rules = report->rules;
 	gsize len = strlen (diag);
@@ -93,7 +90,7 @@ fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, c
 	if (*diag)
 		record->diagnostic_code = _ndr_report_intern (report, diag);
 
-	guint klass = class_of (rules, &codes, diag, len, subject);
+	guint klass = class_of (rules, &codes, diag, len, subject_delay);
 	NdrStatusCode status = codes.status;
 	gboolean inferred = status.klass == 0 || (status.subject == 0 && status.detail == 0);
 	if (inferred) {
@@ -130,6 +127,7 @@ _ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *foun
 		: G_MAXUINT;
 	gboolean has_transcript = _ndr_transcript_index (t, found, transcript, &tr);
 	char *preamble = preamble_of (t, found);
+	gboolean subject_delay = subject && _ndr_prose_has_mark (t->rules, subject, strlen (subject), NDR_MARK_DELAY);
 
 	for (guint k = 0; k < found->len; k++) {
 		const NdrFinding *f = g_ptr_array_index (found, k);
@@ -140,7 +138,7 @@ _ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *foun
 		record->decoded_by = prose->family ? _ndr_report_intern (report, prose->family) : "text";
 		record->reason = prose->reason;
 		record->recipient = _ndr_report_intern (report, f->address);
-		fill_record (report, record, diag, preamble, subject);
+		fill_record (report, record, diag, preamble, subject_delay);
 		g_free (diag);
 	}
 	g_free (preamble);

@@ -86,9 +86,6 @@ typedef struct {
 void _ndr_text_init (NdrText *t, const NdrparseRules *rules, const char *text);
 void _ndr_text_clear (NdrText *t);
 NdrLine *_ndr_text_line (const NdrText *t, guint i);
-/* Whether hit @h is of a rule that concludes @then (family @name, or
- * for NDR_THEN_MARK mark @mark). */
-gboolean _ndr_line_hit_is (const NdrLineHit *h, NdrConclusion then, const char *name, NdrMark mark);
 /* The first line in [@from, @to) with a hit of @then (@name, @mark as
  * above); G_MAXUINT if none. */
 guint _ndr_text_find_line (const NdrText *t, guint from, guint to, NdrConclusion then, const char *name, NdrMark mark);
