@@ -11,6 +11,19 @@
 
 #include "ndrparse-private.h"
 
+/* The next @lo or @up byte at or after @from, or NULL: two memchr() runs
+ * (vectorised by the C library) instead of a byte loop. */
+static const char *
+next_either (const char *from, const char *end, char lo, char up, const char **next_lo, const char **next_up)
+{
+	if (*next_lo && *next_lo < from)
+		*next_lo = memchr (from, lo, end - from);
+	if (lo != up && *next_up && *next_up < from)
+		*next_up = memchr (from, up, end - from);
+	const char *a = *next_lo, *b = lo != up ? *next_up : NULL;
+	return a && b ? MIN (a, b) : a ? a : b;
+}
+
 const char *
 _ndr_memcasemem (const char *hay, gsize hay_len, const char *needle)
 {
@@ -20,12 +33,16 @@ _ndr_memcasemem (const char *hay, gsize hay_len, const char *needle)
 		return hay;
 	if (hay == NULL || hay_len < n)
 		return NULL;
-	char first_lo = g_ascii_tolower (needle[0]), first_up = g_ascii_toupper (needle[0]);
-	for (gsize i = 0; i + n <= hay_len; i++) {
-		if (hay[i] != first_lo && hay[i] != first_up)
-			continue;
-		if (g_ascii_strncasecmp (hay + i, needle, n) == 0)
-			return hay + i;
+	char lo = g_ascii_tolower (needle[0]), up = g_ascii_toupper (needle[0]);
+	const char *end = hay + hay_len, *last = end - n;
+	/* (const char *) 1 < any real position: "not searched yet". */
+	const char *next_lo = (const char *) 1, *next_up = (const char *) 1;
+	for (const char *p = hay; p <= last; p++) {
+		p = next_either (p, end, lo, up, &next_lo, &next_up);
+		if (p == NULL || p > last)
+			return NULL;
+		if (g_ascii_strncasecmp (p + 1, needle + 1, n - 1) == 0)
+			return p;
 	}
 	return NULL;
 }

@@ -311,6 +311,19 @@ is_encoded (const GString *encoding)
 	return yes;
 }
 
+/* Whether a Content-Type value names neither a multipart nor a message
+ * type: most parts are text or application, and GMime's parser of the
+ * whole value (parameters, comments) is not needed to tell. */
+static gboolean
+plainly_a_leaf (const char *value)
+{
+	while (*value == ' ' || *value == '\t' || *value == '\r' || *value == '\n')
+		value++;
+	if (*value == '(' || *value == '"' || *value == '\0')
+		return FALSE;   /* a comment or a quoted type: leave it to GMime */
+	return g_ascii_strncasecmp (value, "multipart", 9) != 0 && g_ascii_strncasecmp (value, "message", 7) != 0;
+}
+
 /* What the header block just read opens, as GMime will read it; for a
  * multipart, @boundary gets its boundary (a new string). */
 static EntityKind
@@ -318,6 +331,8 @@ entity_kind (const Bounds *b, char **boundary, gboolean *digest)
 {
 	if (b->content_type->len == 0)
 		return b->parent_digest ? ENTITY_MESSAGE : ENTITY_LEAF;
+	if (plainly_a_leaf (b->content_type->str))
+		return ENTITY_LEAF;
 	GMimeContentType *type = g_mime_content_type_parse (NULL, b->content_type->str);
 	EntityKind kind = ENTITY_LEAF;
 	const char *media = g_mime_content_type_get_media_type (type);

@@ -57,8 +57,10 @@ scan_headers (const NdrparseRules *rules, GMimeMessage *message, GHashTable *nam
 		for (gsize k = 0; k <= len; k++)
 			lower[k] = g_ascii_tolower (field[k]);
 		const char *name = g_hash_table_lookup (names, lower);
-		if (name && !is_dsn_field (lower))
-			scan_value (rules, name, g_mime_header_get_value (header), hits);
+		if (name && !is_dsn_field (lower)) {
+			g_autofree char *value = _ndr_header_value (header);
+			scan_value (rules, name, value, hits);
+		}
 	}
 }
 

@@ -83,11 +83,76 @@ text_with_lf (char *text)
 	return g_bytes_new_take (text, w);
 }
 
+/* Charsets that write ASCII as ASCII: text in one of them that holds only
+ * ASCII is its own UTF-8. */
+static gboolean
+is_ascii_superset (const char *charset)
+{
+	static const char *const prefixes[] = { "us-ascii", "ascii", "utf-8", "utf8", "iso-8859-", "iso8859-",
+						"windows-125", "cp125", "koi8-", "gb2312", "gbk", "gb18030",
+						"big5", "euc-", "tis-620" };
+	for (gsize i = 0; i < G_N_ELEMENTS (prefixes); i++) {
+		if (g_ascii_strncasecmp (charset, prefixes[i], strlen (prefixes[i])) == 0)
+			return TRUE;
+	}
+	return FALSE;
+}
+
+static gboolean
+is_all_ascii (const char *s, gsize len)
+{
+	for (gsize i = 0; i < len; i++) {
+		if ((guchar) s[i] >= 0x80)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* The text of a part that needs no decoding, read straight from the
+ * parsed message: no transfer encoding, and either no charset (GMime
+ * returns the bytes as they are) or ASCII in a charset that is an ASCII
+ * superset, or valid UTF-8 declared as such.  NULL when GMime's decoding
+ * is needed; that is what g_mime_text_part_get_text() would return. */
+static char *
+undecoded_text (GMimeTextPart *part)
+{
+	GMimeContentEncoding encoding = g_mime_part_get_content_encoding (GMIME_PART (part));
+	if (encoding != GMIME_CONTENT_ENCODING_DEFAULT && encoding != GMIME_CONTENT_ENCODING_7BIT &&
+	    encoding != GMIME_CONTENT_ENCODING_8BIT && encoding != GMIME_CONTENT_ENCODING_BINARY)
+		return NULL;
+	const char *charset = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "charset");
+	if (charset && !is_ascii_superset (charset))
+		return NULL;
+	GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (part));
+	GMimeStream *stream = content ? g_mime_data_wrapper_get_stream (content) : NULL;
+	gint64 length = stream ? g_mime_stream_length (stream) : -1;
+	if (length < 0 || g_mime_stream_reset (stream) < 0)
+		return NULL;
+	char *text = g_malloc ((gsize) length + 1);
+	gssize n = length ? g_mime_stream_read (stream, text, (gsize) length) : 0;
+	g_mime_stream_reset (stream);
+	if (n != (gssize) length) {
+		g_free (text);
+		return NULL;
+	}
+	text[n] = '\0';
+	gboolean same = charset == NULL || is_all_ascii (text, n) ||
+			((g_ascii_strcasecmp (charset, "utf-8") == 0 || g_ascii_strcasecmp (charset, "utf8") == 0) &&
+			 g_utf8_validate_len (text, n, NULL));
+	if (!same || memchr (text, '\0', n)) {
+		g_free (text);
+		return NULL;
+	}
+	return text;
+}
+
 /* Text converted to UTF-8 from its declared charset, with LF line ends. */
 static GBytes *
 decoded_text (GMimeTextPart *part)
 {
-	char *text = g_mime_text_part_get_text (part);
+	char *text = undecoded_text (part);
+	if (text == NULL)
+		text = g_mime_text_part_get_text (part);
 	/* Never NULL data, even empty: scanners do pointer arithmetic on it. */
 	return text_with_lf (text ? text : g_strdup (""));
 }

@@ -12,44 +12,32 @@
 
 #include "ndrparse-private.h"
 
-/* text/rfc822-headers: parse the headers as a message of their own. */
-static GMimeMessage *
-message_from_headers_part (GMimePart *part)
-{
-	GMimeDataWrapper *content = g_mime_part_get_content (part);
-	if (content == NULL)
-		return NULL;
+/* Where the returned message's headers are read from: the message GMime
+ * parsed (message/rfc822), or a header block in text (the content of a
+ * text/rfc822-headers part, a copy pasted into a prose bounce). */
+typedef struct {
+	GMimeMessage *message;
+	const NdrHeaderBlock *block;
+} HeaderSource;
 
-	GMimeStream *mem = g_mime_stream_mem_new ();
-	g_mime_data_wrapper_write_to_stream (content, mem);
-	g_mime_stream_reset (mem);
-	GMimeParser *parser = g_mime_parser_new_with_stream (mem);
-	GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
-	g_object_unref (parser);
-	g_object_unref (mem);
-	return message;
-}
-
-static GMimeMessage *
-original_message (GMimeObject *original)
+/* The first @name header's decoded value (a new string), or NULL. */
+static char *
+source_header (const HeaderSource *source, const char *name)
 {
-	if (GMIME_IS_MESSAGE_PART (original)) {
-		GMimeMessage *message = g_mime_message_part_get_message (GMIME_MESSAGE_PART (original));
-		return message ? g_object_ref (message) : NULL;
-	}
-	if (GMIME_IS_PART (original))
-		return message_from_headers_part (GMIME_PART (original));
-	return NULL;
+	if (source->message)
+		return _ndr_object_header (GMIME_OBJECT (source->message), name);
+	return _ndr_header_block_get (source->block, name, FALSE);
 }
 
 /* The first addr-spec of an address header, lower-cased, or NULL. */
 static char *
-first_address (GMimeObject *object, const char *header)
+first_address (const HeaderSource *source, const char *header)
 {
-	const char *value = g_mime_object_get_header (object, header);
+	char *value = source_header (source, header);
 	if (value == NULL)
 		return NULL;
 	char *address = _ndr_address_normalize (value, FALSE);
+	g_free (value);
 	if (address && strchr (address, '@') == NULL)
 		g_clear_pointer (&address, g_free);
 	return address;
@@ -59,9 +47,9 @@ first_address (GMimeObject *object, const char *header)
  * message: "Received: from ... by mx.example.com ... for <a@b>; date".
  * Only the topmost Received header speaks for the bounce's MTA. */
 static char *
-received_for (GMimeObject *original)
+received_for (const HeaderSource *source)
 {
-	const char *received = g_mime_object_get_header (original, "Received");
+	char *received = source_header (source, "Received");
 	if (received == NULL)
 		return NULL;
 	const char *semicolon = strrchr (received, ';');
@@ -72,9 +60,10 @@ received_for (GMimeObject *original)
 			for_clause = p + 4;
 		p += 4;
 	}
-	if (for_clause == NULL)
+	char *clause = for_clause ? g_strndup (for_clause, end - for_clause) : NULL;
+	g_free (received);
+	if (clause == NULL)
 		return NULL;
-	char *clause = g_strndup (for_clause, end - for_clause);
 	char *address = _ndr_address_normalize (clause, FALSE);
 	g_free (clause);
 	if (address && strchr (address, '@') == NULL)
@@ -86,11 +75,11 @@ received_for (GMimeObject *original)
  * complaint is about that copy; feedback code prefers the To header when
  * it names someone and falls back to this. */
 static char *
-delivered_to (GMimeObject *object)
+delivered_to (const HeaderSource *source)
 {
 	static const char *const headers[] = { "X-Original-To", "Delivered-To" };
 	for (gsize i = 0; i < G_N_ELEMENTS (headers); i++) {
-		char *address = first_address (object, headers[i]);
+		char *address = first_address (source, headers[i]);
 		if (address)
 			return address;
 	}
@@ -110,26 +99,92 @@ _ndr_original_resolve_sender (NdrparseReport *report)
 }
 
 static const char *
-intern_header (NdrparseReport *report, GMimeObject *object, const char *name)
+intern_header (NdrparseReport *report, const HeaderSource *source, const char *name)
 {
-	const char *value = g_mime_object_get_header (object, name);
+	char *value = source_header (source, name);
 	if (value == NULL)
 		return NULL;
-	char *copy = g_strstrip (g_strdup (value));
-	const char *out = *copy ? _ndr_report_intern_header (report, copy) : NULL;
-	g_free (copy);
+	g_strstrip (value);
+	const char *out = *value ? _ndr_report_intern_header (report, value) : NULL;
+	g_free (value);
 	return out;
 }
 
-static void read_message (NdrparseReport *report, GMimeMessage *message);
+/* GMime keeps the last Message-ID and Subject of a message it parses; a
+ * header block read here does the same. */
+static void
+read_identity (NdrparseReport *report, const HeaderSource *source)
+{
+	char *message_id = NULL, *subject = NULL;
+	if (source->message) {
+		message_id = g_strdup (g_mime_message_get_message_id (source->message));
+		subject = g_strdup (g_mime_message_get_subject (source->message));
+	} else {
+		char *raw_id = _ndr_header_block_get (source->block, "Message-ID", TRUE);
+		message_id = raw_id ? g_mime_utils_decode_message_id (raw_id) : NULL;
+		g_free (raw_id);
+		subject = _ndr_header_block_get (source->block, "Subject", TRUE);
+	}
+	if (message_id && *message_id)
+		report->message_id = _ndr_report_intern_header (report, message_id);
+	if (subject && *subject)
+		report->subject = _ndr_report_intern_header (report, subject);
+	g_free (message_id);
+	g_free (subject);
+}
+
+static void
+read_headers (NdrparseReport *report, const HeaderSource *source)
+{
+	report->return_path = _ndr_report_take (report, first_address (source, "Return-Path"));
+	report->from_address = _ndr_report_take (report, first_address (source, "From"));
+	report->envelope_recipient = _ndr_report_take (report, received_for (source));
+	read_identity (report, source);
+	report->list_id = intern_header (report, source, "List-Id");
+	report->original_to = intern_header (report, source, "To");
+	report->delivered_to = _ndr_report_take (report, delivered_to (source));
+	report->complainant = _ndr_report_take (report, first_address (source, "X-HmXmrOriginalRecipient"));
+	report->from = intern_header (report, source, "From");
+}
+
+static void
+read_header_block (NdrparseReport *report, const char *text, gsize len)
+{
+	NdrHeaderBlock *block = _ndr_header_block_read (text, len);
+	if (_ndr_header_block_count (block) > 0) {
+		HeaderSource source = { NULL, block };
+		read_headers (report, &source);
+	}
+	_ndr_header_block_free (block);
+}
+
+/* text/rfc822-headers: its content, transfer-decoded, is a header block. */
+static void
+read_headers_part (NdrparseReport *report, GMimePart *part)
+{
+	GMimeDataWrapper *content = g_mime_part_get_content (part);
+	if (content == NULL)
+		return;
+	GByteArray *bytes = g_byte_array_new ();
+	GMimeStream *mem = g_mime_stream_mem_new_with_byte_array (bytes);
+	g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (mem), FALSE);
+	g_mime_data_wrapper_write_to_stream (content, mem);
+	g_object_unref (mem);
+	read_header_block (report, (const char *) bytes->data, bytes->len);
+	g_byte_array_unref (bytes);
+}
 
 void
 _ndr_original_read (NdrparseReport *report, GMimeObject *original)
 {
-	GMimeMessage *message = original ? original_message (original) : NULL;
-	if (message) {
-		read_message (report, message);
-		g_object_unref (message);
+	if (original && GMIME_IS_MESSAGE_PART (original)) {
+		GMimeMessage *message = g_mime_message_part_get_message (GMIME_MESSAGE_PART (original));
+		if (message) {
+			HeaderSource source = { message, NULL };
+			read_headers (report, &source);
+		}
+	} else if (original && GMIME_IS_PART (original)) {
+		read_headers_part (report, GMIME_PART (original));
 	}
 }
 
@@ -149,36 +204,6 @@ _ndr_original_read_text (NdrparseReport *report, const char *text, gsize len)
 			break;
 		p = nl ? nl + 1 : end;
 	}
-	if (p >= end)
-		return;
-	GMimeStream *mem = g_mime_stream_mem_new_with_buffer (p, end - p);
-	GMimeParser *parser = g_mime_parser_new_with_stream (mem);
-	GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
-	g_object_unref (parser);
-	g_object_unref (mem);
-	if (message) {
-		read_message (report, message);
-		g_object_unref (message);
-	}
-}
-
-static void
-read_message (NdrparseReport *report, GMimeMessage *message)
-{
-	GMimeObject *object = GMIME_OBJECT (message);
-	report->return_path = _ndr_report_take (report, first_address (object, "Return-Path"));
-	report->from_address = _ndr_report_take (report, first_address (object, "From"));
-	report->envelope_recipient = _ndr_report_take (report, received_for (object));
-
-	const char *message_id = g_mime_message_get_message_id (message);
-	if (message_id && *message_id)
-		report->message_id = _ndr_report_intern_header (report, message_id);
-	const char *subject = g_mime_message_get_subject (message);
-	if (subject && *subject)
-		report->subject = _ndr_report_intern_header (report, subject);
-	report->list_id = intern_header (report, object, "List-Id");
-	report->original_to = intern_header (report, object, "To");
-	report->delivered_to = _ndr_report_take (report, delivered_to (object));
-	report->complainant = _ndr_report_take (report, first_address (object, "X-HmXmrOriginalRecipient"));
-	report->from = intern_header (report, object, "From");
+	if (p < end)
+		read_header_block (report, p, end - p);
 }

@@ -41,20 +41,15 @@ _ndr_ensure_gmime (void)
 }
 
 /* Where the bounce was delivered: its Delivered-To, X-Original-To and To
- * addresses, for VERP. */
+ * values, for VERP. */
 static void
 read_bounce_envelope (NdrparseReport *report, GMimeMessage *message)
 {
 	static const char *const headers[] = { "Delivered-To", "X-Original-To", "To" };
-	GMimeObject *object = GMIME_OBJECT (message);
-
-	report->envelope = g_ptr_array_new ();
+	G_STATIC_ASSERT (G_N_ELEMENTS (headers) == G_N_ELEMENTS (report->envelope_headers));
 	for (gsize i = 0; i < G_N_ELEMENTS (headers); i++) {
-		char *value = _ndr_header_head (report, object, headers[i]);
-		GPtrArray *list = _ndr_address_list (value);
-		for (guint k = 0; k < list->len && report->envelope->len < 16; k++)
-			g_ptr_array_add (report->envelope, (gpointer) _ndr_report_intern (report, g_ptr_array_index (list, k)));
-		g_ptr_array_unref (list);
+		char *value = _ndr_header_head (report, GMIME_OBJECT (message), headers[i]);
+		report->envelope_headers[i] = _ndr_report_intern (report, value);
 		g_free (value);
 	}
 }

@@ -48,8 +48,6 @@ ndrparse_report_unref (NdrparseReport *report)
 	g_ptr_array_unref (report->records);
 	if (report->header_hits)
 		g_array_unref (report->header_hits);
-	if (report->envelope)
-		g_ptr_array_unref (report->envelope);
 	g_ptr_array_unref (report->fields);
 	g_ptr_array_unref (report->field_store);
 	g_string_chunk_free (report->strings);
@@ -116,7 +114,8 @@ _ndr_head_of (NdrparseReport *report, const char *value)
 char *
 _ndr_header_head (NdrparseReport *report, GMimeObject *object, const char *name)
 {
-	return _ndr_head_of (report, g_mime_object_get_header (object, name));
+	g_autofree char *value = _ndr_object_header (object, name);
+	return _ndr_head_of (report, value);
 }
 
 const char *

@@ -84,16 +84,20 @@ ndrparse_verp_decode (const char *pattern, const char *address, GError **error)
 	return result;
 }
 
-/* The first address of the bounce's envelope the pattern decodes. */
+/* The first address of the bounce's envelope the pattern decodes: the
+ * first 16 addresses of its Delivered-To, X-Original-To and To headers. */
 static char *
 recipient_from_envelope (const NdrparseReport *report, const Pattern *p)
 {
-	for (guint i = 0; report->envelope && i < report->envelope->len; i++) {
-		char *found = decode_with (p, g_ptr_array_index (report->envelope, i));
-		if (found)
-			return found;
+	char *found = NULL;
+	guint seen = 0;
+	for (gsize h = 0; h < G_N_ELEMENTS (report->envelope_headers) && found == NULL; h++) {
+		GPtrArray *list = _ndr_address_list (report->envelope_headers[h]);
+		for (guint i = 0; i < list->len && seen < 16 && found == NULL; i++, seen++)
+			found = decode_with (p, g_ptr_array_index (list, i));
+		g_ptr_array_unref (list);
 	}
-	return NULL;
+	return found;
 }
 
 gboolean

@@ -115,7 +115,9 @@ struct _NdrparseReport {
 	const char *complainant;        /* Hotmail's X-HmXmrOriginalRecipient */
 	const char *reporter;           /* static: the MTA that wrote it (ndr-reporter.c) */
 	NdrparseTruncation truncated;   /* the limits the message reached */
-	GPtrArray *envelope;            /* the bounce's Delivered-To, X-Original-To, To (interned) */
+	/* The bounce's Delivered-To, X-Original-To and To values (interned or
+	 * NULL): the addresses in them are read only when VERP asks. */
+	const char *envelope_headers[3];
 	gboolean looks_like_bounce;     /* a DSN part or a bounce's prose, whether or not it named anyone */
 	const char *bounce_text;        /* the head of the notification, for a record VERP adds */
 	const NdrparseRules *rules;     /* the rules of the parse; NULL once it returned */
@@ -135,6 +137,17 @@ const char *_ndr_report_take (NdrparseReport *report, char *s);
  * @report when it cuts.  Heuristics read headers through this, so a 10 MB
  * Subject costs no more than a 16 KiB one. */
 char *_ndr_header_head (NdrparseReport *report, GMimeObject *object, const char *name);
+/* ndr-header-read.c: header values decoded as GMime decodes them (new
+ * strings, NULL when absent), and header blocks read from text. */
+typedef struct _NdrHeaderBlock NdrHeaderBlock;
+char *_ndr_header_decode_raw (const char *raw, gsize len);
+char *_ndr_header_value (GMimeHeader *header);
+char *_ndr_object_header (GMimeObject *object, const char *name);
+NdrHeaderBlock *_ndr_header_block_read (const char *text, gsize len);
+char *_ndr_header_block_get (const NdrHeaderBlock *block, const char *name, gboolean last);
+guint _ndr_header_block_count (const NdrHeaderBlock *block);
+void _ndr_header_block_free (NdrHeaderBlock *block);
+
 /* The same for a value already read ("Subject" decoded by GMime). */
 char *_ndr_head_of (NdrparseReport *report, const char *value);
 /* Interns a header value, cut at NDRPARSE_MAX_HEADER_LENGTH. */

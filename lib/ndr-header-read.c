@@ -1,0 +1,174 @@
+/* ndr-header-read.c - header values as GMime decodes them, at a fraction
+ * of the cost.
+ *
+ * GMime decodes a header value (RFC 2047 words, 8-bit charsets) the first
+ * time it is read, and that decoding is most of what reading the headers
+ * of a bounce costs.  Nearly every value is plain ASCII without an
+ * encoded word, and for those the decoded value is the unfolded raw value
+ * (GMime's decoder copies words and blanks through unchanged): that is
+ * read directly, and only the others go through GMime's decoder.
+ *
+ * A header block that is not a GMime object (the headers of a returned
+ * message pasted into a prose bounce, a text/rfc822-headers part) is read
+ * here too, without building a message from it: a bounce needs a few of
+ * its fields, never its body.
+ */
+#include <string.h>
+
+#include "ndrparse-private.h"
+
+static gboolean
+is_lwsp (char c)
+{
+	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
+
+/* Whether GMime's decoder would return @raw unchanged: no 8-bit byte to
+ * convert, no "=?" that could open an encoded word. */
+static gboolean
+needs_no_decoding (const char *raw, gsize len)
+{
+	for (gsize i = 0; i < len; i++) {
+		if ((guchar) raw[i] >= 0x80 || (raw[i] == '=' && i + 1 < len && raw[i + 1] == '?'))
+			return FALSE;
+	}
+	return TRUE;
+}
+
+/* g_mime_utils_header_unfold() on @len bytes: blanks trimmed at both
+ * ends, line ends dropped. */
+static char *
+unfold (const char *raw, gsize len)
+{
+	const char *p = raw, *end = raw + len;
+	while (p < end && is_lwsp (*p))
+		p++;
+	while (end > p && is_lwsp (end[-1]))
+		end--;
+	char *out = g_malloc ((gsize) (end - p) + 1), *w = out;
+	for (; p < end; p++) {
+		if (*p != '\r' && *p != '\n' && *p != '\0')
+			*w++ = *p;
+	}
+	*w = '\0';
+	return out;
+}
+
+char *
+_ndr_header_decode_raw (const char *raw, gsize len)
+{
+	char *unfolded = unfold (raw, len);
+	if (needs_no_decoding (unfolded, strlen (unfolded)))
+		return unfolded;
+	char *decoded = g_mime_utils_header_decode_text (NULL, unfolded);
+	g_free (unfolded);
+	return decoded;
+}
+
+char *
+_ndr_header_value (GMimeHeader *header)
+{
+	const char *raw = g_mime_header_get_raw_value (header);
+	if (raw)
+		return _ndr_header_decode_raw (raw, strlen (raw));
+	const char *value = g_mime_header_get_value (header);
+	return value ? g_strdup (value) : NULL;
+}
+
+char *
+_ndr_object_header (GMimeObject *object, const char *name)
+{
+	GMimeHeaderList *list = g_mime_object_get_header_list (object);
+	GMimeHeader *header = list ? g_mime_header_list_get_header (list, name) : NULL;
+	return header ? _ndr_header_value (header) : NULL;
+}
+
+/* ---- header blocks in text ---- */
+
+struct _NdrHeaderBlock {
+	GArray *fields;     /* NdrRawField, in order */
+};
+
+typedef struct {
+	const char *name;
+	gsize name_len;
+	const char *raw;    /* after the colon, continuation lines included */
+	gsize raw_len;
+} NdrRawField;
+
+/* A field line: a name of printable characters, then a colon. */
+static gsize
+field_name_length (const char *line, gsize len)
+{
+	for (gsize i = 0; i < len; i++) {
+		guchar c = line[i];
+		if (c == ':')
+			return i;
+		if (c <= ' ' || c >= 0x7f)
+			return 0;
+	}
+	return 0;
+}
+
+NdrHeaderBlock *
+_ndr_header_block_read (const char *text, gsize len)
+{
+	NdrHeaderBlock *block = g_new0 (NdrHeaderBlock, 1);
+	block->fields = g_array_new (FALSE, FALSE, sizeof (NdrRawField));
+	const char *p = text, *end = text + len;
+	while (p < end && block->fields->len < NDRPARSE_MAX_HEADER_FIELDS) {
+		const char *nl = memchr (p, '\n', end - p);
+		const char *line_end = nl ? nl + 1 : end;
+		gsize n = line_end - p;
+		if (*p == ' ' || *p == '\t') {
+			if (block->fields->len == 0)
+				break;
+			NdrRawField *last = &g_array_index (block->fields, NdrRawField, block->fields->len - 1);
+			last->raw_len = line_end - last->raw;
+		} else {
+			gsize name_len = field_name_length (p, n);
+			if (name_len == 0)
+				break;      /* a blank line or prose: the block ends */
+			NdrRawField f = { p, name_len, p + name_len + 1, line_end - (p + name_len + 1) };
+			g_array_append_val (block->fields, f);
+		}
+		p = line_end;
+	}
+	return block;
+}
+
+void
+_ndr_header_block_free (NdrHeaderBlock *block)
+{
+	if (block) {
+		g_array_unref (block->fields);
+		g_free (block);
+	}
+}
+
+static gboolean
+field_is (const NdrRawField *f, const char *name)
+{
+	return strlen (name) == f->name_len && g_ascii_strncasecmp (f->name, name, f->name_len) == 0;
+}
+
+char *
+_ndr_header_block_get (const NdrHeaderBlock *block, const char *name, gboolean last)
+{
+	const NdrRawField *found = NULL;
+	for (guint i = 0; i < block->fields->len; i++) {
+		const NdrRawField *f = &g_array_index (block->fields, NdrRawField, i);
+		if (field_is (f, name)) {
+			found = f;
+			if (!last)
+				break;
+		}
+	}
+	return found ? _ndr_header_decode_raw (found->raw, found->raw_len) : NULL;
+}
+
+guint
+_ndr_header_block_count (const NdrHeaderBlock *block)
+{
+	return block->fields->len;
+}
