@@ -47,6 +47,25 @@ _ndr_memcasemem (const char *hay, gsize hay_len, const char *needle)
 	return NULL;
 }
 
+static gboolean
+is_ascii (const char *s, gsize len)
+{
+	for (gsize i = 0; i < len; i++) {
+		if ((guchar) s[i] >= 0x80)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+char *
+_ndr_strdown (const char *s, gsize len)
+{
+	/* g_utf8_strdown() costs thousands of instructions even on ASCII. */
+	if (is_ascii (s, len) || !g_utf8_validate (s, len, NULL))
+		return g_ascii_strdown (s, len);
+	return g_utf8_strdown (s, len);
+}
+
 /* A type prefix is an atom ("rfc822", "dns", "X-Postfix", "utf-8")
  * followed by ';'. */
 const char *
@@ -229,8 +248,7 @@ _ndr_address_normalize (const char *value, gboolean xtext)
 		g_string_free (s, TRUE);
 		return NULL;
 	}
-	char *lower = g_utf8_validate (s->str, s->len, NULL) ? g_utf8_strdown (s->str, s->len)
-							     : g_ascii_strdown (s->str, s->len);
+	char *lower = _ndr_strdown (s->str, s->len);
 	g_string_free (s, TRUE);
 	return lower;
 }
@@ -280,11 +298,108 @@ _ndr_mta_name (const char *value)
 	return g_string_free (s, FALSE);
 }
 
-GPtrArray *
-_ndr_address_list (const char *value)
+/* RFC 5322 atext, the characters of a dot-atom. */
+static gboolean
+is_atext (char c)
 {
-	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
-	InternetAddressList *list = value ? internet_address_list_parse (NULL, value) : NULL;
+	return g_ascii_isalnum (c) || (c && strchr ("!#$%&'*+-/=?^_`{|}~", c) != NULL);
+}
+
+/* Whether [@s, @end) is a dot-atom local part "@" a plain domain: then
+ * GMime's parser returns it as it is (no comment, quote, literal, IDN or
+ * stray dot for it to rewrite). */
+static gboolean
+is_plain_addr_spec (const char *s, const char *end)
+{
+	const char *at = memchr (s, '@', end - s);
+	if (at == NULL || at == s || at + 1 >= end || at[-1] == '.' || *s == '.')
+		return FALSE;
+	for (const char *p = s; p < at; p++) {
+		if (!(is_atext (*p) || (*p == '.' && p[1] != '.')))
+			return FALSE;
+	}
+	const char *d = at + 1;
+	if (*d == '.' || end[-1] == '.' || end[-1] == '-' || (end - d >= 4 && g_ascii_strncasecmp (d, "xn--", 4) == 0))
+		return FALSE;
+	for (const char *p = d; p < end; p++) {
+		gboolean label_start = p == d || p[-1] == '.';
+		if (!(g_ascii_isalnum (*p) || (*p == '-' && !label_start) || (*p == '.' && p[1] != '.')))
+			return FALSE;
+		if (label_start && end - p >= 4 && g_ascii_strncasecmp (p, "xn--", 4) == 0)
+			return FALSE;
+	}
+	return TRUE;
+}
+
+static void
+add_listed (GPtrArray *out, const char *s, const char *end)
+{
+	char *bare = g_strndup (s, end - s);
+	char *address = _ndr_address_normalize (bare, FALSE);
+	g_free (bare);
+	if (address && strchr (address, '@'))
+		g_ptr_array_add (out, address);
+	else
+		g_free (address);
+}
+
+/* One element of a plain list: "a@b", "Name <a@b>", or a word without
+ * '@' (a mailbox GMime would return and the caller drops).  FALSE when
+ * GMime's parser is needed to say what it is. */
+static gboolean
+plain_element (const char *s, const char *end, GPtrArray *out)
+{
+	while (s < end && g_ascii_isspace (*s))
+		s++;
+	while (end > s && g_ascii_isspace (end[-1]))
+		end--;
+	if (end <= s)
+		return TRUE;
+	const char *open = memchr (s, '<', (gsize) (end - s));
+	if (open) {
+		const char *close = memchr (open, '>', end - open);
+		if (close == NULL || close + 1 != end || memchr (s, '@', open - s) || memchr (s, '>', open - s) ||
+		    !is_plain_addr_spec (open + 1, close))
+			return FALSE;
+		add_listed (out, open + 1, close);
+		return TRUE;
+	}
+	for (const char *p = s; p < end; p++) {
+		if (g_ascii_isspace (*p) || *p == '>')
+			return FALSE;
+	}
+	if (memchr (s, '@', end - s) == NULL)
+		return TRUE;
+	if (!is_plain_addr_spec (s, end))
+		return FALSE;
+	add_listed (out, s, end);
+	return TRUE;
+}
+
+/* A list without quotes, comments, groups, escapes or routes: a comma
+ * ends each element, and each is read without GMime's address objects
+ * (which cost more than the rest of a header's reading). */
+static gboolean
+plain_list (const char *value, GPtrArray *out)
+{
+	if (strpbrk (value, "\"()\\:;[]") != NULL)
+		return FALSE;
+	const char *p = value;
+	while (TRUE) {
+		const char *comma = strchr (p, ',');
+		const char *end = comma ? comma : p + strlen (p);
+		if (!plain_element (p, end, out))
+			return FALSE;
+		if (comma == NULL)
+			return TRUE;
+		p = comma + 1;
+	}
+}
+
+static void
+gmime_list (const char *value, GPtrArray *out)
+{
+	InternetAddressList *list = internet_address_list_parse (NULL, value);
 	int n = list ? internet_address_list_length (list) : 0;
 	for (int i = 0; i < n; i++) {
 		InternetAddress *ia = internet_address_list_get_address (list, i);
@@ -299,5 +414,17 @@ _ndr_address_list (const char *value)
 	}
 	if (list)
 		g_object_unref (list);
+}
+
+GPtrArray *
+_ndr_address_list (const char *value)
+{
+	GPtrArray *out = g_ptr_array_new_with_free_func (g_free);
+	if (value == NULL)
+		return out;
+	if (!plain_list (value, out)) {
+		g_ptr_array_set_size (out, 0);
+		gmime_list (value, out);
+	}
 	return out;
 }

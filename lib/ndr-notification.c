@@ -43,8 +43,7 @@ add_mention (NdrNotification *n, const char *start, const char *stop)
 {
 	while (stop > start && stop[-1] == '.')
 		stop--;
-	char *key = g_utf8_validate (start, stop - start, NULL) ? g_utf8_strdown (start, stop - start)
-								 : g_ascii_strdown (start, stop - start);
+	char *key = _ndr_strdown (start, stop - start);
 	GArray *offsets = g_hash_table_lookup (n->mentions, key);
 	if (offsets == NULL) {
 		offsets = g_array_new (FALSE, FALSE, sizeof (gsize));

@@ -414,6 +414,9 @@ char *_ndr_date_time_to_iso8601 (GDateTime *dt);
 
 /* ---- small string helpers (ndr-address.c) ---- */
 
+/* @len bytes lower-cased: UTF-8 by Unicode's rules, anything else byte by
+ * byte as ASCII.  A new string. */
+char *_ndr_strdown (const char *s, gsize len);
 const char *_ndr_memcasemem (const char *hay, gsize hay_len, const char *needle);
 
 G_END_DECLS
