@@ -60,6 +60,7 @@ _ndr_header_decode_raw (const char *raw, gsize len)
 	char *unfolded = unfold (raw, len);
 	if (needs_no_decoding (unfolded, strlen (unfolded)))
 		return unfolded;
+	_ndr_charset_pin_encoded_words (unfolded, strlen (unfolded));
 	char *decoded = g_mime_utils_header_decode_text (NULL, unfolded);
 	g_free (unfolded);
 	return decoded;

@@ -111,10 +111,11 @@ _ndr_matcher_compile (const NdrRule *const *rules, guint n, gboolean all_matches
 	hs_platform_info_t generic = { .tune = HS_TUNE_FAMILY_GENERIC, .cpu_features = 0 };
 	hs_database_t *db = NULL;
 	hs_compile_error_t *compile_error = NULL;
-	hs_error_t rc = hs_compile_multi ((const char *const *) expressions, flags, ids, n, HS_MODE_BLOCK,
-					  portable ? &generic : NULL, &db, &compile_error);
 	NdrMatcher *m = NULL;
-	if (rc == HS_SUCCESS) {
+	if (!_ndr_hs_compile_multi ((const char *const *) expressions, flags, ids, n, portable ? &generic : NULL,
+				    &db, &compile_error, error)) {
+		/* @error says why the compiler is missing. */
+	} else if (db) {
 		m = matcher_new (db, n, all_matches);
 		set_lengths (m, rules);
 	} else {
@@ -127,8 +128,7 @@ _ndr_matcher_compile (const NdrRule *const *rules, guint n, gboolean all_matches
 		else
 			g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES, "the rules cannot be compiled: %s", why);
 	}
-	if (compile_error)
-		hs_free_compile_error (compile_error);
+	_ndr_hs_free_compile_error (compile_error);
 	g_strfreev (expressions);
 	g_free (flags);
 	g_free (ids);

@@ -15,9 +15,20 @@
 #ifndef NDR_MATCHER_H
 #define NDR_MATCHER_H
 
+#include <hs.h>
+
 #include "ndr-rule.h"
 
 G_BEGIN_DECLS
+
+/* ndr-hs-compiler.c: hs_compile_multi() (block mode) of the compiler
+ * library, loaded on first use.  FALSE with @error when that library
+ * cannot be loaded; otherwise TRUE, and *@db or *@compile_error says how
+ * the compilation went (free the latter with _ndr_hs_free_compile_error). */
+gboolean _ndr_hs_compile_multi (const char *const *expressions, const unsigned int *flags,
+				const unsigned int *ids, unsigned int n, const hs_platform_info_t *platform,
+				hs_database_t **db, hs_compile_error_t **compile_error, GError **error);
+void _ndr_hs_free_compile_error (hs_compile_error_t *compile_error);
 
 typedef struct _NdrMatcher NdrMatcher;
 

@@ -151,8 +151,12 @@ static GBytes *
 decoded_text (GMimeTextPart *part)
 {
 	char *text = undecoded_text (part);
-	if (text == NULL)
+	if (text == NULL) {
+		const char *charset = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "charset");
+		if (charset)
+			_ndr_charset_pin (charset, strlen (charset));
 		text = g_mime_text_part_get_text (part);
+	}
 	/* Never NULL data, even empty: scanners do pointer arithmetic on it. */
 	return text_with_lf (text ? text : g_strdup (""));
 }

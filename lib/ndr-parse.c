@@ -9,25 +9,6 @@
 
 /* g_mime_init() is not itself thread-safe; every entry point goes
  * through here first. */
-/* glibc loads a converter module (dlopen) for each charset conversion
- * GMime opens and unloads it (dlclose, munmap) when the conversion is
- * closed: per text part, per message.  With several threads every munmap
- * also stops the other CPUs to flush their TLBs.  Keeping one conversion
- * of each common charset open keeps its module loaded. */
-static GIConv pinned_converters[16];     /* never closed, on purpose (and reachable: no leak) */
-
-static void
-pin_charset_modules (void)
-{
-	static const char *const charsets[] = {
-		"ISO-8859-1", "ISO-8859-2", "ISO-8859-15", "WINDOWS-1252", "ISO-2022-JP",
-		"SHIFT_JIS", "EUC-JP", "GB2312", "GBK", "BIG5", "EUC-KR", "KOI8-R",
-		"WINDOWS-1251", "UTF-16",
-	};
-	for (gsize i = 0; i < G_N_ELEMENTS (charsets) && i < G_N_ELEMENTS (pinned_converters); i++)
-		pinned_converters[i] = g_iconv_open ("UTF-8", charsets[i]);
-}
-
 void
 _ndr_ensure_gmime (void)
 {
@@ -35,7 +16,6 @@ _ndr_ensure_gmime (void)
 
 	if (g_once_init_enter (&initialized)) {
 		g_mime_init ();
-		pin_charset_modules ();
 		g_once_init_leave (&initialized, 1);
 	}
 }

@@ -414,6 +414,11 @@ char *_ndr_date_time_to_iso8601 (GDateTime *dt);
 
 /* ---- small string helpers (ndr-address.c) ---- */
 
+/* ndr-charset-pin.c: keeps the converter module of a charset (@len bytes
+ * of a name), or of each charset named in the encoded words of a text,
+ * loaded for the rest of the process. */
+void _ndr_charset_pin (const char *charset, gsize len);
+void _ndr_charset_pin_encoded_words (const char *text, gsize len);
 /* @len bytes lower-cased: UTF-8 by Unicode's rules, anything else byte by
  * byte as ASCII.  A new string. */
 char *_ndr_strdown (const char *s, gsize len);
