@@ -69,8 +69,12 @@ decoded_content (GMimePart *part)
 static GBytes *
 text_with_lf (char *text)
 {
-	gsize w = 0;
-	for (gsize r = 0; text[r]; r++) {
+	gsize len = strlen (text);
+	char *cr = memchr (text, '\r', len);
+	if (cr == NULL)
+		return g_bytes_new_take (text, len);    /* the common case: nothing to change */
+	gsize w = cr - text;
+	for (gsize r = w; text[r]; r++) {
 		if (text[r] == '\r') {
 			text[w++] = '\n';
 			if (text[r + 1] == '\n')
@@ -101,45 +105,78 @@ is_ascii_superset (const char *charset)
 static gboolean
 is_all_ascii (const char *s, gsize len)
 {
-	for (gsize i = 0; i < len; i++) {
+	/* Eight bytes at a time: no byte has its top bit set. */
+	gsize i = 0;
+	for (; i + 8 <= len; i += 8) {
+		guint64 word;
+		memcpy (&word, s + i, 8);
+		if (word & G_GUINT64_CONSTANT (0x8080808080808080))
+			return FALSE;
+	}
+	for (; i < len; i++) {
 		if ((guchar) s[i] >= 0x80)
 			return FALSE;
 	}
 	return TRUE;
 }
 
-/* The text of a part that needs no decoding, read straight from the
- * parsed message: no transfer encoding, and either no charset (GMime
- * returns the bytes as they are) or ASCII in a charset that is an ASCII
- * superset, or valid UTF-8 declared as such.  NULL when GMime's decoding
- * is needed; that is what g_mime_text_part_get_text() would return. */
+/* The content of @content with its transfer encoding undone (base64 and
+ * quoted-printable, the way GMime's filter undoes them), or NULL for an
+ * encoding left to GMime (uuencode). */
+static char *
+transfer_decoded (GMimeDataWrapper *content, gsize *out_len)
+{
+	GMimeContentEncoding encoding = g_mime_data_wrapper_get_encoding (content);
+	gboolean identity = encoding == GMIME_CONTENT_ENCODING_DEFAULT || encoding == GMIME_CONTENT_ENCODING_7BIT ||
+			    encoding == GMIME_CONTENT_ENCODING_8BIT || encoding == GMIME_CONTENT_ENCODING_BINARY;
+	if (!identity && encoding != GMIME_CONTENT_ENCODING_BASE64 &&
+	    encoding != GMIME_CONTENT_ENCODING_QUOTEDPRINTABLE)
+		return NULL;
+	GMimeStream *stream = g_mime_data_wrapper_get_stream (content);
+	gint64 length = stream ? g_mime_stream_length (stream) : -1;
+	if (length < 0 || g_mime_stream_reset (stream) < 0)
+		return NULL;
+	char *raw = g_malloc ((gsize) length + 1);
+	gssize n = length ? g_mime_stream_read (stream, raw, (gsize) length) : 0;
+	g_mime_stream_reset (stream);
+	if (n != (gssize) length) {
+		g_free (raw);
+		return NULL;
+	}
+	if (identity) {
+		raw[n] = '\0';
+		*out_len = n;
+		return raw;
+	}
+	GMimeEncoding state;
+	g_mime_encoding_init_decode (&state, encoding);
+	char *decoded = g_malloc (g_mime_encoding_outlen (&state, n) + 1);
+	*out_len = g_mime_encoding_flush (&state, raw, n, decoded);
+	decoded[*out_len] = '\0';
+	g_free (raw);
+	return decoded;
+}
+
+/* The text of a part whose charset needs no conversion, read without
+ * GMime's stream filters: no charset (GMime returns the bytes as they
+ * are), ASCII in a charset that is an ASCII superset, or valid UTF-8
+ * declared as such.  NULL when GMime's conversion is needed; otherwise
+ * what g_mime_text_part_get_text() would return. */
 static char *
 undecoded_text (GMimeTextPart *part)
 {
-	GMimeContentEncoding encoding = g_mime_part_get_content_encoding (GMIME_PART (part));
-	if (encoding != GMIME_CONTENT_ENCODING_DEFAULT && encoding != GMIME_CONTENT_ENCODING_7BIT &&
-	    encoding != GMIME_CONTENT_ENCODING_8BIT && encoding != GMIME_CONTENT_ENCODING_BINARY)
-		return NULL;
 	const char *charset = g_mime_object_get_content_type_parameter (GMIME_OBJECT (part), "charset");
 	if (charset && !is_ascii_superset (charset))
 		return NULL;
 	GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (part));
-	GMimeStream *stream = content ? g_mime_data_wrapper_get_stream (content) : NULL;
-	gint64 length = stream ? g_mime_stream_length (stream) : -1;
-	if (length < 0 || g_mime_stream_reset (stream) < 0)
+	gsize n = 0;
+	char *text = content ? transfer_decoded (content, &n) : NULL;
+	if (text == NULL)
 		return NULL;
-	char *text = g_malloc ((gsize) length + 1);
-	gssize n = length ? g_mime_stream_read (stream, text, (gsize) length) : 0;
-	g_mime_stream_reset (stream);
-	if (n != (gssize) length) {
-		g_free (text);
-		return NULL;
-	}
-	text[n] = '\0';
 	gboolean same = charset == NULL || is_all_ascii (text, n) ||
 			((g_ascii_strcasecmp (charset, "utf-8") == 0 || g_ascii_strcasecmp (charset, "utf8") == 0) &&
 			 g_utf8_validate_len (text, n, NULL));
-	if (!same || memchr (text, '\0', n)) {
+	if (!same) {
 		g_free (text);
 		return NULL;
 	}
