@@ -12,7 +12,16 @@ _ndr_date_time_to_iso8601 (GDateTime *dt)
 	/* GMime answers the epoch for dates it cannot read at all. */
 	if (dt == NULL || g_date_time_to_unix (dt) <= 0)
 		return NULL;
-	return g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z");
+	/* g_date_time_format (dt, "%Y-%m-%dT%H:%M:%S%:z"), without its
+	 * locale-aware format parser (thousands of instructions a date). */
+	int year, month, day;
+	g_date_time_get_ymd (dt, &year, &month, &day);
+	gint64 offset = g_date_time_get_utc_offset (dt) / G_TIME_SPAN_SECOND;
+	char sign = offset < 0 ? '-' : '+';
+	offset = offset < 0 ? -offset : offset;
+	return g_strdup_printf ("%04d-%02d-%02dT%02d:%02d:%02d%c%02d:%02d", year, month, day,
+				g_date_time_get_hour (dt), g_date_time_get_minute (dt), g_date_time_get_second (dt),
+				sign, (int) (offset / 3600), (int) (offset / 60 % 60));
 }
 
 char *

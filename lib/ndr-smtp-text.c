@@ -60,6 +60,8 @@ find_code_pair (const char *text, gsize len, NdrTextCodes *codes)
 {
 	gboolean found = FALSE;
 	for (gsize i = 0; i + 8 <= len; i++) {
+		if (text[i] < '2' || text[i] > '5')
+			continue;       /* what reply_code_at() checks first, without the call */
 		guint reply = reply_code_at (text, len, i);
 		if (reply == 0)
 			continue;

@@ -95,12 +95,27 @@ is_ascii (const char *s)
 	return TRUE;
 }
 
+/* Bytes written as they are: printable ASCII but '"' and '\\'. */
+static const guint8 *
+plain_bytes (void)
+{
+	static guint8 plain[256];
+	static gsize ready;
+	if (g_once_init_enter (&ready)) {
+		for (int c = 1; c < 0x80; c++)
+			plain[c] = !needs_escape ((unsigned char) c);
+		g_once_init_leave (&ready, 1);
+	}
+	return plain;
+}
+
 /* Appends the run of bytes at @p that need no escape; returns its end. */
 static const unsigned char *
 append_plain_run (GString *buf, const unsigned char *p)
 {
+	const guint8 *plain = plain_bytes ();
 	const unsigned char *run = p;
-	while (*p && !needs_escape (*p) && *p < 0x80)
+	while (plain[*p])
 		p++;
 	g_string_append_len (buf, (const char *) run, p - run);
 	return p;
