@@ -264,6 +264,11 @@ _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record, const NdrNot
 	if (record->timestamp == NULL)
 		record->timestamp = report->arrival_date ? report->arrival_date : report->date;
 	enrich_from_notification (report, record, notification, report->records->len == 1);
+	char *whole = _ndr_notification_whole_reply (notification, record->diagnostic_code);
+	if (whole) {
+		record->diagnostic_code = _ndr_report_intern (report, whole);
+		g_free (whole);
+	}
 	char *context = record->diagnostic_code ? NULL
 		      : _ndr_notification_context (notification, record->recipient);
 	_ndr_record_classify (report, record, context);

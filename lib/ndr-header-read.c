@@ -97,41 +97,68 @@ typedef struct {
 	gsize raw_len;
 } NdrRawField;
 
-/* A field line: a name of printable characters, then a colon. */
-static gsize
-field_name_length (const char *line, gsize len)
+/* The length of the field name that starts @line, as GMime's parser
+ * reads it: up to the colon, blanks allowed only before the colon, no
+ * control character.  -1 when the line is no field (GMime ignores it,
+ * with its continuation lines). */
+static gssize
+field_name_length (const char *line, gsize len, gsize *name_len)
 {
+	gboolean blank = FALSE;
+	gsize last_non_blank = 0;
 	for (gsize i = 0; i < len; i++) {
 		guchar c = line[i];
-		if (c == ':')
-			return i;
-		if (c <= ' ' || c >= 0x7f)
-			return 0;
+		if (c == ':') {
+			*name_len = last_non_blank;
+			return (gssize) i;
+		}
+		if (c == ' ' || c == '\t') {
+			blank = TRUE;
+		} else if (blank || c < 0x20 || c == 0x7f) {
+			return -1;
+		} else {
+			last_non_blank = i + 1;
+		}
 	}
-	return 0;
+	return -1;
 }
 
+static gboolean
+is_blank_line (const char *line, gsize n)
+{
+	return n == 0 || (n == 1 && line[0] == '\r');
+}
+
+/* The fields of the header block at @text, read as GMime's parser reads
+ * a message's header: it ends at the first blank line; a line that
+ * starts with a blank continues the field above; a line that is no field
+ * is skipped. */
 NdrHeaderBlock *
 _ndr_header_block_read (const char *text, gsize len)
 {
 	NdrHeaderBlock *block = g_new0 (NdrHeaderBlock, 1);
 	block->fields = g_array_new (FALSE, FALSE, sizeof (NdrRawField));
 	const char *p = text, *end = text + len;
+	gboolean in_field = FALSE;      /* the last line began a field (not a skipped line) */
 	while (p < end && block->fields->len < NDRPARSE_MAX_HEADER_FIELDS) {
 		const char *nl = memchr (p, '\n', end - p);
 		const char *line_end = nl ? nl + 1 : end;
-		gsize n = line_end - p;
+		gsize n = (nl ? nl : end) - p;
+		if (is_blank_line (p, n))
+			break;
 		if (*p == ' ' || *p == '\t') {
-			if (block->fields->len == 0)
-				break;
-			NdrRawField *last = &g_array_index (block->fields, NdrRawField, block->fields->len - 1);
-			last->raw_len = line_end - last->raw;
+			if (in_field) {
+				NdrRawField *last = &g_array_index (block->fields, NdrRawField, block->fields->len - 1);
+				last->raw_len = line_end - last->raw;
+			}
 		} else {
-			gsize name_len = field_name_length (p, n);
-			if (name_len == 0)
-				break;      /* a blank line or prose: the block ends */
-			NdrRawField f = { p, name_len, p + name_len + 1, line_end - (p + name_len + 1) };
-			g_array_append_val (block->fields, f);
+			gsize name_len = 0;
+			gssize colon = field_name_length (p, n, &name_len);
+			in_field = colon > 0 && name_len > 0;
+			if (in_field) {
+				NdrRawField f = { p, name_len, p + colon + 1, line_end - (p + colon + 1) };
+				g_array_append_val (block->fields, f);
+			}
 		}
 		p = line_end;
 	}

@@ -252,3 +252,66 @@ _ndr_notification_context (const NdrNotification *n, const char *recipient)
 		append_paragraph (s, n, n->text + g_array_index (offsets, gsize, i), strlen (recipient));
 	return g_string_free (s, FALSE);
 }
+
+/* ---- a multi-line reply the DSN quotes only in part ---- */
+
+/* Whether @line (@len bytes) is a line of a reply with code @code: "550-"
+ * (more lines follow, RFC 5321 section 4.2.1) or "550 " (the last). */
+static gboolean
+is_reply_line_of (const char *line, gsize len, const char *code)
+{
+	return len >= 4 && memcmp (line, code, 3) == 0 && (line[3] == '-' || line[3] == ' ');
+}
+
+/* The line after a transcript's "<<< " prefix (Sendmail logs every line
+ * of a reply that way, usersmtp.c reply()), or NULL. */
+static const char *
+transcript_reply (const char *line, gsize len, gsize *out_len)
+{
+	if (len < 4 || memcmp (line, "<<< ", 4) != 0)
+		return NULL;
+	*out_len = len - 4;
+	return line + 4;
+}
+
+char *
+_ndr_notification_whole_reply (const NdrNotification *n, const char *first_line)
+{
+	if (n == NULL || first_line == NULL)
+		return NULL;
+	while (g_ascii_isspace (*first_line))
+		first_line++;
+	gsize first_len = strlen (first_line);
+	while (first_len > 0 && g_ascii_isspace (first_line[first_len - 1]))
+		first_len--;
+	/* Only a first line that says more lines follow. */
+	if (first_len < 5 || !g_ascii_isdigit (first_line[0]) || !is_reply_line_of (first_line, first_len, first_line) ||
+	    first_line[3] != '-' || memchr (first_line, '\n', first_len))
+		return NULL;
+
+	const char *p = n->text, *end = n->text + n->len;
+	while (p < end) {
+		const char *nl = memchr (p, '\n', end - p);
+		gsize len = nl ? (gsize) (nl - p) : (gsize) (end - p), reply_len;
+		const char *reply = transcript_reply (p, len, &reply_len);
+		p = nl ? nl + 1 : end;
+		if (reply == NULL || reply_len < first_len || memcmp (reply, first_line, first_len) != 0)
+			continue;
+		/* Found the first line: the reply's other lines follow it. */
+		GString *whole = g_string_new_len (reply, reply_len);
+		while (p < end && whole->len < MAX_CONTEXT) {
+			nl = memchr (p, '\n', end - p);
+			len = nl ? (gsize) (nl - p) : (gsize) (end - p);
+			reply = transcript_reply (p, len, &reply_len);
+			if (reply == NULL || !is_reply_line_of (reply, reply_len, first_line))
+				break;
+			g_string_append_c (whole, ' ');
+			g_string_append_len (whole, reply, reply_len);
+			p = nl ? nl + 1 : end;
+			if (reply[3] == ' ')
+				break;      /* the reply's last line */
+		}
+		return g_string_free (whole, FALSE);
+	}
+	return NULL;
+}

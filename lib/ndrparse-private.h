@@ -385,6 +385,13 @@ void _ndr_notification_free (NdrNotification *notification);
 void _ndr_notification_facts (const NdrNotification *notification, const char *recipient,
 			      gboolean only_record, NdrNotificationFacts *facts);
 
+/* Sendmail's DSN quotes the first line of a multi-line reply
+ * ("550-5.7.1 ..."); its transcript in the text has every line ("<<< 550-
+ * ...", "<<< 550 ...").  The whole reply, lines joined by spaces, when
+ * @first_line is such a first line and the text has the transcript; else
+ * NULL.  A new string. */
+char *_ndr_notification_whole_reply (const NdrNotification *notification, const char *first_line);
+
 /* What the text says around the first mention of @recipient (a new
  * string, whitespace folded), or NULL when it does not mention it. */
 char *_ndr_notification_context (const NdrNotification *notification, const char *recipient);

@@ -140,6 +140,39 @@ test_encoded_status_part (void)
 	g_free (b64);
 }
 
+/* Sendmail's DSN quotes only the first line of a multi-line reply; its
+ * transcript logs every line with "<<< " (usersmtp.c, reply()).  The
+ * record's diagnostic is the whole reply. */
+#define SENDMAIL_REPORT(transcript) \
+	"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n" \
+	"To: sender@example.org\nSubject: Returned mail: see transcript for details\nMIME-Version: 1.0\n" \
+	"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n" \
+	"--B\n\n   ----- Transcript of session follows -----\n" transcript "\n" \
+	"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n" \
+	"Final-Recipient: RFC822; bob@example.com\nAction: failed\nStatus: 5.2.2\n" \
+	"Diagnostic-Code: SMTP; 552-5.2.2 The email account that you tried to reach is\n\n--B--\n"
+
+static void
+test_sendmail_whole_reply (void)
+{
+	NdrparseReport *report = parse (SENDMAIL_REPORT (
+		"... while talking to mx.example.com.:\n>>> DATA\n"
+		"<<< 552-5.2.2 The email account that you tried to reach is\n"
+		"<<< 552 5.2.2 over quota. a1b2c3 - gsmtp\n"
+		"554 5.0.0 Service unavailable\n"));
+	const NdrparseRecord *record = ndrparse_report_get_record (report, 0);
+	g_assert_cmpstr (ndrparse_record_get_diagnostic_code (record), ==,
+			 "552-5.2.2 The email account that you tried to reach is 552 5.2.2 over quota. a1b2c3 - gsmtp");
+	ndrparse_report_unref (report);
+
+	/* No transcript of the other lines: the DSN's line stays. */
+	report = parse (SENDMAIL_REPORT ("<<< 552 5.2.2 another reply\n"));
+	record = ndrparse_report_get_record (report, 0);
+	g_assert_cmpstr (ndrparse_record_get_diagnostic_code (record), ==,
+			 "552-5.2.2 The email account that you tried to reach is");
+	ndrparse_report_unref (report);
+}
+
 static void
 test_not_bounces (void)
 {
@@ -263,6 +296,7 @@ main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/walk/returned-message", test_returned_message);
+	g_test_add_func ("/walk/sendmail-whole-reply", test_sendmail_whole_reply);
 	g_test_add_func ("/walk/returned-headers", test_returned_headers);
 	g_test_add_func ("/walk/forwarded-report", test_forwarded_report);
 	g_test_add_func ("/walk/bounce-of-bounce", test_bounce_of_bounce_not_scanned);

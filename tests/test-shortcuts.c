@@ -113,6 +113,11 @@ static const char *const header_blocks[] = {
 	"Message-ID: <1@example.org>\nReceived: from a by b\n for <bob@example.net>; Mon, 1 Jan 2024\n\nbody\n",
 	"Subject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\nSubject: second\nMessage-ID: <a@x>\nMessage-ID: <b@x>\n\n",
 	"From: x@example.org\nX-Folded: one\n  two\n\tthree\nSubject: caf\xc3\xa9\n\n",
+	/* A fold that lost its blank: GMime skips the line (its name would
+	 * hold spaces) and reads on. */
+	"Received: from a (via\nHTTP); Fri, 28 Nov 2014 18:00:13 +0100\n  continued\nFrom: a@b.example\n"
+	"No colon here\nTo: c@d.example\nSubject: s\n\nFrom: body@example.org\n",
+	"From : spaced@example.org\r\nTo: crlf@example.org\r\n\r\n",
 };
 
 static void
