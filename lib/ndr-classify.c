@@ -350,8 +350,16 @@ step_local_program (Chain *c)
 	return c->f->local_program && decide (c, "local-program", NDRPARSE_REASON_MAILERERROR, NULL);
 }
 
+/* Whether broad words name a reason @rule gives way to (yields=). */
+static gboolean
+yields_to_broad (const Chain *c, const NdrRule *rule)
+{
+	return rule->yields && c->broad_hit && _ndr_rule_word_in_list (rule->yields, _ndr_reason_name (c->said_broad));
+}
+
 /* A refusal before any recipient was given is about the sending host or
- * the sender, whatever generic code came with it. */
+ * the sender, whatever generic code came with it; broad words that say
+ * which of those (yields=: "no access from mail server") decide here. */
 static gboolean
 step_stage (Chain *c)
 {
@@ -361,19 +369,17 @@ step_stage (Chain *c)
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
 	_ndr_rules_lookup (f->rules, NDR_IN_COMMAND, NULL, f->command, hits);
 	const NdrRuleHit *best = best_reason_hit (c, hits, "stage", f->command, accept_plain_status);
-	gboolean decided = best && decide (c, "stage", (NdrReason) best->rule->value, best);
+	gboolean decided = FALSE;
+	if (best && yields_to_broad (c, best->rule))
+		decided = decide (c, "stage", c->said_broad, c->broad_hit);
+	else if (best)
+		decided = decide (c, "stage", (NdrReason) best->rule->value, best);
 	g_array_unref (hits);
 	return decided;
 }
 
 /* A status that only says "a security problem" (X.7.0, X.7.1) yields to
  * broad words naming the problem (yields=: "... domain's DMARC policy"). */
-static gboolean
-status_yields (const Chain *c, const NdrRule *status)
-{
-	return status->yields && c->broad_hit &&
-	       _ndr_rule_word_in_list (status->yields, _ndr_reason_name (c->said_broad));
-}
 
 static gboolean
 step_status (Chain *c)
@@ -382,7 +388,7 @@ step_status (Chain *c)
 	const NdrRuleHit *best = status_hit (c->f->rules, &c->f->status, hits);
 	if (best)
 		note (c, "status", best, NULL, FALSE);
-	gboolean decided = best && !status_yields (c, best->rule) && decide (c, "status", (NdrReason) best->rule->value, best);
+	gboolean decided = best && !yields_to_broad (c, best->rule) && decide (c, "status", (NdrReason) best->rule->value, best);
 	g_array_unref (hits);
 	return decided;
 }

@@ -536,8 +536,10 @@ parse_options (Parser *ps, GHashTable *own, NdrRule *rule)
 	rule->refines = intern (ps, rule_value (ps, own, "refines"));
 	rule->yields = intern (ps, rule_value (ps, own, "yields"));
 	if (rule->yields && !(rule->then == NDR_THEN_REASON &&
-			      (rule->field == NDR_IN_STATUS || (rule->if_reporter && rule->weight == NDR_WEIGHT_BROAD))))
-		return fail (ps, "yields= belongs to status rules and a reporter's leaning rules (if-reporter= weight=broad)");
+			      (rule->field == NDR_IN_STATUS || rule->field == NDR_IN_COMMAND ||
+			       (rule->if_reporter && rule->weight == NDR_WEIGHT_BROAD))))
+		return fail (ps, "yields= belongs to status rules, command rules and a reporter's leaning rules "
+			     "(if-reporter= weight=broad)");
 	rule->example = intern (ps, rule_value (ps, own, "example"));
 	if (rule->if_status && !_ndr_rule_status_spec_valid (rule->if_status))
 		return fail (ps, "if-status=%s is not a status (5.7.26, *.7.26 or 5.7.606-649)", rule->if_status);
