@@ -2,7 +2,8 @@
  * its block (ndr-text.h).
  *
  * A recipient's block runs from its recipient line to the next one (or,
- * in a session transcript, is its session); the block is its diagnostic.
+ * in a session transcript, is its session); the block is its diagnostic,
+ * or when it is empty the report's lines before the first recipient.
  * Codes the block does not state come from the report's preamble; a
  * status still missing is inferred from what the words mean.
  */
@@ -135,6 +136,13 @@ _ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *foun
 		if (record == NULL)
 			break;
 		char *diag = diagnostic_of (t, found, k, has_transcript ? &tr : NULL);
+		if (*diag == '\0' && preamble) {
+			/* Nothing follows the recipient: the report said why
+			 * before naming it (au's EZweb: "The user(s) account is
+			 * disabled." then "<a@ezweb.ne.jp>"). */
+			g_free (diag);
+			diag = g_strdup (preamble);
+		}
 		record->decoded_by = prose->family ? _ndr_report_intern (report, prose->family) : "text";
 		record->reason = prose->reason;
 		record->recipient = _ndr_report_intern (report, f->address);

@@ -118,8 +118,11 @@ test_provider_rules (void)
 		/* [TSS04]: Yahoo's words for it mean a refused sender (Sisimai's table) */
 		{ "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to unexpected volume or user complaints",
 		  "mta6.am0.yahoodns.net", "rejected", NULL },
+		/* Without "unexpected volume": Sisimai's Blocked.pm pair ("messages
+		 * from ... temporarily deferred due to user complaints") says
+		 * which client-or-sender reason the refusal at MAIL is. */
 		{ "421 4.7.0 [TSS04] Messages from 192.0.2.1 temporarily deferred due to user complaints",
-		  "mta6.am0.yahoodns.net", "rejected", "MAIL" },
+		  "mta6.am0.yahoodns.net", "blocked", "MAIL" },
 		{ "554 delivery error: dd This user doesn't have a yahoo.com account",
 		  "mta7.am0.yahoodns.net", "userunknown", NULL },
 		/* AOL */

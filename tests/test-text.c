@@ -55,6 +55,28 @@ check_none (const char *message)
 	ndrparse_report_unref (report);
 }
 
+/* au's EZweb states the failure before the recipient line (Sisimai 5
+ * lib/Sisimai/Lhost/EZweb.pm reads "The user(s) ..." lines wherever they
+ * are): a recipient with nothing after it takes the lines before. */
+static void
+test_reason_before_recipient (void)
+{
+	static const struct { const char *text; NdrparseReason reason; } cases[] = {
+		{ "The user(s) account is disabled.\n\n<kept-out@ezweb.ne.jp>\n", NDRPARSE_REASON_SUSPEND },
+		{ "The user(s) account is temporarily over quota.\n\n<kept-out@ezweb.ne.jp>\n", NDRPARSE_REASON_MAILBOXFULL },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		char *message = g_strdup_printf ("From: Postmaster@ezweb.ne.jp\nTo: sender@example.org\n"
+						 "Subject: Mail System Error - Returned Mail\n\n%s", cases[i].text);
+		NdrparseReport *report = parse (message);
+		const NdrparseRecord *record = only_record (report);
+		g_assert_cmpstr (ndrparse_record_get_recipient (record), ==, "kept-out@ezweb.ne.jp");
+		g_assert_cmpint (ndrparse_record_get_reason_kind (record), ==, cases[i].reason);
+		ndrparse_report_unref (report);
+		g_free (message);
+	}
+}
+
 static void
 test_recipient_line_forms (void)
 {
@@ -244,6 +266,7 @@ main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/text/recipient-line-forms", test_recipient_line_forms);
+	g_test_add_func ("/text/reason-before-recipient", test_reason_before_recipient);
 	g_test_add_func ("/text/senders-are-not-recipients", test_senders_are_not_recipients);
 	g_test_add_func ("/text/status-inferred-from-words", test_status_inferred_from_words);
 	g_test_add_func ("/text/transcript-failure-wins", test_transcript_failure_wins);
