@@ -10,10 +10,36 @@
  * when rules are compiled at run time (--rules, NDRPARSE_RULES_DIR,
  * ndrparse_rules_add_file()) or by the build's rule compiler.
  */
-#include <dlfcn.h>
-
 #include "ndr-matcher.h"
 #include "ndrparse.h"
+
+#ifdef NDR_HS_COMPILER_LINKED
+/* The build's rule compiler, and sanitizer builds (whose runtimes must
+ * see the C++ runtime at start to follow its exceptions), link the
+ * compiler library. */
+
+gboolean
+_ndr_hs_compile_multi (const char *const *expressions, const unsigned int *flags, const unsigned int *ids,
+		       unsigned int n, const hs_platform_info_t *platform, hs_database_t **db,
+		       hs_compile_error_t **compile_error, GError **error)
+{
+	(void) error;
+	*db = NULL;
+	*compile_error = NULL;
+	hs_compile_multi (expressions, flags, ids, n, HS_MODE_BLOCK, platform, db, compile_error);
+	return TRUE;
+}
+
+void
+_ndr_hs_free_compile_error (hs_compile_error_t *compile_error)
+{
+	if (compile_error)
+		hs_free_compile_error (compile_error);
+}
+
+#else
+
+#include <dlfcn.h>
 
 typedef hs_error_t (*CompileMultiFn) (const char *const *, const unsigned int *, const unsigned int *,
 				      unsigned int, unsigned int, const hs_platform_info_t *,
@@ -76,3 +102,5 @@ _ndr_hs_free_compile_error (hs_compile_error_t *compile_error)
 	if (compile_error && compiler.free_compile_error)
 		compiler.free_compile_error (compile_error);
 }
+
+#endif

@@ -32,17 +32,20 @@ set_errno_error (GError **error, int saved, const char *what)
 	g_set_error (error, G_FILE_ERROR, g_file_error_from_errno (saved), "%s: %s", what, g_strerror (saved));
 }
 
+/* @st: what fstat() said of @fd, or NULL when it was not asked. */
 static InputStream *
-stream_new (int fd, gboolean own_fd)
+stream_new (int fd, gboolean own_fd, const struct stat *st)
 {
 	InputStream *stream = g_new0 (InputStream, 1);
 	stream->fd = fd;
 	stream->own_fd = own_fd;
 	stream->expected = -1;
 	stream->raw = g_malloc (RAW_BYTES);
-	struct stat st;
-	if (fstat (fd, &st) == 0 && S_ISREG (st.st_mode))
-		stream->expected = st.st_size;
+	struct stat own;
+	if (st == NULL && fstat (fd, &own) == 0)
+		st = &own;
+	if (st && S_ISREG (st->st_mode))
+		stream->expected = st->st_size;
 	return stream;
 }
 
@@ -78,7 +81,7 @@ InputStream *
 input_stream_open (const char *path, InputOpenFlags flags, GError **error)
 {
 	if (strcmp (path, "-") == 0) {
-		InputStream *stream = stream_new (STDIN_FILENO, FALSE);
+		InputStream *stream = stream_new (STDIN_FILENO, FALSE, NULL);
 		stream->sniffed = (flags & INPUT_OPEN_RAW) != 0;
 		return stream;
 	}
@@ -93,12 +96,13 @@ input_stream_open (const char *path, InputOpenFlags flags, GError **error)
 	if (fd < 0)
 		return NULL;
 	struct stat st;
-	if (fstat (fd, &st) == 0 && S_ISDIR (st.st_mode)) {
+	gboolean known = fstat (fd, &st) == 0;
+	if (known && S_ISDIR (st.st_mode)) {
 		close (fd);
 		g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_ISDIR, "is a directory");
 		return NULL;
 	}
-	InputStream *stream = stream_new (fd, TRUE);
+	InputStream *stream = stream_new (fd, TRUE, known ? &st : NULL);
 	stream->sniffed = (flags & INPUT_OPEN_RAW) != 0;
 	return stream;
 }

@@ -335,14 +335,13 @@ list (GPtrArray *out, const char *path, gboolean recursive, gboolean maildir)
  * a process substitution, a device) can be read only once, so the
  * parent reads it rather than a worker that might have to start over. */
 static void
-add_named_file (GPtrArray *out, const char *path, InputKind forced)
+add_named_file (GPtrArray *out, const char *path, InputKind forced, const struct stat *st)
 {
 	InputKind kind = forced == INPUT_MESSAGE || forced == INPUT_MBOX ? forced : INPUT_FILE;
 	Input *input = add (out, path, kind, NULL);      /* a missing file fails when read */
-	struct stat st;
-	if (stat (path, &st) == 0) {
-		if (S_ISREG (st.st_mode))
-			input->size = st.st_size;
+	if (st) {
+		if (S_ISREG (st->st_mode))
+			input->size = st->st_size;
 		else
 			input->parent_reads = TRUE;
 	}
@@ -358,12 +357,18 @@ inputs_expand (char **args, int n, InputKind forced, gboolean recursive)
 		if (strcmp (arg, "-") == 0) {
 			Input *input = add (out, arg, INPUT_STDIN, NULL);
 			input->parent_reads = TRUE;
-		} else if (forced == INPUT_MAILDIR || (forced == INPUT_AUTO && is_dir (arg) && is_maildir (arg))) {
+			continue;
+		}
+		/* One stat() per argument: a batch names thousands of files. */
+		struct stat st;
+		gboolean exists = stat (arg, &st) == 0;
+		gboolean dir = exists && S_ISDIR (st.st_mode);
+		if (forced == INPUT_MAILDIR || (forced == INPUT_AUTO && dir && is_maildir (arg))) {
 			if (!is_maildir (arg))
 				add (out, arg, INPUT_ERROR, g_strdup ("not a Maildir (no cur/ or new/)"));
 			else
 				list (out, arg, FALSE, TRUE);
-		} else if (is_dir (arg)) {
+		} else if (dir) {
 			if (forced != INPUT_DIR && forced != INPUT_AUTO)
 				add (out, arg, INPUT_ERROR, g_strdup ("is a directory"));
 			else
@@ -371,7 +376,7 @@ inputs_expand (char **args, int n, InputKind forced, gboolean recursive)
 		} else if (forced == INPUT_DIR) {
 			add (out, arg, INPUT_ERROR, g_strdup ("not a directory"));
 		} else {
-			add_named_file (out, arg, forced);
+			add_named_file (out, arg, forced, exists ? &st : NULL);
 		}
 	}
 	return out;
