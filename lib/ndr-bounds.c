@@ -24,6 +24,11 @@
  *    NDRPARSE_MAX_SCAN_BYTES (GMime copies them into memory twice, and the
  *    decoder reads no more of any prose).
  *
+ * With NDR_BOUNDS_RETURNED_HEADER_ONLY, the body of the message a report
+ * returns (a message/rfc822 part after the report's delivery-status part)
+ * is dropped too: the decoder reads its header alone, and GMime would
+ * otherwise build the object tree of every attachment a bounce carries.
+ *
  * Bytes are only ever dropped, never added, so the rewrite happens in the
  * buffer itself, and a message within every limit is not copied at all.
  * The scan is linear: each line is looked at once, and a line that starts
@@ -37,6 +42,9 @@ typedef struct {
 	char *boundary;         /* a multipart's boundary; NULL for a message level */
 	gsize boundary_len;
 	gboolean digest;        /* multipart/digest: parts default to message/rfc822 */
+	gboolean report;        /* multipart/report */
+	gboolean saw_status;    /* a report whose delivery-status part came already */
+	gboolean returned;      /* a message level: the message a report returns */
 } Level;
 
 typedef enum {
@@ -67,6 +75,8 @@ typedef struct {
 	guint parts;
 	NdrparseTruncation cut;
 	gboolean ended;         /* the message was cut here; nothing more is kept */
+	NdrBoundsFlags flags;
+	gboolean skipping;      /* in the body of a returned message: dropped up to a boundary */
 } Bounds;
 
 static void
@@ -145,7 +155,7 @@ pop_to (Bounds *b, guint depth)
 	while (b->depth > depth) {
 		b->depth--;
 		g_free (b->levels[b->depth].boundary);
-		b->levels[b->depth].boundary = NULL;
+		b->levels[b->depth] = (Level) { 0 };
 	}
 }
 
@@ -175,6 +185,7 @@ take_boundary (Bounds *b, gsize at, gsize n, int k, BoundaryKind kind)
 		return;
 	}
 	keep (b, at, n);
+	b->skipping = FALSE;
 	if (kind == BOUNDARY_END) {
 		pop_to (b, (guint) k);
 		enter_body (b, TRUE);
@@ -324,32 +335,66 @@ plainly_a_leaf (const char *value)
 	return g_ascii_strncasecmp (value, "multipart", 9) != 0 && g_ascii_strncasecmp (value, "message", 7) != 0;
 }
 
-/* What the header block just read opens, as GMime will read it; for a
- * multipart, @boundary gets its boundary (a new string). */
-static EntityKind
-entity_kind (const Bounds *b, char **boundary, gboolean *digest)
+/* What a header block opens, as GMime will read it. */
+typedef struct {
+	EntityKind kind;
+	char *boundary;         /* a multipart's boundary (a new string) */
+	gboolean digest, report;
+	gboolean status;        /* message/delivery-status or message/global-delivery-status */
+} Entity;
+
+static void
+read_multipart (GMimeContentType *type, const char *sub, Entity *e)
 {
-	if (b->content_type->len == 0)
-		return b->parent_digest ? ENTITY_MESSAGE : ENTITY_LEAF;
-	if (plainly_a_leaf (b->content_type->str))
-		return ENTITY_LEAF;
+	const char *param = g_mime_content_type_get_parameter (type, "boundary");
+	if (param && *param) {
+		e->boundary = g_strdup (param);
+		e->digest = g_ascii_strcasecmp (sub, "digest") == 0;
+		e->report = g_ascii_strcasecmp (sub, "report") == 0;
+		e->kind = ENTITY_MULTIPART;
+	}
+}
+
+static Entity
+entity_of (const Bounds *b)
+{
+	Entity e = { b->parent_digest && b->content_type->len == 0 ? ENTITY_MESSAGE : ENTITY_LEAF, NULL, FALSE, FALSE, FALSE };
+	if (b->content_type->len == 0 || plainly_a_leaf (b->content_type->str))
+		return e;
 	GMimeContentType *type = g_mime_content_type_parse (NULL, b->content_type->str);
-	EntityKind kind = ENTITY_LEAF;
 	const char *media = g_mime_content_type_get_media_type (type);
 	const char *sub = g_mime_content_type_get_media_subtype (type);
 	if (media && sub && g_ascii_strcasecmp (media, "multipart") == 0) {
-		const char *param = g_mime_content_type_get_parameter (type, "boundary");
-		if (param && *param) {
-			*boundary = g_strdup (param);
-			*digest = g_ascii_strcasecmp (sub, "digest") == 0;
-			kind = ENTITY_MULTIPART;
-		}
-	} else if (media && sub && g_ascii_strcasecmp (media, "message") == 0 && is_message_subtype (sub) &&
-		   !is_encoded (b->encoding)) {
-		kind = ENTITY_MESSAGE;
+		read_multipart (type, sub, &e);
+	} else if (media && sub && g_ascii_strcasecmp (media, "message") == 0) {
+		if (is_message_subtype (sub) && !is_encoded (b->encoding))
+			e.kind = ENTITY_MESSAGE;
+		e.status = g_ascii_strcasecmp (sub, "delivery-status") == 0 ||
+			   g_ascii_strcasecmp (sub, "global-delivery-status") == 0;
 	}
 	g_object_unref (type);
-	return kind;
+	return e;
+}
+
+/* The innermost level, or NULL. */
+static Level *
+top_level (Bounds *b)
+{
+	return b->depth ? &b->levels[b->depth - 1] : NULL;
+}
+
+/* A message that follows a report's delivery-status part is the message
+ * the report returns: the decoder reads its header, never its body
+ * (which may be large, and may be an old bounce itself). */
+static gboolean
+is_returned_message (Bounds *b, const Entity *e)
+{
+	Level *parent = top_level (b);
+	if (parent == NULL || parent->boundary == NULL || !parent->report)
+		return FALSE;
+	if (e->status)
+		parent->saw_status = TRUE;
+	return e->kind == ENTITY_MESSAGE && parent->saw_status && (b->flags & NDR_BOUNDS_RETURNED_HEADER_ONLY);
 }
 
 /* The header block ended at a blank line: what follows is content, a
@@ -357,23 +402,28 @@ entity_kind (const Bounds *b, char **boundary, gboolean *digest)
 static void
 end_header_block (Bounds *b)
 {
-	char *boundary = NULL;
-	gboolean digest = FALSE;
-	EntityKind kind = entity_kind (b, &boundary, &digest);
-	enter_body (b, kind == ENTITY_MULTIPART);
-	if (kind == ENTITY_LEAF)
+	Level *top = top_level (b);
+	if (top && top->returned && top->boundary == NULL) {
+		/* The returned message's own header ended: its body is dropped
+		 * up to the report's next boundary. */
+		enter_body (b, FALSE);
+		b->skipping = TRUE;
 		return;
-	if (b->depth >= NDRPARSE_MAX_MIME_DEPTH || (kind == ENTITY_MESSAGE && ++b->parts > NDRPARSE_MAX_MIME_PARTS)) {
-		g_free (boundary);
+	}
+	Entity e = entity_of (b);
+	gboolean returned = is_returned_message (b, &e);
+	enter_body (b, e.kind == ENTITY_MULTIPART);
+	if (e.kind == ENTITY_LEAF)
+		return;
+	if (b->depth >= NDRPARSE_MAX_MIME_DEPTH || (e.kind == ENTITY_MESSAGE && ++b->parts > NDRPARSE_MAX_MIME_PARTS)) {
+		g_free (e.boundary);
 		end_message (b, b->depth >= NDRPARSE_MAX_MIME_DEPTH ? NDRPARSE_TRUNCATED_DEPTH
 								    : NDRPARSE_TRUNCATED_PARTS);
 		return;
 	}
 	Level *level = &b->levels[b->depth++];
-	level->boundary = boundary;
-	level->boundary_len = boundary ? strlen (boundary) : 0;
-	level->digest = digest;
-	if (kind == ENTITY_MESSAGE) {
+	*level = (Level) { e.boundary, e.boundary ? strlen (e.boundary) : 0, e.digest, e.report, FALSE, returned };
+	if (e.kind == ENTITY_MESSAGE) {
 		b->parent_digest = FALSE;
 		b->mode = MODE_HEADER;
 		start_header_block (b);
@@ -405,6 +455,8 @@ scan_line (Bounds *b, gsize at, gsize n)
 		take_boundary (b, at, n, k, kind);
 		if (b->mode == MODE_HEADER)
 			start_header_block (b);
+	} else if (b->skipping) {
+		/* not kept */
 	} else if (b->mode == MODE_HEADER) {
 		header_line (b, at, n);
 	} else if (!b->face) {
@@ -418,9 +470,9 @@ scan_line (Bounds *b, gsize at, gsize n)
 }
 
 NdrparseTruncation
-_ndr_bounds_apply (GByteArray *array)
+_ndr_bounds_apply (GByteArray *array, NdrBoundsFlags flags)
 {
-	Bounds b = { .data = array->data, .len = array->len, .mode = MODE_HEADER };
+	Bounds b = { .data = array->data, .len = array->len, .mode = MODE_HEADER, .flags = flags };
 	b.content_type = g_string_new (NULL);
 	b.encoding = g_string_new (NULL);
 	start_header_block (&b);

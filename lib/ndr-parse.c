@@ -251,7 +251,7 @@ parse_byte_array (const NdrparseRules *rules, GByteArray *array, GError **error)
 		cut |= NDRPARSE_TRUNCATED_SIZE;
 	}
 	normalize_bare_cr (array);
-	cut |= _ndr_bounds_apply (array);
+	cut |= _ndr_bounds_apply (array, NDR_BOUNDS_RETURNED_HEADER_ONLY);
 	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (array);
 	NdrparseReport *report = parse_stream_within (rules, stream, cut, error);
 	g_object_unref (stream);

@@ -165,7 +165,13 @@ const char *_ndr_fields_lookup (const GPtrArray *fields, const char *name);
  * (NDRPARSE_MAX_HEADER_LENGTH per field, _FIELDS and _BYTES per message)
  * and the MIME limits (NDRPARSE_MAX_MIME_PARTS, _DEPTH), reading its
  * structure as GMime will; returns the limits reached. */
-NdrparseTruncation _ndr_bounds_apply (GByteArray *array);
+typedef enum {
+	NDR_BOUNDS_LIMITS_ONLY = 0,
+	/* Also drop the body of the message a report returns (after its
+	 * delivery-status part): the decoder reads only its header. */
+	NDR_BOUNDS_RETURNED_HEADER_ONLY = 1 << 0,
+} NdrBoundsFlags;
+NdrparseTruncation _ndr_bounds_apply (GByteArray *array, NdrBoundsFlags flags);
 
 /* ---- MIME walk (ndr-mime-walk.c) ---- */
 

@@ -19,7 +19,7 @@ bound (const char *text, gsize len, NdrparseTruncation *cut)
 {
 	GByteArray *array = g_byte_array_sized_new ((guint) len);
 	g_byte_array_append (array, (const guint8 *) text, (guint) len);
-	*cut = _ndr_bounds_apply (array);
+	*cut = _ndr_bounds_apply (array, NDR_BOUNDS_LIMITS_ONLY);
 	return array;
 }
 
@@ -211,6 +211,47 @@ test_parent_boundary_ends_inner (void)
 	assert_unchanged (text, strlen (text), "parent boundary");
 }
 
+/* The message a report returns after its delivery-status part keeps its
+ * header and loses its body; a message before the delivery-status part
+ * (a forwarded report may be inside) keeps everything. */
+static void
+test_returned_header_only (void)
+{
+#define RETURNED_HEADER "Content-Type: multipart/mixed; boundary=\"orig\"\nSubject: the original\n\n"
+#define RETURNED_BODY "--orig\nContent-Type: text/html\n\n<p>big</p>\n--orig--\n"
+	const char *head =
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\n\n"
+		"--R\nContent-Type: text/plain\n\nIt failed.\n"
+		"--R\nContent-Type: message/rfc822\n\nSubject: forwarded\n\nkept\n"
+		"--R\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+		"Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n\n"
+		"--R\nContent-Type: message/rfc822\n\n";
+	char *text = g_strconcat (head, RETURNED_HEADER, RETURNED_BODY, "--R--\n", NULL);
+	char *want = g_strconcat (head, RETURNED_HEADER, "--R--\n", NULL);
+
+	GByteArray *array = g_byte_array_new ();
+	g_byte_array_append (array, (const guint8 *) text, (guint) strlen (text));
+	NdrparseTruncation cut = _ndr_bounds_apply (array, NDR_BOUNDS_RETURNED_HEADER_ONLY);
+	g_assert_cmpint (cut, ==, NDRPARSE_TRUNCATED_NONE);
+	g_assert_cmpmem (array->data, array->len, want, strlen (want));
+	g_byte_array_unref (array);
+
+	/* Only limits: unchanged. */
+	assert_unchanged (text, strlen (text), "returned message, limits only");
+
+	/* The decoder still reads the returned message's header. */
+	char *message = g_strconcat ("From: MAILER-DAEMON@mx.example.org\nMIME-Version: 1.0\n", text, NULL);
+	NdrparseReport *report = ndrparse_parse_bytes (message, strlen (message), NULL);
+	g_assert_nonnull (report);
+	g_assert_cmpstr (ndrparse_report_get_subject (report), ==, "the original");
+	ndrparse_report_unref (report);
+	g_free (message);
+	g_free (text);
+	g_free (want);
+#undef RETURNED_HEADER
+#undef RETURNED_BODY
+}
+
 static void
 test_depth_cut (void)
 {
@@ -330,6 +371,7 @@ main (int argc, char **argv)
 	}
 	corpus_dir = argv[1];
 	g_test_add_func ("/bounds/corpus-unchanged", test_corpus_unchanged);
+	g_test_add_func ("/bounds/returned-header-only", test_returned_header_only);
 	g_test_add_func ("/bounds/folded-field", test_folded_field);
 	g_test_add_func ("/bounds/long-line-cut-at-character", test_long_line_cut_at_character);
 	g_test_add_func ("/bounds/field-count", test_field_count);
