@@ -23,22 +23,12 @@ is_lwsp (char c)
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';
 }
 
-/* Whether GMime's decoder would return @raw unchanged: no 8-bit byte to
- * convert, no "=?" that could open an encoded word. */
-static gboolean
-needs_no_decoding (const char *raw, gsize len)
-{
-	for (gsize i = 0; i < len; i++) {
-		if ((guchar) raw[i] >= 0x80 || (raw[i] == '=' && i + 1 < len && raw[i + 1] == '?'))
-			return FALSE;
-	}
-	return TRUE;
-}
-
-/* g_mime_utils_header_unfold() on @len bytes: blanks trimmed at both
- * ends, line ends dropped. */
+/* g_mime_utils_header_unfold() on @len bytes (blanks trimmed at both
+ * ends, line ends dropped); *@plain says whether GMime's decoder would
+ * return the result unchanged: no 8-bit byte to convert, no "=?" that
+ * could open an encoded word. */
 static char *
-unfold (const char *raw, gsize len)
+unfold (const char *raw, gsize len, gboolean *plain)
 {
 	const char *p = raw, *end = raw + len;
 	while (p < end && is_lwsp (*p))
@@ -46,19 +36,26 @@ unfold (const char *raw, gsize len)
 	while (end > p && is_lwsp (end[-1]))
 		end--;
 	char *out = g_malloc ((gsize) (end - p) + 1), *w = out;
+	guchar high = 0;
+	gboolean encoded_word = FALSE;
 	for (; p < end; p++) {
-		if (*p != '\r' && *p != '\n' && *p != '\0')
-			*w++ = *p;
+		char c = *p;
+		high |= (guchar) c;
+		encoded_word |= c == '?' && w > out && w[-1] == '=';
+		if (c != '\r' && c != '\n' && c != '\0')
+			*w++ = c;
 	}
 	*w = '\0';
+	*plain = high < 0x80 && !encoded_word;
 	return out;
 }
 
 char *
 _ndr_header_decode_raw (const char *raw, gsize len)
 {
-	char *unfolded = unfold (raw, len);
-	if (needs_no_decoding (unfolded, strlen (unfolded)))
+	gboolean plain;
+	char *unfolded = unfold (raw, len, &plain);
+	if (plain)
 		return unfolded;
 	_ndr_charset_pin_encoded_words (unfolded, strlen (unfolded));
 	char *decoded = g_mime_utils_header_decode_text (NULL, unfolded);
