@@ -641,3 +641,29 @@ ndrparse_rules_get_n_rules (const NdrparseRules *rules)
 		n += ((const NdrRuleSource *) g_ptr_array_index (rules->sources, s))->rules->len;
 	return n;
 }
+
+/* ---- listing ---- */
+
+static void
+call_for (const NdrRule *rule, NdrparseRuleFunc func, gpointer user_data)
+{
+	const char *field = _ndr_rule_field_name (rule->field);
+	char *with_name = rule->field_name ? g_strconcat (field, ":", rule->field_name, NULL) : NULL;
+	func (rule->id, with_name ? with_name : field, _ndr_rule_then_name (rule->then), rule->then_name,
+	      rule->if_provider, rule->if_reporter, rule->source, user_data);
+	g_free (with_name);
+}
+
+void
+ndrparse_rules_foreach (NdrparseRules *rules_in, NdrparseRuleFunc func, gpointer user_data)
+{
+	g_return_if_fail (func != NULL);
+	const NdrparseRules *rules = _ndr_rules_use (rules_in);
+	for (guint i = 0; i < _ndr_shipped_rule_count; i++)
+		call_for (&_ndr_shipped_rules[i], func, user_data);
+	for (guint s = 0; s < rules->sources->len; s++) {
+		const NdrRuleSource *source = g_ptr_array_index (rules->sources, s);
+		for (guint i = 0; i < source->rules->len; i++)
+			call_for (g_ptr_array_index (source->rules, i), func, user_data);
+	}
+}

@@ -348,6 +348,36 @@ gboolean ndrparse_rules_add_directory (NdrparseRules *rules, const char *path, G
 guint ndrparse_rules_get_n_rules (const NdrparseRules *rules);
 
 /**
+ * NdrparseRuleFunc:
+ * @id: the rule's id
+ * @field: what it looks at ("diagnostic", "subject", "header:X-Mailer", ...)
+ * @conclusion: what it concludes ("reason", "provider", "family", "mark", ...)
+ * @name: the reason, provider, reporter, family or mark it names
+ * @if_provider: (nullable): the provider it is limited to, or NULL
+ * @if_reporter: (nullable): the MTA (reporter or family) it is limited to, or NULL
+ * @source: where its wording comes from
+ * @user_data: what the caller passed
+ *
+ * Called by ndrparse_rules_foreach() once per rule.  The strings belong to
+ * the rule set and live as long as it does.
+ */
+typedef void (*NdrparseRuleFunc) (const char *id, const char *field, const char *conclusion, const char *name,
+				  const char *if_provider, const char *if_reporter, const char *source,
+				  gpointer user_data);
+
+/**
+ * ndrparse_rules_foreach:
+ * @rules: (nullable): a rule set, or NULL for the shipped rules alone
+ * @func: (scope call): called for each rule
+ * @user_data: passed to @func
+ *
+ * Calls @func for every rule of @rules: the shipped rules in the order of
+ * their files, then those added, disabled ones included (the order says
+ * nothing of precedence).  Like a parse, it freezes @rules.
+ */
+void ndrparse_rules_foreach (NdrparseRules *rules, NdrparseRuleFunc func, gpointer user_data);
+
+/**
  * ndrparse_rules_lint:
  * @rules: a rule set; like a parse, the check freezes it.
  *

@@ -1,7 +1,8 @@
 #!/bin/sh
 # test-rules.sh - rules at run time: the parser on good and bad files (each
 # error message checked), a user's rule outranking a shipped one, disabling
-# by id, NDRPARSE_RULES_DIR, --explain in every format, --list-steps, and
+# by id, NDRPARSE_RULES_DIR, --explain in every format, --list-steps,
+# --list-rules and --count-rules, and
 # the lint: it passes on the shipped rules and fails on the three families
 # the old tables could never choose (tests/rules/old-tables.rules).
 #   test-rules.sh NDRPARSE CORPUS-DIR
@@ -136,4 +137,23 @@ check "lint: a rule shadowed on its own words is dead" grep -q "rule site.dead: 
 printf 'site.regex in=diagnostic regex="quota [0-9]+" then=reason:mailboxfull source=s\n' > "$tmp/noexample.rules"
 run --rules="$tmp/noexample.rules" --lint-rules
 check "lint: a regex without an example" grep -q "rule site.regex: a regex needs an example=" "$tmp/out"
+# ---- listing and counting
+printf 'site.count in=diagnostic phrase="site words" then=reason:hasmoved if-provider=google source="site page"\n' > "$tmp/count.rules"
+run --rules="$tmp/count.rules" --list-rules
+check "--list-rules: a header and a line per rule" \
+	sh -c '[ "$(wc -l < "$1")" -eq $(( $2 + 2 )) ] && head -1 "$1" | grep -q "^id	field	conclusion"' sh "$tmp/out" \
+	"$("$tool" --lint-rules | sed -n 's/^\([0-9]*\) rules.*/\1/p')"
+check "--list-rules: the user's rule, tab-separated" \
+	grep -q "^site.count	diagnostic	reason	hasmoved	google	-	site page$" "$tmp/out"
+run --count-rules
+shipped_hasmoved=$(awk -F'\t' '$1 == "reason-wording" && $2 == "hasmoved" { print $3 }' "$tmp/out")
+shipped_google=$(awk -F'\t' '$1 == "provider" && $2 == "google" { print $3 }' "$tmp/out")
+check "--count-rules: every reason has wordings" \
+	sh -c '[ "$(awk -F"\t" "\$1 == \"reason-wording\"" "$1" | wc -l)" -ge 30 ]' sh "$tmp/out"
+run --rules="$tmp/count.rules" --count-rules
+check "--count-rules: a user's rule counts for its reason and provider" \
+	sh -c '[ "$(awk -F"\t" "\$1 == \"reason-wording\" && \$2 == \"hasmoved\" { print \$3 }" "$1")" -eq $(( $2 + 1 )) ] &&
+	       grep -q "^provider	google	$(( $3 + 1 ))$" "$1"' sh "$tmp/out" "$shipped_hasmoved" "$shipped_google"
+run --count-rules "$full"
+check "--count-rules reads no FILE" [ "$rc" -eq 64 ]
 finish

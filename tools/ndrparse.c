@@ -87,7 +87,7 @@ typedef struct {
 	char **replies_text;
 	char *replies_file;
 	char **rules;
-	gboolean explain, list_steps, lint_rules;
+	gboolean explain, list_steps, lint_rules, list_rules, count_rules;
 	gboolean null_separated;
 	gboolean recursive, all_inputs, summary, summary_only, failures_only;
 	gboolean include_vacation, quiet, annotate, version;
@@ -150,6 +150,10 @@ parse_options (int *argc, char ***argv, Options *o)
 		  "Print the steps of the evidence chain, in order, and exit", NULL },
 		{ "lint-rules", 0, 0, G_OPTION_ARG_NONE, &o->lint_rules,
 		  "Check the rules (shipped, $NDRPARSE_RULES_DIR, --rules) as a whole and exit: 0 when sound, 1 with the problems", NULL },
+		{ "list-rules", 0, 0, G_OPTION_ARG_NONE, &o->list_rules,
+		  "Print every rule (shipped, $NDRPARSE_RULES_DIR, --rules) as tab-separated lines and exit", NULL },
+		{ "count-rules", 0, 0, G_OPTION_ARG_NONE, &o->count_rules,
+		  "Print how many rules each reason, family, provider and reporter has, and exit", NULL },
 		{ "quiet", 'q', 0, G_OPTION_ARG_NONE, &o->quiet, "No progress line on a terminal", NULL },
 		{ "annotate", 0, 0, G_OPTION_ARG_NONE, &o->annotate,
 		  "Filter one message from stdin to stdout, adding X-Bounce-* headers", NULL },
@@ -221,11 +225,13 @@ check_options (const Options *o, int argc, InputKind *kind)
 		fprintf (stderr, "ndrparse: -0 says how --files-from separates names\n");
 		return FALSE;
 	}
-	if ((o->list_steps || o->lint_rules) && argc > 1) {
-		fprintf (stderr, "ndrparse: %s reads no input FILE\n", o->list_steps ? "--list-steps" : "--lint-rules");
+	const char *rules_report = o->list_steps ? "--list-steps" : o->lint_rules ? "--lint-rules"
+				 : o->list_rules ? "--list-rules" : o->count_rules ? "--count-rules" : NULL;
+	if (rules_report && argc > 1) {
+		fprintf (stderr, "ndrparse: %s reads no input FILE\n", rules_report);
 		return FALSE;
 	}
-	if (o->list_steps || o->lint_rules)
+	if (rules_report)
 		return TRUE;
 	if (!o->annotate && !o->append && !replies && !o->files_from && argc < 2) {
 		fprintf (stderr, "ndrparse: no input FILE given (use - for standard input)\n");
@@ -372,8 +378,9 @@ main (int argc, char **argv)
 		options_clear (&o);
 		return EXIT_USAGE;
 	}
-	if (o.lint_rules) {
-		status = rules_options_lint (rules);
+	if (o.lint_rules || o.list_rules || o.count_rules) {
+		status = o.lint_rules ? rules_options_lint (rules)
+		       : o.list_rules ? rules_options_list_rules (rules) : rules_options_count_rules (rules);
 		ndrparse_rules_unref (rules);
 		options_clear (&o);
 		return status;

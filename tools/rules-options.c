@@ -1,5 +1,6 @@
 /* rules-options.c - the tool's rule options (rules-options.h). */
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "rules-options.h"
@@ -62,4 +63,75 @@ rules_options_lint (NdrparseRules *rules)
 		printf ("%u rules, no problem found\n", ndrparse_rules_get_n_rules (rules));
 	g_strfreev (problems);
 	return n == 0 ? 0 : 1;
+}
+
+static void
+print_rule (const char *id, const char *field, const char *conclusion, const char *name, const char *if_provider,
+	    const char *if_reporter, const char *source, gpointer user_data)
+{
+	(void) user_data;
+	printf ("%s\t%s\t%s\t%s\t%s\t%s\t%s\n", id, field, conclusion, name ? name : "-", if_provider ? if_provider : "-",
+		if_reporter ? if_reporter : "-", source ? source : "-");
+}
+
+int
+rules_options_list_rules (NdrparseRules *rules)
+{
+	printf ("id\tfield\tconclusion\tname\tif-provider\tif-reporter\tsource\n");
+	ndrparse_rules_foreach (rules, print_rule, NULL);
+	return 0;
+}
+
+typedef struct {
+	GHashTable *counts;     /* "KIND\tNAME" -> count */
+} Counts;
+
+static void
+count (Counts *c, const char *kind, const char *name)
+{
+	char *key = g_strconcat (kind, "\t", name, NULL);
+	gpointer old = g_hash_table_lookup (c->counts, key);
+	g_hash_table_replace (c->counts, key, GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
+}
+
+/* Reason rules are counted as wordings (text they match) or codes (a
+ * status, a reply code, a command); a provider, an MTA family and a
+ * reporter count every rule that names it or is limited to it. */
+static void
+count_rule (const char *id, const char *field, const char *conclusion, const char *name, const char *if_provider,
+	    const char *if_reporter, const char *source, gpointer user_data)
+{
+	(void) id;
+	(void) source;
+	Counts *c = user_data;
+	gboolean code = strcmp (field, "status") == 0 || strcmp (field, "reply") == 0 || strcmp (field, "command") == 0;
+	if (strcmp (conclusion, "reason") == 0 && name)
+		count (c, code ? "reason-code" : "reason-wording", name);
+	if (g_str_has_prefix (conclusion, "family") && name)
+		count (c, "family", name);
+	if (strcmp (conclusion, "provider") == 0 && name)
+		count (c, "provider", name);
+	if (if_provider)
+		count (c, "provider", if_provider);
+	if (strcmp (conclusion, "reporter") == 0 && name)
+		count (c, "reporter", name);
+	if (if_reporter)
+		count (c, "reporter", if_reporter);
+	if (strcmp (conclusion, "mark") == 0 && name)
+		count (c, "mark", name);
+	count (c, "total", "rules");
+}
+
+int
+rules_options_count_rules (NdrparseRules *rules)
+{
+	Counts c = { g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL) };
+	ndrparse_rules_foreach (rules, count_rule, &c);
+	GList *keys = g_list_sort (g_hash_table_get_keys (c.counts), (GCompareFunc) strcmp);
+	printf ("kind\tname\trules\n");
+	for (GList *k = keys; k; k = k->next)
+		printf ("%s\t%u\n", (const char *) k->data, GPOINTER_TO_UINT (g_hash_table_lookup (c.counts, k->data)));
+	g_list_free (keys);
+	g_hash_table_unref (c.counts);
+	return 0;
 }

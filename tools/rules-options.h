@@ -1,5 +1,6 @@
 /* rules-options.h - the tool's rule options: the rule set a run uses
- * (NDRPARSE_RULES_DIR, --rules), --list-steps and --lint-rules. */
+ * (NDRPARSE_RULES_DIR, --rules), --list-steps, --lint-rules, --list-rules
+ * and --count-rules. */
 #ifndef NDRPARSE_RULES_OPTIONS_H
 #define NDRPARSE_RULES_OPTIONS_H
 
@@ -17,5 +18,13 @@ int rules_options_list_steps (void);
 /* --lint-rules: checks @rules as a whole (ndrparse_rules_lint()); prints
  * each problem on stdout and returns 0 when there is none, 1 otherwise. */
 int rules_options_lint (NdrparseRules *rules);
+
+/* --list-rules: every rule, a tab-separated line each (id, field,
+ * conclusion, name, if-provider, if-reporter, source) under a header. */
+int rules_options_list_rules (NdrparseRules *rules);
+
+/* --count-rules: how many rules each reason (wordings, codes), family,
+ * provider, reporter and mark has, tab-separated under a header. */
+int rules_options_count_rules (NdrparseRules *rules);
 
 #endif
