@@ -357,6 +357,24 @@ yields_to_broad (const Chain *c, const NdrRule *rule)
 	return rule->yields && c->broad_hit && _ndr_rule_word_in_list (rule->yields, _ndr_reason_name (c->said_broad));
 }
 
+/* Whether the status names a problem of the mail system, the network,
+ * the protocol, the content or security precisely (a status rule that
+ * yields to nothing: "452 4.4.5 Insufficient disk space", "501 5.5.4
+ * Syntax"): then it, not the stage, says what went wrong.  A mailbox
+ * status (X.1, X.2) at MAIL is the sender's, which the stage says. */
+static gboolean
+status_says_more_than_stage (const Chain *c)
+{
+	const NdrStatusCode *st = &c->f->status;
+	if (st->klass == 0 || st->subject < 3)
+		return FALSE;
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	const NdrRuleHit *best = status_hit (c->f->rules, st, hits);
+	gboolean precise = best && best->rule->yields == NULL;
+	g_array_unref (hits);
+	return precise;
+}
+
 /* A refusal before any recipient was given is about the sending host or
  * the sender, whatever generic code came with it; broad words that say
  * which of those (yields=: "no access from mail server") decide here. */
@@ -365,6 +383,8 @@ step_stage (Chain *c)
 {
 	const NdrFacts *f = c->f;
 	if (f->command == NULL || command_is (f, "RCPT") || command_is (f, "DATA"))
+		return FALSE;
+	if (status_says_more_than_stage (c))
 		return FALSE;
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
 	_ndr_rules_lookup (f->rules, NDR_IN_COMMAND, NULL, f->command, hits);

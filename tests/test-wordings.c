@@ -1,0 +1,139 @@
+/* test-wordings.c - how MTAs and providers word each reason, in their own
+ * words, through ndrparse_classify_reply().
+ *
+ *   test-wordings [--summary] FILE
+ *
+ * FILE (tests/wordings/wordings.tsv) holds one wording a line, tab-
+ * separated: the reason it means, its language (ISO 639-1), the command
+ * it answers ("-" when the reply alone must tell), the remote host ("-"
+ * for none), the reply, and where the wording comes from (an MTA's source
+ * file, a provider's published error page, an RFC).  None comes from a
+ * bounce of the shared corpus: the point is mail nobody here has seen.
+ * Lines starting with '#' and blank lines are comments.
+ *
+ * Every line is one test; all are run, each miss is printed, and the run
+ * fails when any misses.  --summary prints the count per reason and per
+ * language (for the closing notes of the rule work).
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <ndrparse.h>
+
+typedef struct {
+	char *reason, *language, *command, *host, *reply, *source;
+	guint line;
+} Wording;
+
+static void
+wording_free (gpointer p)
+{
+	Wording *w = p;
+	g_free (w->reason);
+	g_free (w->language);
+	g_free (w->command);
+	g_free (w->host);
+	g_free (w->reply);
+	g_free (w->source);
+	g_free (w);
+}
+
+static char *
+field_or_null (const char *f)
+{
+	return strcmp (f, "-") == 0 ? NULL : g_strdup (f);
+}
+
+static GPtrArray *
+read_wordings (const char *path)
+{
+	char *text = NULL;
+	GError *error = NULL;
+	if (!g_file_get_contents (path, &text, NULL, &error))
+		g_error ("%s", error->message);
+	GPtrArray *out = g_ptr_array_new_with_free_func (wording_free);
+	char **lines = g_strsplit (text, "\n", -1);
+	for (guint i = 0; lines[i]; i++) {
+		if (lines[i][0] == '#' || lines[i][0] == '\0')
+			continue;
+		char **f = g_strsplit (lines[i], "\t", -1);
+		if (g_strv_length (f) != 6 || !*f[0] || !*f[4] || !*f[5])
+			g_error ("%s:%u: want 6 tab-separated fields (reason, language, command, host, reply, source)",
+				 path, i + 1);
+		NdrparseReason reason;
+		if (!ndrparse_reason_from_name (f[0], &reason))
+			g_error ("%s:%u: '%s' is not a reason", path, i + 1, f[0]);
+		Wording *w = g_new0 (Wording, 1);
+		w->reason = g_strdup (f[0]);
+		w->language = g_strdup (f[1]);
+		w->command = field_or_null (f[2]);
+		w->host = field_or_null (f[3]);
+		w->reply = g_strdup (f[4]);
+		w->source = g_strdup (f[5]);
+		w->line = i + 1;
+		g_ptr_array_add (out, w);
+		g_strfreev (f);
+	}
+	g_strfreev (lines);
+	g_free (text);
+	return out;
+}
+
+static void
+add_count (GHashTable *counts, const char *key)
+{
+	gpointer old = g_hash_table_lookup (counts, key);
+	g_hash_table_replace (counts, g_strdup (key), GUINT_TO_POINTER (GPOINTER_TO_UINT (old) + 1));
+}
+
+static void
+print_counts (const char *what, GHashTable *counts)
+{
+	GList *keys = g_list_sort (g_hash_table_get_keys (counts), (GCompareFunc) strcmp);
+	for (GList *k = keys; k; k = k->next)
+		printf ("%s\t%s\t%u\n", what, (const char *) k->data,
+			GPOINTER_TO_UINT (g_hash_table_lookup (counts, k->data)));
+	g_list_free (keys);
+}
+
+int
+main (int argc, char **argv)
+{
+	gboolean summary = argc > 1 && strcmp (argv[1], "--summary") == 0;
+	if (argc != (summary ? 3 : 2)) {
+		fprintf (stderr, "usage: test-wordings [--summary] FILE\n");
+		return 2;
+	}
+	const char *path = argv[summary ? 2 : 1];
+	GPtrArray *wordings = read_wordings (path);
+	GHashTable *per_reason = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	GHashTable *per_language = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+	guint missed = 0;
+
+	for (guint i = 0; i < wordings->len; i++) {
+		const Wording *w = g_ptr_array_index (wordings, i);
+		NdrparseClassification c;
+		GError *error = NULL;
+		if (!ndrparse_classify_reply (w->reply, w->command, w->host, &c, &error))
+			g_error ("%s:%u: %s", path, w->line, error->message);
+		const char *got = ndrparse_reason_get_name (c.reason);
+		if (strcmp (got, w->reason) != 0) {
+			printf ("not ok %u - %s:%u: \"%s\" (%s, %s): want %s, got %s\n", i + 1, path, w->line, w->reply,
+				w->command ? w->command : "no command", w->source, w->reason, got);
+			missed++;
+		} else if (!summary) {
+			printf ("ok %u - %s: %s\n", i + 1, w->reason, w->reply);
+		}
+		add_count (per_reason, w->reason);
+		add_count (per_language, w->language);
+	}
+	if (summary) {
+		print_counts ("reason", per_reason);
+		print_counts ("language", per_language);
+	}
+	printf ("# %u wordings, %u missed\n", wordings->len, missed);
+	g_hash_table_unref (per_reason);
+	g_hash_table_unref (per_language);
+	g_ptr_array_unref (wordings);
+	return missed == 0 ? 0 : 1;
+}
