@@ -87,7 +87,10 @@ decode_message (const NdrparseRules *rules, GMimeMessage *message)
 		_ndr_text_decode (report, message, _ndr_walk_notification_text (&walk));
 	if (report->records->len == 0 && walk.dsn_texts->len > 0)
 		_ndr_decode_failed_recipients_header (report, message);
-	if (report->records->len == 0)
+	/* A challenge of a challenge-response system is an automatic answer
+	 * too, but it asks the sender to act: neither a bounce nor an
+	 * auto-reply to count. */
+	if (report->records->len == 0 && !report->not_a_bounce)
 		_ndr_autoreply_decode (report, message);
 	_ndr_original_resolve_sender (report);
 	if (walk.dsn_texts->len > 0)

@@ -67,6 +67,7 @@ _ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *tex
 
 	NdrProse prose;
 	_ndr_prose_read (report, message, from, subject, text, len, &prose);
+	report->not_a_bounce = prose.not_bounce;
 	if (!presents_as_bounce (message, &prose))
 		return FALSE;
 	report->looks_like_bounce = TRUE;

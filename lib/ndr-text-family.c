@@ -231,6 +231,11 @@ _ndr_prose_read (const NdrparseReport *report, GMimeMessage *message, const char
 	if (message)
 		_ndr_header_rules_scan (report, message, header_hits);
 	add_family_hits (candidates, header_hits, NDR_FAMILY_FIELD_HEADER);
+	gboolean header_not_bounce = FALSE;
+	for (guint i = 0; i < header_hits->len; i++) {
+		const NdrRule *rule = g_array_index (header_hits, NdrRuleHit, i).rule;
+		header_not_bounce |= rule->then == NDR_THEN_MARK && rule->value == NDR_MARK_NOT_BOUNCE;
+	}
 	g_array_unref (header_hits);
 
 	const Candidate *best = NULL;
@@ -247,5 +252,6 @@ _ndr_prose_read (const NdrparseReport *report, GMimeMessage *message, const char
 	prose->reply_subject = (subject_marks & (1u << NDR_MARK_REPLY_SUBJECT)) != 0;
 	prose->bounce_subject = !prose->reply_subject &&
 		(subject_marks & ((1u << NDR_MARK_BOUNCE_SUBJECT) | (1u << NDR_MARK_BOUNCE_SUBJECT_WORD)));
-	prose->not_bounce = ((from_marks | subject_marks | body_marks) & (1u << NDR_MARK_NOT_BOUNCE)) != 0;
+	prose->not_bounce = header_not_bounce ||
+			    ((from_marks | subject_marks | body_marks) & (1u << NDR_MARK_NOT_BOUNCE)) != 0;
 }

@@ -119,6 +119,7 @@ struct _NdrparseReport {
 	 * NULL): the addresses in them are read only when VERP asks. */
 	const char *envelope_headers[3];
 	gboolean looks_like_bounce;     /* a DSN part or a bounce's prose, whether or not it named anyone */
+	gboolean not_a_bounce;          /* a not-a-bounce rule fired (a challenge, a confirmation request) */
 	const char *bounce_text;        /* the head of the notification, for a record VERP adds */
 	const NdrparseRules *rules;     /* the rules of the parse; NULL once it returned */
 	const char *reporter_rule;      /* the id of the rule that named the reporter, or NULL */

@@ -77,6 +77,26 @@ test_reason_before_recipient (void)
 	}
 }
 
+/* Challenges of challenge-response systems are neither bounces nor
+ * auto-replies (the detectors of Mail::DeliveryStatus::BounceParser). */
+static void
+test_challenges_are_not_bounces (void)
+{
+	check_none ("From: Alice <alice-confirm-1234.abcd@example.org>\nTo: sender@example.org\n"
+		    "Subject: Re: Hello (confirmation required)\nX-Delivery-Agent: TMDA/1.1.12 (Macallan)\n"
+		    "Auto-Submitted: auto-replied\nIn-Reply-To: <1@example.org>\n\n"
+		    "Your message has not been delivered: reply to this message to release it.\n");
+	check_none ("From: bob@example.net\nTo: sender@example.org\nSubject: Delivery Status Notification\n"
+		    "Auto-Submitted: auto-replied\nIn-Reply-To: <2@example.org>\n\n"
+		    "Hi, this is Bob's mailbox. Please add yourself to my Boxbe Guest List so that your message "
+		    "is delivered.\n");
+	/* An auto-reply without a challenge is still one. */
+	NdrparseReport *report = parse ("From: carol@example.net\nTo: sender@example.org\nSubject: Out of Office: Hello\n"
+					"Auto-Submitted: auto-replied\nIn-Reply-To: <3@example.org>\n\nI am away.\n");
+	g_assert_cmpint (ndrparse_record_get_reason_kind (only_record (report)), ==, NDRPARSE_REASON_VACATION);
+	ndrparse_report_unref (report);
+}
+
 static void
 test_recipient_line_forms (void)
 {
@@ -267,6 +287,7 @@ main (int argc, char **argv)
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/text/recipient-line-forms", test_recipient_line_forms);
 	g_test_add_func ("/text/reason-before-recipient", test_reason_before_recipient);
+	g_test_add_func ("/text/challenges-are-not-bounces", test_challenges_are_not_bounces);
 	g_test_add_func ("/text/senders-are-not-recipients", test_senders_are_not_recipients);
 	g_test_add_func ("/text/status-inferred-from-words", test_status_inferred_from_words);
 	g_test_add_func ("/text/transcript-failure-wins", test_transcript_failure_wins);
