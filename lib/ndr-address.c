@@ -47,10 +47,18 @@ _ndr_memcasemem (const char *hay, gsize hay_len, const char *needle)
 	return NULL;
 }
 
-static gboolean
-is_ascii (const char *s, gsize len)
+gboolean
+_ndr_is_ascii (const char *s, gsize len)
 {
-	for (gsize i = 0; i < len; i++) {
+	/* Eight bytes at a time: no byte has its top bit set. */
+	gsize i = 0;
+	for (; i + 8 <= len; i += 8) {
+		guint64 word;
+		memcpy (&word, s + i, 8);
+		if (word & G_GUINT64_CONSTANT (0x8080808080808080))
+			return FALSE;
+	}
+	for (; i < len; i++) {
 		if ((guchar) s[i] >= 0x80)
 			return FALSE;
 	}
@@ -61,7 +69,7 @@ char *
 _ndr_strdown (const char *s, gsize len)
 {
 	/* g_utf8_strdown() costs thousands of instructions even on ASCII. */
-	if (is_ascii (s, len) || !g_utf8_validate (s, len, NULL))
+	if (_ndr_is_ascii (s, len) || !g_utf8_validate (s, len, NULL))
 		return g_ascii_strdown (s, len);
 	return g_utf8_strdown (s, len);
 }

@@ -102,23 +102,6 @@ is_ascii_superset (const char *charset)
 	return FALSE;
 }
 
-static gboolean
-is_all_ascii (const char *s, gsize len)
-{
-	/* Eight bytes at a time: no byte has its top bit set. */
-	gsize i = 0;
-	for (; i + 8 <= len; i += 8) {
-		guint64 word;
-		memcpy (&word, s + i, 8);
-		if (word & G_GUINT64_CONSTANT (0x8080808080808080))
-			return FALSE;
-	}
-	for (; i < len; i++) {
-		if ((guchar) s[i] >= 0x80)
-			return FALSE;
-	}
-	return TRUE;
-}
 
 /* The content of @content with its transfer encoding undone (base64 and
  * quoted-printable, the way GMime's filter undoes them), or NULL for an
@@ -173,7 +156,7 @@ undecoded_text (GMimeTextPart *part)
 	char *text = content ? transfer_decoded (content, &n) : NULL;
 	if (text == NULL)
 		return NULL;
-	gboolean same = charset == NULL || is_all_ascii (text, n) ||
+	gboolean same = charset == NULL || _ndr_is_ascii (text, n) ||
 			((g_ascii_strcasecmp (charset, "utf-8") == 0 || g_ascii_strcasecmp (charset, "utf8") == 0) &&
 			 g_utf8_validate_len (text, n, NULL));
 	if (!same) {

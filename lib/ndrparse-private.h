@@ -436,6 +436,8 @@ void _ndr_charset_pin_encoded_words (const char *text, gsize len);
 /* @len bytes lower-cased: UTF-8 by Unicode's rules, anything else byte by
  * byte as ASCII.  A new string. */
 char *_ndr_strdown (const char *s, gsize len);
+/* Whether @len bytes are all ASCII. */
+gboolean _ndr_is_ascii (const char *s, gsize len);
 const char *_ndr_memcasemem (const char *hay, gsize hay_len, const char *needle);
 
 G_END_DECLS
