@@ -135,6 +135,8 @@ _ndr_header_block_read (const char *text, gsize len)
 {
 	NdrHeaderBlock *block = g_new0 (NdrHeaderBlock, 1);
 	block->fields = g_array_new (FALSE, FALSE, sizeof (NdrRawField));
+	if (text == NULL || len == 0)
+		return block;       /* an empty part: its bytes may be NULL */
 	const char *p = text, *end = text + len;
 	gboolean in_field = FALSE;      /* the last line began a field (not a skipped line) */
 	while (p < end && block->fields->len < NDRPARSE_MAX_HEADER_FIELDS) {
