@@ -66,8 +66,8 @@ typedef struct {
 	gboolean in_field;      /* a field has begun (continuation lines join it) */
 	gboolean dropping;      /* the rest of the current field is dropped */
 	gsize field_kept;       /* bytes of the current field kept */
-	GString *content_type;  /* the block's first Content-Type value */
-	GString *encoding;      /* its first Content-Transfer-Encoding value */
+	GString *content_type;  /* the block's last Content-Type value */
+	GString *encoding;      /* its last Content-Transfer-Encoding value */
 	GString *capture;       /* where the current field's value goes, or NULL */
 	/* counts over the whole message */
 	guint fields;
@@ -286,10 +286,16 @@ start_field (Bounds *b, gsize at, gsize n)
 	}
 	b->dropping = FALSE;
 	b->fields++;
-	if (b->content_type->len == 0 && field_is (s, n, "Content-Type"))
+	/* GMime's parser reads the last of each (parser_find_header() looks
+	 * from the end): a block with two Content-Types is what the second
+	 * says. */
+	if (field_is (s, n, "Content-Type")) {
+		g_string_truncate (b->content_type, 0);
 		b->capture = b->content_type;
-	else if (b->encoding->len == 0 && field_is (s, n, "Content-Transfer-Encoding"))
+	} else if (field_is (s, n, "Content-Transfer-Encoding")) {
+		g_string_truncate (b->encoding, 0);
 		b->capture = b->encoding;
+	}
 	keep_field_line (b, at, n, TRUE);
 }
 

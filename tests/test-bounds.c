@@ -252,6 +252,27 @@ test_returned_header_only (void)
 #undef RETURNED_BODY
 }
 
+/* GMime reads the last Content-Type of a header block: a block with two
+ * is bounded as the second says (here a message/rfc822 whose folded
+ * header would otherwise reach GMime whole). */
+static void
+test_last_content_type (void)
+{
+	GString *s = g_string_new ("From: a@example.org\nMIME-Version: 1.0\n"
+				   "Content-Type: multipart/mixed; boundary=\"never\"\n"
+				   "Content-Type: message/rfc822\n\n"
+				   "From: b@example.org\nTo: c@example.org,\n");
+	for (int i = 0; i < 20000; i++)
+		g_string_append (s, " d@example.org,\n");
+	g_string_append (s, "\nbody\n");
+	NdrparseTruncation cut;
+	GByteArray *out = bound (s->str, s->len, &cut);
+	g_assert_cmpint (cut, ==, NDRPARSE_TRUNCATED_HEADER);
+	g_assert_cmpuint (out->len, <, 2 * NDRPARSE_MAX_HEADER_LENGTH + 200);
+	g_byte_array_unref (out);
+	g_string_free (s, TRUE);
+}
+
 static void
 test_depth_cut (void)
 {
@@ -372,6 +393,7 @@ main (int argc, char **argv)
 	corpus_dir = argv[1];
 	g_test_add_func ("/bounds/corpus-unchanged", test_corpus_unchanged);
 	g_test_add_func ("/bounds/returned-header-only", test_returned_header_only);
+	g_test_add_func ("/bounds/last-content-type", test_last_content_type);
 	g_test_add_func ("/bounds/folded-field", test_folded_field);
 	g_test_add_func ("/bounds/long-line-cut-at-character", test_long_line_cut_at_character);
 	g_test_add_func ("/bounds/field-count", test_field_count);
