@@ -230,6 +230,58 @@ trim (GString *s, const char *junk)
 	g_string_erase (s, 0, start);
 }
 
+/* An X.400 O/R address carries an Internet address in a domain-defined
+ * attribute: "c=US;a= ;p=Example;o=Mail;dda:SMTP=user@example.com;" as
+ * Exchange writes it, "/dda:RFC-822=user(a)example.com/" as RFC 2156's
+ * gateways do (with "(a)" for '@', section 4.2.1).  Keeps that address. */
+static void
+take_x400_dda (GString *s)
+{
+	static const char *const keys[] = { "dda:smtp=", "dda:rfc-822=", "dda:rfc822=" };
+	for (gsize k = 0; k < G_N_ELEMENTS (keys); k++) {
+		const char *at = _ndr_memcasemem (s->str, s->len, keys[k]);
+		if (at == NULL)
+			continue;
+		gsize start = (at - s->str) + strlen (keys[k]);
+		gsize stop = start + strcspn (s->str + start, ";/ \t\r\n");
+		g_string_truncate (s, stop);
+		g_string_erase (s, 0, start);
+		const char *esc = _ndr_memcasemem (s->str, s->len, "(a)");
+		if (esc && memchr (s->str, '@', s->len) == NULL) {
+			gsize i = esc - s->str;
+			g_string_erase (s, i, 3);
+			g_string_insert_c (s, i, '@');
+		}
+		return;
+	}
+}
+
+/* Exchange encapsulates a foreign address it cannot route in its own
+ * domain: "IMCEASMTP-user+40example+2Ecom@exchange.example" is
+ * user@example.com, each "+XX" a byte in hex (Microsoft's IMCEA
+ * encapsulation).  Decodes the SMTP kind in place. */
+static void
+decode_imcea_smtp (GString *s)
+{
+	if (s->len < 11 || g_ascii_strncasecmp (s->str, "IMCEASMTP-", 10) != 0)
+		return;
+	const char *at = strrchr (s->str, '@');
+	gsize end = at ? (gsize) (at - s->str) : s->len;
+	GString *out = g_string_sized_new (end);
+	for (gsize i = 10; i < end; i++) {
+		if (s->str[i] == '+' && i + 2 < end && g_ascii_isxdigit (s->str[i + 1]) && g_ascii_isxdigit (s->str[i + 2])) {
+			g_string_append_c (out, (char) (g_ascii_xdigit_value (s->str[i + 1]) * 16 +
+							 g_ascii_xdigit_value (s->str[i + 2])));
+			i += 2;
+		} else {
+			g_string_append_c (out, s->str[i]);
+		}
+	}
+	if (memchr (out->str, '@', out->len))
+		g_string_assign (s, out->str);
+	g_string_free (out, TRUE);
+}
+
 char *
 _ndr_address_normalize (const char *value, gboolean xtext)
 {
@@ -241,6 +293,7 @@ _ndr_address_normalize (const char *value, gboolean xtext)
 	gboolean utf8_type = bare != value && g_ascii_strncasecmp (type, "utf-8", 5) == 0;
 	GString *s = g_string_new (bare);
 
+	take_x400_dda (s);
 	strip_comments (s);
 	strip_angle_brackets (s);
 	trim (s, " \t\r\n'");
@@ -251,6 +304,7 @@ _ndr_address_normalize (const char *value, gboolean xtext)
 		decode_unitext (s);
 	else if (xtext)
 		decode_xtext (s);
+	decode_imcea_smtp (s);
 
 	if (s->len == 0 || strchr (s->str, '@') == s->str) {
 		g_string_free (s, TRUE);

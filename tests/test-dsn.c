@@ -255,6 +255,28 @@ test_decode_unitext (void)
 	ndrparse_report_unref (r);
 }
 
+/* X.400 recipients carry the Internet address in a domain-defined
+ * attribute (Exchange: dda:SMTP=; RFC 2156: DDA RFC-822 with "(a)"), and
+ * Exchange's IMCEA encapsulation hides one in its own domain. */
+static void
+test_decode_x400_and_imcea (void)
+{
+	static const struct { const char *field, *want; } cases[] = {
+		{ "Final-Recipient: x400; c=US;a= ;p=Example;o=Mail;dda:SMTP=Jo.Smith@example.com;", "jo.smith@example.com" },
+		{ "Final-Recipient: x400; /c=GB/admd= /prmd=Example/o=Mail/dda:RFC-822=jo(a)example.org/",
+		  "jo@example.org" },
+		{ "Final-Recipient: rfc822; IMCEASMTP-jo+2Esmith+40example+2Ecom@exchange.example.net",
+		  "jo.smith@example.com" },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		char *dsn = g_strdup_printf ("%s\nAction: failed\nStatus: 5.1.1\n", cases[i].field);
+		NdrparseReport *r = parse_dsn (dsn);
+		g_assert_cmpstr (ndrparse_record_get_recipient (only_record (r)), ==, cases[i].want);
+		ndrparse_report_unref (r);
+		g_free (dsn);
+	}
+}
+
 static void
 test_decode_x_unix_exit_status (void)
 {
@@ -313,6 +335,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/decode/remote-reply-wins", test_decode_remote_reply_wins);
 	g_test_add_func ("/decode/original-recipient-only", test_decode_original_recipient_only);
 	g_test_add_func ("/decode/unitext", test_decode_unitext);
+	g_test_add_func ("/decode/x400-and-imcea", test_decode_x400_and_imcea);
 	g_test_add_func ("/decode/x-unix-exit-status", test_decode_x_unix_exit_status);
 	g_test_add_func ("/decode/non-failures", test_decode_non_failures);
 	g_test_add_func ("/decode/empty-values", test_decode_empty_values);
