@@ -207,3 +207,66 @@ _ndr_original_read_text (NdrparseReport *report, const char *text, gsize len)
 	if (p < end)
 		read_header_block (report, p, end - p);
 }
+
+/* ---- unqualified recipients ---- */
+
+/* Whether @address's domain is a bare host name ("user@mailhost"): RFC
+ * 5321 section 2.3.5 wants fully qualified names, and an MTA that reports
+ * its local name has left the real domain out. */
+static gboolean
+is_unqualified (const char *address)
+{
+	const char *domain = _ndr_address_domain (address);
+	return domain && strchr (domain, '.') == NULL && domain[0] != '[';
+}
+
+static gsize
+local_part_length (const char *address)
+{
+	const char *at = strrchr (address, '@');
+	return at ? (gsize) (at - address) : strlen (address);
+}
+
+/* The one address of @candidates (the returned message's To, its
+ * Delivered-To, its envelope recipient) with @address's local part and a
+ * qualified domain; NULL when none or several. */
+static const char *
+qualified_match (NdrparseReport *report, const char *address, GPtrArray *candidates)
+{
+	gsize local = local_part_length (address);
+	const char *found = NULL;
+	for (guint i = 0; i < candidates->len; i++) {
+		const char *c = g_ptr_array_index (candidates, i);
+		if (local_part_length (c) != local || g_ascii_strncasecmp (c, address, local) != 0 || is_unqualified (c))
+			continue;
+		if (found && g_ascii_strcasecmp (found, c) != 0)
+			return NULL;
+		found = c;
+	}
+	return found ? _ndr_report_intern (report, found) : NULL;
+}
+
+void
+_ndr_original_qualify_recipients (NdrparseReport *report)
+{
+	GPtrArray *candidates = NULL;
+	for (guint i = 0; i < report->records->len; i++) {
+		NdrparseRecord *record = g_ptr_array_index (report->records, i);
+		if (record->recipient == NULL || !is_unqualified (record->recipient))
+			continue;
+		if (candidates == NULL) {
+			candidates = _ndr_address_list (report->original_to);
+			if (report->delivered_to)
+				g_ptr_array_add (candidates, g_strdup (report->delivered_to));
+			if (report->envelope_recipient)
+				g_ptr_array_add (candidates, g_strdup (report->envelope_recipient));
+		}
+		const char *qualified = qualified_match (report, record->recipient, candidates);
+		if (qualified) {
+			record->recipient = qualified;
+			record->destination = _ndr_address_domain (qualified);
+		}
+	}
+	if (candidates)
+		g_ptr_array_unref (candidates);
+}

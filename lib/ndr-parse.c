@@ -92,6 +92,7 @@ decode_message (const NdrparseRules *rules, GMimeMessage *message)
 	 * auto-reply to count. */
 	if (report->records->len == 0 && !report->not_a_bounce)
 		_ndr_autoreply_decode (report, message);
+	_ndr_original_qualify_recipients (report);
 	_ndr_original_resolve_sender (report);
 	if (walk.dsn_texts->len > 0)
 		report->looks_like_bounce = TRUE;

@@ -226,6 +226,10 @@ void _ndr_original_read (NdrparseReport *report, GMimeObject *original);
 /* The same for a returned message pasted into a text (its headers start
  * at the first header-like line of @text). */
 void _ndr_original_read_text (NdrparseReport *report, const char *text, gsize len);
+/* Completes the records whose recipient has a bare host for a domain
+ * ("user@mailhost") from the returned message's To, Delivered-To or
+ * envelope recipient, when exactly one of those has the same local part. */
+void _ndr_original_qualify_recipients (NdrparseReport *report);
 /* Decides report->sender once the DSN fields are known. */
 void _ndr_original_resolve_sender (NdrparseReport *report);
 

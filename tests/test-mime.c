@@ -173,6 +173,33 @@ test_sendmail_whole_reply (void)
 	ndrparse_report_unref (report);
 }
 
+/* A recipient reported with a bare host for its domain ("bob@mailhost",
+ * an MTA's local name) is completed from the returned message's To when
+ * exactly one address there has its local part. */
+static void
+test_unqualified_recipient (void)
+{
+	static const struct { const char *to, *want; } cases[] = {
+		{ "To: Bob <Bob@example.com>, carol@example.com", "bob@example.com" },
+		{ "To: bob@example.com, bob@example.net", "bob@mailhost" },     /* which one: not said */
+		{ "To: carol@example.com", "bob@mailhost" },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		char *original = g_strdup_printf ("From: sender@example.org\n%s\nSubject: hi\n\nHello\n", cases[i].to);
+		char *text = g_strconcat (
+			"From: MAILER-DAEMON@mx.example.org\nTo: sender@example.org\nSubject: Undelivered Mail\n"
+			"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+			"--B\nContent-Type: text/plain\n\nIt failed.\n\n--B\nContent-Type: message/delivery-status\n\n"
+			"Reporting-MTA: dns; mx.example.org\n\nFinal-Recipient: rfc822; bob@mailhost\nAction: failed\n"
+			"Status: 5.1.1\n\n--B\nContent-Type: message/rfc822\n\n", original, "\n--B--\n", NULL);
+		NdrparseReport *report = parse (text);
+		g_assert_cmpstr (ndrparse_record_get_recipient (ndrparse_report_get_record (report, 0)), ==, cases[i].want);
+		ndrparse_report_unref (report);
+		g_free (text);
+		g_free (original);
+	}
+}
+
 static void
 test_not_bounces (void)
 {
@@ -297,6 +324,7 @@ main (int argc, char **argv)
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/walk/returned-message", test_returned_message);
 	g_test_add_func ("/walk/sendmail-whole-reply", test_sendmail_whole_reply);
+	g_test_add_func ("/walk/unqualified-recipient", test_unqualified_recipient);
 	g_test_add_func ("/walk/returned-headers", test_returned_headers);
 	g_test_add_func ("/walk/forwarded-report", test_forwarded_report);
 	g_test_add_func ("/walk/bounce-of-bounce", test_bounce_of_bounce_not_scanned);
