@@ -161,19 +161,19 @@ decode_rfc5965 (NdrparseReport *report, GBytes *feedback)
 }
 
 static gboolean
-header_contains (GMimeMessage *message, const char *name, const char *needle)
+header_contains (const NdrparseReport *report, const char *name, const char *needle)
 {
-	const char *value = g_mime_object_get_header (GMIME_OBJECT (message), name);
+	const char *value = _ndr_bounce_header (report, name);
 	return value && _ndr_memcasemem (value, strlen (value), needle) != NULL;
 }
 
 /* Hotmail's complaint mail: From staff@hotmail.com, "complaint about
  * message from ...", the reported message attached. */
 static gboolean
-decode_hotmail_complaint (NdrparseReport *report, GMimeMessage *message)
+decode_hotmail_complaint (NdrparseReport *report)
 {
-	if (!header_contains (message, "From", "staff@hotmail.com") ||
-	    !header_contains (message, "Subject", "complaint about message from"))
+	if (!header_contains (report, "From", "staff@hotmail.com") ||
+	    !header_contains (report, "Subject", "complaint about message from"))
 		return FALSE;
 	records_from_reported_message (report, "abuse");
 	return TRUE;
@@ -181,11 +181,11 @@ decode_hotmail_complaint (NdrparseReport *report, GMimeMessage *message)
 
 /* Apple Mail's unsubscribe request comes from the recipient itself. */
 static gboolean
-decode_apple_unsubscribe (NdrparseReport *report, GMimeMessage *message)
+decode_apple_unsubscribe (NdrparseReport *report)
 {
-	if (!header_contains (message, "X-Apple-Unsubscribe", "true"))
+	if (!header_contains (report, "X-Apple-Unsubscribe", "true"))
 		return FALSE;
-	char *address = _ndr_address_normalize (g_mime_object_get_header (GMIME_OBJECT (message), "From"), FALSE);
+	char *address = _ndr_address_normalize (_ndr_bounce_header (report, "From"), FALSE);
 	if (address && strchr (address, '@'))
 		add_record (report, address, "opt-out");
 	g_free (address);
@@ -193,9 +193,9 @@ decode_apple_unsubscribe (NdrparseReport *report, GMimeMessage *message)
 }
 
 gboolean
-_ndr_arf_decode (NdrparseReport *report, GMimeMessage *message, GBytes *feedback)
+_ndr_arf_decode (NdrparseReport *report, GBytes *feedback)
 {
 	if (feedback)
 		return decode_rfc5965 (report, feedback);
-	return decode_hotmail_complaint (report, message) || decode_apple_unsubscribe (report, message);
+	return decode_hotmail_complaint (report) || decode_apple_unsubscribe (report);
 }

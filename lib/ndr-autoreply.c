@@ -16,10 +16,10 @@
 #include "ndrparse-private.h"
 
 static gboolean
-has_autoreply_header (const NdrparseReport *report, GMimeMessage *message)
+has_autoreply_header (const NdrparseReport *report)
 {
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	_ndr_header_rules_scan (report, message, hits);
+	_ndr_header_rules_scan (report, hits);
 	gboolean found = FALSE;
 	for (guint i = 0; i < hits->len && !found; i++) {
 		const NdrRule *rule = g_array_index (hits, NdrRuleHit, i).rule;
@@ -33,34 +33,32 @@ has_autoreply_header (const NdrparseReport *report, GMimeMessage *message)
  * "Out of office next week".  An auto-reply also answers a message
  * (In-Reply-To) or comes from the null sender. */
 static gboolean
-answers_a_message (GMimeObject *object)
+answers_a_message (const NdrparseReport *report)
 {
-	const char *return_path = g_mime_object_get_header (object, "Return-Path");
-	return g_mime_object_get_header (object, "In-Reply-To") ||
-	       g_mime_object_get_header (object, "References") ||
+	const char *return_path = _ndr_bounce_header (report, "Return-Path");
+	return _ndr_bounce_header (report, "In-Reply-To") ||
+	       _ndr_bounce_header (report, "References") ||
 	       (return_path && strstr (return_path, "<>"));
 }
 
 static gboolean
-is_autoreply (const NdrparseReport *report, GMimeMessage *message)
+is_autoreply (const NdrparseReport *report)
 {
-	GMimeObject *object = GMIME_OBJECT (message);
 	/* Exim marks its bounces "Auto-Submitted: auto-replied" too. */
-	if (_ndr_text_from_daemon (report->rules, g_mime_object_get_header (object, "From")))
+	if (_ndr_text_from_daemon (report->rules, _ndr_bounce_header (report, "From")))
 		return FALSE;
-	if (has_autoreply_header (report, message))
+	if (has_autoreply_header (report))
 		return TRUE;
-	guint marks = _ndr_subject_marks (report->rules, g_mime_message_get_subject (message));
-	return (marks & (1u << NDR_MARK_AUTOREPLY_SUBJECT)) && answers_a_message (object);
+	guint marks = _ndr_subject_marks (report->rules, _ndr_bounce_subject (report));
+	return (marks & (1u << NDR_MARK_AUTOREPLY_SUBJECT)) && answers_a_message (report);
 }
 
 gboolean
-_ndr_autoreply_decode (NdrparseReport *report, GMimeMessage *message)
+_ndr_autoreply_decode (NdrparseReport *report)
 {
-	if (!is_autoreply (report, message))
+	if (!is_autoreply (report))
 		return FALSE;
-	GMimeObject *object = GMIME_OBJECT (message);
-	char *address = _ndr_address_normalize (g_mime_object_get_header (object, "From"), FALSE);
+	char *address = _ndr_address_normalize (_ndr_bounce_header (report, "From"), FALSE);
 	if (address && strchr (address, '@') == NULL)
 		g_clear_pointer (&address, g_free);
 	NdrparseRecord *record = _ndr_report_add_record (report);

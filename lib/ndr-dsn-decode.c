@@ -279,10 +279,9 @@ _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record, const NdrNot
  * ones) may still list the failed addresses in X-Failed-Recipients, as
  * Exim and Google do. */
 void
-_ndr_decode_failed_recipients_header (NdrparseReport *report, GMimeMessage *message)
+_ndr_decode_failed_recipients_header (NdrparseReport *report)
 {
-	GPtrArray *list = _ndr_address_list (
-		g_mime_object_get_header (GMIME_OBJECT (message), "X-Failed-Recipients"));
+	GPtrArray *list = _ndr_address_list (_ndr_bounce_header (report, "X-Failed-Recipients"));
 	for (guint i = 0; i < list->len; i++) {
 		NdrparseRecord *record = _ndr_report_add_record (report);
 		if (record == NULL)

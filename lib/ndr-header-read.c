@@ -24,13 +24,15 @@ is_lwsp (char c)
 }
 
 /* g_mime_utils_header_unfold() on @len bytes (blanks trimmed at both
- * ends, line ends dropped); *@plain says whether GMime's decoder would
+ * ends, line ends dropped), up to a NUL byte as GMime's parser copies a
+ * value (as a C string); *@plain says whether GMime's decoder would
  * return the result unchanged: no 8-bit byte to convert, no "=?" that
  * could open an encoded word. */
 static char *
 unfold (const char *raw, gsize len, gboolean *plain)
 {
-	const char *p = raw, *end = raw + len;
+	const char *nul = memchr (raw, '\0', len);
+	const char *p = raw, *end = nul ? nul : raw + len;
 	while (p < end && is_lwsp (*p))
 		p++;
 	while (end > p && is_lwsp (end[-1]))
@@ -42,7 +44,7 @@ unfold (const char *raw, gsize len, gboolean *plain)
 		char c = *p;
 		high |= (guchar) c;
 		encoded_word |= c == '?' && w > out && w[-1] == '=';
-		if (c != '\r' && c != '\n' && c != '\0')
+		if (c != '\r' && c != '\n')
 			*w++ = c;
 	}
 	*w = '\0';
@@ -83,16 +85,20 @@ _ndr_object_header (GMimeObject *object, const char *name)
 
 /* ---- header blocks in text ---- */
 
-struct _NdrHeaderBlock {
-	GArray *fields;     /* NdrRawField, in order */
-};
-
 typedef struct {
 	const char *name;
 	gsize name_len;
 	const char *raw;    /* after the colon, continuation lines included */
 	gsize raw_len;
+	char *value;        /* decoded, the first time it is asked for */
 } NdrRawField;
+
+struct _NdrHeaderBlock {
+	GArray *fields;     /* NdrRawField, in order */
+	const char *text;   /* where the block begins */
+	gsize end;          /* where the block ends: its blank line, or the end of the text */
+	char *copy;         /* the text, when the block holds its own copy */
+};
 
 /* The length of the field name that starts @line, as GMime's parser
  * reads it: up to the colon, blanks allowed only before the colon, no
@@ -126,20 +132,18 @@ is_blank_line (const char *line, gsize n)
 	return n == 0 || (n == 1 && line[0] == '\r');
 }
 
-/* The fields of the header block at @text, read as GMime's parser reads
- * a message's header: it ends at the first blank line; a line that
- * starts with a blank continues the field above; a line that is no field
- * is skipped. */
-NdrHeaderBlock *
-_ndr_header_block_read (const char *text, gsize len)
+/* Reads the fields of @block's text as GMime's parser reads a message's
+ * header: it ends at the first blank line; a line that starts with a
+ * blank continues the field above; a line that is no field is skipped.
+ * Fields past NDRPARSE_MAX_HEADER_FIELDS are not kept (the block still
+ * ends at its blank line). */
+static void
+read_fields (NdrHeaderBlock *block, const char *text, gsize len)
 {
-	NdrHeaderBlock *block = g_new0 (NdrHeaderBlock, 1);
-	block->fields = g_array_new (FALSE, FALSE, sizeof (NdrRawField));
-	if (text == NULL || len == 0)
-		return block;       /* an empty part: its bytes may be NULL */
 	const char *p = text, *end = text + len;
-	gboolean in_field = FALSE;      /* the last line began a field (not a skipped line) */
-	while (p < end && block->fields->len < NDRPARSE_MAX_HEADER_FIELDS) {
+	gboolean in_field = FALSE;      /* the last line began a kept field */
+	block->text = text;
+	while (p < end) {
 		const char *nl = memchr (p, '\n', end - p);
 		const char *line_end = nl ? nl + 1 : end;
 		gsize n = (nl ? nl : end) - p;
@@ -153,24 +157,62 @@ _ndr_header_block_read (const char *text, gsize len)
 		} else {
 			gsize name_len = 0;
 			gssize colon = field_name_length (p, n, &name_len);
-			in_field = colon > 0 && name_len > 0;
+			/* GMime takes ": value" for a field with no name, once
+			 * it has read a field (before that, for no field). */
+			in_field = colon >= 0 && (name_len > 0 || block->fields->len > 0) &&
+				   block->fields->len < NDRPARSE_MAX_HEADER_FIELDS;
 			if (in_field) {
-				NdrRawField f = { p, name_len, p + colon + 1, line_end - (p + colon + 1) };
+				NdrRawField f = { p, name_len, p + colon + 1, line_end - (p + colon + 1), NULL };
 				g_array_append_val (block->fields, f);
 			}
 		}
 		p = line_end;
 	}
+	block->end = (gsize) (p - text);
+}
+
+static NdrHeaderBlock *
+block_new (void)
+{
+	NdrHeaderBlock *block = g_new0 (NdrHeaderBlock, 1);
+	block->fields = g_array_new (FALSE, FALSE, sizeof (NdrRawField));
+	return block;
+}
+
+NdrHeaderBlock *
+_ndr_header_block_read (const char *text, gsize len)
+{
+	NdrHeaderBlock *block = block_new ();
+	if (text && len)                /* an empty part: its bytes may be NULL */
+		read_fields (block, text, len);
+	return block;
+}
+
+NdrHeaderBlock *
+_ndr_header_block_read_copy (const char *text, gsize len)
+{
+	NdrHeaderBlock *block = block_new ();
+	if (text == NULL || len == 0)
+		return block;
+	/* Only the block's own bytes are copied: its end is found first. */
+	NdrHeaderBlock *probe = _ndr_header_block_read (text, len);
+	gsize end = probe->end;
+	_ndr_header_block_free (probe);
+	block->copy = g_memdup2 (text, end);
+	read_fields (block, block->copy, end);
 	return block;
 }
 
 void
 _ndr_header_block_free (NdrHeaderBlock *block)
 {
-	if (block) {
-		g_array_unref (block->fields);
-		g_free (block);
-	}
+	if (block == NULL)
+		return;
+	for (guint i = 0; i < block->fields->len; i++)
+		g_free (g_array_index (block->fields, NdrRawField, i).value);
+	g_array_unref (block->fields);
+	g_free (block->copy);
+	g_free (block);
 }
 
 static gboolean
@@ -179,23 +221,77 @@ field_is (const NdrRawField *f, const char *name)
 	return strlen (name) == f->name_len && g_ascii_strncasecmp (f->name, name, f->name_len) == 0;
 }
 
-char *
-_ndr_header_block_get (const NdrHeaderBlock *block, const char *name, gboolean last)
+static NdrRawField *
+field_at (const NdrHeaderBlock *block, guint i)
 {
-	const NdrRawField *found = NULL;
+	return &g_array_index (block->fields, NdrRawField, i);
+}
+
+static const char *
+field_value (NdrRawField *f)
+{
+	if (f->value == NULL)
+		f->value = _ndr_header_decode_raw (f->raw, f->raw_len);
+	return f->value;
+}
+
+const char *
+_ndr_header_block_value (const NdrHeaderBlock *block, const char *name, gboolean last)
+{
+	NdrRawField *found = NULL;
 	for (guint i = 0; i < block->fields->len; i++) {
-		const NdrRawField *f = &g_array_index (block->fields, NdrRawField, i);
+		NdrRawField *f = field_at (block, i);
 		if (field_is (f, name)) {
 			found = f;
 			if (!last)
 				break;
 		}
 	}
-	return found ? _ndr_header_decode_raw (found->raw, found->raw_len) : NULL;
+	return found ? field_value (found) : NULL;
+}
+
+char *
+_ndr_header_block_get (const NdrHeaderBlock *block, const char *name, gboolean last)
+{
+	return g_strdup (_ndr_header_block_value (block, name, last));
 }
 
 guint
 _ndr_header_block_count (const NdrHeaderBlock *block)
 {
 	return block->fields->len;
+}
+
+const char *
+_ndr_header_block_name_at (const NdrHeaderBlock *block, guint i, gsize *len)
+{
+	*len = field_at (block, i)->name_len;
+	return field_at (block, i)->name;
+}
+
+const char *
+_ndr_header_block_value_at (const NdrHeaderBlock *block, guint i)
+{
+	return field_value (field_at (block, i));
+}
+
+void
+_ndr_header_block_span_at (const NdrHeaderBlock *block, guint i, gsize *offset, gsize *len)
+{
+	const NdrRawField *f = field_at (block, i);
+	*offset = (gsize) (f->name - block->text);
+	*len = (gsize) (f->raw + f->raw_len - f->name);
+}
+
+void
+_ndr_header_block_remove_at (NdrHeaderBlock *block, guint i)
+{
+	g_free (field_at (block, i)->value);
+	g_array_remove_index (block->fields, i);
+}
+
+gsize
+_ndr_header_block_end (const NdrHeaderBlock *block)
+{
+	return block->end;
 }

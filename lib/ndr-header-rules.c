@@ -43,29 +43,26 @@ scan_dsn_fields (const NdrparseReport *report, GHashTable *names, GArray *hits)
 
 /* The bounce's own headers, every occurrence (Received: one per hop). */
 static void
-scan_headers (const NdrparseRules *rules, GMimeMessage *message, GHashTable *names, GArray *hits)
+scan_headers (const NdrparseRules *rules, const NdrHeaderBlock *header, GHashTable *names, GArray *hits)
 {
-	GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (message));
-	int n = g_mime_header_list_get_count (list);
+	guint n = header ? _ndr_header_block_count (header) : 0;
 	char lower[128];
-	for (int i = 0; i < n && i < NDRPARSE_MAX_HEADER_FIELDS; i++) {
-		GMimeHeader *header = g_mime_header_list_get_header_at (list, i);
-		const char *field = g_mime_header_get_name (header);
-		gsize len = field ? strlen (field) : sizeof lower;
+	for (guint i = 0; i < n; i++) {
+		gsize len;
+		const char *field = _ndr_header_block_name_at (header, i, &len);
 		if (len >= sizeof lower)
 			continue;
-		for (gsize k = 0; k <= len; k++)
+		for (gsize k = 0; k < len; k++)
 			lower[k] = g_ascii_tolower (field[k]);
+		lower[len] = '\0';
 		const char *name = g_hash_table_lookup (names, lower);
-		if (name && !is_dsn_field (lower)) {
-			g_autofree char *value = _ndr_header_value (header);
-			scan_value (rules, name, value, hits);
-		}
+		if (name && !is_dsn_field (lower))
+			scan_value (rules, name, _ndr_header_block_value_at (header, i), hits);
 	}
 }
 
 void
-_ndr_header_rules_scan (const NdrparseReport *report, GMimeMessage *message, GArray *hits)
+_ndr_header_rules_scan (const NdrparseReport *report, GArray *hits)
 {
 	GHashTable *names = _ndr_rules_header_names (report->rules);
 	scan_dsn_fields (report, names, hits);
@@ -73,16 +70,16 @@ _ndr_header_rules_scan (const NdrparseReport *report, GMimeMessage *message, GAr
 	NdrparseReport *r = (NdrparseReport *) report;
 	if (r->header_hits == NULL) {
 		r->header_hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-		scan_headers (report->rules, message, names, r->header_hits);
+		scan_headers (report->rules, report->header, names, r->header_hits);
 	}
 	g_array_append_vals (hits, r->header_hits->data, r->header_hits->len);
 }
 
 const char *
-_ndr_reporter_identify (const NdrparseReport *report, GMimeMessage *message)
+_ndr_reporter_identify (const NdrparseReport *report)
 {
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	_ndr_header_rules_scan (report, message, hits);
+	_ndr_header_rules_scan (report, hits);
 	const NdrRuleHit *best = NULL;
 	for (guint i = 0; i < hits->len; i++) {
 		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);

@@ -23,12 +23,12 @@ _ndr_ensure_gmime (void)
 /* Where the bounce was delivered: its Delivered-To, X-Original-To and To
  * values, for VERP. */
 static void
-read_bounce_envelope (NdrparseReport *report, GMimeMessage *message)
+read_bounce_envelope (NdrparseReport *report)
 {
 	static const char *const headers[] = { "Delivered-To", "X-Original-To", "To" };
 	G_STATIC_ASSERT (G_N_ELEMENTS (headers) == G_N_ELEMENTS (report->envelope_headers));
 	for (gsize i = 0; i < G_N_ELEMENTS (headers); i++) {
-		char *value = _ndr_header_head (report, GMIME_OBJECT (message), headers[i]);
+		char *value = _ndr_bounce_header_head (report, headers[i]);
 		report->envelope_headers[i] = _ndr_report_intern (report, value);
 		g_free (value);
 	}
@@ -44,21 +44,26 @@ mark_truncated (NdrparseReport *report, NdrparseTruncation cut)
 }
 
 static void
-read_bounce_date (NdrparseReport *report, GMimeMessage *message)
+read_bounce_date (NdrparseReport *report)
 {
-	char *iso = _ndr_date_time_to_iso8601 (g_mime_message_get_date (message));
+	GDateTime *date = _ndr_bounce_date (report);
+	char *iso = _ndr_date_time_to_iso8601 (date);
 	report->date = _ndr_report_intern (report, iso);
 	g_free (iso);
+	if (date)
+		g_date_time_unref (date);
 }
 
-/* Decodes a message GMime parsed from bytes with LF (or CRLF) line ends. */
+/* Decodes a message GMime parsed from bytes with LF (or CRLF) line ends,
+ * whose own header is @header. */
 static NdrparseReport *
-decode_message (const NdrparseRules *rules, GMimeMessage *message)
+decode_message (const NdrparseRules *rules, GMimeMessage *message, const NdrHeaderBlock *header)
 {
 	NdrparseReport *report = _ndr_report_new ();
 	report->rules = rules;
-	read_bounce_date (report, message);
-	read_bounce_envelope (report, message);
+	report->header = header;
+	read_bounce_date (report);
+	read_bounce_envelope (report);
 
 	NdrWalk walk;
 	_ndr_walk_init (&walk);
@@ -79,19 +84,19 @@ decode_message (const NdrparseRules *rules, GMimeMessage *message)
 		_ndr_dsn_fields_free (dsn);
 	}
 	if (report->records->len == 0)
-		_ndr_arf_decode (report, message, walk.feedback);
+		_ndr_arf_decode (report, walk.feedback);
 	if (report->records->len == 0)
 		_ndr_ses_decode (report, _ndr_walk_notification_text (&walk));
 	/* No delivery-status part, or one that names nobody: read the prose. */
 	if (report->records->len == 0)
-		_ndr_text_decode (report, message, _ndr_walk_notification_text (&walk));
+		_ndr_text_decode (report, _ndr_walk_notification_text (&walk));
 	if (report->records->len == 0 && walk.dsn_texts->len > 0)
-		_ndr_decode_failed_recipients_header (report, message);
+		_ndr_decode_failed_recipients_header (report);
 	/* A challenge of a challenge-response system is an automatic answer
 	 * too, but it asks the sender to act: neither a bounce nor an
 	 * auto-reply to count. */
 	if (report->records->len == 0 && !report->not_a_bounce)
-		_ndr_autoreply_decode (report, message);
+		_ndr_autoreply_decode (report);
 	_ndr_original_qualify_recipients (report);
 	_ndr_original_resolve_sender (report);
 	if (walk.dsn_texts->len > 0)
@@ -103,7 +108,7 @@ decode_message (const NdrparseRules *rules, GMimeMessage *message)
 	}
 
 	if (report->records->len > 0) {
-		report->reporter = _ndr_report_intern (report, _ndr_reporter_identify (report, message));
+		report->reporter = _ndr_report_intern (report, _ndr_reporter_identify (report));
 		NdrNotification *notification = _ndr_notification_new (_ndr_walk_notification_text (&walk));
 		for (guint i = 0; i < report->records->len; i++)
 			_ndr_record_finish (report, g_ptr_array_index (report->records, i), notification);
@@ -114,6 +119,7 @@ decode_message (const NdrparseRules *rules, GMimeMessage *message)
 
 	_ndr_walk_clear (&walk);
 	report->rules = NULL;           /* the report keeps no reference to them */
+	report->header = NULL;
 	return report;
 }
 
@@ -145,8 +151,12 @@ ndrparse_parse_message_with_rules (NdrparseRules *rules_in, GMimeMessage *messag
 	}
 	_ndr_ensure_gmime ();
 	const NdrparseRules *rules = _ndr_rules_use (rules_in);
-	if (!has_bare_cr_lines (message))
-		return decode_message (rules, message);
+	if (!has_bare_cr_lines (message)) {
+		NdrHeaderBlock *header = _ndr_bounce_header_of_message (message);
+		NdrparseReport *report = decode_message (rules, message, header);
+		_ndr_header_block_free (header);
+		return report;
+	}
 	/* Read it again from its bytes, with the line ends the other entry
 	 * points make of them: the same input gives the same records. */
 	GByteArray *array = g_byte_array_new ();
@@ -163,32 +173,25 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
 	return ndrparse_parse_message_with_rules (NULL, message, error);
 }
 
-/* GMime accepts nearly anything as a message; something with no header
- * at all is not one. */
-static gboolean
-looks_like_message (GMimeMessage *message)
-{
-	GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
-	return headers && g_mime_header_list_get_count (headers) > 0;
-}
-
-/* Parses at most NDRPARSE_MAX_MESSAGE_SIZE bytes of @stream; @cut says
- * whether the message was longer. */
+/* Parses the body in @stream, whose own header is @header (GMime
+ * accepts nearly anything as a message; something with no header field
+ * at all is not one); @cut says what limits the bytes reached. */
 static NdrparseReport *
-parse_stream_within (const NdrparseRules *rules, GMimeStream *stream, NdrparseTruncation cut, GError **error)
+parse_stream_within (const NdrparseRules *rules, GMimeStream *stream, const NdrHeaderBlock *header,
+		     NdrparseTruncation cut, GError **error)
 {
 	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
 	GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
 	g_object_unref (parser);
 
-	if (message == NULL || !looks_like_message (message)) {
+	if (message == NULL || _ndr_header_block_count (header) == 0) {
 		g_clear_object (&message);
 		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_NOT_EMAIL,
 			     "not an email message (no header found)");
 		return NULL;
 	}
-	NdrparseReport *report = decode_message (rules, message);
+	NdrparseReport *report = decode_message (rules, message, header);
 	g_object_unref (message);
 	mark_truncated (report, cut);
 	return report;
@@ -256,9 +259,11 @@ parse_byte_array (const NdrparseRules *rules, GByteArray *array, GError **error)
 	}
 	normalize_bare_cr (array);
 	cut |= _ndr_bounds_apply (array, NDR_BOUNDS_RETURNED_HEADER_ONLY);
+	NdrHeaderBlock *header = _ndr_bounce_header_take (array);
 	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (array);
-	NdrparseReport *report = parse_stream_within (rules, stream, cut, error);
+	NdrparseReport *report = parse_stream_within (rules, stream, header, cut, error);
 	g_object_unref (stream);
+	_ndr_header_block_free (header);
 	return report;
 }
 

@@ -208,23 +208,18 @@ family_header_rule (Lint *lint, const char *name)
 static char *
 family_read (Lint *lint, const char *headers, const char *body)
 {
-	char *text = g_strdup_printf ("%sMIME-Version: 1.0\n\n%s\n", headers, body);
-	GMimeStream *stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
-	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-	GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
-	char *family = NULL;
-	if (message) {
-		NdrparseReport *report = _ndr_report_new ();
-		report->rules = lint->rules;
-		NdrProse prose;
-		const char *from = g_mime_object_get_header (GMIME_OBJECT (message), "From");
-		_ndr_prose_read (report, message, from, g_mime_message_get_subject (message), body, strlen (body), &prose);
-		family = g_strdup (prose.family);
-		ndrparse_report_unref (report);
-		g_object_unref (message);
-	}
-	g_object_unref (parser);
-	g_object_unref (stream);
+	char *text = g_strdup_printf ("%sMIME-Version: 1.0\n\n", headers);
+	NdrHeaderBlock *header = _ndr_header_block_read (text, strlen (text));
+	NdrparseReport *report = _ndr_report_new ();
+	report->rules = lint->rules;
+	report->header = header;
+	NdrProse prose;
+	_ndr_prose_read (report, _ndr_bounce_header (report, "From"), _ndr_bounce_subject (report), body, strlen (body),
+			 &prose);
+	char *family = g_strdup (prose.family);
+	report->header = NULL;
+	ndrparse_report_unref (report);
+	_ndr_header_block_free (header);
 	g_free (text);
 	return family;
 }

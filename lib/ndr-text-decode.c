@@ -15,16 +15,15 @@
  * reply that quotes a bounce ("Re: Undeliverable ...") does not, nor does
  * list mail about bounces ("Five reasons your mail is undeliverable"). */
 static gboolean
-presents_as_bounce (GMimeMessage *message, const NdrProse *prose)
+presents_as_bounce (const NdrparseReport *report, const NdrProse *prose)
 {
-	GMimeObject *object = GMIME_OBJECT (message);
 	if (prose->not_bounce)
 		return FALSE;
 	if (prose->daemon_sender || (prose->family && prose->by_headers))
 		return TRUE;
-	if (g_mime_object_get_header (object, "X-Failed-Recipients"))
+	if (_ndr_bounce_header (report, "X-Failed-Recipients"))
 		return TRUE;
-	if (g_mime_object_get_header (object, "List-Id") || g_mime_object_get_header (object, "List-Unsubscribe"))
+	if (_ndr_bounce_header (report, "List-Id") || _ndr_bounce_header (report, "List-Unsubscribe"))
 		return FALSE;
 	return prose->bounce_subject;
 }
@@ -58,17 +57,16 @@ read_pasted_original (NdrparseReport *report, const NdrText *t, const char *text
 }
 
 gboolean
-_ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *text)
+_ndr_text_decode (NdrparseReport *report, const char *text)
 {
-	GMimeObject *object = GMIME_OBJECT (message);
-	g_autofree char *from = _ndr_header_head (report, object, "From");
-	g_autofree char *subject = _ndr_head_of (report, g_mime_message_get_subject (message));
+	g_autofree char *from = _ndr_bounce_header_head (report, "From");
+	g_autofree char *subject = _ndr_head_of (report, _ndr_bounce_subject (report));
 	gsize len = text ? strlen (text) : 0;
 
 	NdrProse prose;
-	_ndr_prose_read (report, message, from, subject, text, len, &prose);
+	_ndr_prose_read (report, from, subject, text, len, &prose);
 	report->not_a_bounce = prose.not_bounce;
-	if (!presents_as_bounce (message, &prose))
+	if (!presents_as_bounce (report, &prose))
 		return FALSE;
 	report->looks_like_bounce = TRUE;
 
@@ -76,11 +74,11 @@ _ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *tex
 	_ndr_text_init (&t, report->rules, text);
 	_ndr_text_find_region (&t, prose.family);
 	read_pasted_original (report, &t, text, len);
-	t.senders = _ndr_text_sender_addresses (message, report);
+	t.senders = _ndr_text_sender_addresses (report);
 
 	gboolean added = FALSE;
 	if (prose.family || report_says_failure (&t, &prose, subject)) {
-		GPtrArray *found = _ndr_text_recipients (report, message, &t, prose.mentions);
+		GPtrArray *found = _ndr_text_recipients (report, &t, prose.mentions);
 		_ndr_text_add_records (report, &t, found, &prose, subject);
 		added = found->len > 0;
 		g_ptr_array_unref (found);

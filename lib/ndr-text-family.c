@@ -214,8 +214,8 @@ set_family (const NdrparseRules *rules, const Candidate *c, NdrProse *prose)
 }
 
 void
-_ndr_prose_read (const NdrparseReport *report, GMimeMessage *message, const char *from, const char *subject,
-		 const char *text, gsize len, NdrProse *prose)
+_ndr_prose_read (const NdrparseReport *report, const char *from, const char *subject, const char *text, gsize len,
+		 NdrProse *prose)
 {
 	const NdrparseRules *rules = report->rules;
 	*prose = (NdrProse) { .reason = NDRPARSE_REASON_UNDEFINED };
@@ -228,8 +228,7 @@ _ndr_prose_read (const NdrparseReport *report, GMimeMessage *message, const char
 	guint body_marks = read_field (rules, NDR_CHANNEL_BODY, text, MIN (len, NDR_TEXT_MARKER_WINDOW),
 				       NDR_FAMILY_FIELD_BODY, candidates);
 	GArray *header_hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	if (message)
-		_ndr_header_rules_scan (report, message, header_hits);
+	_ndr_header_rules_scan (report, header_hits);
 	add_family_hits (candidates, header_hits, NDR_FAMILY_FIELD_HEADER);
 	gboolean header_not_bounce = FALSE;
 	for (guint i = 0; i < header_hits->len; i++) {

@@ -240,10 +240,9 @@ add_mention (char *address, guint line, gpointer data)
 }
 
 static void
-collect_failed_recipients_header (GMimeMessage *message, GPtrArray *found)
+collect_failed_recipients_header (const NdrparseReport *report, GPtrArray *found)
 {
-	GPtrArray *list = _ndr_address_list (
-		g_mime_object_get_header (GMIME_OBJECT (message), "X-Failed-Recipients"));
+	GPtrArray *list = _ndr_address_list (_ndr_bounce_header (report, "X-Failed-Recipients"));
 	for (guint i = 0; i < list->len; i++)
 		add_finding (found, g_strdup (g_ptr_array_index (list, i)), G_MAXUINT);
 	g_ptr_array_unref (list);
@@ -273,13 +272,13 @@ locate_findings (const NdrText *t, GPtrArray *found)
 }
 
 GPtrArray *
-_ndr_text_recipients (NdrparseReport *report, GMimeMessage *message, const NdrText *t, gboolean mentions)
+_ndr_text_recipients (NdrparseReport *report, const NdrText *t, gboolean mentions)
 {
 	GPtrArray *found = g_ptr_array_new_with_free_func (finding_free);
 	if (!mentions)
 		collect_recipient_lines (t, found, FALSE);
 	if (found->len == 0) {
-		collect_failed_recipients_header (message, found);
+		collect_failed_recipients_header (report, found);
 		locate_findings (t, found);
 	}
 	if (found->len == 0) {
@@ -303,12 +302,11 @@ add_sender (GHashTable *senders, const char *value)
 }
 
 GHashTable *
-_ndr_text_sender_addresses (GMimeMessage *message, const NdrparseReport *report)
+_ndr_text_sender_addresses (const NdrparseReport *report)
 {
 	GHashTable *senders = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-	GMimeObject *object = GMIME_OBJECT (message);
-	add_sender (senders, g_mime_object_get_header (object, "From"));
-	add_sender (senders, g_mime_object_get_header (object, "To"));
+	add_sender (senders, _ndr_bounce_header (report, "From"));
+	add_sender (senders, _ndr_bounce_header (report, "To"));
 	add_sender (senders, report->return_path);
 	add_sender (senders, report->from_address);
 	return senders;

@@ -53,8 +53,7 @@ typedef struct {
 
 /* Reads what the bounce's headers, @from, @subject and the first
  * NDR_TEXT_MARKER_WINDOW bytes of @text (@len bytes) show; any may be NULL. */
-void _ndr_prose_read (const NdrparseReport *report, GMimeMessage *message, const char *from,
-		      const char *subject, const char *text, gsize len, NdrProse *prose);
+void _ndr_prose_read (const NdrparseReport *report, const char *from, const char *subject, const char *text, gsize len, NdrProse *prose);
 /* Whether @text holds a hit of a rule of mark @mark (in=body). */
 gboolean _ndr_prose_has_mark (const NdrparseRules *rules, const char *text, gsize len, NdrMark mark);
 
@@ -112,11 +111,11 @@ char *_ndr_text_line_recipient (const NdrText *t, guint i);
 /* The recipients the report names, in order of trust (recipient lines,
  * X-Failed-Recipients, addresses mentioned, the returned message's
  * envelope recipient): NdrFinding *, freed with the array. */
-GPtrArray *_ndr_text_recipients (NdrparseReport *report, GMimeMessage *message, const NdrText *t,
+GPtrArray *_ndr_text_recipients (NdrparseReport *report, const NdrText *t,
 				 gboolean mentions);
 /* The bounce's own addresses (From, To, the returned message's sender):
  * never recipients.  A new set of new strings. */
-GHashTable *_ndr_text_sender_addresses (GMimeMessage *message, const NdrparseReport *report);
+GHashTable *_ndr_text_sender_addresses (const NdrparseReport *report);
 
 /* ---- session transcripts (ndr-text-transcript.c) ---- */
 

@@ -87,6 +87,8 @@ struct _NdrparseRecord {
 	GPtrArray *evidence;            /* NdrparseEvidence *: why it got its reason; NULL for none */
 };
 
+typedef struct _NdrHeaderBlock NdrHeaderBlock;
+
 struct _NdrparseReport {
 	gatomicrefcount ref_count;
 	GStringChunk *strings;          /* every string of the report and its records */
@@ -122,6 +124,7 @@ struct _NdrparseReport {
 	gboolean not_a_bounce;          /* a not-a-bounce rule fired (a challenge, a confirmation request) */
 	const char *bounce_text;        /* the head of the notification, for a record VERP adds */
 	const NdrparseRules *rules;     /* the rules of the parse; NULL once it returned */
+	const NdrHeaderBlock *header;   /* the bounce's own header while it is decoded; NULL once it returned */
 	const char *reporter_rule;      /* the id of the rule that named the reporter, or NULL */
 };
 
@@ -140,14 +143,41 @@ const char *_ndr_report_take (NdrparseReport *report, char *s);
 char *_ndr_header_head (NdrparseReport *report, GMimeObject *object, const char *name);
 /* ndr-header-read.c: header values decoded as GMime decodes them (new
  * strings, NULL when absent), and header blocks read from text. */
-typedef struct _NdrHeaderBlock NdrHeaderBlock;
 char *_ndr_header_decode_raw (const char *raw, gsize len);
 char *_ndr_header_value (GMimeHeader *header);
 char *_ndr_object_header (GMimeObject *object, const char *name);
+/* A block over @text (which must outlive it), or over a copy of its
+ * bytes (_read_copy). */
 NdrHeaderBlock *_ndr_header_block_read (const char *text, gsize len);
+NdrHeaderBlock *_ndr_header_block_read_copy (const char *text, gsize len);
+/* The first (or @last) field @name's decoded value, owned by the block. */
+const char *_ndr_header_block_value (const NdrHeaderBlock *block, const char *name, gboolean last);
 char *_ndr_header_block_get (const NdrHeaderBlock *block, const char *name, gboolean last);
 guint _ndr_header_block_count (const NdrHeaderBlock *block);
+/* Field @i: its name (not NUL-terminated), its decoded value (owned by
+ * the block), and the bytes it spans from its name to its last line end. */
+const char *_ndr_header_block_name_at (const NdrHeaderBlock *block, guint i, gsize *len);
+const char *_ndr_header_block_value_at (const NdrHeaderBlock *block, guint i);
+void _ndr_header_block_span_at (const NdrHeaderBlock *block, guint i, gsize *offset, gsize *len);
+/* Field @i is no longer in the block (its bytes stay). */
+void _ndr_header_block_remove_at (NdrHeaderBlock *block, guint i);
+/* The offset of the block's blank line (or the text's length). */
+gsize _ndr_header_block_end (const NdrHeaderBlock *block);
 void _ndr_header_block_free (NdrHeaderBlock *block);
+
+/* ndr-bounce-header.c: the bounce's own header.  _take reads it from
+ * the raw message and leaves in @array only the fields GMime needs to
+ * parse the body (Content-*; the block holds the others, as GMime's
+ * message would); _of_message reads it from a message GMime parsed.  The rest read report->header while a report is
+ * decoded: a field's first value (owned by the block; NULL when absent),
+ * the last Subject and Date as GMime's message keeps them (the date a new
+ * reference or NULL), the first value cut as _ndr_header_head() cuts it. */
+NdrHeaderBlock *_ndr_bounce_header_take (GByteArray *array);
+NdrHeaderBlock *_ndr_bounce_header_of_message (GMimeMessage *message);
+const char *_ndr_bounce_header (const NdrparseReport *report, const char *name);
+const char *_ndr_bounce_subject (const NdrparseReport *report);
+GDateTime *_ndr_bounce_date (const NdrparseReport *report);
+char *_ndr_bounce_header_head (NdrparseReport *report, const char *name);
 
 /* The same for a value already read ("Subject" decoded by GMime). */
 char *_ndr_head_of (NdrparseReport *report, const char *value);
@@ -213,7 +243,7 @@ void _ndr_dsn_fields_free (NdrDsnFields *dsn);
 void _ndr_dsn_decode (NdrparseReport *report, const NdrDsnFields *dsn);
 /* Records from the X-Failed-Recipients header, for reports whose
  * delivery-status part names no recipient. */
-void _ndr_decode_failed_recipients_header (NdrparseReport *report, GMimeMessage *message);
+void _ndr_decode_failed_recipients_header (NdrparseReport *report);
 /* Fills in what a record lacks once the whole message has been read. */
 typedef struct _NdrNotification NdrNotification;
 void _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record,
@@ -348,10 +378,10 @@ const char *_ndr_provider_of (const NdrparseRules *rules, const char *remote_hos
 			      NdrRuleHit *hit);
 /* Appends to @hits (NdrRuleHit) the header rules the bounce's headers
  * (and its DSN's Reporting-MTA and first Diagnostic-Type) fit. */
-void _ndr_header_rules_scan (const NdrparseReport *report, GMimeMessage *message, GArray *hits);
+void _ndr_header_rules_scan (const NdrparseReport *report, GArray *hits);
 /* The MTA that wrote the bounce, by its headers and DSN fields: a name
  * owned by the rules, or NULL. */
-const char *_ndr_reporter_identify (const NdrparseReport *report, GMimeMessage *message);
+const char *_ndr_reporter_identify (const NdrparseReport *report);
 /* Adds what @fired says to @record's evidence. */
 void _ndr_record_add_evidence (NdrparseReport *report, NdrparseRecord *record, const NdrFired *fired,
 			       const char *conclusion);
@@ -361,7 +391,7 @@ void _ndr_record_add_evidence (NdrparseReport *report, NdrparseRecord *record, c
 /* Records from the human-readable text of a bounce that has no usable
  * delivery-status part; @text may be NULL.  Returns whether any record
  * was added. */
-gboolean _ndr_text_decode (NdrparseReport *report, GMimeMessage *message, const char *text);
+gboolean _ndr_text_decode (NdrparseReport *report, const char *text);
 /* Whether a From header value is a mail system's (a daemon-sender rule
  * fires) or the null sender's. */
 gboolean _ndr_text_from_daemon (const NdrparseRules *rules, const char *from);
@@ -374,11 +404,11 @@ guint _ndr_subject_marks (const NdrparseRules *rules, const char *subject);
 /* Records from an RFC 5965 feedback report (@feedback, may be NULL) or
  * from the older and vendor complaint formats.  Returns whether any
  * record was added. */
-gboolean _ndr_arf_decode (NdrparseReport *report, GMimeMessage *message, GBytes *feedback);
+gboolean _ndr_arf_decode (NdrparseReport *report, GBytes *feedback);
 /* Records from an Amazon SES event notification (JSON) in @text. */
 gboolean _ndr_ses_decode (NdrparseReport *report, const char *text);
 /* A record for an RFC 3834 automatic reply (out-of-office). */
-gboolean _ndr_autoreply_decode (NdrparseReport *report, GMimeMessage *message);
+gboolean _ndr_autoreply_decode (NdrparseReport *report);
 
 /* ---- the notification text (ndr-notification.c) ---- */
 

@@ -189,6 +189,222 @@ test_text_parts (void)
 	}
 }
 
+/* ---- the bounce's own header, read without GMime ---- */
+
+static const char *const bounce_headers[] = {
+	"From: MAILER-DAEMON@example.org\nTo: a@example.net\nSubject: Undelivered\nSubject: last\n"
+	"Date: Mon, 1 Jan 2024 10:00:00 +0000\nDate: Tue, 2 Jan 2024 11:00:00 +0100\nMIME-Version: 1.0\n"
+	"Content-Type: multipart/report; report-type=delivery-status;\n\tboundary=\"b1\"\n\n"
+	"--b1\nContent-Type: text/plain\n\nfailed\n--b1\nContent-Type: message/delivery-status\n\n"
+	"Final-Recipient: rfc822; a@example.net\nAction: failed\nStatus: 5.1.1\n\n--b1--\n",
+	/* An mbox From_ line first: GMime skips it. */
+	"From MAILER-DAEMON Mon Jan  1 10:00:00 2024\nFrom: x@example.org\nContent-Type: text/plain\n\nbody\n",
+	/* A first line that is no field: GMime reads no message. */
+	"not a header line\nFrom: x@example.org\n\nbody\n",
+	/* Lines that are no field between fields, and a lost fold. */
+	"From: x@example.org\nbroken line\n continued\nContent-Type: text/plain;\n charset=utf-8\n"
+	"Received: from a (via\nHTTP); Fri, 28 Nov 2014\nSubject: =?UTF-8?Q?Gr=C3=BC=C3=9Fe?=\n\nbody\n",
+	"From: crlf@example.org\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\nYm9keQo=\r\n",
+	"From: only-a-header@example.org\nSubject: no body",
+	"Subject: a NUL \0here\nFrom: x@example.org\n\nbody\n",
+	"Content-Type: text/plain\n\nno other field\n",
+	"\nno header at all\n",
+};
+
+static GMimeMessage *
+message_of_bytes (const char *data, gsize len)
+{
+	GMimeStream *mem = g_mime_stream_mem_new_with_buffer (data, len);
+	GMimeParser *parser = g_mime_parser_new_with_stream (mem);
+	GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
+	g_object_unref (parser);
+	g_object_unref (mem);
+	return message;
+}
+
+static void
+count_part (GMimeObject *parent, GMimeObject *part, gpointer data)
+{
+	(void) parent;
+	GString *shape = data;
+	char *type = g_mime_content_type_get_mime_type (g_mime_object_get_content_type (part));
+	g_string_append_printf (shape, "%s;", type);
+	g_free (type);
+	if (GMIME_IS_PART (part))
+		g_string_append_printf (shape, "%d;", (int) g_mime_part_get_content_encoding (GMIME_PART (part)));
+}
+
+/* The MIME structure GMime reads: each part's type and transfer encoding. */
+static char *
+shape_of (GMimeMessage *message)
+{
+	GString *shape = g_string_new (NULL);
+	if (message)
+		g_mime_message_foreach (message, count_part, shape);
+	return g_string_free (shape, FALSE);
+}
+
+static char *
+iso_date (GDateTime *date)
+{
+	return date ? g_date_time_format_iso8601 (date) : NULL;
+}
+
+/* _ndr_bounce_header_take() on @data: the block holds every field GMime
+ * reads, with GMime's values; the message left for GMime has the same
+ * MIME structure; GMime reads a message from both or from neither. */
+static void
+check_bounce_header (const char *data, gsize len, const char *what)
+{
+	GMimeMessage *gmime = message_of_bytes (data, len);
+	GByteArray *array = g_byte_array_new ();
+	g_byte_array_append (array, (const guint8 *) data, (guint) len);
+	NdrHeaderBlock *block = _ndr_bounce_header_take (array);
+	GMimeMessage *rest = message_of_bytes ((const char *) array->data, array->len);
+
+	if ((gmime == NULL) != (rest == NULL))
+		g_error ("%s: GMime reads a message from one of the two only", what);
+	if (gmime) {
+		GMimeHeaderList *list = g_mime_object_get_header_list (GMIME_OBJECT (gmime));
+		guint n = (guint) g_mime_header_list_get_count (list);
+		if (_ndr_header_block_count (block) != MIN (n, NDRPARSE_MAX_HEADER_FIELDS))
+			g_error ("%s: %u fields read, GMime reads %u", what, _ndr_header_block_count (block), n);
+		for (guint i = 0; i < _ndr_header_block_count (block); i++) {
+			GMimeHeader *header = g_mime_header_list_get_header_at (list, (int) i);
+			gsize name_len;
+			const char *name = _ndr_header_block_name_at (block, i, &name_len);
+			char *ours = g_strndup (name, name_len);
+			const char *value = _ndr_header_block_value_at (block, i);
+			if (strcmp (ours, g_mime_header_get_name (header)) != 0 ||
+			    g_strcmp0 (value, g_mime_header_get_value (header)) != 0)
+				g_error ("%s: field %u is %s: %s, GMime reads %s: %s", what, i, ours, value,
+					 g_mime_header_get_name (header), g_mime_header_get_value (header));
+			g_free (ours);
+		}
+		NdrparseReport *report = _ndr_report_new ();
+		report->header = block;
+		g_assert_cmpstr (_ndr_bounce_subject (report), ==, g_mime_message_get_subject (gmime));
+		GDateTime *date = _ndr_bounce_date (report);
+		char *ours = iso_date (date), *theirs = iso_date (g_mime_message_get_date (gmime));
+		g_assert_cmpstr (ours, ==, theirs);
+		g_free (ours);
+		g_free (theirs);
+		g_clear_pointer (&date, g_date_time_unref);
+		report->header = NULL;
+		ndrparse_report_unref (report);
+
+		char *shape = shape_of (gmime), *rest_shape = shape_of (rest);
+		if (strcmp (shape, rest_shape) != 0)
+			g_error ("%s: GMime reads %s from the message and %s from what is left for it", what, shape, rest_shape);
+		g_free (shape);
+		g_free (rest_shape);
+	}
+	g_clear_object (&gmime);
+	g_clear_object (&rest);
+	_ndr_header_block_free (block);
+	g_byte_array_unref (array);
+}
+
+static void
+test_bounce_header (void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (bounce_headers); i++) {
+		const char *text = bounce_headers[i];
+		/* The one with a NUL is measured to its end. */
+		gsize len = strlen (text);
+		if (strstr (text, "a NUL "))
+			len += 1 + strlen (text + len + 1);
+		char *what = g_strdup_printf ("case %" G_GSIZE_FORMAT, i);
+		check_bounce_header (text, len, what);
+		g_free (what);
+	}
+}
+
+static const char *corpus_dir;
+
+/* The same over the project's corpus, each message as the decoder gets
+ * it (after the bounds pass). */
+static void
+test_bounce_header_corpus (void)
+{
+	GDir *dir = g_dir_open (corpus_dir, 0, NULL);
+	g_assert_nonnull (dir);
+	guint checked = 0;
+	for (const char *name; (name = g_dir_read_name (dir)) != NULL;) {
+		if (!g_str_has_suffix (name, ".eml"))
+			continue;
+		char *path = g_build_filename (corpus_dir, name, NULL), *data;
+		gsize len;
+		g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+		GByteArray *array = g_byte_array_new_take ((guint8 *) data, len);
+		_ndr_bounds_apply (array, NDR_BOUNDS_RETURNED_HEADER_ONLY);
+		check_bounce_header ((const char *) array->data, array->len, path);
+		g_byte_array_unref (array);
+		g_free (path);
+		checked++;
+	}
+	g_dir_close (dir);
+	g_assert_cmpuint (checked, >, 10);
+}
+
+/* What a report says, as one string. */
+static char *
+report_summary (NdrparseReport *report)
+{
+	GString *s = g_string_new (NULL);
+	g_string_append_printf (s, "subject=%s from=%s id=%s list=%s sender=%s cut=%d\n",
+				ndrparse_report_get_subject (report), ndrparse_report_get_from (report),
+				ndrparse_report_get_message_id (report), ndrparse_report_get_list_id (report),
+				ndrparse_report_get_sender (report), (int) ndrparse_report_get_truncated (report));
+	for (guint i = 0; i < ndrparse_report_get_n_records (report); i++) {
+		const NdrparseRecord *r = ndrparse_report_get_record (report, i);
+		g_string_append_printf (s, "%s %s %s %u %s %d by=%s mta=%s,%s at=%s diag=%s\n",
+					ndrparse_record_get_recipient (r), ndrparse_record_get_action (r),
+					ndrparse_record_get_status (r), ndrparse_record_get_reply_code (r),
+					ndrparse_record_get_reason (r), (int) ndrparse_record_get_hard_bounce (r),
+					ndrparse_record_get_decoded_by (r), ndrparse_record_get_remote_mta (r),
+					ndrparse_record_get_reporting_mta (r), ndrparse_record_get_timestamp (r),
+					ndrparse_record_get_diagnostic_code (r));
+	}
+	return g_string_free (s, FALSE);
+}
+
+/* A message the caller parsed with GMime (its header read from GMime's
+ * header list) gives what its bytes give (the header read by us). */
+static void
+test_parse_message_agrees (void)
+{
+	GDir *dir = g_dir_open (corpus_dir, 0, NULL);
+	g_assert_nonnull (dir);
+	guint checked = 0;
+	for (const char *name; (name = g_dir_read_name (dir)) != NULL;) {
+		if (!g_str_has_suffix (name, ".eml"))
+			continue;
+		char *path = g_build_filename (corpus_dir, name, NULL), *data;
+		gsize len;
+		g_assert_true (g_file_get_contents (path, &data, &len, NULL));
+		NdrparseReport *by_bytes = ndrparse_parse_bytes (data, len, NULL);
+		GMimeMessage *message = message_of_bytes (data, len);
+		NdrparseReport *by_message = message ? ndrparse_parse_message (message, NULL) : NULL;
+		g_assert_true ((by_bytes == NULL) == (by_message == NULL));
+		if (by_bytes) {
+			char *a = report_summary (by_bytes), *b = report_summary (by_message);
+			if (strcmp (a, b) != 0)
+				g_error ("%s: from bytes:\n%sfrom a GMime message:\n%s", path, a, b);
+			g_free (a);
+			g_free (b);
+			checked++;
+		}
+		g_clear_pointer (&by_bytes, ndrparse_report_unref);
+		g_clear_pointer (&by_message, ndrparse_report_unref);
+		g_clear_object (&message);
+		g_free (data);
+		g_free (path);
+	}
+	g_dir_close (dir);
+	g_assert_cmpuint (checked, >, 10);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -198,5 +414,9 @@ main (int argc, char **argv)
 	g_test_add_func ("/shortcuts/address-lists", test_address_lists);
 	g_test_add_func ("/shortcuts/header-blocks", test_header_blocks);
 	g_test_add_func ("/shortcuts/text-parts", test_text_parts);
+	g_test_add_func ("/shortcuts/bounce-header", test_bounce_header);
+	corpus_dir = argc > 1 ? argv[1] : NDR_CORPUS_DIR;
+	g_test_add_func ("/shortcuts/bounce-header-corpus", test_bounce_header_corpus);
+	g_test_add_func ("/shortcuts/parse-message-agrees", test_parse_message_agrees);
 	return g_test_run ();
 }
