@@ -111,13 +111,6 @@ _ndr_head_of (NdrparseReport *report, const char *value)
 	return g_strndup (value, end ? (gsize) (end - value) : NDRPARSE_MAX_HEADER_LENGTH);
 }
 
-char *
-_ndr_header_head (NdrparseReport *report, GMimeObject *object, const char *name)
-{
-	g_autofree char *value = _ndr_object_header (object, name);
-	return _ndr_head_of (report, value);
-}
-
 const char *
 _ndr_report_intern_header (NdrparseReport *report, const char *value)
 {

@@ -136,11 +136,6 @@ const char *_ndr_report_intern (NdrparseReport *report, const char *s);
 const char *_ndr_report_intern_lower (NdrparseReport *report, const char *s, gsize len);
 /* Interns @s (a new string, or NULL) and frees it. */
 const char *_ndr_report_take (NdrparseReport *report, char *s);
-/* The first NDRPARSE_MAX_HEADER_LENGTH bytes of header @name of
- * @object (a new string, cut at a character boundary), or NULL; flags
- * @report when it cuts.  Heuristics read headers through this, so a 10 MB
- * Subject costs no more than a 16 KiB one. */
-char *_ndr_header_head (NdrparseReport *report, GMimeObject *object, const char *name);
 /* ndr-header-read.c: header values decoded as GMime decodes them (new
  * strings, NULL when absent), and header blocks read from text. */
 char *_ndr_header_decode_raw (const char *raw, gsize len);
@@ -179,7 +174,10 @@ const char *_ndr_bounce_subject (const NdrparseReport *report);
 GDateTime *_ndr_bounce_date (const NdrparseReport *report);
 char *_ndr_bounce_header_head (NdrparseReport *report, const char *name);
 
-/* The same for a value already read ("Subject" decoded by GMime). */
+/* The first NDRPARSE_MAX_HEADER_LENGTH bytes of @value (a new string,
+ * cut at a character boundary), or NULL; flags @report when it cuts.
+ * Heuristics read headers through this, so a 10 MB Subject costs no more
+ * than a 16 KiB one. */
 char *_ndr_head_of (NdrparseReport *report, const char *value);
 /* Interns a header value, cut at NDRPARSE_MAX_HEADER_LENGTH. */
 const char *_ndr_report_intern_header (NdrparseReport *report, const char *value);
