@@ -166,7 +166,7 @@ void _ndr_header_block_free (NdrHeaderBlock *block);
  * message would); _of_message reads it from a message GMime parsed.  The rest read report->header while a report is
  * decoded: a field's first value (owned by the block; NULL when absent),
  * the last Subject and Date as GMime's message keeps them (the date a new
- * reference or NULL), the first value cut as _ndr_header_head() cuts it. */
+ * reference or NULL), the first value cut by _ndr_head_of(). */
 NdrHeaderBlock *_ndr_bounce_header_take (GByteArray *array);
 NdrHeaderBlock *_ndr_bounce_header_of_message (GMimeMessage *message);
 const char *_ndr_bounce_header (const NdrparseReport *report, const char *name);
