@@ -28,6 +28,9 @@
  * returns (a message/rfc822 part after the report's delivery-status part)
  * is dropped too: the decoder reads its header alone, and GMime would
  * otherwise build the object tree of every attachment a bounce carries.
+ * _ndr_bounds_apply_taking() takes that header out as well, as bytes for
+ * the decoder to read (ndr-header-read.c), so that GMime builds no
+ * object for its fields either: the part is left empty.
  *
  * Bytes are only ever dropped, never added, so the rewrite happens in the
  * buffer itself, and a message within every limit is not copied at all.
@@ -77,6 +80,9 @@ typedef struct {
 	gboolean ended;         /* the message was cut here; nothing more is kept */
 	NdrBoundsFlags flags;
 	gboolean skipping;      /* in the body of a returned message: dropped up to a boundary */
+	GPtrArray *messages;    /* GBytes * or NULL per message entity, in order; NULL: headers stay */
+	gboolean capturing;     /* in a returned message's header, taken out from @capture_from */
+	gsize capture_from;
 } Bounds;
 
 static void
@@ -85,6 +91,18 @@ keep (Bounds *b, gsize from, gsize n)
 	if (b->w != from)
 		memmove (b->data + b->w, b->data + from, n);
 	b->w += n;
+}
+
+/* The returned message's header kept since @capture_from leaves the
+ * output for b->messages. */
+static void
+take_captured (Bounds *b)
+{
+	if (!b->capturing)
+		return;
+	b->capturing = FALSE;
+	g_ptr_array_add (b->messages, g_bytes_new (b->data + b->capture_from, b->w - b->capture_from));
+	b->w = b->capture_from;
 }
 
 static gboolean
@@ -184,6 +202,7 @@ take_boundary (Bounds *b, gsize at, gsize n, int k, BoundaryKind kind)
 		end_message (b, NDRPARSE_TRUNCATED_PARTS);
 		return;
 	}
+	take_captured (b);      /* a header that a boundary ends */
 	keep (b, at, n);
 	b->skipping = FALSE;
 	if (kind == BOUNDARY_END) {
@@ -412,6 +431,7 @@ end_header_block (Bounds *b)
 	if (top && top->returned && top->boundary == NULL) {
 		/* The returned message's own header ended: its body is dropped
 		 * up to the report's next boundary. */
+		take_captured (b);
 		enter_body (b, FALSE);
 		b->skipping = TRUE;
 		return;
@@ -433,6 +453,12 @@ end_header_block (Bounds *b)
 		b->parent_digest = FALSE;
 		b->mode = MODE_HEADER;
 		start_header_block (b);
+		if (b->messages && returned) {
+			b->capturing = TRUE;
+			b->capture_from = b->w;
+		} else if (b->messages) {
+			g_ptr_array_add (b->messages, NULL);
+		}
 	}
 }
 
@@ -476,9 +502,10 @@ scan_line (Bounds *b, gsize at, gsize n)
 }
 
 NdrparseTruncation
-_ndr_bounds_apply (GByteArray *array, NdrBoundsFlags flags)
+_ndr_bounds_apply_taking (GByteArray *array, NdrBoundsFlags flags, GPtrArray *messages)
 {
-	Bounds b = { .data = array->data, .len = array->len, .mode = MODE_HEADER, .flags = flags };
+	Bounds b = { .data = array->data, .len = array->len, .mode = MODE_HEADER, .flags = flags,
+		     .messages = messages };
 	b.content_type = g_string_new (NULL);
 	b.encoding = g_string_new (NULL);
 	start_header_block (&b);
@@ -489,10 +516,17 @@ _ndr_bounds_apply (GByteArray *array, NdrBoundsFlags flags)
 		scan_line (&b, at, n);
 		at += n;
 	}
+	take_captured (&b);
 	pop_to (&b, 0);
 	g_string_free (b.content_type, TRUE);
 	g_string_free (b.encoding, TRUE);
 	if (b.w != b.len)
 		g_byte_array_set_size (array, (guint) b.w);
 	return b.cut;
+}
+
+NdrparseTruncation
+_ndr_bounds_apply (GByteArray *array, NdrBoundsFlags flags)
+{
+	return _ndr_bounds_apply_taking (array, flags, NULL);
 }

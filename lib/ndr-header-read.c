@@ -171,6 +171,12 @@ read_fields (NdrHeaderBlock *block, const char *text, gsize len)
 	block->end = (gsize) (p - text);
 }
 
+static NdrRawField *
+field_at (const NdrHeaderBlock *block, guint i)
+{
+	return &g_array_index (block->fields, NdrRawField, i);
+}
+
 static NdrHeaderBlock *
 block_new (void)
 {
@@ -194,12 +200,15 @@ _ndr_header_block_read_copy (const char *text, gsize len)
 	NdrHeaderBlock *block = block_new ();
 	if (text == NULL || len == 0)
 		return block;
-	/* Only the block's own bytes are copied: its end is found first. */
-	NdrHeaderBlock *probe = _ndr_header_block_read (text, len);
-	gsize end = probe->end;
-	_ndr_header_block_free (probe);
-	block->copy = g_memdup2 (text, end);
-	read_fields (block, block->copy, end);
+	/* Read where it is, then moved to a copy of its own bytes alone. */
+	read_fields (block, text, len);
+	block->copy = g_memdup2 (text, block->end);
+	for (guint i = 0; i < block->fields->len; i++) {
+		NdrRawField *f = field_at (block, i);
+		f->name = block->copy + (f->name - text);
+		f->raw = block->copy + (f->raw - text);
+	}
+	block->text = block->copy;
 	return block;
 }
 
@@ -219,12 +228,6 @@ static gboolean
 field_is (const NdrRawField *f, const char *name)
 {
 	return strlen (name) == f->name_len && g_ascii_strncasecmp (f->name, name, f->name_len) == 0;
-}
-
-static NdrRawField *
-field_at (const NdrHeaderBlock *block, guint i)
-{
-	return &g_array_index (block->fields, NdrRawField, i);
 }
 
 static const char *

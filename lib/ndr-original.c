@@ -174,14 +174,60 @@ read_headers_part (NdrparseReport *report, GMimePart *part)
 	g_byte_array_unref (bytes);
 }
 
+/* The position of message part @part among the message parts of
+ * @object's tree, in document order (the order the bounds pass met
+ * them in); -1 when it is not there. */
+static int
+message_part_index (GMimeObject *object, GMimeObject *part, int *seen)
+{
+	if (GMIME_IS_MULTIPART (object)) {
+		GMimeMultipart *multipart = GMIME_MULTIPART (object);
+		for (int i = 0; i < g_mime_multipart_get_count (multipart); i++) {
+			int found = message_part_index (g_mime_multipart_get_part (multipart, i), part, seen);
+			if (found >= 0)
+				return found;
+		}
+	} else if (GMIME_IS_MESSAGE_PART (object)) {
+		int index = (*seen)++;
+		if (object == part)
+			return index;
+		GMimeMessage *inner = g_mime_message_part_get_message (GMIME_MESSAGE_PART (object));
+		GMimeObject *body = inner ? g_mime_message_get_mime_part (inner) : NULL;
+		if (body)
+			return message_part_index (body, part, seen);
+	}
+	return -1;
+}
+
+/* The header the bounds pass took out of returned message @part, or
+ * NULL.  GMime read the part as empty (no message) when it was taken. */
+static GBytes *
+taken_header (const NdrparseReport *report, GMimeMessage *message, GMimeMessagePart *part)
+{
+	if (report->taken_headers == NULL || message == NULL || g_mime_message_part_get_message (part) != NULL)
+		return NULL;
+	int seen = 0;
+	GMimeObject *body = g_mime_message_get_mime_part (message);
+	int index = body ? message_part_index (body, GMIME_OBJECT (part), &seen) : -1;
+	if (index < 0 || (guint) index >= report->taken_headers->len)
+		return NULL;
+	return g_ptr_array_index (report->taken_headers, index);
+}
+
 void
-_ndr_original_read (NdrparseReport *report, GMimeObject *original)
+_ndr_original_read (NdrparseReport *report, GMimeMessage *message, GMimeObject *original)
 {
 	if (original && GMIME_IS_MESSAGE_PART (original)) {
-		GMimeMessage *message = g_mime_message_part_get_message (GMIME_MESSAGE_PART (original));
-		if (message) {
-			HeaderSource source = { message, NULL };
+		GMimeMessagePart *part = GMIME_MESSAGE_PART (original);
+		GMimeMessage *returned = g_mime_message_part_get_message (part);
+		GBytes *taken = taken_header (report, message, part);
+		if (returned) {
+			HeaderSource source = { returned, NULL };
 			read_headers (report, &source);
+		} else if (taken) {
+			gsize len;
+			const char *text = g_bytes_get_data (taken, &len);
+			read_header_block (report, text, len);
 		}
 	} else if (original && GMIME_IS_PART (original)) {
 		read_headers_part (report, GMIME_PART (original));

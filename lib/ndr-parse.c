@@ -57,11 +57,13 @@ read_bounce_date (NdrparseReport *report)
 /* Decodes a message GMime parsed from bytes with LF (or CRLF) line ends,
  * whose own header is @header. */
 static NdrparseReport *
-decode_message (const NdrparseRules *rules, GMimeMessage *message, const NdrHeaderBlock *header)
+decode_message (const NdrparseRules *rules, GMimeMessage *message, const NdrHeaderBlock *header,
+		const GPtrArray *taken_headers)
 {
 	NdrparseReport *report = _ndr_report_new ();
 	report->rules = rules;
 	report->header = header;
+	report->taken_headers = taken_headers;
 	read_bounce_date (report);
 	read_bounce_envelope (report);
 
@@ -69,7 +71,7 @@ decode_message (const NdrparseRules *rules, GMimeMessage *message, const NdrHead
 	_ndr_walk_init (&walk);
 	_ndr_walk_message (message, &walk);
 
-	_ndr_original_read (report, walk.original);
+	_ndr_original_read (report, message, walk.original);
 	for (guint i = 0; i < walk.dsn_texts->len; i++) {
 		gsize len;
 		const char *text = g_bytes_get_data (g_ptr_array_index (walk.dsn_texts, i), &len);
@@ -120,6 +122,7 @@ decode_message (const NdrparseRules *rules, GMimeMessage *message, const NdrHead
 	_ndr_walk_clear (&walk);
 	report->rules = NULL;           /* the report keeps no reference to them */
 	report->header = NULL;
+	report->taken_headers = NULL;
 	return report;
 }
 
@@ -153,7 +156,7 @@ ndrparse_parse_message_with_rules (NdrparseRules *rules_in, GMimeMessage *messag
 	const NdrparseRules *rules = _ndr_rules_use (rules_in);
 	if (!has_bare_cr_lines (message)) {
 		NdrHeaderBlock *header = _ndr_bounce_header_of_message (message);
-		NdrparseReport *report = decode_message (rules, message, header);
+		NdrparseReport *report = decode_message (rules, message, header, NULL);
 		_ndr_header_block_free (header);
 		return report;
 	}
@@ -178,7 +181,7 @@ ndrparse_parse_message (GMimeMessage *message, GError **error)
  * at all is not one); @cut says what limits the bytes reached. */
 static NdrparseReport *
 parse_stream_within (const NdrparseRules *rules, GMimeStream *stream, const NdrHeaderBlock *header,
-		     NdrparseTruncation cut, GError **error)
+		     const GPtrArray *taken_headers, NdrparseTruncation cut, GError **error)
 {
 	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
 	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
@@ -191,7 +194,7 @@ parse_stream_within (const NdrparseRules *rules, GMimeStream *stream, const NdrH
 			     "not an email message (no header found)");
 		return NULL;
 	}
-	NdrparseReport *report = decode_message (rules, message, header);
+	NdrparseReport *report = decode_message (rules, message, header, taken_headers);
 	g_object_unref (message);
 	mark_truncated (report, cut);
 	return report;
@@ -258,12 +261,14 @@ parse_byte_array (const NdrparseRules *rules, GByteArray *array, GError **error)
 		cut |= NDRPARSE_TRUNCATED_SIZE;
 	}
 	normalize_bare_cr (array);
-	cut |= _ndr_bounds_apply (array, NDR_BOUNDS_RETURNED_HEADER_ONLY);
+	GPtrArray *taken_headers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+	cut |= _ndr_bounds_apply_taking (array, NDR_BOUNDS_RETURNED_HEADER_ONLY, taken_headers);
 	NdrHeaderBlock *header = _ndr_bounce_header_take (array);
 	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (array);
-	NdrparseReport *report = parse_stream_within (rules, stream, header, cut, error);
+	NdrparseReport *report = parse_stream_within (rules, stream, header, taken_headers, cut, error);
 	g_object_unref (stream);
 	_ndr_header_block_free (header);
+	g_ptr_array_unref (taken_headers);
 	return report;
 }
 

@@ -125,6 +125,8 @@ struct _NdrparseReport {
 	const char *bounce_text;        /* the head of the notification, for a record VERP adds */
 	const NdrparseRules *rules;     /* the rules of the parse; NULL once it returned */
 	const NdrHeaderBlock *header;   /* the bounce's own header while it is decoded; NULL once it returned */
+	const GPtrArray *taken_headers; /* the message headers the bounds pass took out (GBytes * or NULL
+					 * per GMimeMessagePart, in order), while it is decoded; or NULL */
 	const char *reporter_rule;      /* the id of the rule that named the reporter, or NULL */
 };
 
@@ -201,6 +203,12 @@ typedef enum {
 	NDR_BOUNDS_RETURNED_HEADER_ONLY = 1 << 0,
 } NdrBoundsFlags;
 NdrparseTruncation _ndr_bounds_apply (GByteArray *array, NdrBoundsFlags flags);
+/* The same, and with NDR_BOUNDS_RETURNED_HEADER_ONLY the returned
+ * message's header is taken out too: @messages gets an element per
+ * message entity GMime will read (a GMimeMessagePart), in document
+ * order: the header's bytes (GBytes) where it was taken out (GMime then
+ * reads an empty part: no message), NULL where it stays. */
+NdrparseTruncation _ndr_bounds_apply_taking (GByteArray *array, NdrBoundsFlags flags, GPtrArray *messages);
 
 /* ---- MIME walk (ndr-mime-walk.c) ---- */
 
@@ -250,7 +258,7 @@ void _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record,
 /* ---- original message (ndr-original.c) ---- */
 
 /* Reads the returned message's headers into @report; @original may be NULL. */
-void _ndr_original_read (NdrparseReport *report, GMimeObject *original);
+void _ndr_original_read (NdrparseReport *report, GMimeMessage *message, GMimeObject *original);
 /* The same for a returned message pasted into a text (its headers start
  * at the first header-like line of @text). */
 void _ndr_original_read_text (NdrparseReport *report, const char *text, gsize len);

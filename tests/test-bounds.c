@@ -252,6 +252,52 @@ test_returned_header_only (void)
 #undef RETURNED_BODY
 }
 
+/* _ndr_bounds_apply_taking(): the returned message's header leaves the
+ * bytes GMime reads, whole (blank line included), for the decoder; each
+ * message entity has its element in document order; a header that a
+ * boundary ends without a blank line is taken too. */
+static void
+test_returned_header_taken (void)
+{
+	const char *head =
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\n\n"
+		"--R\nContent-Type: message/rfc822\n\nSubject: forwarded\n\nkept\n"
+		"--R\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+		"Final-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n\n"
+		"--R\nContent-Type: message/rfc822\n\n";
+	const char *returned = "Subject: the original\nMessage-ID: <o@example.org>\n\n";
+	char *text = g_strconcat (head, returned, "body\n--R\nContent-Type: message/rfc822\n\n",
+				  "Subject: second, ended by a boundary\n--R--\n", NULL);
+	char *want = g_strconcat (head, "--R\nContent-Type: message/rfc822\n\n--R--\n", NULL);
+
+	GByteArray *array = g_byte_array_new ();
+	g_byte_array_append (array, (const guint8 *) text, (guint) strlen (text));
+	GPtrArray *taken = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+	NdrparseTruncation cut = _ndr_bounds_apply_taking (array, NDR_BOUNDS_RETURNED_HEADER_ONLY, taken);
+	g_assert_cmpint (cut, ==, NDRPARSE_TRUNCATED_NONE);
+	g_assert_cmpmem (array->data, array->len, want, strlen (want));
+	g_assert_cmpuint (taken->len, ==, 3);
+	g_assert_null (g_ptr_array_index (taken, 0));   /* before the report: stays */
+	gsize len;
+	const char *data = g_bytes_get_data (g_ptr_array_index (taken, 1), &len);
+	g_assert_cmpmem (data, len, returned, strlen (returned));
+	data = g_bytes_get_data (g_ptr_array_index (taken, 2), &len);
+	g_assert_cmpmem (data, len, "Subject: second, ended by a boundary\n", 37);
+	g_ptr_array_unref (taken);
+	g_byte_array_unref (array);
+
+	/* The decoder reads the first returned message's header from there. */
+	char *message = g_strconcat ("From: MAILER-DAEMON@mx.example.org\nMIME-Version: 1.0\n", text, NULL);
+	NdrparseReport *report = ndrparse_parse_bytes (message, strlen (message), NULL);
+	g_assert_nonnull (report);
+	g_assert_cmpstr (ndrparse_report_get_subject (report), ==, "the original");
+	g_assert_cmpstr (ndrparse_report_get_message_id (report), ==, "o@example.org");
+	ndrparse_report_unref (report);
+	g_free (message);
+	g_free (text);
+	g_free (want);
+}
+
 /* GMime reads the last Content-Type of a header block: a block with two
  * is bounded as the second says (here a message/rfc822 whose folded
  * header would otherwise reach GMime whole). */
@@ -393,6 +439,7 @@ main (int argc, char **argv)
 	corpus_dir = argv[1];
 	g_test_add_func ("/bounds/corpus-unchanged", test_corpus_unchanged);
 	g_test_add_func ("/bounds/returned-header-only", test_returned_header_only);
+	g_test_add_func ("/bounds/returned-header-taken", test_returned_header_taken);
 	g_test_add_func ("/bounds/last-content-type", test_last_content_type);
 	g_test_add_func ("/bounds/folded-field", test_folded_field);
 	g_test_add_func ("/bounds/long-line-cut-at-character", test_long_line_cut_at_character);
