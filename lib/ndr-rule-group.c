@@ -97,13 +97,20 @@ _ndr_rule_group_channels (const NdrRuleGroup *g)
 	return g->channels;
 }
 
+/* "FIELD:NAME=VALUE", lower-cased: the key of a lookup rule. */
 static char *
 value_key (NdrRuleField field, const char *field_name, const char *value)
 {
-	char *key = g_strdup_printf ("%d:%s=%s", field, field_name ? field_name : "", value);
-	char *lower = g_ascii_strdown (key, -1);
-	g_free (key);
-	return lower;
+	gsize name_len = field_name ? strlen (field_name) : 0, value_len = strlen (value);
+	char *key = g_malloc (12 + name_len + value_len + 3), *w = key;
+	w += g_snprintf (w, 12, "%d:", (int) field);
+	for (gsize i = 0; i < name_len; i++)
+		*w++ = g_ascii_tolower (field_name[i]);
+	*w++ = '=';
+	for (gsize i = 0; i < value_len; i++)
+		*w++ = g_ascii_tolower (value[i]);
+	*w = '\0';
+	return key;
 }
 
 static void
@@ -204,8 +211,9 @@ void
 _ndr_rule_group_add_shipped_channel (NdrRuleGroup *g, const NdrShippedChannel *shipped, const NdrRule *const *rules)
 {
 	NdrChannel *ch = find_channel (g, shipped->kind, shipped->header, TRUE);
-	for (guint i = 0; i < shipped->n; i++)
-		add_to_channel (ch, rules[i]);
+	ch->rules = g_renew (const NdrRule *, ch->rules, ch->n + shipped->n);
+	memcpy (ch->rules + ch->n, rules, shipped->n * sizeof *rules);
+	ch->n += shipped->n;
 	ch->shipped = shipped;
 }
 

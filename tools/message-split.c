@@ -30,7 +30,7 @@ message_split_new (InputStream *stream, SplitMode mode)
 	MessageSplit *split = g_new0 (MessageSplit, 1);
 	split->stream = stream;
 	split->mode = mode;
-	split->buf = g_byte_array_sized_new (CHUNK_BYTES);
+	split->buf = g_byte_array_new ();
 	return split;
 }
 
@@ -72,8 +72,12 @@ read_more (MessageSplit *split, GError **error)
 		split->at = 0;
 	}
 	guint old = split->buf->len;
-	g_byte_array_set_size (split->buf, old + CHUNK_BYTES);
-	gssize n = input_stream_read (split->stream, split->buf->data + old, CHUNK_BYTES, error);
+	/* A file of known size is read in one piece (and one more byte, to
+	 * see its end) when it fits a chunk: most bounces do. */
+	gint64 hint = input_stream_size_hint (split->stream);
+	gsize want = split->base == 0 && old == 0 && hint >= 0 && hint < CHUNK_BYTES ? (gsize) hint + 1 : CHUNK_BYTES;
+	g_byte_array_set_size (split->buf, old + (guint) want);
+	gssize n = input_stream_read (split->stream, split->buf->data + old, want, error);
 	g_byte_array_set_size (split->buf, old + (guint) MAX (n, 0));
 	if (n < 0)
 		return FALSE;
@@ -121,6 +125,24 @@ read_lone_message (MessageSplit *split, GByteArray *message, GError **error)
 		if (!read_more (split, error))
 			return FALSE;
 	}
+}
+
+/* The rest of a lone message whose first bytes @message holds, up to
+ * KEPT_BYTES in all. */
+static gboolean
+read_rest_of_lone_message (MessageSplit *split, GByteArray *message, GError **error)
+{
+	while (!split->end && message->len < KEPT_BYTES) {
+		guint old = message->len;
+		gsize want = MIN ((gsize) CHUNK_BYTES, KEPT_BYTES - old);
+		g_byte_array_set_size (message, old + (guint) want);
+		gssize n = input_stream_read (split->stream, message->data + old, want, error);
+		g_byte_array_set_size (message, old + (guint) MAX (n, 0));
+		if (n < 0)
+			return FALSE;
+		split->end = n == 0;
+	}
+	return TRUE;
 }
 
 /* Passes the "From " line the pending bytes start with. */
@@ -194,6 +216,20 @@ next_message (MessageSplit *split, SplitMessage *out, gboolean keep, GError **er
 		return FALSE;
 	if (split->done)
 		return FALSE;
+	if (!split->mbox && split->at == 0 && split->buf->len < KEPT_BYTES) {
+		/* The bytes read so far are the message's start: the message
+		 * takes the buffer, and the rest is read into it. */
+		out->bytes = split->buf;
+		split->buf = g_byte_array_new ();
+		out->index = -1;
+		out->offset = 0;
+		split->done = TRUE;
+		if (!read_rest_of_lone_message (split, out->bytes, error)) {
+			g_clear_pointer (&out->bytes, g_byte_array_unref);
+			return FALSE;
+		}
+		return TRUE;
+	}
 	if (!split->mbox) {
 		gint64 hint = input_stream_size_hint (split->stream);
 		out->bytes = g_byte_array_sized_new ((guint) CLAMP (hint, 0, KEPT_BYTES));
