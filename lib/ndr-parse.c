@@ -287,6 +287,23 @@ ndrparse_parse_bytes_with_rules (NdrparseRules *rules, const void *data, gsize l
 }
 
 NdrparseReport *
+ndrparse_parse_byte_array_with_rules (NdrparseRules *rules, GByteArray *array, GError **error)
+{
+	if (array == NULL) {
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
+			     "ndrparse_parse_byte_array: NULL array");
+		return NULL;
+	}
+	return parse_byte_array (_ndr_rules_use (rules), array, error);
+}
+
+NdrparseReport *
+ndrparse_parse_byte_array (GByteArray *array, GError **error)
+{
+	return ndrparse_parse_byte_array_with_rules (NULL, array, error);
+}
+
+NdrparseReport *
 ndrparse_parse_bytes (const void *data, gsize len, GError **error)
 {
 	return ndrparse_parse_bytes_with_rules (NULL, data, len, error);

@@ -167,8 +167,9 @@ typedef struct _NdrparseEvidence NdrparseEvidence;
  * pattern matching.
  *
  * NDRPARSE_MAX_MESSAGE_SIZE: bytes of one message read by
- *   ndrparse_parse_bytes(), _file() and _stream() (a larger message is cut;
- *   the delivery-status part comes before the returned message).
+ *   ndrparse_parse_bytes(), _byte_array(), _file() and _stream() (a
+ *   larger message is cut; the delivery-status part comes before the
+ *   returned message).
  * NDRPARSE_MAX_MIME_DEPTH: levels of nested multiparts and message/rfc822
  *   parts walked.
  * NDRPARSE_MAX_MIME_PARTS: MIME parts walked in one message.
@@ -184,8 +185,8 @@ typedef struct _NdrparseEvidence NdrparseEvidence;
  *   together; further fields are not read.
  *
  * The size, header and MIME structure limits apply to the raw bytes before
- * GMime parses them (ndrparse_parse_bytes(), _file(), _stream()), so that
- * memory stays within a small multiple of NDRPARSE_MAX_MESSAGE_SIZE
+ * GMime parses them (ndrparse_parse_bytes(), _byte_array(), _file(),
+ * _stream()), so that memory stays within a small multiple of NDRPARSE_MAX_MESSAGE_SIZE
  * whatever the input.  ndrparse_parse_message() takes a message the
  * caller has parsed already: there only the walk is bounded.
  */
@@ -253,6 +254,21 @@ NdrparseReport *ndrparse_parse_file (const char *path, GError **error);
  * @error set (NDRPARSE_ERROR_NOT_EMAIL, NDRPARSE_ERROR_INVALID_ARGUMENT).
  */
 NdrparseReport *ndrparse_parse_bytes (const void *data, gsize len, GError **error);
+
+/**
+ * ndrparse_parse_byte_array:
+ * @array: (transfer full): the message bytes.
+ * @error: return location for an error, or NULL.
+ *
+ * Decodes a message held in memory as ndrparse_parse_bytes() does, but
+ * takes @array over instead of copying it: the decoder cuts it to the
+ * limits in place and unreferences it.  A caller that has read a message
+ * into a GByteArray (a mailbox reader, a filter) saves a copy of it.
+ *
+ * Returns: a new report (free with ndrparse_report_unref()), or NULL with
+ * @error set (NDRPARSE_ERROR_NOT_EMAIL, NDRPARSE_ERROR_INVALID_ARGUMENT).
+ */
+NdrparseReport *ndrparse_parse_byte_array (GByteArray *array, GError **error);
 
 /**
  * ndrparse_parse_stream:
@@ -399,6 +415,7 @@ char **ndrparse_rules_lint (NdrparseRules *rules);
 NdrparseReport *ndrparse_parse_file_with_rules (NdrparseRules *rules, const char *path, GError **error);
 NdrparseReport *ndrparse_parse_bytes_with_rules (NdrparseRules *rules, const void *data, gsize len,
 						 GError **error);
+NdrparseReport *ndrparse_parse_byte_array_with_rules (NdrparseRules *rules, GByteArray *array, GError **error);
 NdrparseReport *ndrparse_parse_stream_with_rules (NdrparseRules *rules, GMimeStream *stream, GError **error);
 NdrparseReport *ndrparse_parse_message_with_rules (NdrparseRules *rules, GMimeMessage *message,
 						   GError **error);

@@ -271,6 +271,33 @@ test_stream_and_message (void)
 	g_object_unref (stream);
 }
 
+/* A byte array taken over decodes as the same bytes copied; NULL is an
+ * invalid argument. */
+static void
+test_byte_array (void)
+{
+	const char *text = REPORT ("S", "s@example.com", "message/rfc822", ORIGINAL);
+	GError *error = NULL;
+	GByteArray *array = g_byte_array_new ();
+	g_byte_array_append (array, (const guint8 *) text, (guint) strlen (text));
+	NdrparseReport *r = ndrparse_parse_byte_array (array, &error);
+	g_assert_no_error (error);
+	NdrparseReport *copied = ndrparse_parse_bytes (text, strlen (text), &error);
+	g_assert_no_error (error);
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, ndrparse_report_get_n_records (copied));
+	g_assert_cmpstr (recipient (r, 0), ==, recipient (copied, 0));
+	g_assert_cmpstr (ndrparse_report_get_message_id (r), ==, ndrparse_report_get_message_id (copied));
+	ndrparse_report_unref (r);
+	ndrparse_report_unref (copied);
+
+	g_assert_null (ndrparse_parse_byte_array (g_byte_array_new (), &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_NOT_EMAIL);
+	g_clear_error (&error);
+	g_assert_null (ndrparse_parse_byte_array (NULL, &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
+	g_clear_error (&error);
+}
+
 static void
 test_file (void)
 {
@@ -334,6 +361,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/walk/not-bounces", test_not_bounces);
 	g_test_add_func ("/api/errors", test_errors);
 	g_test_add_func ("/api/stream-and-message", test_stream_and_message);
+	g_test_add_func ("/api/byte-array", test_byte_array);
 	g_test_add_func ("/api/file", test_file);
 	g_test_add_func ("/api/threads", test_threads);
 	return g_test_run ();

@@ -320,9 +320,8 @@ static guint
 decode_message (Run *run, const Input *input, SplitMessage *message)
 {
 	GError *error = NULL;
-	NdrparseReport *report = ndrparse_parse_bytes_with_rules (run->options->rules, message->bytes->data,
-								  message->bytes->len, &error);
-	g_byte_array_unref (message->bytes);
+	NdrparseReport *report = ndrparse_parse_byte_array_with_rules (run->options->rules,
+								       g_steal_pointer (&message->bytes), &error);
 	if (report)
 		return print_report (run, input->path, message->index, report);
 	if (message->index >= 0) {
