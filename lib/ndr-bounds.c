@@ -368,36 +368,37 @@ typedef struct {
 	gboolean status;        /* message/delivery-status or message/global-delivery-status */
 } Entity;
 
-static void
-read_multipart (GMimeContentType *type, const char *sub, Entity *e)
-{
-	const char *param = g_mime_content_type_get_parameter (type, "boundary");
-	if (param && *param) {
-		e->boundary = g_strdup (param);
-		e->digest = g_ascii_strcasecmp (sub, "digest") == 0;
-		e->report = g_ascii_strcasecmp (sub, "report") == 0;
-		e->kind = ENTITY_MULTIPART;
-	}
-}
-
 static Entity
 entity_of (const Bounds *b)
 {
-	Entity e = { b->parent_digest && b->content_type->len == 0 ? ENTITY_MESSAGE : ENTITY_LEAF, NULL, FALSE, FALSE, FALSE };
-	if (b->content_type->len == 0 || plainly_a_leaf (b->content_type->str))
+	Entity e = { ENTITY_LEAF, NULL, FALSE, FALSE, FALSE };
+	/* (In a digest an unreadable type is a message: always read it.) */
+	if (b->content_type->len > 0 && !b->parent_digest && plainly_a_leaf (b->content_type->str))
 		return e;
-	GMimeContentType *type = g_mime_content_type_parse (NULL, b->content_type->str);
-	const char *media = g_mime_content_type_get_media_type (type);
-	const char *sub = g_mime_content_type_get_media_subtype (type);
-	if (media && sub && g_ascii_strcasecmp (media, "multipart") == 0) {
-		read_multipart (type, sub, &e);
-	} else if (media && sub && g_ascii_strcasecmp (media, "message") == 0) {
+	char *media = NULL, *sub = NULL, *boundary = NULL;
+	if (b->content_type->len == 0 || !_ndr_content_type_read (b->content_type->str, &media, &sub, &boundary)) {
+		/* No type, or none GMime can read: its default, message/rfc822
+		 * in a digest and text/plain elsewhere. */
+		if (b->parent_digest)
+			e.kind = ENTITY_MESSAGE;
+		return e;
+	}
+	if (g_ascii_strcasecmp (media, "multipart") == 0) {
+		if (boundary && *boundary) {
+			e.boundary = g_steal_pointer (&boundary);
+			e.digest = g_ascii_strcasecmp (sub, "digest") == 0;
+			e.report = g_ascii_strcasecmp (sub, "report") == 0;
+			e.kind = ENTITY_MULTIPART;
+		}
+	} else if (g_ascii_strcasecmp (media, "message") == 0) {
 		if (is_message_subtype (sub) && !is_encoded (b->encoding))
 			e.kind = ENTITY_MESSAGE;
 		e.status = g_ascii_strcasecmp (sub, "delivery-status") == 0 ||
 			   g_ascii_strcasecmp (sub, "global-delivery-status") == 0;
 	}
-	g_object_unref (type);
+	g_free (media);
+	g_free (sub);
+	g_free (boundary);
 	return e;
 }
 

@@ -210,6 +210,11 @@ NdrparseTruncation _ndr_bounds_apply (GByteArray *array, NdrBoundsFlags flags);
  * reads an empty part: no message), NULL where it stays. */
 NdrparseTruncation _ndr_bounds_apply_taking (GByteArray *array, NdrBoundsFlags flags, GPtrArray *messages);
 
+/* ndr-content-type.c: @value's type and subtype as GMime's parser reads
+ * them (new strings; FALSE when it reads none), and for a multipart its
+ * boundary parameter (a new string or NULL). */
+gboolean _ndr_content_type_read (const char *value, char **media, char **subtype, char **boundary);
+
 /* ---- MIME walk (ndr-mime-walk.c) ---- */
 
 typedef struct {

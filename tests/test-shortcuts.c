@@ -405,6 +405,106 @@ test_parse_message_agrees (void)
 	g_assert_cmpuint (checked, >, 10);
 }
 
+/* ---- Content-Type values read without GMime's objects ---- */
+
+static const char *const content_types[] = {
+	"multipart/report; report-type=delivery-status; boundary=\"b1\"",
+	"multipart/mixed; boundary=simple",
+	"Multipart/Mixed;BOUNDARY=\"Case\"",
+	"multipart/alternative; boundary=\"a\"; boundary=\"second\"",
+	"multipart/mixed; boundary = spaced ; charset=x",
+	"multipart/mixed; boundary=loose token with spaces  ",
+	"multipart/mixed; boundary=\"=_quoted;semicolon\"",
+	"multipart/mixed; charset=utf-8",
+	"multipart/mixed",
+	"multipart/mixed;",
+	"multipart/mixed; x=; boundary=after-a-bad-one",
+	"multipart/mixed; boundary=\"unclosed",
+	"multipart/mixed; boundary=\"q\" junk; x=y",
+	"multipart/mixed (a comment; with semicolon); boundary=c",
+	"multipart/mixed; boundary=\"esc\\\"aped\"",
+	"multipart/mixed; boundary*=us-ascii''encoded",
+	"multipart/mixed; boundary*0=part; boundary*1=two",
+	"multipart/mixed; boundary=\"=?utf-8?q?x?=\"",
+	"multipart/mixed; boundary=\"caf\xc3\xa9\"",
+	"  multipart / mixed ; boundary=x",
+	"multipart/",
+	"message/rfc822",
+	"message/delivery-status",
+	"Message/RFC822; name=x",
+	"text/plain; charset=us-ascii",
+	"text",
+	"/plain",
+	"",
+	"(comment) multipart/mixed; boundary=after-comment",
+	"application/octet-stream",
+};
+
+static void
+check_content_type (const char *value)
+{
+	char *media = NULL, *subtype = NULL, *boundary = NULL;
+	gboolean read = _ndr_content_type_read (value, &media, &subtype, &boundary);
+	GMimeContentType *type = g_mime_content_type_parse (NULL, value);
+	const char *m = g_mime_content_type_get_media_type (type);
+	const char *sub = g_mime_content_type_get_media_subtype (type);
+	if (!read) {
+		/* GMime's full parse falls back to application/octet-stream. */
+		if (g_ascii_strcasecmp (m, "application") != 0 || g_ascii_strcasecmp (sub, "octet-stream") != 0)
+			g_error ("%s: not read, GMime reads %s/%s", value, m, sub);
+	} else {
+		if (strcmp (media, m) != 0 || strcmp (subtype, sub) != 0)
+			g_error ("%s: read as %s/%s, GMime reads %s/%s", value, media, subtype, m, sub);
+		const char *theirs = g_ascii_strcasecmp (m, "multipart") == 0
+				     ? g_mime_content_type_get_parameter (type, "boundary") : NULL;
+		if (g_strcmp0 (boundary, theirs) != 0)
+			g_error ("%s: boundary %s, GMime reads %s", value, boundary, theirs);
+	}
+	g_object_unref (type);
+	g_free (media);
+	g_free (subtype);
+	g_free (boundary);
+}
+
+static void
+test_content_types (void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (content_types); i++)
+		check_content_type (content_types[i]);
+}
+
+/* Every Content-Type of the corpus, unfolded as the bounds pass reads it. */
+static void
+test_content_types_corpus (void)
+{
+	GDir *dir = g_dir_open (corpus_dir, 0, NULL);
+	g_assert_nonnull (dir);
+	guint checked = 0;
+	for (const char *name; (name = g_dir_read_name (dir)) != NULL;) {
+		if (!g_str_has_suffix (name, ".eml"))
+			continue;
+		char *path = g_build_filename (corpus_dir, name, NULL), *data;
+		g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+		char **lines = g_strsplit (data, "\n", -1);
+		for (guint i = 0; lines[i]; i++) {
+			if (g_ascii_strncasecmp (lines[i], "Content-Type:", 13) != 0)
+				continue;
+			GString *value = g_string_new (lines[i] + 13);
+			for (guint k = i + 1; lines[k] && (lines[k][0] == ' ' || lines[k][0] == '\t'); k++)
+				g_string_append (value, lines[k]);
+			g_strdelimit (value->str, "\r", ' ');
+			check_content_type (value->str);
+			g_string_free (value, TRUE);
+			checked++;
+		}
+		g_strfreev (lines);
+		g_free (data);
+		g_free (path);
+	}
+	g_dir_close (dir);
+	g_assert_cmpuint (checked, >, 50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -415,8 +515,10 @@ main (int argc, char **argv)
 	g_test_add_func ("/shortcuts/header-blocks", test_header_blocks);
 	g_test_add_func ("/shortcuts/text-parts", test_text_parts);
 	g_test_add_func ("/shortcuts/bounce-header", test_bounce_header);
+	g_test_add_func ("/shortcuts/content-types", test_content_types);
 	corpus_dir = argc > 1 ? argv[1] : NDR_CORPUS_DIR;
 	g_test_add_func ("/shortcuts/bounce-header-corpus", test_bounce_header_corpus);
 	g_test_add_func ("/shortcuts/parse-message-agrees", test_parse_message_agrees);
+	g_test_add_func ("/shortcuts/content-types-corpus", test_content_types_corpus);
 	return g_test_run ();
 }
