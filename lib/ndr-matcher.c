@@ -207,11 +207,14 @@ scratch_for (const NdrMatcher *m)
 	return ts->scratch;
 }
 
+#define SEEN_ON_STACK 2048     /* patterns whose seen bits fit on the stack */
+
 typedef struct {
 	const NdrMatcher *matcher;
 	GArray *hits;
 	guint max, added;
-	guint8 *seen;           /* for a single-match matcher: patterns reported */
+	guint8 *seen;           /* for a single-match matcher: a bit per pattern reported; NULL until one is */
+	guint8 seen_small[SEEN_ON_STACK / 8];
 } ScanState;
 
 static int
@@ -221,10 +224,16 @@ on_match (unsigned int id, unsigned long long from, unsigned long long to, unsig
 	ScanState *st = context;
 	if (id >= st->matcher->n)
 		return 0;
-	if (st->seen) {
-		if (st->seen[id])
+	if (!st->matcher->all_matches) {
+		/* Regexes are reported at every match (SOM): keep the first.
+		 * The set is made at the first match: most scans have none, and
+		 * a matcher may hold tens of thousands of patterns. */
+		if (st->seen == NULL)
+			st->seen = st->matcher->n <= SEEN_ON_STACK ? memset (st->seen_small, 0, SEEN_ON_STACK / 8)
+								     : g_malloc0 ((st->matcher->n + 7) / 8);
+		if (st->seen[id / 8] & (1u << (id % 8)))
 			return 0;
-		st->seen[id] = 1;
+		st->seen[id / 8] |= (guint8) (1u << (id % 8));
 	}
 	guint len = st->matcher->lengths ? st->matcher->lengths[id] : 0;
 	NdrMatcherHit hit = { id, len && to >= len ? (gsize) (to - len) : (gsize) from, (gsize) to };
@@ -237,16 +246,14 @@ _ndr_matcher_scan (const NdrMatcher *m, const char *text, gsize len, GArray *hit
 {
 	if (m == NULL || text == NULL || len == 0 || max == 0)
 		return;
-	guint8 seen_small[256];
-	guint8 *seen = NULL;
-	if (!m->all_matches) {
-		/* Regexes are reported at every match (SOM): keep the first. */
-		seen = m->n <= sizeof seen_small ? seen_small : g_malloc (m->n);
-		memset (seen, 0, m->n);
-	}
-	ScanState st = { m, hits, max, 0, seen };
+	ScanState st;           /* seen_small is cleared at the first match only */
+	st.matcher = m;
+	st.hits = hits;
+	st.max = max;
+	st.added = 0;
+	st.seen = NULL;
 	/* Hyperscan takes an unsigned int length: scans are cut at 1 GiB. */
 	hs_scan (m->db, text, (unsigned int) MIN (len, (gsize) 1 << 30), 0, scratch_for (m), on_match, &st);
-	if (seen && seen != seen_small)
-		g_free (seen);
+	if (st.seen && st.seen != st.seen_small)
+		g_free (st.seen);
 }
