@@ -22,7 +22,8 @@ struct _InputStream {
 	gboolean sniffed;       /* the first bytes were looked at (or need not be) */
 	GConverter *gunzip;     /* NULL: the bytes are not gzip data */
 	gboolean in_member;     /* a gzip member has begun and not ended */
-	guint8 *raw;            /* bytes read, not yet taken */
+	guint8 *raw;            /* bytes read, not yet taken; made at the first read */
+	gsize raw_size;         /* its size: a small file's own, else RAW_BYTES */
 	gsize raw_at, raw_len;
 };
 
@@ -40,12 +41,13 @@ stream_new (int fd, gboolean own_fd, const struct stat *st)
 	stream->fd = fd;
 	stream->own_fd = own_fd;
 	stream->expected = -1;
-	stream->raw = g_malloc (RAW_BYTES);
 	struct stat own;
 	if (st == NULL && fstat (fd, &own) == 0)
 		st = &own;
 	if (st && S_ISREG (st->st_mode))
 		stream->expected = st->st_size;
+	/* A small file is read in one piece (one byte more, to see its end). */
+	stream->raw_size = stream->expected >= 0 && stream->expected < RAW_BYTES ? (gsize) stream->expected + 1 : RAW_BYTES;
 	return stream;
 }
 
@@ -107,23 +109,18 @@ input_stream_open (const char *path, InputOpenFlags flags, GError **error)
 	return stream;
 }
 
-/* Reads more raw bytes into stream->raw (whose taken bytes are dropped);
- * FALSE with @error when reading fails or a regular file came up short. */
-static gboolean
-fill_raw (InputStream *stream, GError **error)
+/* read() into @buf; -1 with @error when reading fails or a regular
+ * file came up short (0 at its end). */
+static gssize
+read_fd (InputStream *stream, void *buf, gsize len, GError **error)
 {
-	if (stream->raw_at > 0) {
-		memmove (stream->raw, stream->raw + stream->raw_at, stream->raw_len - stream->raw_at);
-		stream->raw_len -= stream->raw_at;
-		stream->raw_at = 0;
-	}
 	ssize_t n;
 	do
-		n = read (stream->fd, stream->raw + stream->raw_len, RAW_BYTES - stream->raw_len);
+		n = read (stream->fd, buf, len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0) {
 		set_errno_error (error, errno, "read error");
-		return FALSE;
+		return -1;
 	}
 	if (n == 0) {
 		stream->raw_end = TRUE;
@@ -131,13 +128,57 @@ fill_raw (InputStream *stream, GError **error)
 			g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_IO,
 				     "the file was truncated while it was read (it ended at byte %" G_GINT64_FORMAT
 				     " of %" G_GINT64_FORMAT ")", stream->raw_total, stream->expected);
-			return FALSE;
+			return -1;
 		}
-		return TRUE;
+		return 0;
 	}
-	stream->raw_len += (gsize) n;
 	stream->raw_total += n;
+	return n;
+}
+
+/* Reads more raw bytes into stream->raw (whose taken bytes are dropped);
+ * FALSE with @error when reading fails or a regular file came up short. */
+static gboolean
+fill_raw (InputStream *stream, GError **error)
+{
+	if (stream->raw == NULL)
+		stream->raw = g_malloc (stream->raw_size);
+	if (stream->raw_at > 0) {
+		memmove (stream->raw, stream->raw + stream->raw_at, stream->raw_len - stream->raw_at);
+		stream->raw_len -= stream->raw_at;
+		stream->raw_at = 0;
+	}
+	if (stream->raw_len == stream->raw_size) {
+		/* A file that grew past the size it had: read on in chunks. */
+		stream->raw_size = MAX (stream->raw_size, RAW_BYTES);
+		stream->raw = g_realloc (stream->raw, stream->raw_size);
+	}
+	gssize n = read_fd (stream, stream->raw + stream->raw_len, stream->raw_size - stream->raw_len, error);
+	if (n < 0)
+		return FALSE;
+	stream->raw_len += (gsize) n;
 	return TRUE;
+}
+
+/* Whether the next bytes of a regular file are gzip's magic, read with
+ * pread() so that nothing is taken: the bytes then go straight to the
+ * caller's buffers.  FALSE in *@known when that cannot be told so. */
+static gboolean
+peek_gzip_magic (InputStream *stream, gboolean *known)
+{
+	*known = FALSE;
+	if (stream->expected < 0)
+		return FALSE;
+	off_t at = lseek (stream->fd, 0, SEEK_CUR);
+	guint8 magic[2];
+	ssize_t n;
+	do
+		n = at < 0 ? -1 : pread (stream->fd, magic, sizeof magic, at);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return FALSE;
+	*known = TRUE;
+	return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
 }
 
 /* Looks at the first bytes: gzip data begins 1f 8b (RFC 1952). */
@@ -145,11 +186,23 @@ static gboolean
 sniff (InputStream *stream, GError **error)
 {
 	stream->sniffed = TRUE;
-	while (stream->raw_len < 2 && !stream->raw_end)
-		if (!fill_raw (stream, error))
-			return FALSE;
-	if (stream->raw_len >= 2 && stream->raw[0] == 0x1f && stream->raw[1] == 0x8b)
+	gboolean known;
+	gboolean gzip = peek_gzip_magic (stream, &known);
+	if (!known) {
+		while (stream->raw_len < 2 && !stream->raw_end)
+			if (!fill_raw (stream, error))
+				return FALSE;
+		gzip = stream->raw_len >= 2 && stream->raw[0] == 0x1f && stream->raw[1] == 0x8b;
+	}
+	if (gzip) {
 		stream->gunzip = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
+		/* Compressed bytes come through the buffer, in chunks. */
+		if (stream->raw_size < RAW_BYTES) {
+			stream->raw_size = RAW_BYTES;
+			if (stream->raw)
+				stream->raw = g_realloc (stream->raw, RAW_BYTES);
+		}
+	}
 	return TRUE;
 }
 
@@ -230,6 +283,9 @@ input_stream_read (InputStream *stream, void *buf, gsize len, GError **error)
 		return take_raw (stream, buf, len);
 	if (stream->raw_end)
 		return 0;
+	/* Nothing held back: a large read goes straight to the caller. */
+	if (len >= stream->raw_size)
+		return read_fd (stream, buf, len, error);
 	if (!fill_raw (stream, error))
 		return -1;
 	return take_raw (stream, buf, len);
