@@ -46,12 +46,9 @@ mark_truncated (NdrparseReport *report, NdrparseTruncation cut)
 static void
 read_bounce_date (NdrparseReport *report)
 {
-	GDateTime *date = _ndr_bounce_date (report);
-	char *iso = _ndr_date_time_to_iso8601 (date);
-	report->date = _ndr_report_intern (report, iso);
-	g_free (iso);
-	if (date)
-		g_date_time_unref (date);
+	/* GMime's message keeps the last Date. */
+	const char *date = report->header ? _ndr_header_block_value (report->header, "Date", TRUE) : NULL;
+	report->date = _ndr_report_take (report, _ndr_date_to_iso8601 (date));
 }
 
 /* Decodes a message GMime parsed from bytes with LF (or CRLF) line ends,

@@ -505,6 +505,95 @@ test_content_types_corpus (void)
 	g_assert_cmpuint (checked, >, 50);
 }
 
+/* ---- dates read without GMime's tokenizer ---- */
+
+static const char *const dates[] = {
+	"Thu, 29 Apr 2013 23:45:32 +0900",
+	"Thu, 29 Apr 2013 23:45:32 +0900 (JST)",
+	"Mon, 6 May 2024 09:12:05 -0000",
+	"Mon, 06 May 2024 09:12:05 +0000",
+	"6 May 2024 09:12:05 -0700",
+	"  Sun,  1 Dec 2024 00:00:00 +1400",
+	"Sat, 29 Feb 2020 12:00:00 +0100",
+	"Sat, 29 Feb 2021 12:00:00 +0100",
+	"Wed, 31 Apr 2024 10:00:00 +0000",
+	"Thu, 29 Apr 2013 23:45:60 +0900",
+	"Thu, 29 Apr 2013 24:00:00 +0900",
+	"Thu, 29 Apr 2013 23:45 +0900",
+	"Thu, 29 Apr 13 23:45:32 +0900",
+	"Thu, 29 Apr 2013 23:45:32 GMT",
+	"Thu, 29 Apr 2013 23:45:32 +0900(JST)",
+	"Thu, 29 Apr 2013 23:45:32 +0975",
+	"Thu, 29 Apr 2013 23:45:32 +2500",
+	"Thu, 29 Apr 2013 23:45:32",
+	"Thursday, 29 April 2013 23:45:32 +0900",
+	"Thu,29 Apr 2013 23:45:32 +0900",
+	"thu, 29 APR 2013 23:45:32 +0900",
+	"Fri, 1 Jan 1970 00:00:01 +0000",
+	"Tue, 01 Jan 1971 00:00:00 +1400",
+	"2024-05-06T09:12:05Z",
+	"Mon May  6 09:12:05 2024",
+	"",
+	"garbage",
+};
+
+static char *
+gmime_iso (const char *date)
+{
+	GDateTime *dt = g_mime_utils_header_decode_date (date);
+	char *iso = _ndr_date_time_to_iso8601 (dt);
+	g_clear_pointer (&dt, g_date_time_unref);
+	return iso;
+}
+
+static void
+check_date (const char *date)
+{
+	char *ours = _ndr_date_to_iso8601 (date), *theirs = *date ? gmime_iso (date) : NULL;
+	if (g_strcmp0 (ours, theirs) != 0)
+		g_error ("%s: read as %s, GMime reads %s", date, ours, theirs);
+	g_free (ours);
+	g_free (theirs);
+}
+
+static void
+test_dates (void)
+{
+	for (gsize i = 0; i < G_N_ELEMENTS (dates); i++)
+		check_date (dates[i]);
+}
+
+/* Every Date and *-Date field of the corpus. */
+static void
+test_dates_corpus (void)
+{
+	GDir *dir = g_dir_open (corpus_dir, 0, NULL);
+	g_assert_nonnull (dir);
+	guint checked = 0;
+	for (const char *name; (name = g_dir_read_name (dir)) != NULL;) {
+		if (!g_str_has_suffix (name, ".eml"))
+			continue;
+		char *path = g_build_filename (corpus_dir, name, NULL), *data;
+		g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+		char **lines = g_strsplit (data, "\n", -1);
+		for (guint i = 0; lines[i]; i++) {
+			const char *colon = strchr (lines[i], ':');
+			if (colon == NULL || colon - lines[i] < 4 || g_ascii_strncasecmp (colon - 4, "Date", 4) != 0)
+				continue;
+			char *value = g_strdup (colon + 1);
+			g_strdelimit (value, "\r", ' ');
+			check_date (g_strstrip (value));
+			g_free (value);
+			checked++;
+		}
+		g_strfreev (lines);
+		g_free (data);
+		g_free (path);
+	}
+	g_dir_close (dir);
+	g_assert_cmpuint (checked, >, 50);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -516,9 +605,11 @@ main (int argc, char **argv)
 	g_test_add_func ("/shortcuts/text-parts", test_text_parts);
 	g_test_add_func ("/shortcuts/bounce-header", test_bounce_header);
 	g_test_add_func ("/shortcuts/content-types", test_content_types);
+	g_test_add_func ("/shortcuts/dates", test_dates);
 	corpus_dir = argc > 1 ? argv[1] : NDR_CORPUS_DIR;
 	g_test_add_func ("/shortcuts/bounce-header-corpus", test_bounce_header_corpus);
 	g_test_add_func ("/shortcuts/parse-message-agrees", test_parse_message_agrees);
 	g_test_add_func ("/shortcuts/content-types-corpus", test_content_types_corpus);
+	g_test_add_func ("/shortcuts/dates-corpus", test_dates_corpus);
 	return g_test_run ();
 }
