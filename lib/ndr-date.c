@@ -87,7 +87,7 @@ plain_date_to_iso8601 (const char *s)
 			return NULL;
 		p = blanks (p + 4);
 	}
-	int day = g_ascii_isdigit (p[1]) ? digits (&p, 2) : digits (&p, 1);
+	int day = g_ascii_isdigit (p[0]) && g_ascii_isdigit (p[1]) ? digits (&p, 2) : digits (&p, 1);
 	if (day < 1 || *p != ' ')
 		return NULL;
 	p = blanks (p);
@@ -102,9 +102,15 @@ plain_date_to_iso8601 (const char *s)
 	if (year < 1971 || year > 9999 || *p != ' ' || day > days_in_month (year, month))
 		return NULL;
 	p = blanks (p);
-	int hour = digits (&p, 2);
-	int min = hour >= 0 && *p++ == ':' ? digits (&p, 2) : -1;
-	int sec = min >= 0 && *p++ == ':' ? digits (&p, 2) : -1;
+	int hour = digits (&p, 2), min = -1, sec = -1;
+	if (hour >= 0 && *p == ':') {
+		p++;
+		min = digits (&p, 2);
+	}
+	if (min >= 0 && *p == ':') {
+		p++;
+		sec = digits (&p, 2);
+	}
 	if (hour < 0 || hour > 23 || min < 0 || min > 59 || sec < 0 || sec > 59 || (*p != ' ' && *p != '\t'))
 		return NULL;
 	p = blanks (p);

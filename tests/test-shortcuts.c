@@ -535,6 +535,14 @@ static const char *const dates[] = {
 	"Mon May  6 09:12:05 2024",
 	"",
 	"garbage",
+	/* Cut short anywhere (a mutation test found a read past the end). */
+	"Thu, ",
+	"Thu, 2",
+	"Thu, 29 Apr 2013 23",
+	"Thu, 29 Apr 2013 23:",
+	"Thu, 29 Apr 2013 23:45:",
+	"Thu, 29 Apr 2013 23:45:32 +",
+	"Thu, 29 Apr 2013 23:45:32 +09",
 };
 
 static char *
