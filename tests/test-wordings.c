@@ -9,7 +9,8 @@
  * for none), the reply, and where the wording comes from (an MTA's source
  * file, a provider's published error page, an RFC).  None comes from a
  * bounce of the shared corpus: the point is mail nobody here has seen.
- * Lines starting with '#' and blank lines are comments.
+ * Lines starting with '#' and blank lines are comments; a reply listed
+ * twice is an error (it would count twice).
  *
  * Every line is one test; all are run, each miss is printed, and the run
  * fails when any misses.  --summary prints the count per reason and per
@@ -52,6 +53,8 @@ read_wordings (const char *path)
 	if (!g_file_get_contents (path, &text, NULL, &error))
 		g_error ("%s", error->message);
 	GPtrArray *out = g_ptr_array_new_with_free_func (wording_free);
+	/* A wording listed twice would count twice: reply -> its first line. */
+	GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	char **lines = g_strsplit (text, "\n", -1);
 	for (guint i = 0; lines[i]; i++) {
 		if (lines[i][0] == '#' || lines[i][0] == '\0')
@@ -63,6 +66,10 @@ read_wordings (const char *path)
 		NdrparseReason reason;
 		if (!ndrparse_reason_from_name (f[0], &reason))
 			g_error ("%s:%u: '%s' is not a reason", path, i + 1, f[0]);
+		guint first = GPOINTER_TO_UINT (g_hash_table_lookup (seen, f[4]));
+		if (first)
+			g_error ("%s:%u: the same reply as line %u", path, i + 1, first);
+		g_hash_table_insert (seen, g_strdup (f[4]), GUINT_TO_POINTER (i + 1));
 		Wording *w = g_new0 (Wording, 1);
 		w->reason = g_strdup (f[0]);
 		w->language = g_strdup (f[1]);
@@ -75,6 +82,7 @@ read_wordings (const char *path)
 		g_strfreev (f);
 	}
 	g_strfreev (lines);
+	g_hash_table_unref (seen);
 	g_free (text);
 	return out;
 }
