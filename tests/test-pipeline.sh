@@ -165,6 +165,9 @@ check "--reply: classified like the bounce (userunknown, hard)" \
 "$tool" --format=jsonl "$bounce" | python3 -c 'import json,sys; print(list(json.loads(sys.stdin.readline())))' > "$tmp/keys-bounce"
 python3 -c 'import json,sys; print(list(json.loads(sys.stdin.readline())))' < "$tmp/out" > "$tmp/keys-reply"
 check "--reply: the same keys, in the same order, as a bounce's record" cmp -s "$tmp/keys-bounce" "$tmp/keys-reply"
+LC_ALL=C "$tool" --format=jsonl --reply="$(printf '550 5.1.1 Utilisateur non r\303\251pertori\303\251 dans l'"'"'annuaire Domino')" > "$tmp/out" 2> "$tmp/err"
+check "--reply in the C locale: 8-bit UTF-8 taken as it is, not refused" \
+	grep -q '"diagnostic_code": "550 5.1.1 Utilisateur non répertorié dans l'"'"'annuaire Domino"' "$tmp/out"
 printf '421 4.7.0 Try again later\n\n552 5.2.2 Mailbox full\tDATA\n' > "$tmp/replies"
 run --format=csv --fields=index,reason,hard_bounce --replies="$tmp/replies"
 check "--replies: one record per line, numbered, blank lines skipped" \

@@ -120,7 +120,10 @@ parse_options (int *argc, char ***argv, Options *o)
 		  "Read the names of the inputs from FILE (- for standard input), one per line", "FILE" },
 		{ "null", '0', 0, G_OPTION_ARG_NONE, &o->null_separated,
 		  "Names in --files-from end with a NUL byte, as find -print0 writes them", NULL },
-		{ "reply", 0, 0, G_OPTION_ARG_STRING_ARRAY, &o->replies_text,
+		/* FILENAME: the bytes as given, not converted from the locale's
+		 * charset (a log line is UTF-8 whatever the locale says; in the
+		 * C locale GOption refused any 8-bit reply). */
+		{ "reply", 0, 0, G_OPTION_ARG_FILENAME_ARRAY, &o->replies_text,
 		  "Classify an SMTP reply from a log (REPLY[<TAB>COMMAND[<TAB>HOST[<TAB>RECIPIENT]]]); repeatable", "TEXT" },
 		{ "replies", 0, 0, G_OPTION_ARG_FILENAME, &o->replies_file,
 		  "Classify every line of FILE (- for standard input) as --reply does", "FILE" },
