@@ -10,7 +10,7 @@
  * file, a provider's published error page, an RFC).  None comes from a
  * bounce of the shared corpus: the point is mail nobody here has seen.
  * Lines starting with '#' and blank lines are comments; a reply listed
- * twice is an error (it would count twice).
+ * twice for the same command and host is an error (it would count twice).
  *
  * Every line is one test; all are run, each miss is printed, and the run
  * fails when any misses.  --summary prints the count per reason and per
@@ -53,7 +53,7 @@ read_wordings (const char *path)
 	if (!g_file_get_contents (path, &text, NULL, &error))
 		g_error ("%s", error->message);
 	GPtrArray *out = g_ptr_array_new_with_free_func (wording_free);
-	/* A wording listed twice would count twice: reply -> its first line. */
+	/* A wording listed twice would count twice: case -> its first line. */
 	GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	char **lines = g_strsplit (text, "\n", -1);
 	for (guint i = 0; lines[i]; i++) {
@@ -66,10 +66,13 @@ read_wordings (const char *path)
 		NdrparseReason reason;
 		if (!ndrparse_reason_from_name (f[0], &reason))
 			g_error ("%s:%u: '%s' is not a reason", path, i + 1, f[0]);
-		guint first = GPOINTER_TO_UINT (g_hash_table_lookup (seen, f[4]));
+		/* The same reply to another command or from another host is
+		 * another case. */
+		char *key = g_strjoin ("\t", f[2], f[3], f[4], NULL);
+		guint first = GPOINTER_TO_UINT (g_hash_table_lookup (seen, key));
 		if (first)
-			g_error ("%s:%u: the same reply as line %u", path, i + 1, first);
-		g_hash_table_insert (seen, g_strdup (f[4]), GUINT_TO_POINTER (i + 1));
+			g_error ("%s:%u: the same reply, command and host as line %u", path, i + 1, first);
+		g_hash_table_insert (seen, key, GUINT_TO_POINTER (i + 1));
 		Wording *w = g_new0 (Wording, 1);
 		w->reason = g_strdup (f[0]);
 		w->language = g_strdup (f[1]);
