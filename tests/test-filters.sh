@@ -201,7 +201,7 @@ fi
 # user: Dovecot refuses mail access as root).
 if command -v sieve-test > /dev/null; then
 	mkdir -p "$tmp/sv/bin" "$tmp/sv/mail"
-	cp "$tool" "$tmp/sv/bin/ndrparse"
+	ln -s "$(readlink -f "$tool")" "$tmp/sv/bin/ndrparse"    # the README: ndrparse or a link to it
 	cat > "$tmp/sv/dovecot.conf" <<EOF
 mail_location = maildir:$tmp/sv/mail
 plugin {
@@ -224,7 +224,7 @@ if filter "ndrparse" ["--annotate"] {
 EOF
 	# Dovecot runs only a program nobody else can write; the mail and the
 	# compiled script are written as the unprivileged user.
-	chmod 755 "$tmp/sv/bin" "$tmp/sv/bin/ndrparse"
+	chmod 755 "$tmp/sv/bin"
 	chmod 1777 "$tmp/sv" "$tmp/sv/mail"
 	cp "$corpus/postfix-user-unknown.eml" "$corpus/policy-multiple-auth-failed.eml" \
 	   "$corpus/not-bounce-newsletter.eml" "$tmp/forged.eml" "$tmp/sv/"
@@ -236,14 +236,17 @@ EOF
 		else
 			HOME="$tmp/sv" sieve-test -c "$tmp/sv/dovecot.conf" "$tmp/sv/bounces.sieve" "$tmp/sv/$1" > "$tmp/sv/result" 2>&1
 		fi
-		grep -q "store message in folder: $2\$" "$tmp/sv/result"
+		grep -q "store message in folder: $2\$" "$tmp/sv/result" || { cat "$tmp/sv/result" >&2; false; }
 	}
 	check "Sieve: the dead mailbox's bounce filed into Bounces.Hard" sieve_files postfix-user-unknown.eml Bounces.Hard
 	check "Sieve: the policy bounce filed into Bounces.Soft" sieve_files policy-multiple-auth-failed.eml Bounces.Soft
 	check "Sieve: ordinary mail kept in INBOX" sieve_files not-bounce-newsletter.eml INBOX
 	check "Sieve: a forged X-Bounce-Class: hard kept in INBOX" sieve_files forged.eml INBOX
 	# The filter failing: ndrparse replaced by a program that fails.
+	# (The link removed first: writing through it would overwrite the tool.)
+	rm "$tmp/sv/bin/ndrparse"
 	printf '#!/bin/sh\nexit 74\n' > "$tmp/sv/bin/ndrparse"
+	chmod 755 "$tmp/sv/bin/ndrparse"
 	check "Sieve: when the filter fails the message goes to Bounces.Unchecked" sieve_files forged.eml Bounces.Unchecked
 else
 	echo "ok - Sieve recipe # SKIP sieve-test (dovecot-sieve) not installed"
