@@ -269,8 +269,11 @@ is_delivery_status (GMimeContentType *type)
 static gboolean
 is_returned_headers (GMimeContentType *type)
 {
+	/* message/rfc822-headers is no registered type, but maddy writes it
+	 * (internal/dsn/dsn.go writeHeader()). */
 	return type_is (type, "text", "rfc822-headers") ||
 	       type_is (type, "text", "rfc822-header") ||
+	       type_is (type, "message", "rfc822-headers") ||
 	       type_is (type, "message", "global-headers") ||
 	       type_is (type, "message", "rfc822") ||
 	       type_is (type, "message", "global");
