@@ -19,7 +19,7 @@ check "README lists the steps of the code, in order" [ "$readme" = "$steps" ]
 block () {
 	tr '\n' ' ' < "$1" | grep -o 'success provider reporter[a-z *-]*nothing' | head -1 | tr -s ' '
 }
-for doc in lib/ndrparse.h tools/ndrparse.1 tools/ndrparse-rules.5; do
+for doc in lib/ndrparse.h.in tools/ndrparse.1 tools/ndrparse-rules.5; do
 	got=$(block "$src/$doc" | sed 's/ *\* */ /g' | tr -s ' ')
 	check "$doc lists the steps of the code, in order" [ "$got " = "$steps" ]
 done

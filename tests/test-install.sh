@@ -1,0 +1,64 @@
+#!/bin/sh
+# test-install.sh - the library as a user gets it: "cmake --install" into a
+# temporary prefix, then a program built against that prefix alone, once
+# with pkg-config and once with find_package(ndrparse); the prefix moved
+# elsewhere still works (ndrparse.pc and the CMake package are
+# relocatable; the tool finds its library through its RUNPATH).
+#
+#   sh test-install.sh BUILD_DIR SOURCE_DIR
+build=$(cd "$1" && pwd)
+src=$(cd "$2" && pwd)
+tool=
+corpus=$src/corpus
+. "$(dirname "$0")/testlib.sh"
+
+bounce=$corpus/postfix-user-unknown.eml
+want=$(grep -o '"recipient": *"[^"]*"' "$corpus/postfix-user-unknown.expected.json" | head -1 | sed 's/.*: *"//; s/"$//')
+
+cmake --install "$build" --prefix "$tmp/prefix" > "$tmp/install.log" 2>&1
+check "cmake --install into a temporary prefix" test $? -eq 0
+libdir=$(cd "$tmp/prefix" && ls -d lib* | head -1)
+check "header, library, ndrparse.pc and the CMake package installed" \
+	test -f "$tmp/prefix/include/ndrparse.h" -a -f "$tmp/prefix/$libdir/pkgconfig/ndrparse.pc" \
+	-a -f "$tmp/prefix/$libdir/cmake/ndrparse/ndrparseConfig.cmake" \
+	-a -n "$(ls "$tmp/prefix/$libdir"/libndrparse.so.* 2>/dev/null)"
+
+# Everything below sees only the moved prefix: the build tree is not on any
+# path, and the prefix it was installed to is gone.
+mv "$tmp/prefix" "$tmp/moved"
+prefix=$tmp/moved
+check "ndrparse.pc gives the moved prefix" \
+	test "$(PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig pkg-config --variable=includedir ndrparse)" \
+	-ef "$prefix/include"
+check "ndrparse.pc gives the version of the build" \
+	test "$(PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig pkg-config --modversion ndrparse)" = \
+	"$(sed -n 's/^#define NDRPARSE_VERSION_STRING "\(.*\)"/\1/p' "$prefix/include/ndrparse.h")"
+
+# shellcheck disable=SC2046
+cc -o "$tmp/consumer-pc" "$src/tests/install/consumer.c" \
+	$(PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig pkg-config --cflags --libs ndrparse) > "$tmp/cc.log" 2>&1
+check "a program builds with pkg-config --cflags --libs ndrparse" test $? -eq 0
+LD_LIBRARY_PATH=$prefix/$libdir "$tmp/consumer-pc" "$bounce" > "$tmp/pc.out" 2>&1
+check "the pkg-config program decodes a bounce with the installed library" \
+	grep -q " $want userunknown\$" "$tmp/pc.out"
+
+cmake -S "$src/tests/install" -B "$tmp/consumer-build" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/cmake.log" 2>&1 &&
+	cmake --build "$tmp/consumer-build" >> "$tmp/cmake.log" 2>&1
+check "a CMake project builds with find_package(ndrparse) alone" test $? -eq 0
+LD_LIBRARY_PATH=$prefix/$libdir "$tmp/consumer-build/consumer" "$bounce" > "$tmp/cmake.out" 2>&1
+check "the find_package program decodes a bounce with the installed library" \
+	grep -q " $want userunknown\$" "$tmp/cmake.out"
+mkdir "$tmp/too-new"
+printf 'cmake_minimum_required(VERSION 3.16)\nproject(too_new LANGUAGES C)\nfind_package(ndrparse 9.9 REQUIRED)\n' \
+	> "$tmp/too-new/CMakeLists.txt"
+check "find_package(ndrparse 9.9) fails against 0.x" \
+	sh -c "! cmake -S '$tmp/too-new' -B '$tmp/too-new/build' -DCMAKE_PREFIX_PATH='$prefix' > /dev/null 2>&1"
+
+# The installed tool, run from the moved prefix with no library path set:
+# its RUNPATH ($ORIGIN/../LIBDIR) finds the library beside it.
+env -u LD_LIBRARY_PATH "$prefix/bin/ndrparse" --format=jsonl "$bounce" > "$tmp/tool.out" 2>&1
+check "the installed tool runs from the moved prefix (RUNPATH, no ldconfig)" \
+	grep -q "\"recipient\": \"$want\"" "$tmp/tool.out"
+
+for f in "$tmp"/*.log; do [ "$failed" -eq 0 ] || { echo "== $f"; cat "$f"; }; done
+finish
