@@ -117,7 +117,10 @@ decode_message (const NdrparseRules *rules, GMimeMessage *message, const NdrHead
 	mark_truncated (report, walk.truncated);
 
 	_ndr_walk_clear (&walk);
-	report->rules = NULL;           /* the report keeps no reference to them */
+	/* Decoding is done: the rules are read again only for a record that
+	 * VERP adds (ndrparse_report_apply_verp()). */
+	report->parse_rules = ndrparse_rules_ref ((NdrparseRules *) rules);
+	report->rules = NULL;
 	report->header = NULL;
 	report->taken_headers = NULL;
 	return report;

@@ -51,7 +51,39 @@ ndrparse_report_unref (NdrparseReport *report)
 	g_ptr_array_unref (report->fields);
 	g_ptr_array_unref (report->field_store);
 	g_string_chunk_free (report->strings);
+	if (report->parse_rules)
+		ndrparse_rules_unref (report->parse_rules);
+	ndrparse_report_unref (report->base);
 	g_free (report);
+}
+
+static NdrparseRecord *
+record_copy (const NdrparseRecord *record)
+{
+	NdrparseRecord *copy = g_memdup2 (record, sizeof *record);
+	if (copy->fields)
+		g_ptr_array_ref (copy->fields);
+	if (copy->evidence)
+		g_ptr_array_ref (copy->evidence);
+	return copy;
+}
+
+NdrparseReport *
+_ndr_report_derive (NdrparseReport *base)
+{
+	NdrparseReport *report = g_memdup2 (base, sizeof *base);
+	g_atomic_ref_count_init (&report->ref_count);
+	/* Its own strings for what it adds; @base's stay valid through @base. */
+	report->strings = g_string_chunk_new (256);
+	report->field_store = g_ptr_array_ref (base->field_store);
+	report->fields = g_ptr_array_ref (base->fields);
+	report->header_hits = base->header_hits ? g_array_ref (base->header_hits) : NULL;
+	report->records = g_ptr_array_new_full (base->records->len, record_free);
+	for (guint i = 0; i < base->records->len; i++)
+		g_ptr_array_add (report->records, record_copy (g_ptr_array_index (base->records, i)));
+	report->parse_rules = base->parse_rules ? ndrparse_rules_ref (base->parse_rules) : NULL;
+	report->base = ndrparse_report_ref (base);
+	return report;
 }
 
 /* Strings handed out by the API must be UTF-8; bounces are not always. */

@@ -100,24 +100,10 @@ recipient_from_envelope (const NdrparseReport *report, const Pattern *p)
 	return found;
 }
 
-gboolean
-ndrparse_report_apply_verp (NdrparseReport *report, const char *pattern, GError **error)
+/* Marks @report's records (or adds the one the envelope names). */
+static void
+apply_recipient (NdrparseReport *report, const char *recipient)
 {
-	Pattern p;
-	if (report == NULL) {
-		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
-			     "ndrparse_report_apply_verp: NULL report");
-		return FALSE;
-	}
-	if (!pattern_parse (pattern, &p, error))
-		return FALSE;
-	char *verp = recipient_from_envelope (report, &p);
-	pattern_clear (&p);
-	if (verp == NULL)
-		return TRUE;
-
-	const char *recipient = _ndr_report_intern (report, verp);
-	g_free (verp);
 	if (report->records->len == 0 && report->looks_like_bounce) {
 		/* A bounce that names nobody: the envelope says who failed. */
 		NdrparseRecord *record = _ndr_report_add_record (report);
@@ -128,8 +114,10 @@ ndrparse_report_apply_verp (NdrparseReport *report, const char *pattern, GError 
 		record->action_kind = NDRPARSE_ACTION_FAILED;
 		record->verp = NDRPARSE_VERP_RECOVERED;
 		record->truncated = report->truncated;
+		report->rules = report->parse_rules;
 		_ndr_record_classify (report, record, report->bounce_text);
-		return TRUE;
+		report->rules = NULL;
+		return;
 	}
 	for (guint i = 0; i < report->records->len; i++) {
 		NdrparseRecord *record = g_ptr_array_index (report->records, i);
@@ -141,7 +129,25 @@ ndrparse_report_apply_verp (NdrparseReport *report, const char *pattern, GError 
 				? NDRPARSE_VERP_CONFIRMED : NDRPARSE_VERP_MISMATCH;
 		}
 	}
-	return TRUE;
+}
+
+NdrparseReport *
+ndrparse_report_apply_verp (NdrparseReport *report, const char *pattern, GError **error)
+{
+	Pattern p;
+	if (report == NULL) {
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
+			     "ndrparse_report_apply_verp: NULL report");
+		return NULL;
+	}
+	if (!pattern_parse (pattern, &p, error))
+		return NULL;
+	char *verp = recipient_from_envelope (report, &p);
+	pattern_clear (&p);
+	NdrparseReport *derived = _ndr_report_derive (report);
+	if (verp != NULL)
+		apply_recipient (derived, _ndr_report_take (derived, verp));
+	return derived;
 }
 
 NdrparseVerp

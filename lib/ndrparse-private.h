@@ -128,9 +128,17 @@ struct _NdrparseReport {
 	const GPtrArray *taken_headers; /* the message headers the bounds pass took out (GBytes * or NULL
 					 * per GMimeMessagePart, in order), while it is decoded; or NULL */
 	const char *reporter_rule;      /* the id of the rule that named the reporter, or NULL */
+	NdrparseRules *parse_rules;     /* the rules of the parse (a reference): a record VERP adds to a
+					 * derived report is classified with them */
+	NdrparseReport *base;           /* the report this one was derived from (VERP), whose strings,
+					 * fields and evidence it shares: a reference, or NULL */
 };
 
 NdrparseReport *_ndr_report_new (void);
+/* A new report with @base's facts and copies of its records, sharing
+ * @base's strings, fields and evidence (it keeps a reference to @base):
+ * what ndrparse_report_apply_verp() changes, it changes in the copy. */
+NdrparseReport *_ndr_report_derive (NdrparseReport *base);
 /* Copies @len bytes of @s into the report (made valid UTF-8); NULL stays NULL. */
 const char *_ndr_report_intern_len (NdrparseReport *report, const char *s, gssize len);
 const char *_ndr_report_intern (NdrparseReport *report, const char *s);

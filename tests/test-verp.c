@@ -56,8 +56,10 @@ parse_with (const char *local, const char *recipient_group)
 	NdrparseReport *report = ndrparse_parse_bytes (text, strlen (text), NULL);
 	g_free (text);
 	g_assert_nonnull (report);
-	g_assert_true (ndrparse_report_apply_verp (report, "bounces+%l=%d@lists.example.org", NULL));
-	return report;
+	NdrparseReport *applied = ndrparse_report_apply_verp (report, "bounces+%l=%d@lists.example.org", NULL);
+	g_assert_nonnull (applied);
+	ndrparse_report_unref (report);
+	return applied;
 }
 
 static void
@@ -85,8 +87,50 @@ test_apply (void)
 	const char *plain = "Delivered-To: bounces+eve=dest.example@lists.example.org\nFrom: eve@dest.example\n"
 			    "Subject: hello\n\nJust a reply.\n";
 	report = ndrparse_parse_bytes (plain, strlen (plain), NULL);
-	g_assert_true (ndrparse_report_apply_verp (report, "bounces+%l=%d@lists.example.org", NULL));
+	NdrparseReport *applied = ndrparse_report_apply_verp (report, "bounces+%l=%d@lists.example.org", NULL);
+	g_assert_cmpuint (ndrparse_report_get_n_records (applied), ==, 0);
+	ndrparse_report_unref (applied);
+	ndrparse_report_unref (report);
+}
+
+/* Applying VERP leaves the parsed report as it was, so applying it twice,
+ * or to a report shared with another thread, gives the same answer. */
+static void
+test_apply_leaves_report (void)
+{
+	const char *pattern = "bounces+%l=%d@lists.example.org";
+	char *text = g_strdup_printf (DSN_HEAD "%s\n--b--\n", "dave", "Action: failed\nStatus: 5.1.1\n");
+	NdrparseReport *report = ndrparse_parse_bytes (text, strlen (text), NULL);
+	g_free (text);
 	g_assert_cmpuint (ndrparse_report_get_n_records (report), ==, 0);
+
+	NdrparseReport *once = ndrparse_report_apply_verp (report, pattern, NULL);
+	g_assert_cmpuint (ndrparse_report_get_n_records (report), ==, 0);
+	g_assert_cmpuint (ndrparse_report_get_n_records (once), ==, 1);
+	g_assert_cmpint (ndrparse_record_get_verp (ndrparse_report_get_record (once, 0)), ==, NDRPARSE_VERP_RECOVERED);
+
+	/* Applied to its own result: the recovered record stays recovered
+	 * (it used to become "confirmed", the report having changed). */
+	NdrparseReport *twice = ndrparse_report_apply_verp (once, pattern, NULL);
+	g_assert_cmpint (ndrparse_record_get_verp (ndrparse_report_get_record (once, 0)), ==, NDRPARSE_VERP_RECOVERED);
+	g_assert_cmpint (ndrparse_record_get_verp (ndrparse_report_get_record (twice, 0)), ==, NDRPARSE_VERP_CONFIRMED);
+	NdrparseReport *again = ndrparse_report_apply_verp (report, pattern, NULL);
+	g_assert_cmpint (ndrparse_record_get_verp (ndrparse_report_get_record (again, 0)), ==, NDRPARSE_VERP_RECOVERED);
+
+	/* The derived reports outlive the one they came from. */
+	ndrparse_report_unref (report);
+	ndrparse_report_unref (once);
+	g_assert_cmpstr (ndrparse_record_get_recipient (ndrparse_report_get_record (twice, 0)), ==, "dave@dest.example");
+	g_assert_cmpstr (ndrparse_record_get_decoded_by (ndrparse_report_get_record (again, 0)), ==, "verp");
+	ndrparse_report_unref (twice);
+	ndrparse_report_unref (again);
+
+	/* A bad pattern: NULL and an error, the report untouched. */
+	GError *error = NULL;
+	report = ndrparse_parse_bytes ("From: a@b\n\nhi\n", 13, NULL);
+	g_assert_null (ndrparse_report_apply_verp (report, "no-placeholders@example.org", &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
+	g_clear_error (&error);
 	ndrparse_report_unref (report);
 }
 
@@ -97,5 +141,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/verp/decode", test_decode);
 	g_test_add_func ("/verp/bad-patterns", test_bad_patterns);
 	g_test_add_func ("/verp/apply", test_apply);
+	g_test_add_func ("/verp/apply-leaves-report", test_apply_leaves_report);
 	return g_test_run ();
 }

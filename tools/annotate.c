@@ -115,7 +115,7 @@ annotate_stdin (const DecodeOptions *options)
 
 	NdrparseReport *report = ndrparse_parse_bytes_with_rules (options->rules, head->data, head->len, NULL);
 	if (report && options->verp)
-		decode_apply_verp (report, options->verp);
+		report = decode_apply_verp (report, options->verp);
 	const char *eol = "\n";
 	gsize at = head->len ? header_start (head, &eol) : 0;
 	GString *fields = bounce_fields (report, options, eol);

@@ -118,7 +118,7 @@ append_stdin (const char *path, const DecodeOptions *options)
 		return APPEND_EXIT_NOT_MAIL;
 	}
 	if (options->verp)
-		decode_apply_verp (report, options->verp);
+		report = decode_apply_verp (report, options->verp);
 
 	size_t len = 0;
 	guint count = 0;

@@ -244,7 +244,7 @@ static guint
 print_report (Run *run, const char *file, gint64 index, NdrparseReport *report)
 {
 	if (run->options->verp)
-		decode_apply_verp (report, run->options->verp);
+		report = decode_apply_verp (report, run->options->verp);
 	guint n = ndrparse_report_get_n_records (report), printed = 0;
 	for (guint i = 0; i < n; i++) {
 		const NdrparseRecord *record = ndrparse_report_get_record (report, i);
@@ -272,11 +272,13 @@ print_report (Run *run, const char *file, gint64 index, NdrparseReport *report)
 	return printed;
 }
 
-void
+NdrparseReport *
 decode_apply_verp (NdrparseReport *report, const char *verp)
 {
 	/* The pattern was checked when the options were read. */
-	ndrparse_report_apply_verp (report, verp, NULL);
+	NdrparseReport *applied = ndrparse_report_apply_verp (report, verp, NULL);
+	ndrparse_report_unref (report);
+	return applied;
 }
 
 /* ---- inputs ---- */

@@ -37,7 +37,8 @@ void decode_inputs (GPtrArray *inputs, const DecodeOptions *options, sprinter_t 
 /* Whether @record is printed under @options (vacation and failure filters). */
 gboolean record_wanted (const NdrparseRecord *record, const DecodeOptions *options);
 
-/* Applies the VERP pattern to @report's records (ndrparse_report_apply_verp()). */
-void decode_apply_verp (NdrparseReport *report, const char *verp);
+/* @report with the VERP pattern applied (ndrparse_report_apply_verp()):
+ * takes @report's reference, returns a new one. */
+NdrparseReport *decode_apply_verp (NdrparseReport *report, const char *verp);
 
 #endif

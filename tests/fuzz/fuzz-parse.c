@@ -133,8 +133,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 	}
 	sink += touch_report (report);
 	/* VERP reads the bounce's own envelope headers, and may add a record. */
-	if (!ndrparse_report_apply_verp (report, "bounces+%l=%d@lists.example.org", NULL))
+	NdrparseReport *applied = ndrparse_report_apply_verp (report, "bounces+%l=%d@lists.example.org", NULL);
+	if (applied == NULL)
 		__builtin_trap ();
+	sink += touch_report (applied);
+	ndrparse_report_unref (applied);
 	sink += touch_report (report);
 	ndrparse_report_unref (report);
 
