@@ -583,15 +583,15 @@ _ndr_hard_bounce (NdrReason reason, NdrparseAction action, guint klass)
 	if (reason == NDRPARSE_REASON_DELIVERED || reason == NDRPARSE_REASON_FEEDBACK ||
 	    reason == NDRPARSE_REASON_VACATION || action == NDRPARSE_ACTION_DELIVERED ||
 	    action == NDRPARSE_ACTION_RELAYED || action == NDRPARSE_ACTION_EXPANDED)
-		return NDRPARSE_UNSET;
+		return NDRPARSE_TRISTATE_UNSET;
 	switch (reason) {
 	case NDRPARSE_REASON_USERUNKNOWN:
 	case NDRPARSE_REASON_HOSTUNKNOWN:
 	case NDRPARSE_REASON_HASMOVED:
-		return NDRPARSE_TRUE;
+		return NDRPARSE_TRISTATE_TRUE;
 	case NDRPARSE_REASON_NOTACCEPT:
-		return klass == 5 ? NDRPARSE_TRUE : NDRPARSE_FALSE;
+		return klass == 5 ? NDRPARSE_TRISTATE_TRUE : NDRPARSE_TRISTATE_FALSE;
 	default:
-		return NDRPARSE_FALSE;
+		return NDRPARSE_TRISTATE_FALSE;
 	}
 }

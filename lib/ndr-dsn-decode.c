@@ -249,7 +249,7 @@ enrich_from_notification (NdrparseReport *report, NdrparseRecord *record,
 
 	guint reply = facts.codes.reply_code;
 	if (record->reply_code == 0 && reply &&
-	    (record->status_class == NDRPARSE_CLASS_UNKNOWN || reply / 100 == (guint) record->status_class))
+	    (record->status_class == NDRPARSE_STATUS_CLASS_UNKNOWN || reply / 100 == (guint) record->status_class))
 		record->reply_code = reply;
 	if (record->status == NULL && record->reply_code)
 		_ndr_record_set_status (report, record, NULL, record->reply_code);

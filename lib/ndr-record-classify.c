@@ -94,8 +94,8 @@ gather_facts (const NdrparseReport *report, const NdrparseRecord *record, const 
 		_ndr_status_code_scan (record->status, strlen (record->status), &f->status);
 	else if (record->status)
 		_ndr_status_code_scan (record->status, strlen (record->status), &f->inferred_status);
-	if (f->status.klass == 0 && (record->status_class == NDRPARSE_CLASS_TRANSIENT ||
-				     record->status_class == NDRPARSE_CLASS_PERMANENT))
+	if (f->status.klass == 0 && (record->status_class == NDRPARSE_STATUS_CLASS_TRANSIENT ||
+				     record->status_class == NDRPARSE_STATUS_CLASS_PERMANENT))
 		f->status_class = record->status_class;
 	f->reply_code = record->reply_code;
 	f->command = record->smtp_command;
@@ -117,7 +117,7 @@ reason_conclusion (NdrReason reason)
 static const char *
 tristate_name (NdrparseTristate t)
 {
-	return t == NDRPARSE_TRUE ? "hard_bounce:true" : t == NDRPARSE_FALSE ? "hard_bounce:false" : "hard_bounce:null";
+	return t == NDRPARSE_TRISTATE_TRUE ? "hard_bounce:true" : t == NDRPARSE_TRISTATE_FALSE ? "hard_bounce:false" : "hard_bounce:null";
 }
 
 /* The record's evidence: the rules that fired, in the order of the
@@ -154,12 +154,12 @@ _ndr_record_classify (NdrparseReport *report, NdrparseRecord *record, const char
 	}
 	guint klass = _ndr_facts_class (&f);
 	const NdrRule *hard_rule = v.rule && v.rule->hard >= 0 ? v.rule : NULL;
-	if (hard_rule && record->hard_bounce == NDRPARSE_UNSET && record->reason != NDRPARSE_REASON_DELIVERED) {
+	if (hard_rule && record->hard_bounce == NDRPARSE_TRISTATE_UNSET && record->reason != NDRPARSE_REASON_DELIVERED) {
 		/* The rule that decided says whether the address is dead. */
-		record->hard_bounce = hard_rule->hard ? NDRPARSE_TRUE : NDRPARSE_FALSE;
+		record->hard_bounce = hard_rule->hard ? NDRPARSE_TRISTATE_TRUE : NDRPARSE_TRISTATE_FALSE;
 	} else {
 		hard_rule = NULL;
-		if (record->hard_bounce == NDRPARSE_UNSET)
+		if (record->hard_bounce == NDRPARSE_TRISTATE_UNSET)
 			record->hard_bounce = _ndr_hard_bounce (record->reason, record->action_kind, klass);
 	}
 	record->advice = _ndr_reason_advice (record->reason, klass != 4);
@@ -188,14 +188,14 @@ canonical_command (const char *command)
 	return NULL;
 }
 
-gboolean
+NdrparseClassification *
 ndrparse_classify_reply_with_rules (NdrparseRules *rules, const char *reply, const char *smtp_command,
-				    const char *remote_host, NdrparseClassification *result, GError **error)
+				    const char *remote_host, GError **error)
 {
-	if (reply == NULL || *reply == '\0' || result == NULL) {
+	if (reply == NULL || *reply == '\0') {
 		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT,
-			     "ndrparse_classify_reply: %s", result ? "empty reply" : "NULL result");
-		return FALSE;
+			     "ndrparse_classify_reply: %s", reply ? "empty reply" : "NULL reply");
+		return NULL;
 	}
 
 	NdrFacts f = { .rules = _ndr_rules_use (rules) };
@@ -211,30 +211,29 @@ ndrparse_classify_reply_with_rules (NdrparseRules *rules, const char *reply, con
 	f.len = strlen (text);
 	f.remote_host = remote_host && *remote_host ? remote_host : NULL;
 
-	memset (result, 0, sizeof *result);
+	NdrparseClassification *result = _ndr_classification_new ();
 	NdrVerdict v = { 0 };
 	result->reason = _ndr_classify (&f, &v);
 	if (result->reason == NDRPARSE_REASON_UNDEFINED)
 		result->reason = NDRPARSE_REASON_ONHOLD;
 	guint klass = _ndr_facts_class (&f);
 	result->hard_bounce = v.rule && v.rule->hard >= 0 && result->reason != NDRPARSE_REASON_DELIVERED
-			      ? (v.rule->hard ? NDRPARSE_TRUE : NDRPARSE_FALSE)
+			      ? (v.rule->hard ? NDRPARSE_TRISTATE_TRUE : NDRPARSE_TRISTATE_FALSE)
 			      : _ndr_hard_bounce (result->reason, NDRPARSE_ACTION_UNKNOWN, klass);
 	result->status_class = f.status.klass ? (NdrparseStatusClass) f.status.klass
 			     : f.reply_code ? (NdrparseStatusClass) (f.reply_code / 100)
-			     : NDRPARSE_CLASS_UNKNOWN;
+			     : NDRPARSE_STATUS_CLASS_UNKNOWN;
 	result->reply_code = f.reply_code;
 	if (f.status.klass)
 		_ndr_status_code_format (&f.status, result->status);
 	result->smtp_command = f.command;
 	result->advice = _ndr_reason_advice (result->reason, klass != 4);
 	g_free (text);
-	return TRUE;
+	return result;
 }
 
-gboolean
-ndrparse_classify_reply (const char *reply, const char *smtp_command, const char *remote_host,
-			 NdrparseClassification *result, GError **error)
+NdrparseClassification *
+ndrparse_classify_reply (const char *reply, const char *smtp_command, const char *remote_host, GError **error)
 {
-	return ndrparse_classify_reply_with_rules (NULL, reply, smtp_command, remote_host, result, error);
+	return ndrparse_classify_reply_with_rules (NULL, reply, smtp_command, remote_host, error);
 }

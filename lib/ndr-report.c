@@ -165,7 +165,7 @@ _ndr_report_add_record (NdrparseReport *report)
 	}
 	NdrparseRecord *record = g_new0 (NdrparseRecord, 1);
 
-	record->hard_bounce = NDRPARSE_UNSET;
+	record->hard_bounce = NDRPARSE_TRISTATE_UNSET;
 	g_ptr_array_add (report->records, record);
 	return record;
 }
@@ -268,7 +268,7 @@ RECORD_GETTER (const char *, destination, NULL)
 RECORD_GETTER (const char *, action, NULL)
 RECORD_GETTER (const char *, status, NULL)
 RECORD_GETTER (guint, reply_code, 0)
-RECORD_GETTER (NdrparseStatusClass, status_class, NDRPARSE_CLASS_UNKNOWN)
+RECORD_GETTER (NdrparseStatusClass, status_class, NDRPARSE_STATUS_CLASS_UNKNOWN)
 RECORD_GETTER (const char *, status_text, NULL)
 RECORD_GETTER (const char *, diagnostic_type, NULL)
 RECORD_GETTER (const char *, diagnostic_code, NULL)
@@ -279,17 +279,10 @@ RECORD_GETTER (const char *, timestamp, NULL)
 RECORD_GETTER (const char *, advice, NULL)
 RECORD_GETTER (const char *, reply_text, NULL)
 RECORD_GETTER (const char *, feedback_type, NULL)
-RECORD_GETTER (NdrparseTristate, hard_bounce, NDRPARSE_UNSET)
-
-const char *
-ndrparse_record_get_reason (const NdrparseRecord *record)
-{
-	g_return_val_if_fail (record != NULL, NULL);
-	return _ndr_reason_name (record->reason);
-}
+RECORD_GETTER (NdrparseTristate, hard_bounce, NDRPARSE_TRISTATE_UNSET)
 
 NdrparseReason
-ndrparse_record_get_reason_kind (const NdrparseRecord *record)
+ndrparse_record_get_reason (const NdrparseRecord *record)
 {
 	g_return_val_if_fail (record != NULL, NDRPARSE_REASON_UNDEFINED);
 	return record->reason;

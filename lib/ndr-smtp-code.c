@@ -95,7 +95,7 @@ ndrparse_reply_code_lookup (guint reply_code, NdrparseCodeInfo *info)
 
 	const NdrCodeDef *e = find_code (reply_code, 0, 0);
 	guint klass = reply_code / 100;
-	info->status_class = klass == 3 ? NDRPARSE_CLASS_UNKNOWN : (NdrparseStatusClass) klass;
+	info->status_class = klass == 3 ? NDRPARSE_STATUS_CLASS_UNKNOWN : (NdrparseStatusClass) klass;
 	info->subject = NULL;
 	info->text = e ? e->text : class_text (klass);
 	return TRUE;

@@ -134,6 +134,19 @@ struct _NdrparseReport {
 					 * fields and evidence it shares: a reference, or NULL */
 };
 
+/* ndr-classification.c: what ndrparse_classify_reply() returns. */
+struct _NdrparseClassification {
+	gatomicrefcount ref_count;
+	NdrparseReason reason;
+	NdrparseTristate hard_bounce;
+	NdrparseStatusClass status_class;
+	guint reply_code;
+	char status[16];                /* "x.y.z", or "" when none */
+	const char *smtp_command;       /* static */
+	const char *advice;             /* static */
+};
+NdrparseClassification *_ndr_classification_new (void);
+
 NdrparseReport *_ndr_report_new (void);
 /* A new report with @base's facts and copies of its records, sharing
  * @base's strings, fields and evidence (it keeps a reference to @base):

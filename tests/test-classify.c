@@ -12,23 +12,35 @@ typedef struct {
 	const char *command;            /* what the reply answered; NULL: unknown */
 } Case;
 
+/* The classification of a bare @reply (no command, no host); never NULL. */
+static NdrparseClassification *
+classify (const char *reply)
+{
+	GError *error = NULL;
+	NdrparseClassification *c = ndrparse_classify_reply (reply, NULL, NULL, &error);
+	g_assert_no_error (error);
+	g_assert_nonnull (c);
+	return c;
+}
+
 static void
 check_cases (const Case *cases, gsize n)
 {
 	guint wrong = 0;
 	for (gsize i = 0; i < n; i++) {
-		NdrparseClassification c;
 		GError *error = NULL;
-		gboolean ok = ndrparse_classify_reply (cases[i].reply, cases[i].command, cases[i].remote_host, &c, &error);
+		NdrparseClassification *c = ndrparse_classify_reply (cases[i].reply, cases[i].command,
+								     cases[i].remote_host, &error);
 		g_assert_no_error (error);
-		g_assert_true (ok);
-		if (g_strcmp0 (ndrparse_reason_get_name (c.reason), cases[i].reason) != 0) {
+		g_assert_nonnull (c);
+		const char *got = ndrparse_reason_get_name (ndrparse_classification_get_reason (c));
+		if (g_strcmp0 (got, cases[i].reason) != 0) {
 			g_printerr ("# \"%s\" (host %s): want %s, got %s\n", cases[i].reply,
-				    cases[i].remote_host ? cases[i].remote_host : "none", cases[i].reason,
-				    ndrparse_reason_get_name (c.reason));
+				    cases[i].remote_host ? cases[i].remote_host : "none", cases[i].reason, got);
 			wrong++;
 		}
-		g_assert_nonnull (c.advice);
+		g_assert_nonnull (ndrparse_classification_get_advice (c));
+		ndrparse_classification_unref (c);
 	}
 	g_assert_cmpuint (wrong, ==, 0);
 }
@@ -221,60 +233,73 @@ test_hard_bounce_and_advice (void)
 		const char *reply;
 		NdrparseTristate hard;
 	} cases[] = {
-		{ "550 5.1.1 User unknown", NDRPARSE_TRUE },
-		{ "550 5.1.2 Host unknown", NDRPARSE_TRUE },
-		{ "551 5.1.6 User has moved", NDRPARSE_TRUE },
-		{ "556 5.1.10 Recipient address has null MX", NDRPARSE_TRUE },
-		{ "450 4.3.2 Does not accept mail for now", NDRPARSE_FALSE },   /* notaccept, temporary */
-		{ "554 5.7.1 Client host blocked using zen.spamhaus.org", NDRPARSE_FALSE },
-		{ "550 5.7.26 DMARC policy", NDRPARSE_FALSE },
-		{ "552 5.2.2 Mailbox full", NDRPARSE_FALSE },
-		{ "250 2.0.0 Ok", NDRPARSE_UNSET },
+		{ "550 5.1.1 User unknown", NDRPARSE_TRISTATE_TRUE },
+		{ "550 5.1.2 Host unknown", NDRPARSE_TRISTATE_TRUE },
+		{ "551 5.1.6 User has moved", NDRPARSE_TRISTATE_TRUE },
+		{ "556 5.1.10 Recipient address has null MX", NDRPARSE_TRISTATE_TRUE },
+		{ "450 4.3.2 Does not accept mail for now", NDRPARSE_TRISTATE_FALSE },   /* notaccept, temporary */
+		{ "554 5.7.1 Client host blocked using zen.spamhaus.org", NDRPARSE_TRISTATE_FALSE },
+		{ "550 5.7.26 DMARC policy", NDRPARSE_TRISTATE_FALSE },
+		{ "552 5.2.2 Mailbox full", NDRPARSE_TRISTATE_FALSE },
+		{ "250 2.0.0 Ok", NDRPARSE_TRISTATE_UNSET },
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
-		NdrparseClassification c;
-		g_assert_true (ndrparse_classify_reply (cases[i].reply, NULL, NULL, &c, NULL));
-		if (c.hard_bounce != cases[i].hard)
+		NdrparseClassification *c = classify (cases[i].reply);
+		if (ndrparse_classification_get_hard_bounce (c) != cases[i].hard)
 			g_error ("\"%s\" (%s): hard_bounce %d, want %d", cases[i].reply,
-				 ndrparse_reason_get_name (c.reason), c.hard_bounce, cases[i].hard);
+				 ndrparse_reason_get_name (ndrparse_classification_get_reason (c)),
+				 ndrparse_classification_get_hard_bounce (c), cases[i].hard);
+		ndrparse_classification_unref (c);
 	}
 
-	NdrparseClassification permanent, temporary;
-	g_assert_true (ndrparse_classify_reply ("550 5.1.1 User unknown", NULL, NULL, &permanent, NULL));
-	g_assert_true (ndrparse_classify_reply ("450 4.1.1 User unknown", NULL, NULL, &temporary, NULL));
-	g_assert_true (g_str_has_prefix (permanent.advice, "Remove the address"));
-	g_assert_true (g_str_has_prefix (temporary.advice, "Retry later"));
-	g_assert_cmpuint (permanent.reply_code, ==, 550);
-	g_assert_cmpstr (permanent.status, ==, "5.1.1");
-	g_assert_cmpint (permanent.status_class, ==, NDRPARSE_CLASS_PERMANENT);
+	NdrparseClassification *permanent = classify ("550 5.1.1 User unknown");
+	NdrparseClassification *temporary = classify ("450 4.1.1 User unknown");
+	g_assert_true (g_str_has_prefix (ndrparse_classification_get_advice (permanent), "Remove the address"));
+	g_assert_true (g_str_has_prefix (ndrparse_classification_get_advice (temporary), "Retry later"));
+	g_assert_cmpuint (ndrparse_classification_get_reply_code (permanent), ==, 550);
+	g_assert_cmpstr (ndrparse_classification_get_status (permanent), ==, "5.1.1");
+	g_assert_cmpint (ndrparse_classification_get_status_class (permanent), ==, NDRPARSE_STATUS_CLASS_PERMANENT);
+	ndrparse_classification_unref (permanent);
+	ndrparse_classification_unref (temporary);
 
-	NdrparseClassification c;
-	g_assert_true (ndrparse_classify_reply ("550 5.7.26 Unauthenticated mail", NULL, NULL, &c, NULL));
-	g_assert_nonnull (strstr (c.advice, "DMARC"));
-	g_assert_true (ndrparse_classify_reply ("554 5.7.1 blocked using bl.spamcop.net", NULL, NULL, &c, NULL));
-	g_assert_nonnull (strstr (c.advice, "blocklists"));
-	g_assert_true (ndrparse_classify_reply ("550 5.7.1 Message rejected (in reply to RCPT TO command)", NULL, NULL, &c, NULL));
-	g_assert_cmpstr (c.smtp_command, ==, "RCPT");
+	NdrparseClassification *c = classify ("550 5.7.26 Unauthenticated mail");
+	g_assert_nonnull (strstr (ndrparse_classification_get_advice (c), "DMARC"));
+	ndrparse_classification_unref (c);
+	c = classify ("554 5.7.1 blocked using bl.spamcop.net");
+	g_assert_nonnull (strstr (ndrparse_classification_get_advice (c), "blocklists"));
+	ndrparse_classification_unref (c);
+	c = classify ("550 5.7.1 Message rejected (in reply to RCPT TO command)");
+	g_assert_cmpstr (ndrparse_classification_get_smtp_command (c), ==, "RCPT");
+	ndrparse_classification_unref (c);
 	/* A host name is not a command: "[mail.example.org]" is no MAIL. */
-	g_assert_true (ndrparse_classify_reply ("554 Rejected: blacklisted URL, host [mail.example.org] [192.0.2.1]", NULL, NULL, &c, NULL));
-	g_assert_null (c.smtp_command);
-	g_assert_true (ndrparse_classify_reply ("421 Service not available (host mx.example.org refused to talk to me)", NULL, NULL, &c, NULL));
-	g_assert_cmpstr (c.smtp_command, ==, "CONN");
+	c = classify ("554 Rejected: blacklisted URL, host [mail.example.org] [192.0.2.1]");
+	g_assert_null (ndrparse_classification_get_smtp_command (c));
+	ndrparse_classification_unref (c);
+	c = classify ("421 Service not available (host mx.example.org refused to talk to me)");
+	g_assert_cmpstr (ndrparse_classification_get_smtp_command (c), ==, "CONN");
+	ndrparse_classification_unref (c);
+	/* A reply with a reply code and no enhanced status: NULL, not "". */
+	c = classify ("550 Requested action not taken");
+	g_assert_null (ndrparse_classification_get_status (c));
+	g_assert_cmpuint (ndrparse_classification_get_reply_code (c), ==, 550);
+	ndrparse_classification_unref (c);
+	/* A reference outlives the first owner's. */
+	c = classify ("552 5.2.2 Mailbox full");
+	NdrparseClassification *kept = ndrparse_classification_ref (c);
+	ndrparse_classification_unref (c);
+	g_assert_cmpstr (ndrparse_classification_get_status (kept), ==, "5.2.2");
+	ndrparse_classification_unref (kept);
 }
 
 static void
 test_classify_errors (void)
 {
-	NdrparseClassification c;
 	GError *error = NULL;
 
-	g_assert_false (ndrparse_classify_reply (NULL, NULL, NULL, &c, &error));
+	g_assert_null (ndrparse_classify_reply (NULL, NULL, NULL, &error));
 	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
 	g_clear_error (&error);
-	g_assert_false (ndrparse_classify_reply ("", NULL, NULL, &c, &error));
-	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
-	g_clear_error (&error);
-	g_assert_false (ndrparse_classify_reply ("550 x", NULL, NULL, NULL, &error));
+	g_assert_null (ndrparse_classify_reply ("", NULL, NULL, &error));
 	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_INVALID_ARGUMENT);
 	g_clear_error (&error);
 }
@@ -338,10 +363,10 @@ test_reasons_of_messages (void)
 				   "Subject: Automatic reply: Meeting\nAuto-Submitted: auto-replied\n"
 				   "In-Reply-To: <m1@example.org>\n\nI am away until Monday.\n");
 	const NdrparseRecord *rec = first_record (r);
-	g_assert_cmpstr (ndrparse_record_get_reason (rec), ==, "vacation");
-	g_assert_cmpint (ndrparse_record_get_reason_kind (rec), ==, NDRPARSE_REASON_VACATION);
+	g_assert_cmpstr (ndrparse_reason_get_name (ndrparse_record_get_reason (rec)), ==, "vacation");
+	g_assert_cmpint (ndrparse_record_get_reason (rec), ==, NDRPARSE_REASON_VACATION);
 	/* An auto-reply is no delivery failure: neither hard nor soft. */
-	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_UNSET);
+	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_TRISTATE_UNSET);
 	ndrparse_report_unref (r);
 
 	r = parse ("From: abuse@isp.example\nTo: fbl@example.org\nSubject: FW: complaint\n"
@@ -350,16 +375,16 @@ test_reasons_of_messages (void)
 		   "Content-Type: message/feedback-report\n\nFeedback-Type: abuse\nVersion: 1\n"
 		   "Original-Rcpt-To: <zed@isp.example>\n\n--b--\n");
 	rec = first_record (r);
-	g_assert_cmpstr (ndrparse_record_get_reason (rec), ==, "feedback");
+	g_assert_cmpstr (ndrparse_reason_get_name (ndrparse_record_get_reason (rec)), ==, "feedback");
 	/* Nor is a complaint about a message that was delivered. */
-	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_UNSET);
+	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_TRISTATE_UNSET);
 	ndrparse_report_unref (r);
 
 	/* A failure that says nothing at all. */
 	r = parse (DSN_HEAD "Final-Recipient: rfc822; quiet@example.net\nAction: failed\n\n--b--\n");
 	rec = first_record (r);
-	g_assert_cmpstr (ndrparse_record_get_reason (rec), ==, "undefined");
-	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_FALSE);
+	g_assert_cmpstr (ndrparse_reason_get_name (ndrparse_record_get_reason (rec)), ==, "undefined");
+	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_TRISTATE_FALSE);
 	ndrparse_report_unref (r);
 
 	/* The record explains itself: reason, advice, status and reply text. */
@@ -367,8 +392,8 @@ test_reasons_of_messages (void)
 		   "Remote-MTA: dns; mx.example.net\n"
 		   "Diagnostic-Code: smtp; 550 5.1.1 <gone@example.net>: Recipient address rejected: User unknown\n\n--b--\n");
 	rec = first_record (r);
-	g_assert_cmpstr (ndrparse_record_get_reason (rec), ==, "userunknown");
-	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_TRUE);
+	g_assert_cmpstr (ndrparse_reason_get_name (ndrparse_record_get_reason (rec)), ==, "userunknown");
+	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_TRISTATE_TRUE);
 	g_assert_cmpstr (ndrparse_record_get_advice (rec), ==, "Remove the address: the mailbox does not exist.");
 	g_assert_cmpstr (ndrparse_record_get_status_text (rec), ==, "Bad destination mailbox address");
 	g_assert_cmpstr (ndrparse_record_get_reply_text (rec), ==, "Requested action not taken: mailbox unavailable");
@@ -378,7 +403,7 @@ test_reasons_of_messages (void)
 	r = parse (DSN_HEAD "Final-Recipient: rfc822; someone@outlook.com\nAction: failed\nStatus: 5.7.606\n"
 		   "Diagnostic-Code: smtp; 550 5.7.606 Access denied\n\n--b--\n");
 	rec = first_record (r);
-	g_assert_cmpstr (ndrparse_record_get_reason (rec), ==, "blocked");
+	g_assert_cmpstr (ndrparse_reason_get_name (ndrparse_record_get_reason (rec)), ==, "blocked");
 	ndrparse_report_unref (r);
 }
 

@@ -21,10 +21,10 @@ test_reply_codes_known (void)
 	}
 	NdrparseCodeInfo info;
 	g_assert_true (ndrparse_reply_code_lookup (550, &info));
-	g_assert_cmpint (info.status_class, ==, NDRPARSE_CLASS_PERMANENT);
+	g_assert_cmpint (info.status_class, ==, NDRPARSE_STATUS_CLASS_PERMANENT);
 	g_assert_cmpstr (info.text, ==, "Requested action not taken: mailbox unavailable");
 	g_assert_true (ndrparse_reply_code_lookup (421, &info));
-	g_assert_cmpint (info.status_class, ==, NDRPARSE_CLASS_TRANSIENT);
+	g_assert_cmpint (info.status_class, ==, NDRPARSE_STATUS_CLASS_TRANSIENT);
 }
 
 static void
@@ -34,7 +34,7 @@ test_reply_code_fallback (void)
 
 	/* Unknown code: the meaning of its class. */
 	g_assert_true (ndrparse_reply_code_lookup (599, &info));
-	g_assert_cmpint (info.status_class, ==, NDRPARSE_CLASS_PERMANENT);
+	g_assert_cmpint (info.status_class, ==, NDRPARSE_STATUS_CLASS_PERMANENT);
 	g_assert_cmpstr (info.text, ==, "Permanent failure");
 	g_assert_false (_ndr_reply_code_is_known (599));
 	g_assert_false (ndrparse_reply_code_lookup (199, &info));
@@ -55,17 +55,17 @@ assert_status (const char *code, NdrparseStatusClass klass, const char *subject,
 static void
 test_status_registry (void)
 {
-	assert_status ("5.1.1", NDRPARSE_CLASS_PERMANENT, "Addressing", "Bad destination mailbox address");
-	assert_status ("4.2.2", NDRPARSE_CLASS_TRANSIENT, "Mailbox", "Mailbox full");
-	assert_status ("5.1.10", NDRPARSE_CLASS_PERMANENT, "Addressing", "Recipient address has null MX");
-	assert_status ("5.7.8", NDRPARSE_CLASS_PERMANENT, "Security or policy", "Authentication credentials invalid");
-	assert_status ("5.7.26", NDRPARSE_CLASS_PERMANENT, "Security or policy", "Multiple authentication checks failed");
-	assert_status ("5.7.27", NDRPARSE_CLASS_PERMANENT, "Security or policy", "Sender address has null MX");
-	assert_status ("2.0.0", NDRPARSE_CLASS_SUCCESS, "Other or undefined", "Other undefined status");
-	assert_status ("4.4.7", NDRPARSE_CLASS_TRANSIENT, "Network and routing", "Delivery time expired");
-	assert_status ("5.6.7", NDRPARSE_CLASS_PERMANENT, "Message content or media",
+	assert_status ("5.1.1", NDRPARSE_STATUS_CLASS_PERMANENT, "Addressing", "Bad destination mailbox address");
+	assert_status ("4.2.2", NDRPARSE_STATUS_CLASS_TRANSIENT, "Mailbox", "Mailbox full");
+	assert_status ("5.1.10", NDRPARSE_STATUS_CLASS_PERMANENT, "Addressing", "Recipient address has null MX");
+	assert_status ("5.7.8", NDRPARSE_STATUS_CLASS_PERMANENT, "Security or policy", "Authentication credentials invalid");
+	assert_status ("5.7.26", NDRPARSE_STATUS_CLASS_PERMANENT, "Security or policy", "Multiple authentication checks failed");
+	assert_status ("5.7.27", NDRPARSE_STATUS_CLASS_PERMANENT, "Security or policy", "Sender address has null MX");
+	assert_status ("2.0.0", NDRPARSE_STATUS_CLASS_SUCCESS, "Other or undefined", "Other undefined status");
+	assert_status ("4.4.7", NDRPARSE_STATUS_CLASS_TRANSIENT, "Network and routing", "Delivery time expired");
+	assert_status ("5.6.7", NDRPARSE_STATUS_CLASS_PERMANENT, "Message content or media",
 		       "Non-ASCII addresses not permitted for that sender/recipient");
-	assert_status ("5.5.6", NDRPARSE_CLASS_PERMANENT, "Mail delivery protocol",
+	assert_status ("5.5.6", NDRPARSE_STATUS_CLASS_PERMANENT, "Mail delivery protocol",
 		       "Authentication exchange line is too long");
 }
 
@@ -73,10 +73,10 @@ static void
 test_status_fallback (void)
 {
 	/* Unknown detail: the subject's meaning. */
-	assert_status ("5.7.606", NDRPARSE_CLASS_PERMANENT, "Security or policy", "Other or undefined security status");
-	assert_status ("4.1.351", NDRPARSE_CLASS_TRANSIENT, "Addressing", "Other address status");
+	assert_status ("5.7.606", NDRPARSE_STATUS_CLASS_PERMANENT, "Security or policy", "Other or undefined security status");
+	assert_status ("4.1.351", NDRPARSE_STATUS_CLASS_TRANSIENT, "Addressing", "Other address status");
 	/* Unknown subject: the class alone. */
-	assert_status ("5.9.1", NDRPARSE_CLASS_PERMANENT, NULL, "Permanent failure");
+	assert_status ("5.9.1", NDRPARSE_STATUS_CLASS_PERMANENT, NULL, "Permanent failure");
 
 	NdrparseCodeInfo info;
 	g_assert_false (ndrparse_status_lookup ("3.1.1", &info));

@@ -195,7 +195,7 @@ test_decode_prefixes_and_comments (void)
 	g_assert_cmpstr (ndrparse_report_get_received_from_mta (r), ==, "client.example.org");
 	g_assert_cmpstr (ndrparse_report_get_original_envelope_id (r), ==, "QQ314159");
 	g_assert_cmpstr (ndrparse_report_get_arrival_date (r), ==, "2024-05-06T08:00:00+02:00");
-	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_TRUE);
+	g_assert_cmpint (ndrparse_record_get_hard_bounce (rec), ==, NDRPARSE_TRISTATE_TRUE);
 	ndrparse_report_unref (r);
 }
 
@@ -207,7 +207,7 @@ test_decode_status_missing (void)
 	const NdrparseRecord *rec = only_record (r);
 	g_assert_cmpstr (ndrparse_record_get_status (rec), ==, "5.1.1");
 	g_assert_cmpuint (ndrparse_record_get_reply_code (rec), ==, 550);
-	g_assert_cmpint (ndrparse_record_get_status_class (rec), ==, NDRPARSE_CLASS_PERMANENT);
+	g_assert_cmpint (ndrparse_record_get_status_class (rec), ==, NDRPARSE_STATUS_CLASS_PERMANENT);
 	g_assert_cmpstr (ndrparse_record_get_status_text (rec), ==, "Bad destination mailbox address");
 	ndrparse_report_unref (r);
 }
@@ -297,11 +297,11 @@ test_decode_non_failures (void)
 				       "Final-Recipient: rfc822; c@example.com\nAction: expanded\nStatus: 2.0.0\n");
 	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 3);
 	/* A delay is a soft failure; success notifications are no failure. */
-	g_assert_cmpint (ndrparse_record_get_hard_bounce (ndrparse_report_get_record (r, 0)), ==, NDRPARSE_FALSE);
-	g_assert_cmpstr (ndrparse_record_get_reason (ndrparse_report_get_record (r, 0)), ==, "expired");
+	g_assert_cmpint (ndrparse_record_get_hard_bounce (ndrparse_report_get_record (r, 0)), ==, NDRPARSE_TRISTATE_FALSE);
+	g_assert_cmpstr (ndrparse_reason_get_name (ndrparse_record_get_reason (ndrparse_report_get_record (r, 0))), ==, "expired");
 	for (guint i = 1; i < 3; i++) {
-		g_assert_cmpint (ndrparse_record_get_hard_bounce (ndrparse_report_get_record (r, i)), ==, NDRPARSE_UNSET);
-		g_assert_cmpstr (ndrparse_record_get_reason (ndrparse_report_get_record (r, i)), ==, "delivered");
+		g_assert_cmpint (ndrparse_record_get_hard_bounce (ndrparse_report_get_record (r, i)), ==, NDRPARSE_TRISTATE_UNSET);
+		g_assert_cmpstr (ndrparse_reason_get_name (ndrparse_record_get_reason (ndrparse_report_get_record (r, i))), ==, "delivered");
 	}
 	g_assert_cmpint (ndrparse_record_get_action_kind (ndrparse_report_get_record (r, 2)), ==, NDRPARSE_ACTION_EXPANDED);
 	ndrparse_report_unref (r);

@@ -35,7 +35,7 @@ test_bad_text_is_all_or_nothing (void)
 	g_assert_cmpuint (ndrparse_rules_get_n_rules (rules), ==, shipped);
 	NdrparseReport *report = ndrparse_parse_bytes_with_rules (rules, bounce, strlen (bounce), &error);
 	g_assert_no_error (error);
-	g_assert_cmpstr (ndrparse_record_get_reason (first_record (report)), !=, "mailboxfull");
+	g_assert_cmpstr (ndrparse_reason_get_name (ndrparse_record_get_reason (first_record (report))), !=, "mailboxfull");
 	ndrparse_report_unref (report);
 	ndrparse_rules_unref (rules);
 }
@@ -52,7 +52,7 @@ test_user_rule_decides (void)
 	NdrparseReport *report = ndrparse_parse_bytes_with_rules (rules, bounce, strlen (bounce), &error);
 	g_assert_no_error (error);
 	const NdrparseRecord *record = first_record (report);
-	g_assert_cmpstr (ndrparse_record_get_reason (record), ==, "mailboxfull");
+	g_assert_cmpstr (ndrparse_reason_get_name (ndrparse_record_get_reason (record)), ==, "mailboxfull");
 	gboolean found = FALSE;
 	for (guint i = 0; i < ndrparse_record_get_n_evidence (record); i++) {
 		const NdrparseEvidence *e = ndrparse_record_get_evidence (record, i);

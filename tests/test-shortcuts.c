@@ -361,7 +361,7 @@ report_summary (NdrparseReport *report)
 		g_string_append_printf (s, "%s %s %s %u %s %d by=%s mta=%s,%s at=%s diag=%s\n",
 					ndrparse_record_get_recipient (r), ndrparse_record_get_action (r),
 					ndrparse_record_get_status (r), ndrparse_record_get_reply_code (r),
-					ndrparse_record_get_reason (r), (int) ndrparse_record_get_hard_bounce (r),
+					ndrparse_reason_get_name (ndrparse_record_get_reason (r)), (int) ndrparse_record_get_hard_bounce (r),
 					ndrparse_record_get_decoded_by (r), ndrparse_record_get_remote_mta (r),
 					ndrparse_record_get_reporting_mta (r), ndrparse_record_get_timestamp (r),
 					ndrparse_record_get_diagnostic_code (r));

@@ -71,7 +71,7 @@ test_reason_before_recipient (void)
 		NdrparseReport *report = parse (message);
 		const NdrparseRecord *record = only_record (report);
 		g_assert_cmpstr (ndrparse_record_get_recipient (record), ==, "kept-out@ezweb.ne.jp");
-		g_assert_cmpint (ndrparse_record_get_reason_kind (record), ==, cases[i].reason);
+		g_assert_cmpint (ndrparse_record_get_reason (record), ==, cases[i].reason);
 		ndrparse_report_unref (report);
 		g_free (message);
 	}
@@ -93,7 +93,7 @@ test_challenges_are_not_bounces (void)
 	/* An auto-reply without a challenge is still one. */
 	NdrparseReport *report = parse ("From: carol@example.net\nTo: sender@example.org\nSubject: Out of Office: Hello\n"
 					"Auto-Submitted: auto-replied\nIn-Reply-To: <3@example.org>\n\nI am away.\n");
-	g_assert_cmpint (ndrparse_record_get_reason_kind (only_record (report)), ==, NDRPARSE_REASON_VACATION);
+	g_assert_cmpint (ndrparse_record_get_reason (only_record (report)), ==, NDRPARSE_REASON_VACATION);
 	ndrparse_report_unref (report);
 }
 
@@ -200,7 +200,7 @@ test_delay_is_not_failure (void)
 	const NdrparseRecord *record = only_record (report);
 	g_assert_cmpint (ndrparse_record_get_action_kind (record), ==, NDRPARSE_ACTION_DELAYED);
 	g_assert_cmpstr (ndrparse_record_get_decoded_by (record), ==, "gmail");
-	g_assert_cmpint (ndrparse_record_get_status_class (record), ==, NDRPARSE_CLASS_TRANSIENT);
+	g_assert_cmpint (ndrparse_record_get_status_class (record), ==, NDRPARSE_STATUS_CLASS_TRANSIENT);
 	ndrparse_report_unref (report);
 	g_free (message);
 }

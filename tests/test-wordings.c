@@ -123,11 +123,12 @@ main (int argc, char **argv)
 
 	for (guint i = 0; i < wordings->len; i++) {
 		const Wording *w = g_ptr_array_index (wordings, i);
-		NdrparseClassification c;
 		GError *error = NULL;
-		if (!ndrparse_classify_reply (w->reply, w->command, w->host, &c, &error))
+		NdrparseClassification *c = ndrparse_classify_reply (w->reply, w->command, w->host, &error);
+		if (c == NULL)
 			g_error ("%s:%u: %s", path, w->line, error->message);
-		const char *got = ndrparse_reason_get_name (c.reason);
+		const char *got = ndrparse_reason_get_name (ndrparse_classification_get_reason (c));
+		ndrparse_classification_unref (c);
 		if (strcmp (got, w->reason) != 0) {
 			printf ("not ok %u - %s:%u: \"%s\" (%s, %s): want %s, got %s\n", i + 1, path, w->line, w->reply,
 				w->command ? w->command : "no command", w->source, w->reason, got);

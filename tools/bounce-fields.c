@@ -59,7 +59,7 @@ bounce_fields (const NdrparseReport *report, const DecodeOptions *options, const
 			continue;
 		bounce_field_append (out, "X-Bounce-Recipient", ndrparse_record_get_recipient (record), eol);
 		bounce_field_append (out, "X-Bounce-Status", ndrparse_record_get_status (record), eol);
-		bounce_field_append (out, "X-Bounce-Reason", ndrparse_record_get_reason (record), eol);
+		bounce_field_append (out, "X-Bounce-Reason", ndrparse_reason_get_name (ndrparse_record_get_reason (record)), eol);
 		bounce_field_append (out, "X-Bounce-Class", record_class_name (record), eol);
 	}
 	return out;

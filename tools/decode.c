@@ -179,14 +179,14 @@ is_success (const NdrparseRecord *record)
 	case NDRPARSE_ACTION_EXPANDED:
 		return TRUE;
 	default:
-		return ndrparse_record_get_reason_kind (record) == NDRPARSE_REASON_DELIVERED;
+		return ndrparse_record_get_reason (record) == NDRPARSE_REASON_DELIVERED;
 	}
 }
 
 gboolean
 record_wanted (const NdrparseRecord *record, const DecodeOptions *options)
 {
-	if (!options->include_vacation && ndrparse_record_get_reason_kind (record) == NDRPARSE_REASON_VACATION)
+	if (!options->include_vacation && ndrparse_record_get_reason (record) == NDRPARSE_REASON_VACATION)
 		return FALSE;
 	if (options->failures_only && is_success (record))
 		return FALSE;

@@ -11,9 +11,9 @@ static const char *
 class_name (NdrparseStatusClass status_class)
 {
 	switch (status_class) {
-	case NDRPARSE_CLASS_SUCCESS: return "success";
-	case NDRPARSE_CLASS_TRANSIENT: return "transient";
-	case NDRPARSE_CLASS_PERMANENT: return "permanent";
+	case NDRPARSE_STATUS_CLASS_SUCCESS: return "success";
+	case NDRPARSE_STATUS_CLASS_TRANSIENT: return "transient";
+	case NDRPARSE_STATUS_CLASS_PERMANENT: return "permanent";
 	default: return NULL;
 	}
 }
@@ -80,8 +80,8 @@ print_row (sprinter_t *sp, const Row *row)
 		sp->map_key (sp, record_keys[k]);
 		if (k == KEY_INDEX && row->index >= 0)
 			sp->integer (sp, row->index);
-		else if (k == KEY_HARD_BOUNCE && row->hard_bounce != NDRPARSE_UNSET)
-			sp->boolean (sp, row->hard_bounce == NDRPARSE_TRUE);
+		else if (k == KEY_HARD_BOUNCE && row->hard_bounce != NDRPARSE_TRISTATE_UNSET)
+			sp->boolean (sp, row->hard_bounce == NDRPARSE_TRISTATE_TRUE);
 		else if (k == KEY_INDEX || k == KEY_HARD_BOUNCE)
 			sp->null (sp);
 		else
@@ -120,11 +120,11 @@ truncation_names (NdrparseTruncation truncated)
 const char *
 record_class_name (const NdrparseRecord *record)
 {
-	if (ndrparse_record_get_reason_kind (record) == NDRPARSE_REASON_FEEDBACK)
+	if (ndrparse_record_get_reason (record) == NDRPARSE_REASON_FEEDBACK)
 		return "complaint";
 	switch (ndrparse_record_get_hard_bounce (record)) {
-	case NDRPARSE_TRUE: return "hard";
-	case NDRPARSE_FALSE: return "soft";
+	case NDRPARSE_TRISTATE_TRUE: return "hard";
+	case NDRPARSE_TRISTATE_FALSE: return "soft";
 	default: return "none";
 	}
 }
@@ -170,7 +170,7 @@ record_print (sprinter_t *sp, const char *file, gint64 index, const NdrparseRepo
 	v[KEY_REPORTING_MTA] = ndrparse_record_get_reporting_mta (record);
 	v[KEY_REMOTE_MTA] = ndrparse_record_get_remote_mta (record);
 	v[KEY_TIMESTAMP] = ndrparse_record_get_timestamp (record);
-	v[KEY_REASON] = ndrparse_record_get_reason (record);
+	v[KEY_REASON] = ndrparse_reason_get_name (ndrparse_record_get_reason (record));
 	v[KEY_FEEDBACK_TYPE] = ndrparse_record_get_feedback_type (record);
 	v[KEY_SOURCE_IP] = ndrparse_record_get_source_ip (record);
 	v[KEY_ADVICE] = ndrparse_record_get_advice (record);
@@ -189,9 +189,9 @@ static const char *
 action_of_class (NdrparseStatusClass klass)
 {
 	switch (klass) {
-	case NDRPARSE_CLASS_SUCCESS: return "delivered";
-	case NDRPARSE_CLASS_TRANSIENT: return "delayed";
-	case NDRPARSE_CLASS_PERMANENT: return "failed";
+	case NDRPARSE_STATUS_CLASS_SUCCESS: return "delivered";
+	case NDRPARSE_STATUS_CLASS_TRANSIENT: return "delayed";
+	case NDRPARSE_STATUS_CLASS_PERMANENT: return "failed";
 	default: return NULL;
 	}
 }
@@ -200,11 +200,14 @@ void
 reply_print (sprinter_t *sp, const char *file, gint64 index, const ReplyLine *line,
 	     const NdrparseClassification *c)
 {
-	Row row = { .index = index, .hard_bounce = c->hard_bounce };
+	Row row = { .index = index, .hard_bounce = ndrparse_classification_get_hard_bounce (c) };
 	NdrparseCodeInfo status_info, reply_info;
+	guint reply_code = ndrparse_classification_get_reply_code (c);
+	const char *status = ndrparse_classification_get_status (c);
+	NdrparseStatusClass status_class = ndrparse_classification_get_status_class (c);
 	char code[8] = "";
-	if (c->reply_code)
-		g_snprintf (code, sizeof code, "%u", c->reply_code);
+	if (reply_code)
+		g_snprintf (code, sizeof code, "%u", reply_code);
 	char *recipient = line->recipient ? g_ascii_strdown (line->recipient, -1) : NULL;
 	const char *at = recipient ? strrchr (recipient, '@') : NULL;
 	char *host = line->remote_host ? g_ascii_strdown (line->remote_host, -1) : NULL;
@@ -213,18 +216,18 @@ reply_print (sprinter_t *sp, const char *file, gint64 index, const ReplyLine *li
 	v[KEY_DECODED_BY] = "reply";
 	v[KEY_RECIPIENT] = recipient;
 	v[KEY_DESTINATION] = at && at[1] ? at + 1 : NULL;
-	v[KEY_ACTION] = action_of_class (c->status_class);
-	v[KEY_STATUS] = c->status[0] ? c->status : NULL;
-	v[KEY_REPLY_CODE] = c->reply_code ? code : NULL;
-	v[KEY_STATUS_CLASS] = class_name (c->status_class);
-	v[KEY_STATUS_TEXT] = c->status[0] && ndrparse_status_lookup (c->status, &status_info) ? status_info.text : NULL;
-	v[KEY_REPLY_TEXT] = c->reply_code && ndrparse_reply_code_lookup (c->reply_code, &reply_info) ? reply_info.text : NULL;
+	v[KEY_ACTION] = action_of_class (status_class);
+	v[KEY_STATUS] = status;
+	v[KEY_REPLY_CODE] = reply_code ? code : NULL;
+	v[KEY_STATUS_CLASS] = class_name (status_class);
+	v[KEY_STATUS_TEXT] = status && ndrparse_status_lookup (status, &status_info) ? status_info.text : NULL;
+	v[KEY_REPLY_TEXT] = reply_code && ndrparse_reply_code_lookup (reply_code, &reply_info) ? reply_info.text : NULL;
 	v[KEY_DIAGNOSTIC_TYPE] = "smtp";
 	v[KEY_DIAGNOSTIC_CODE] = line->reply;
-	v[KEY_SMTP_COMMAND] = c->smtp_command;
+	v[KEY_SMTP_COMMAND] = ndrparse_classification_get_smtp_command (c);
 	v[KEY_REMOTE_MTA] = host;
-	v[KEY_REASON] = ndrparse_reason_get_name (c->reason);
-	v[KEY_ADVICE] = c->advice;
+	v[KEY_REASON] = ndrparse_reason_get_name (ndrparse_classification_get_reason (c));
+	v[KEY_ADVICE] = ndrparse_classification_get_advice (c);
 	print_row (sp, &row);
 	g_free (recipient);
 	g_free (host);

@@ -35,21 +35,24 @@ classify_line (const char *text, const char *file, gint64 index, const Sink *sin
 		field_or_null (fields, n, 0), field_or_null (fields, n, 1),
 		field_or_null (fields, n, 2), field_or_null (fields, n, 3),
 	};
-	NdrparseClassification c;
 	sprinter_t *sp = sink->sp;
-	if (reply.reply && ndrparse_classify_reply_with_rules (sink->rules, reply.reply, reply.smtp_command,
-							       reply.remote_host, &c, NULL)) {
-		reply_print (sp, file, index, &reply, &c);
+	NdrparseClassification *c = reply.reply
+		? ndrparse_classify_reply_with_rules (sink->rules, reply.reply, reply.smtp_command, reply.remote_host, NULL)
+		: NULL;
+	if (c) {
+		reply_print (sp, file, index, &reply, c);
 		if (sink->summary) {
 			const char *at = reply.recipient ? strrchr (reply.recipient, '@') : NULL;
+			NdrparseTristate hard = ndrparse_classification_get_hard_bounce (c);
 			const char *values[SUMMARY_N_DIMENSIONS] = {
-				ndrparse_reason_get_name (c.reason),
-				c.hard_bounce == NDRPARSE_TRUE ? "hard" : c.hard_bounce == NDRPARSE_FALSE ? "soft" : "none",
+				ndrparse_reason_get_name (ndrparse_classification_get_reason (c)),
+				hard == NDRPARSE_TRISTATE_TRUE ? "hard" : hard == NDRPARSE_TRISTATE_FALSE ? "soft" : "none",
 				at ? at + 1 : NULL, reply.remote_host,
 			};
 			summary_add (sink->summary, values);
 		}
 		sink->result->records++;
+		ndrparse_classification_unref (c);
 	}
 	g_strfreev (fields);
 	g_free (line);

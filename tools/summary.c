@@ -46,7 +46,7 @@ count (GHashTable *table, const char *value)
 void
 summary_values (const NdrparseRecord *record, const char *values[SUMMARY_N_DIMENSIONS])
 {
-	values[0] = ndrparse_record_get_reason (record);
+	values[0] = ndrparse_reason_get_name (ndrparse_record_get_reason (record));
 	values[1] = record_class_name (record);
 	values[2] = ndrparse_record_get_destination (record);
 	values[3] = ndrparse_record_get_remote_mta (record);

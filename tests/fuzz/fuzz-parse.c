@@ -80,8 +80,8 @@ touch_record (const NdrparseRecord *r)
 	n += touch (ndrparse_record_get_reporting_mta (r));
 	n += touch (ndrparse_record_get_remote_mta (r));
 	n += touch (ndrparse_record_get_timestamp (r));
-	n += touch (ndrparse_record_get_reason (r));
-	n += ndrparse_record_get_reason_kind (r);
+	n += touch (ndrparse_reason_get_name (ndrparse_record_get_reason (r)));
+	n += ndrparse_record_get_reason (r);
 	n += touch (ndrparse_record_get_advice (r));
 	n += touch (ndrparse_record_get_feedback_type (r));
 	n += touch (ndrparse_record_get_source_ip (r));
@@ -144,9 +144,12 @@ LLVMFuzzerTestOneInput (const uint8_t *data, size_t size)
 	/* The bare-reply classifier takes untrusted log lines too. */
 	if (size > 0 && size < 4096) {
 		char *reply = g_strndup ((const char *) data, size);
-		NdrparseClassification c;
-		if (reply[0] && ndrparse_classify_reply (reply, NULL, NULL, &c, NULL))
-			sink += touch (c.advice);
+		NdrparseClassification *c = reply[0] ? ndrparse_classify_reply (reply, NULL, NULL, NULL) : NULL;
+		if (c) {
+			sink += touch (ndrparse_classification_get_advice (c));
+			sink += touch (ndrparse_classification_get_status (c));
+			ndrparse_classification_unref (c);
+		}
 		g_free (reply);
 	}
 	return 0;

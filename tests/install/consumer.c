@@ -36,7 +36,7 @@ main (int argc, char **argv)
 	for (guint i = 0; i < ndrparse_report_get_n_records (report); i++) {
 		const NdrparseRecord *r = ndrparse_report_get_record (report, i);
 		printf ("%s %s %s\n", NDRPARSE_VERSION_STRING, ndrparse_record_get_recipient (r),
-			ndrparse_reason_get_name (ndrparse_record_get_reason_kind (r)));
+			ndrparse_reason_get_name (ndrparse_record_get_reason (r)));
 	}
 	ndrparse_report_unref (report);
 	return 0;
