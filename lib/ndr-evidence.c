@@ -9,6 +9,7 @@
 #include "ndrparse-private.h"
 
 struct _NdrparseEvidence {
+	NdrparseReport *report;         /* whose strings these are (no reference): ndrparse_evidence_ref() */
 	const char *step;
 	const char *rule_id;
 	const char *source;
@@ -26,6 +27,7 @@ _ndr_record_add_evidence (NdrparseReport *report, NdrparseRecord *record, const 
 	NdrparseEvidence *e = g_new0 (NdrparseEvidence, 1);
 	const NdrRule *rule = fired->rule;
 	gboolean shipped = rule && !rule->user;
+	e->report = report;
 	e->step = fired->step;          /* a static step name */
 	e->rule_id = rule ? (shipped ? rule->id : _ndr_report_intern (report, rule->id)) : NULL;
 	e->source = rule ? (shipped ? rule->source : _ndr_report_intern (report, rule->source)) : NULL;
@@ -82,4 +84,19 @@ gboolean
 ndrparse_evidence_is_decisive (const NdrparseEvidence *evidence)
 {
 	return evidence && evidence->decisive;
+}
+
+const NdrparseEvidence *
+ndrparse_evidence_ref (const NdrparseEvidence *evidence)
+{
+	g_return_val_if_fail (evidence != NULL, NULL);
+	ndrparse_report_ref (evidence->report);
+	return evidence;
+}
+
+void
+ndrparse_evidence_unref (const NdrparseEvidence *evidence)
+{
+	if (evidence)
+		ndrparse_report_unref (evidence->report);
 }

@@ -58,9 +58,10 @@ ndrparse_report_unref (NdrparseReport *report)
 }
 
 static NdrparseRecord *
-record_copy (const NdrparseRecord *record)
+record_copy (NdrparseReport *report, const NdrparseRecord *record)
 {
 	NdrparseRecord *copy = g_memdup2 (record, sizeof *record);
+	copy->report = report;
 	if (copy->fields)
 		g_ptr_array_ref (copy->fields);
 	if (copy->evidence)
@@ -80,7 +81,7 @@ _ndr_report_derive (NdrparseReport *base)
 	report->header_hits = base->header_hits ? g_array_ref (base->header_hits) : NULL;
 	report->records = g_ptr_array_new_full (base->records->len, record_free);
 	for (guint i = 0; i < base->records->len; i++)
-		g_ptr_array_add (report->records, record_copy (g_ptr_array_index (base->records, i)));
+		g_ptr_array_add (report->records, record_copy (report, g_ptr_array_index (base->records, i)));
 	report->parse_rules = base->parse_rules ? ndrparse_rules_ref (base->parse_rules) : NULL;
 	report->base = ndrparse_report_ref (base);
 	return report;
@@ -166,6 +167,7 @@ _ndr_report_add_record (NdrparseReport *report)
 	NdrparseRecord *record = g_new0 (NdrparseRecord, 1);
 
 	record->hard_bounce = NDRPARSE_TRISTATE_UNSET;
+	record->report = report;
 	g_ptr_array_add (report->records, record);
 	return record;
 }
@@ -356,4 +358,19 @@ ndrparse_record_get_source_ip (const NdrparseRecord *record)
 {
 	g_return_val_if_fail (record != NULL, NULL);
 	return record->source_ip;
+}
+
+const NdrparseRecord *
+ndrparse_record_ref (const NdrparseRecord *record)
+{
+	g_return_val_if_fail (record != NULL, NULL);
+	ndrparse_report_ref (record->report);
+	return record;
+}
+
+void
+ndrparse_record_unref (const NdrparseRecord *record)
+{
+	if (record)
+		ndrparse_report_unref (record->report);
 }

@@ -85,6 +85,7 @@ struct _NdrparseRecord {
 	NdrparseVerp verp;              /* what the VERP envelope said of it */
 	GPtrArray *fields;              /* NdrField *, the raw per-recipient group (a ref) */
 	GPtrArray *evidence;            /* NdrparseEvidence *: why it got its reason; NULL for none */
+	NdrparseReport *report;         /* the report that owns it (no reference): ndrparse_record_ref() */
 };
 
 typedef struct _NdrHeaderBlock NdrHeaderBlock;

@@ -5,8 +5,13 @@
 # elsewhere still works (ndrparse.pc and the CMake package are
 # relocatable; the tool finds its library through its RUNPATH).
 #
-#   sh test-install.sh BUILD_DIR SOURCE_DIR
+#   sh test-install.sh BUILD_DIR SOURCE_DIR [CFLAGS]
+#
+# CFLAGS are the flags the consumer programs need besides what pkg-config
+# and the CMake package give: the sanitizers', when the library was built
+# with them (an instrumented library needs an instrumented program).
 build=$(cd "$1" && pwd)
+cflags=${3:-}
 src=$(cd "$2" && pwd)
 tool=
 corpus=$src/corpus
@@ -35,14 +40,15 @@ check "ndrparse.pc gives the version of the build" \
 	"$(sed -n 's/^#define NDRPARSE_VERSION_STRING "\(.*\)"/\1/p' "$prefix/include/ndrparse.h")"
 
 # shellcheck disable=SC2046
-cc -o "$tmp/consumer-pc" "$src/tests/install/consumer.c" \
+cc $cflags -o "$tmp/consumer-pc" "$src/tests/install/consumer.c" \
 	$(PKG_CONFIG_PATH=$prefix/$libdir/pkgconfig pkg-config --cflags --libs ndrparse) > "$tmp/cc.log" 2>&1
 check "a program builds with pkg-config --cflags --libs ndrparse" test $? -eq 0
 LD_LIBRARY_PATH=$prefix/$libdir "$tmp/consumer-pc" "$bounce" > "$tmp/pc.out" 2>&1
 check "the pkg-config program decodes a bounce with the installed library" \
 	grep -q " $want userunknown\$" "$tmp/pc.out"
 
-cmake -S "$src/tests/install" -B "$tmp/consumer-build" -DCMAKE_PREFIX_PATH="$prefix" > "$tmp/cmake.log" 2>&1 &&
+cmake -S "$src/tests/install" -B "$tmp/consumer-build" -DCMAKE_PREFIX_PATH="$prefix" \
+	-DCMAKE_C_FLAGS="$cflags" > "$tmp/cmake.log" 2>&1 &&
 	cmake --build "$tmp/consumer-build" >> "$tmp/cmake.log" 2>&1
 check "a CMake project builds with find_package(ndrparse) alone" test $? -eq 0
 LD_LIBRARY_PATH=$prefix/$libdir "$tmp/consumer-build/consumer" "$bounce" > "$tmp/cmake.out" 2>&1
@@ -59,6 +65,22 @@ check "find_package(ndrparse 9.9) fails against 0.x" \
 env -u LD_LIBRARY_PATH "$prefix/bin/ndrparse" --format=jsonl "$bounce" > "$tmp/tool.out" 2>&1
 check "the installed tool runs from the moved prefix (RUNPATH, no ldconfig)" \
 	grep -q "\"recipient\": \"$want\"" "$tmp/tool.out"
+
+# Python through the installed typelib, with the library path alone.
+if [ -f "$prefix/$libdir/girepository-1.0/Ndrparse-0.typelib" ]; then
+	GI_TYPELIB_PATH=$prefix/$libdir/girepository-1.0 LD_LIBRARY_PATH=$prefix/$libdir /usr/bin/python3 -c "
+import gi
+gi.require_version('Ndrparse', '0')
+from gi.repository import Ndrparse
+r = Ndrparse.parse_file('$bounce').get_record(0)
+print(r.get_recipient(), Ndrparse.reason_get_name(r.get_reason()))
+" > "$tmp/python.out" 2>&1
+	check "Python loads the installed Ndrparse-0.typelib and decodes a bounce" \
+		grep -q "^$want userunknown\$" "$tmp/python.out"
+	check "the GIR is installed for Vala and gjs" test -f "$prefix/share/gir-1.0/Ndrparse-0.gir"
+else
+	skip "Python through the installed typelib" "built without NDRPARSE_INTROSPECTION"
+fi
 
 for f in "$tmp"/*.log; do [ "$failed" -eq 0 ] || { echo "== $f"; cat "$f"; }; done
 finish
