@@ -12,11 +12,12 @@
  */
 #include <string.h>
 
+#include "ndr-once.h"
 #include "ndrparse-private.h"
 
 #define MAX_PINNED 32
 
-G_LOCK_DEFINE_STATIC (pinned);
+static pthread_mutex_t pinned_lock = PTHREAD_MUTEX_INITIALIZER;
 static GHashTable *pinned;      /* lower-cased charset name -> GIConv, never closed (reachable: no leak) */
 
 void
@@ -31,7 +32,7 @@ _ndr_charset_pin (const char *charset, gsize len)
 	if (strcmp (name, "utf-8") == 0 || strcmp (name, "us-ascii") == 0 || strcmp (name, "utf8") == 0)
 		return;         /* no module: glibc converts these itself */
 
-	G_LOCK (pinned);
+	pthread_mutex_lock (&pinned_lock);
 	if (pinned == NULL)
 		pinned = g_hash_table_new (g_str_hash, g_str_equal);
 	if (g_hash_table_size (pinned) < MAX_PINNED && !g_hash_table_contains (pinned, name)) {
@@ -39,7 +40,7 @@ _ndr_charset_pin (const char *charset, gsize len)
 		/* An unknown name is remembered too, so it is tried once. */
 		g_hash_table_insert (pinned, g_strdup (name), cd);
 	}
-	G_UNLOCK (pinned);
+	pthread_mutex_unlock (&pinned_lock);
 }
 
 void

@@ -10,6 +10,7 @@
  * when rules are compiled at run time (--rules, NDRPARSE_RULES_DIR,
  * ndrparse_rules_add_file()) or by the build's rule compiler.
  */
+#include "ndr-once.h"
 #include "ndr-matcher.h"
 #include "ndrparse.h"
 
@@ -71,10 +72,10 @@ load_compiler (void)
 static gboolean
 compiler_ready (GError **error)
 {
-	static gsize loaded;
-	if (g_once_init_enter (&loaded)) {
+	static NdrOnce loaded = NDR_ONCE_INIT;
+	if (_ndr_once_enter (&loaded)) {
 		load_compiler ();
-		g_once_init_leave (&loaded, 1);
+		_ndr_once_leave (&loaded);
 	}
 	if (compiler.failure) {
 		g_set_error_literal (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES, compiler.failure);

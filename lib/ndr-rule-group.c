@@ -62,6 +62,7 @@ channel_free (gpointer data)
 {
 	NdrChannel *ch = data;
 	_ndr_matcher_free (ch->matcher);
+	_ndr_once_clear (&ch->once);
 	g_free (ch->rules);
 	g_free (ch);
 }
@@ -166,6 +167,7 @@ find_channel (const NdrRuleGroup *g, NdrChannelKind kind, const char *header, gb
 	if (!create)
 		return NULL;
 	NdrChannel *ch = g_new0 (NdrChannel, 1);
+	_ndr_once_init (&ch->once);
 	ch->kind = kind;
 	ch->header = kind == NDR_CHANNEL_HEADER ? header : NULL;
 	g_ptr_array_add (g->channels, ch);
@@ -223,7 +225,7 @@ _ndr_channel_matcher (const NdrChannel *channel)
 	NdrChannel *ch = (NdrChannel *) channel;
 	if (ch->shipped == NULL || ch->n == 0)
 		return ch->matcher;
-	if (g_once_init_enter (&ch->once)) {
+	if (_ndr_once_enter (&ch->once)) {
 		gboolean all = ch->kind == NDR_CHANNEL_BODY_LINES;
 		const NdrShippedChannel *sc = ch->shipped;
 		ch->matcher = _ndr_matcher_deserialize (sc->database, sc->database_len, ch->rules, ch->n, all);
@@ -234,7 +236,7 @@ _ndr_channel_matcher (const NdrChannel *channel)
 			if (ch->matcher == NULL)
 				g_error ("ndrparse: the shipped rules do not compile: %s", error->message);
 		}
-		g_once_init_leave (&ch->once, 1);
+		_ndr_once_leave (&ch->once);
 	}
 	return ch->matcher;
 }

@@ -8,6 +8,7 @@
  */
 #include <string.h>
 
+#include "ndr-once.h"
 #include "ndr-rule-set.h"
 #include "ndrparse-private.h"
 
@@ -32,11 +33,11 @@ shipped_group_new (void)
 static const NdrRuleGroup *
 shipped_group (void)
 {
-	static gsize once = 0;
+	static NdrOnce once = NDR_ONCE_INIT;
 	static NdrRuleGroup *group;
-	if (g_once_init_enter (&once)) {
+	if (_ndr_once_enter (&once)) {
 		group = shipped_group_new ();
-		g_once_init_leave (&once, 1);
+		_ndr_once_leave (&once);
 	}
 	return group;
 }
@@ -87,11 +88,11 @@ ndrparse_rules_unref (NdrparseRules *rules)
 NdrparseRules *
 _ndr_rules_default (void)
 {
-	static gsize once = 0;
+	static NdrOnce once = NDR_ONCE_INIT;
 	static NdrparseRules *rules;
-	if (g_once_init_enter (&once)) {
+	if (_ndr_once_enter (&once)) {
 		rules = ndrparse_rules_new ();
-		g_once_init_leave (&once, 1);
+		_ndr_once_leave (&once);
 	}
 	return rules;
 }
@@ -293,13 +294,13 @@ family_fields_of (const NdrparseRules *rules)
 static GHashTable *
 shipped_family_fields (void)
 {
-	static gsize once = 0;
+	static NdrOnce once = NDR_ONCE_INIT;
 	static GHashTable *table;
-	if (g_once_init_enter (&once)) {
+	if (_ndr_once_enter (&once)) {
 		table = g_hash_table_new (g_str_hash, g_str_equal);
 		for (guint i = 0; i < _ndr_shipped_rule_count; i++)
 			add_family_fields (table, &_ndr_shipped_rules[i]);
-		g_once_init_leave (&once, 1);
+		_ndr_once_leave (&once);
 	}
 	return table;
 }
@@ -361,11 +362,11 @@ header_names_new (const NdrRuleGroup *user)
 static GHashTable *
 shipped_header_names (void)
 {
-	static gsize once = 0;
+	static NdrOnce once = NDR_ONCE_INIT;
 	static GHashTable *names;
-	if (g_once_init_enter (&once)) {
+	if (_ndr_once_enter (&once)) {
 		names = header_names_new (NULL);
-		g_once_init_leave (&once, 1);
+		_ndr_once_leave (&once);
 	}
 	return names;
 }

@@ -11,6 +11,7 @@
 #ifndef NDR_RULE_SET_H
 #define NDR_RULE_SET_H
 
+#include "ndr-once.h"
 #include "ndr-matcher.h"
 #include "ndr-rule.h"
 #include "ndrparse.h"
@@ -42,7 +43,7 @@ typedef struct {
 	guint n;
 	NdrMatcher *matcher;            /* use _ndr_channel_matcher() */
 	const NdrShippedChannel *shipped; /* the serialised database it comes from, when shipped */
-	gsize once;                     /* the shipped matcher deserialised */
+	NdrOnce once;                   /* the shipped matcher deserialised */
 } NdrChannel;
 
 /* The channel's matcher: a shipped channel's database is deserialised on
