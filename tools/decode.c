@@ -231,7 +231,7 @@ report_error (Run *run, const char *file, gint64 index, const char *message)
 static void
 say_cut (Run *run, const char *file, NdrparseTruncation cut)
 {
-	char *names = truncation_names (cut);
+	char *names = ndrparse_truncation_to_string (cut);
 	char *line = g_strdup_printf ("ndrparse: %s: no bounce found within the limits (%s)", file, names);
 	say (run, line);
 	g_free (line);

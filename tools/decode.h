@@ -18,6 +18,7 @@ typedef struct {
 	gboolean progress;              /* a progress line on stderr */
 	const char *verp;               /* VERP pattern, or NULL */
 	gboolean json_lines;            /* records go out as JSON Lines on stdout */
+	gboolean json;                  /* records go out as JSON (Lines or an array) */
 	const char *const *fields;      /* --fields for the JSON formats, or NULL */
 	guint jobs;
 	NdrparseRules *rules;           /* the shipped rules and --rules, NDRPARSE_RULES_DIR */

@@ -149,6 +149,13 @@ frame_null (sprinter_t *sp)
 	frame_put_op (FRAME_OF (sp), FRAME_NULL);
 }
 
+static void
+frame_json_map (sprinter_t *sp, const char *json)
+{
+	frame_put_op (FRAME_OF (sp), FRAME_JSON_MAP);
+	frame_put_string (FRAME_OF (sp), json);
+}
+
 static gboolean
 frame_finish (sprinter_t *sp)
 {
@@ -157,12 +164,12 @@ frame_finish (sprinter_t *sp)
 }
 
 sprinter_t *
-sprinter_frame_new (FrameWriter *writer)
+sprinter_frame_new (FrameWriter *writer, gboolean json)
 {
 	frame_sprinter_t *sp = g_new0 (frame_sprinter_t, 1);
 	sp->vtable = (sprinter_t) {
 		frame_begin_map, frame_begin_list, frame_end, frame_map_key, frame_string,
-		frame_integer, frame_boolean, frame_null, frame_finish,
+		frame_integer, frame_boolean, frame_null, frame_finish, json ? frame_json_map : NULL,
 	};
 	sp->writer = writer;
 	return &sp->vtable;
@@ -268,6 +275,11 @@ frame_replay_sprinter_op (FrameCursor *cursor, int op, sprinter_t *sp)
 		return 1;
 	case FRAME_NULL:
 		sp->null (sp);
+		return 1;
+	case FRAME_JSON_MAP:
+		if (!frame_next_string (cursor, &text) || text == NULL || sp->json_map == NULL)
+			return -1;
+		sp->json_map (sp, text);
 		return 1;
 	default:
 		return 0;

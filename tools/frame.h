@@ -36,6 +36,7 @@ typedef enum {
 	FRAME_TRUE = 't',
 	FRAME_FALSE = 'f',
 	FRAME_NULL = 'n',
+	FRAME_JSON_MAP = 'j',           /* string: a record the library wrote as JSON */
 	/* the other effects of decoding an input */
 	FRAME_STDERR = 'e',             /* string: a line for standard error */
 	FRAME_SUMMARY_RECORD = 'r',     /* 4 strings: summary_add_values() */
@@ -86,7 +87,9 @@ void frame_put_integer (FrameWriter *writer, gint64 value);
 
 /* A sprinter whose calls are events on @writer (not owned); finish()
  * frees it and returns TRUE. */
-sprinter_t *sprinter_frame_new (FrameWriter *writer);
+/* @json: the parent prints JSON, so a record may travel as the JSON the
+ * library wrote (FRAME_JSON_MAP) rather than as its keys. */
+sprinter_t *sprinter_frame_new (FrameWriter *writer, gboolean json);
 
 /* ---- reading ---- */
 

@@ -269,6 +269,7 @@ run_batch (const Options *o, InputKind kind, char **files, int n, DecodeOptions 
 	if (status != 0)
 		return status;
 	decode->json_lines = out.format == FORMAT_JSONL;
+	decode->json = out.format == FORMAT_JSONL || out.format == FORMAT_JSON;
 	decode->fields = (const char *const *) out.fields;
 	GPtrArray *inputs = inputs_expand (files, n, kind, o->recursive);
 	Totals totals = { 0, 0 };

@@ -7,17 +7,6 @@
 
 #include "record-print.h"
 
-static const char *
-class_name (NdrparseStatusClass status_class)
-{
-	switch (status_class) {
-	case NDRPARSE_STATUS_CLASS_SUCCESS: return "success";
-	case NDRPARSE_STATUS_CLASS_TRANSIENT: return "transient";
-	case NDRPARSE_STATUS_CLASS_PERMANENT: return "permanent";
-	default: return NULL;
-	}
-}
-
 /* The keys, in the order of the enum below: one list for every printer. */
 const char *const record_keys[] = {
 	"file", "index", "decoded_by", "recipient", "original_recipient", "destination", "sender",
@@ -103,20 +92,6 @@ record_key_exists (const char *key)
 	return FALSE;
 }
 
-char *
-truncation_names (NdrparseTruncation truncated)
-{
-	if (truncated == NDRPARSE_TRUNCATED_NONE)
-		return NULL;
-	GString *names = g_string_new (NULL);
-	for (guint bit = 1; bit <= NDRPARSE_TRUNCATED_HEADER; bit <<= 1) {
-		if (truncated & bit)
-			g_string_append_printf (names, "%s%s", names->len ? "," : "",
-						ndrparse_truncation_get_name ((NdrparseTruncation) bit));
-	}
-	return g_string_free (names, FALSE);
-}
-
 const char *
 record_class_name (const NdrparseRecord *record)
 {
@@ -129,28 +104,25 @@ record_class_name (const NdrparseRecord *record)
 	}
 }
 
-static const char *
-verp_name (NdrparseVerp verp)
-{
-	switch (verp) {
-	case NDRPARSE_VERP_CONFIRMED: return "confirmed";
-	case NDRPARSE_VERP_MISMATCH: return "mismatch";
-	case NDRPARSE_VERP_RECOVERED: return "recovered";
-	default: return NULL;
-	}
-}
-
 void
 record_print (sprinter_t *sp, const char *file, gint64 index, const NdrparseReport *report,
 	      const NdrparseRecord *record, gboolean explain)
 {
+	if (sp->json_map) {
+		/* JSON: the library's own writing of the record, so that the
+		 * tool and the bindings print the same bytes. */
+		char *json = ndrparse_record_to_json (record, file, index, explain);
+		sp->json_map (sp, json);
+		g_free (json);
+		return;
+	}
 	Row row = { .index = index, .hard_bounce = ndrparse_record_get_hard_bounce (record),
 		    .explained = explain ? record : NULL };
 	char code[8] = "";
 	guint reply = ndrparse_record_get_reply_code (record);
 	if (reply)
 		g_snprintf (code, sizeof code, "%u", reply);
-	char *truncated = truncation_names (ndrparse_record_get_truncated (record));
+	char *truncated = ndrparse_truncation_to_string (ndrparse_record_get_truncated (record));
 	const char **v = row.value;
 	v[KEY_FILE] = file;
 	v[KEY_DECODED_BY] = ndrparse_record_get_decoded_by (record);
@@ -161,7 +133,7 @@ record_print (sprinter_t *sp, const char *file, gint64 index, const NdrparseRepo
 	v[KEY_ACTION] = ndrparse_record_get_action (record);
 	v[KEY_STATUS] = ndrparse_record_get_status (record);
 	v[KEY_REPLY_CODE] = reply ? code : NULL;
-	v[KEY_STATUS_CLASS] = class_name (ndrparse_record_get_status_class (record));
+	v[KEY_STATUS_CLASS] = ndrparse_status_class_get_name (ndrparse_record_get_status_class (record));
 	v[KEY_STATUS_TEXT] = ndrparse_record_get_status_text (record);
 	v[KEY_REPLY_TEXT] = ndrparse_record_get_reply_text (record);
 	v[KEY_DIAGNOSTIC_TYPE] = ndrparse_record_get_diagnostic_type (record);
@@ -175,7 +147,7 @@ record_print (sprinter_t *sp, const char *file, gint64 index, const NdrparseRepo
 	v[KEY_SOURCE_IP] = ndrparse_record_get_source_ip (record);
 	v[KEY_ADVICE] = ndrparse_record_get_advice (record);
 	v[KEY_TRUNCATED] = truncated;
-	v[KEY_VERP] = verp_name (ndrparse_record_get_verp (record));
+	v[KEY_VERP] = ndrparse_verp_get_name (ndrparse_record_get_verp (record));
 	v[KEY_MESSAGE_ID] = ndrparse_report_get_message_id (report);
 	v[KEY_SUBJECT] = ndrparse_report_get_subject (report);
 	v[KEY_LIST_ID] = ndrparse_report_get_list_id (report);
@@ -219,7 +191,7 @@ reply_print (sprinter_t *sp, const char *file, gint64 index, const ReplyLine *li
 	v[KEY_ACTION] = action_of_class (status_class);
 	v[KEY_STATUS] = status;
 	v[KEY_REPLY_CODE] = reply_code ? code : NULL;
-	v[KEY_STATUS_CLASS] = class_name (status_class);
+	v[KEY_STATUS_CLASS] = ndrparse_status_class_get_name (status_class);
 	v[KEY_STATUS_TEXT] = status && ndrparse_status_lookup (status, &status_info) ? status_info.text : NULL;
 	v[KEY_REPLY_TEXT] = reply_code && ndrparse_reply_code_lookup (reply_code, &reply_info) ? reply_info.text : NULL;
 	v[KEY_DIAGNOSTIC_TYPE] = "smtp";

@@ -6,8 +6,6 @@
 
 #include "sprinter.h"
 
-/* The limits in @truncated as "records,scan" (a new string), or NULL. */
-char *truncation_names (NdrparseTruncation truncated);
 /* The record's class: "hard" or "soft" (its hard_bounce), "complaint"
  * for a feedback report, "none" for what is no failure (a success
  * notification, an auto-reply). */

@@ -1,22 +1,13 @@
 /* safe-text.c - untrusted text made safe to show (safe-text.h). */
 #include <string.h>
 
+#include "ndr-json-string.h"
 #include "safe-text.h"
 
 gboolean
 safe_text_is_unsafe (gunichar c)
 {
-	if (g_unichar_iscntrl (c))              /* C0, DEL, C1 */
-		return TRUE;
-	switch (c) {
-	case 0x061C: case 0x200E: case 0x200F:
-	case 0x202A: case 0x202B: case 0x202C: case 0x202D: case 0x202E:
-	case 0x2066: case 0x2067: case 0x2068: case 0x2069:
-	case 0x2028: case 0x2029:
-		return TRUE;
-	default:
-		return FALSE;
-	}
+	return _ndr_char_is_unsafe (c);
 }
 
 static gboolean

@@ -6,7 +6,7 @@
  */
 #include <string.h>
 
-#include "safe-text.h"
+#include "ndr-json-string.h"
 #include "sprinter.h"
 
 typedef struct {
@@ -63,12 +63,10 @@ json_begin_list (sprinter_t *base)
 	sp->depth++;
 }
 
+/* After a value: a top-level one (a record) ends its line and goes out. */
 static void
-json_end (sprinter_t *base)
+value_done (json_sprinter_t *sp)
 {
-	json_sprinter_t *sp = (json_sprinter_t *) base;
-	sp->depth--;
-	g_string_append_c (sp->buf, sp->depth < (int) sizeof sp->closers ? sp->closers[sp->depth] : '}');
 	sp->need_comma = TRUE;
 	if (sp->depth == 0) {
 		sp->records++;
@@ -80,85 +78,13 @@ json_end (sprinter_t *base)
 	}
 }
 
-static gboolean
-needs_escape (unsigned char c)
-{
-	return c < 0x20 || c == '"' || c == '\\' || c == 0x7f;
-}
-
-static gboolean
-is_ascii (const char *s)
-{
-	for (const unsigned char *p = (const unsigned char *) s; *p; p++)
-		if (*p >= 0x80)
-			return FALSE;
-	return TRUE;
-}
-
-/* Bytes written as they are: printable ASCII but '"' and '\\'. */
-static const guint8 *
-plain_bytes (void)
-{
-	static guint8 plain[256];
-	static gsize ready;
-	if (g_once_init_enter (&ready)) {
-		for (int c = 1; c < 0x80; c++)
-			plain[c] = !needs_escape ((unsigned char) c);
-		g_once_init_leave (&ready, 1);
-	}
-	return plain;
-}
-
-/* Appends the run of bytes at @p that need no escape; returns its end. */
-static const unsigned char *
-append_plain_run (GString *buf, const unsigned char *p)
-{
-	const guint8 *plain = plain_bytes ();
-	const unsigned char *run = p;
-	while (plain[*p])
-		p++;
-	g_string_append_len (buf, (const char *) run, p - run);
-	return p;
-}
-
-/* A JSON string.  Besides what JSON must escape, the C1 controls and the
- * bidirectional formatting characters are written as \u escapes: the
- * same string to a JSON reader, but nothing a terminal showing the
- * output acts on (safe-text.h). */
 static void
-append_escaped (GString *buf, const char *s)
+json_end (sprinter_t *base)
 {
-	char *valid = NULL;
-	if (!is_ascii (s) && !g_utf8_validate (s, -1, NULL))
-		s = valid = g_utf8_make_valid (s, -1);
-
-	g_string_append_c (buf, '"');
-	for (const unsigned char *p = (const unsigned char *) s; *p;) {
-		p = append_plain_run (buf, p);
-		if (*p == '\0')
-			break;
-		if (*p >= 0x80) {
-			const char *next = g_utf8_next_char ((const char *) p);
-			gunichar c = g_utf8_get_char ((const char *) p);
-			if (safe_text_is_unsafe (c))
-				g_string_append_printf (buf, "\\u%04x", c);
-			else
-				g_string_append_len (buf, (const char *) p, next - (const char *) p);
-			p = (const unsigned char *) next;
-			continue;
-		}
-		switch (*p) {
-		case '"': g_string_append (buf, "\\\""); break;
-		case '\\': g_string_append (buf, "\\\\"); break;
-		case '\n': g_string_append (buf, "\\n"); break;
-		case '\r': g_string_append (buf, "\\r"); break;
-		case '\t': g_string_append (buf, "\\t"); break;
-		default: g_string_append_printf (buf, "\\u%04x", *p); break;
-		}
-		p++;
-	}
-	g_string_append_c (buf, '"');
-	g_free (valid);
+	json_sprinter_t *sp = (json_sprinter_t *) base;
+	sp->depth--;
+	g_string_append_c (sp->buf, sp->depth < (int) sizeof sp->closers ? sp->closers[sp->depth] : '}');
+	value_done (sp);
 }
 
 static void
@@ -166,7 +92,7 @@ json_map_key (sprinter_t *base, const char *key)
 {
 	json_sprinter_t *sp = (json_sprinter_t *) base;
 	separate (sp);
-	append_escaped (sp->buf, key);
+	_ndr_json_append_string (sp->buf, key);
 	g_string_append (sp->buf, ": ");
 }
 
@@ -186,7 +112,7 @@ json_string (sprinter_t *base, const char *value)
 		json_null (base);
 		return;
 	}
-	append_escaped (sp->buf, value);
+	_ndr_json_append_string (sp->buf, value);
 	sp->need_comma = TRUE;
 }
 
@@ -204,6 +130,17 @@ json_boolean (sprinter_t *base, gboolean value)
 	json_sprinter_t *sp = (json_sprinter_t *) base;
 	g_string_append (sp->buf, value ? "true" : "false");
 	sp->need_comma = TRUE;
+}
+
+static void
+json_map (sprinter_t *base, const char *json)
+{
+	json_sprinter_t *sp = (json_sprinter_t *) base;
+	if (sp->depth == 0 && !sp->lines && sp->records == 0)
+		g_string_append_c (sp->buf, '[');
+	separate (sp);
+	g_string_append (sp->buf, json);
+	value_done (sp);
 }
 
 static gboolean
@@ -226,7 +163,7 @@ json_new (FILE *out, GString *sink, gboolean lines)
 
 	sp->vtable = (sprinter_t) {
 		json_begin_map, json_begin_list, json_end, json_map_key, json_string,
-		json_integer, json_boolean, json_null, json_finish,
+		json_integer, json_boolean, json_null, json_finish, json_map,
 	};
 	sp->out = out;
 	sp->sink = sink;

@@ -160,7 +160,7 @@ rows_sprinter_init (rows_sprinter_t *sp, const char *const *columns,
 {
 	sp->vtable = (sprinter_t) {
 		rows_begin_map, rows_begin_list, rows_end, rows_map_key, rows_string,
-		rows_integer, rows_boolean, rows_null, finish,
+		rows_integer, rows_boolean, rows_null, finish, NULL,
 	};
 	sp->columns = columns;
 	sp->n_columns = g_strv_length ((char **) columns);

@@ -129,7 +129,7 @@ sprinter_select_new (sprinter_t *inner, const char *const *keys)
 	select_sprinter_t *sp = g_new0 (select_sprinter_t, 1);
 	sp->vtable = (sprinter_t) {
 		select_begin_map, select_begin_list, select_end, select_map_key, select_string,
-		select_integer, select_boolean, select_null, select_finish,
+		select_integer, select_boolean, select_null, select_finish, NULL,
 	};
 	sp->inner = inner;
 	sp->keys = keys;

@@ -30,6 +30,10 @@ struct sprinter {
 	/* Write everything still buffered and free the sprinter.  Returns
 	 * FALSE when writing failed (errno tells why). */
 	gboolean (*finish) (sprinter_t *sp);
+	/* A whole record, already written as JSON by the library
+	 * (ndrparse_record_to_json()), in place of its keys and values; NULL
+	 * in printers that are not JSON, which get the keys instead. */
+	void (*json_map) (sprinter_t *sp, const char *json);
 };
 
 /* JSON output on @out: one object per line when @lines, else one array. */

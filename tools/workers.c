@@ -212,7 +212,7 @@ worker_main (const Pool *pool, const Worker *self, int fd)
 	 * share of the work small.  Other formats are laid out by the
 	 * parent from the sprinter calls (a JSON array, a table's columns). */
 	run.sp = run.options->json_lines ? sprinter_json_lines_new_buffer (run.frame->text)
-					 : sprinter_frame_new (run.frame);
+					 : sprinter_frame_new (run.frame, run.options->json && !run.options->fields);
 	if (run.options->json_lines && run.options->fields)
 		run.sp = sprinter_select_new (run.sp, run.options->fields);
 	if (self->restarted) {

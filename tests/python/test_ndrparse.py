@@ -232,3 +232,24 @@ def test_version():
     assert not Ndrparse.check_version(Ndrparse.MAJOR_VERSION + 1, 0, 0)
     assert Ndrparse.VERSION_STRING == "%d.%d.%d" % (
         Ndrparse.get_major_version(), Ndrparse.get_minor_version(), Ndrparse.get_micro_version())
+
+
+# ---- a record as JSON: the library's and the tool's, byte for byte ----
+
+TOOL = os.environ.get("NDRPARSE_TOOL")
+
+
+@pytest.mark.skipif(not TOOL, reason="NDRPARSE_TOOL not set")
+@pytest.mark.parametrize("explain", [False, True])
+def test_record_json_is_the_tools_line(explain):
+    import subprocess
+    args = [TOOL, "--format=jsonl", "--include-vacation"] + (["--explain"] if explain else []) + CASES
+    tool_lines = subprocess.run(args, capture_output=True, text=True).stdout.splitlines()
+    lines = []
+    for path in CASES:
+        report = Ndrparse.parse_file(path)
+        for i in range(report.get_n_records()):
+            lines.append(report.get_record(i).to_json(path, -1, explain))
+    assert lines == tool_lines
+    for line in lines:
+        json.loads(line)
