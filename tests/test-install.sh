@@ -82,5 +82,13 @@ else
 	skip "Python through the installed typelib" "built without NDRPARSE_INTROSPECTION"
 fi
 
+if [ -f "$build/lib/reference/index.html" ]; then
+	check "the API reference is installed (share/doc/ndrparse/reference)" \
+		test -f "$prefix/share/doc/ndrparse/reference/index.html" -a \
+		-f "$prefix/share/doc/ndrparse/reference/func.classify_reply.html"
+else
+	skip "the API reference" "gi-docgen not installed"
+fi
+
 for f in "$tmp"/*.log; do [ "$failed" -eq 0 ] || { echo "== $f"; cat "$f"; }; done
 finish
