@@ -61,8 +61,14 @@ flags_of (const NdrRule *rule, gboolean all_matches)
 	if (rule->match == NDR_MATCH_PREFIX || rule->match == NDR_MATCH_REGEX)
 		flags |= HS_FLAG_MULTILINE;
 	/* A regex's match has no fixed length: ask for where it starts (for
-	 * the evidence).  SOM and single matches do not combine. */
-	if (rule->match == NDR_MATCH_REGEX)
+	 * the evidence).  A prefix or a whole value ("^[ \t]*TEXT") is asked
+	 * for its start too, though its length is known: Vectorscan 5.4.9
+	 * loses matches of such line-anchored patterns when several of them
+	 * are compiled together without start-of-match tracking (one that
+	 * starts 17 or more bytes into the text is not reported; ctest
+	 * test-rule-sets has the case).  SOM and single matches do not
+	 * combine. */
+	if (rule->match == NDR_MATCH_REGEX || rule->match == NDR_MATCH_PREFIX || rule->match == NDR_MATCH_IS)
 		flags |= HS_FLAG_SOM_LEFTMOST;
 	else if (!all_matches)
 		flags |= HS_FLAG_SINGLEMATCH;

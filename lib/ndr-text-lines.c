@@ -48,7 +48,11 @@ compare_line_hits (gconstpointer a, gconstpointer b)
 	const NdrLineHit *x = a, *y = b;
 	if (x->line != y->line)
 		return x->line < y->line ? -1 : 1;
-	return x->from < y->from ? -1 : x->from > y->from;
+	if (x->from != y->from)
+		return x->from < y->from ? -1 : 1;
+	/* The same start: by rule id, not in the order the matcher happened
+	 * to report them (which may change with the set of rules). */
+	return strcmp (x->rule->id, y->rule->id);
 }
 
 static void

@@ -4,6 +4,7 @@
 #include <string.h>
 
 #include "ndrparse.h"
+#include "ndr-matcher.h"
 
 static const char bounce[] =
 	"From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
@@ -130,6 +131,34 @@ test_lint_of_a_set (void)
 	ndrparse_rules_unref (rules);
 }
 
+/* Line-anchored prefixes compiled together: Vectorscan 5.4.9 did not
+ * report "In:  RCPT TO:" 17 bytes into the text once two other prefixes
+ * shared its database, unless start-of-match is tracked (ndr-matcher.c).
+ * Found when two returned-message markers silently disabled a
+ * recipient label. */
+static void
+test_prefixes_together (void)
+{
+	const NdrRule label = { .id = "t.label", .match = NDR_MATCH_PREFIX, .pattern = "In:  RCPT TO:" };
+	const NdrRule attached = { .id = "t.attached", .match = NDR_MATCH_PREFIX, .pattern = "Original message attached" };
+	const NdrRule copy = { .id = "t.copy", .match = NDR_MATCH_PREFIX, .pattern = "A copy of the original message" };
+	const NdrRule *rules[] = { &label, &attached, &copy };
+	const char text[] = " Out: 250 2.1.0 Ok\n In:  RCPT TO:<a@example.org>\n";
+	for (int portable = 0; portable < 2; portable++) {
+		GError *error = NULL;
+		NdrMatcher *m = _ndr_matcher_compile (rules, G_N_ELEMENTS (rules), TRUE, portable, &error);
+		g_assert_no_error (error);
+		GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrMatcherHit));
+		_ndr_matcher_scan (m, text, strlen (text), hits, 16);
+		g_assert_cmpuint (hits->len, ==, 1);
+		const NdrMatcherHit *h = &g_array_index (hits, NdrMatcherHit, 0);
+		g_assert_cmpuint (h->id, ==, 0);
+		g_assert_cmpuint (h->from, ==, 20);     /* after the blank that leads the line */
+		g_array_unref (hits);
+		_ndr_matcher_free (m);
+	}
+}
+
 int
 main (int argc, char **argv)
 {
@@ -140,5 +169,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/rule-sets/files-and-directories", test_files_and_directories);
 	g_test_add_func ("/rule-sets/steps", test_steps);
 	g_test_add_func ("/rule-sets/lint", test_lint_of_a_set);
+	g_test_add_func ("/rule-sets/prefixes-together", test_prefixes_together);
 	return g_test_run ();
 }
