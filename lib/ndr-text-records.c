@@ -91,7 +91,10 @@ fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, c
 	if (*diag)
 		record->diagnostic_code = _ndr_report_intern (report, diag);
 
-	guint klass = class_of (rules, &codes, diag, len, subject_delay);
+	/* A warning may say so before naming the recipient ("The address to
+	 * which the message has not yet been delivered is:"). */
+	gboolean preamble_delay = preamble && _ndr_prose_has_mark (rules, preamble, strlen (preamble), NDR_MARK_DELAY);
+	guint klass = class_of (rules, &codes, diag, len, subject_delay || preamble_delay);
 	NdrStatusCode status = codes.status;
 	gboolean inferred = status.klass == 0 || (status.subject == 0 && status.detail == 0);
 	if (inferred) {
