@@ -52,16 +52,17 @@ diagnostic_of (const NdrText *t, GPtrArray *found, guint k, const NdrTranscript 
 	return _ndr_text_block (t, diagnostic_start (t, f), next_block_line (t, found, f));
 }
 
-/* The class a report states, else 4 when its words (or the Subject,
- * @subject_delay) say delivery is only delayed, else 5. */
+/* The class a report states, else 4 when its words (or the Subject or
+ * the words before the first recipient, @said_delay) say delivery is only
+ * delayed, else 5. */
 static guint
-class_of (const NdrparseRules *rules, const NdrTextCodes *codes, const char *text, gsize len, gboolean subject_delay)
+class_of (const NdrparseRules *rules, const NdrTextCodes *codes, const char *text, gsize len, gboolean said_delay)
 {
 	if (codes->status.klass)
 		return codes->status.klass;
 	if (codes->reply_code)
 		return codes->reply_code / 100;
-	return subject_delay || _ndr_prose_has_mark (rules, text, len, NDR_MARK_DELAY) ? 4 : 5;
+	return said_delay || _ndr_prose_has_mark (rules, text, len, NDR_MARK_DELAY) ? 4 : 5;
 }
 
 /* The status a report means when it states none: the standard code of
@@ -76,7 +77,7 @@ infer_status (const NdrparseRules *rules, const char *text, gsize len, guint kla
 
 static void
 fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, const char *preamble,
-	     gboolean subject_delay)
+	     gboolean said_delay)
 {
 	const NdrparseRules *rules = report->rules;
 	gsize len = strlen (diag);
@@ -91,10 +92,7 @@ fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, c
 	if (*diag)
 		record->diagnostic_code = _ndr_report_intern (report, diag);
 
-	/* A warning may say so before naming the recipient ("The address to
-	 * which the message has not yet been delivered is:"). */
-	gboolean preamble_delay = preamble && _ndr_prose_has_mark (rules, preamble, strlen (preamble), NDR_MARK_DELAY);
-	guint klass = class_of (rules, &codes, diag, len, subject_delay || preamble_delay);
+	guint klass = class_of (rules, &codes, diag, len, said_delay);
 	NdrStatusCode status = codes.status;
 	gboolean inferred = status.klass == 0 || (status.subject == 0 && status.detail == 0);
 	if (inferred) {
@@ -131,7 +129,13 @@ _ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *foun
 		: G_MAXUINT;
 	gboolean has_transcript = _ndr_transcript_index (t, found, transcript, &tr);
 	char *preamble = preamble_of (t, found);
-	gboolean subject_delay = subject && _ndr_prose_has_mark (t->rules, subject, strlen (subject), NDR_MARK_DELAY);
+	/* The Subject, or the words before the first recipient (a warning
+	 * may say so before naming anyone: "The address to which the message
+	 * has not yet been delivered is:"), say delivery is only delayed:
+	 * read once for all the records. */
+	gboolean said_delay =
+		(subject && _ndr_prose_has_mark (t->rules, subject, strlen (subject), NDR_MARK_DELAY)) ||
+		(preamble && _ndr_prose_has_mark (t->rules, preamble, strlen (preamble), NDR_MARK_DELAY));
 
 	for (guint k = 0; k < found->len; k++) {
 		const NdrFinding *f = g_ptr_array_index (found, k);
@@ -149,7 +153,7 @@ _ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *foun
 		record->decoded_by = prose->family ? _ndr_report_intern (report, prose->family) : "text";
 		record->reason = prose->reason;
 		record->recipient = _ndr_report_intern (report, f->address);
-		fill_record (report, record, diag, preamble, subject_delay);
+		fill_record (report, record, diag, preamble, said_delay);
 		g_free (diag);
 	}
 	g_free (preamble);

@@ -7,7 +7,10 @@
 
 #include "record-print.h"
 
-/* The keys, in the order of the enum below: one list for every printer. */
+/* The keys, in the order of the enum below: one list for the text and CSV
+ * printers.  JSON records are the library's (ndrparse_record_to_json(),
+ * lib/ndr-record-json.c), with the same keys in the same order; the
+ * Python suite checks the two lists agree. */
 const char *const record_keys[] = {
 	"file", "index", "decoded_by", "recipient", "original_recipient", "destination", "sender",
 	"action", "status", "reply_code", "status_class", "status_text", "reply_text",

@@ -4,12 +4,6 @@
 #include "ndr-json-string.h"
 #include "safe-text.h"
 
-gboolean
-safe_text_is_unsafe (gunichar c)
-{
-	return _ndr_char_is_unsafe (c);
-}
-
 static gboolean
 is_plain_ascii (const char *text)
 {
@@ -30,7 +24,7 @@ spaced (const char *text, gboolean keep_tabs)
 	GString *out = g_string_sized_new (strlen (valid));
 	for (const char *p = valid; *p; p = g_utf8_next_char (p)) {
 		gunichar c = g_utf8_get_char (p);
-		if (safe_text_is_unsafe (c) && !(keep_tabs && c == '\t'))
+		if (_ndr_char_is_unsafe (c) && !(keep_tabs && c == '\t'))
 			g_string_append_c (out, ' ');
 		else
 			g_string_append_len (out, p, g_utf8_next_char (p) - p);
@@ -64,9 +58,9 @@ safe_text_escaped (const char *text)
 		gunichar c = g_utf8_get_char (p);
 		if (c == '\\')
 			g_string_append (out, "\\\\");
-		else if (safe_text_is_unsafe (c) && c < 0x100)
+		else if (_ndr_char_is_unsafe (c) && c < 0x100)
 			g_string_append_printf (out, "\\x%02X", c);
-		else if (safe_text_is_unsafe (c))
+		else if (_ndr_char_is_unsafe (c))
 			g_string_append_printf (out, "\\u%04X", c);
 		else
 			g_string_append_len (out, p, g_utf8_next_char (p) - p);

@@ -13,8 +13,9 @@
 
 #include <glib.h>
 
-/* Whether @c is unsafe to show (see above). */
-gboolean safe_text_is_unsafe (gunichar c);
+/* Whether a character is unsafe to show (see above) is
+ * _ndr_char_is_unsafe() of lib/ndr-json-string.h, which the library's JSON
+ * strings use too. */
 
 /* @text (NULL: NULL) as a new valid UTF-8 string with every unsafe
  * character turned into a space: for cells and header values. */

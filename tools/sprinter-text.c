@@ -6,6 +6,7 @@
  */
 #include <string.h>
 
+#include "ndr-json-string.h"
 #include "safe-text.h"
 #include "sprinter-rows.h"
 
@@ -43,7 +44,7 @@ display_text (const char *cell, glong max_width)
 			break;
 		}
 		gunichar c = g_utf8_get_char (p);
-		if (safe_text_is_unsafe (c))
+		if (_ndr_char_is_unsafe (c))
 			g_string_append_c (s, ' ');
 		else
 			g_string_append_unichar (s, c);

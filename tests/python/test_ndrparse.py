@@ -253,3 +253,18 @@ def test_record_json_is_the_tools_line(explain):
     assert lines == tool_lines
     for line in lines:
         json.loads(line)
+
+
+@pytest.mark.skipif(not TOOL, reason="NDRPARSE_TOOL not set")
+def test_tool_columns_are_the_json_keys():
+    """The tool lays out text and CSV from its own key list
+    (tools/record-print.c); the library writes JSON from its own
+    (lib/ndr-record-json.c).  Both must name the same keys in the same
+    order, the documented format."""
+    import csv
+    import io
+    import subprocess
+    out = subprocess.run([TOOL, "--format=csv", BOUNCE], capture_output=True, text=True).stdout
+    header = next(csv.reader(io.StringIO(out)))
+    record = Ndrparse.parse_file(BOUNCE).get_record(0)
+    assert header == list(json.loads(record.to_json(BOUNCE, -1, False)).keys())
