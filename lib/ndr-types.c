@@ -47,3 +47,6 @@ G_DEFINE_BOXED_TYPE (NdrparseRules, ndrparse_rules, ndrparse_rules_ref, ndrparse
 G_DEFINE_BOXED_TYPE (NdrparseClassification, ndrparse_classification, ndrparse_classification_ref,
 		     ndrparse_classification_unref)
 G_DEFINE_BOXED_TYPE (NdrparseCodeInfo, ndrparse_code_info, code_info_copy, g_free)
+G_DEFINE_BOXED_TYPE (NdrparseStore, ndrparse_store, ndrparse_store_ref, ndrparse_store_unref)
+G_DEFINE_BOXED_TYPE (NdrparseAddressStatus, ndrparse_address_status, ndrparse_address_status_ref,
+		     ndrparse_address_status_unref)

@@ -1,0 +1,136 @@
+/* ndr-store-event.c - a record as a store event: its address, its time
+ * and the key that makes the same bounce one event however often it is
+ * fed.
+ */
+#include <string.h>
+
+#include "ndr-store.h"
+
+/* Beyond this a bounce's date is not believed: a forged or wrong clock
+ * must not put an event (and a suppression's "since") in the future. */
+#define FUTURE_SLACK_SECONDS (24 * 60 * 60)
+
+char *
+_ndr_store_normalize_address (const char *address, GError **error)
+{
+	if (address == NULL) {
+		_ndr_store_set_error (error, NDRPARSE_STORE_ERROR_INVALID_ADDRESS, "no address");
+		return NULL;
+	}
+	const char *start = address, *end = address + strlen (address);
+	while (start < end && (g_ascii_isspace (*start) || *start == '<'))
+		start++;
+	while (end > start && (g_ascii_isspace (end[-1]) || end[-1] == '>'))
+		end--;
+	if (start == end) {
+		_ndr_store_set_error (error, NDRPARSE_STORE_ERROR_INVALID_ADDRESS, "an empty address");
+		return NULL;
+	}
+	for (const char *p = start; p < end; p++)
+		if ((guchar) *p < 0x20 || *p == 0x7f) {
+			_ndr_store_set_error (error, NDRPARSE_STORE_ERROR_INVALID_ADDRESS,
+					      "an address with a control character");
+			return NULL;
+		}
+	char *normal = g_ascii_strdown (start, end - start);
+	if (!g_utf8_validate (normal, -1, NULL)) {
+		g_free (normal);
+		_ndr_store_set_error (error, NDRPARSE_STORE_ERROR_INVALID_ADDRESS, "an address that is not UTF-8");
+		return NULL;
+	}
+	return normal;
+}
+
+static void
+key_add (GChecksum *sum, const char *value)
+{
+	/* Each value with its length, so that no two lists of values give
+	 * one byte string. */
+	gsize len = value ? strlen (value) : 0;
+	char prefix[24];
+	int n = g_snprintf (prefix, sizeof prefix, "%c%" G_GSIZE_FORMAT ":", value ? 's' : 'n', len);
+	g_checksum_update (sum, (const guchar *) prefix, n);
+	if (value)
+		g_checksum_update (sum, (const guchar *) value, len);
+}
+
+/* What makes two records the same bounce for the same recipient: the
+ * bounce's own identity (Message-ID, Date, From, Subject) and what the
+ * record says.  Not the file it came from: the same bounce in two
+ * mailboxes is one event. */
+static void
+event_key (char out[65], const NdrparseReport *report, const NdrparseRecord *record, const char *address)
+{
+	GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+	key_add (sum, "ndrparse-event-1");
+	key_add (sum, ndrparse_report_get_message_id (report));
+	key_add (sum, _ndr_bounce_header (report, "Date"));
+	key_add (sum, ndrparse_report_get_from (report));
+	key_add (sum, ndrparse_report_get_subject (report));
+	key_add (sum, ndrparse_report_get_arrival_date (report));
+	key_add (sum, address);
+	key_add (sum, ndrparse_record_get_action (record));
+	key_add (sum, ndrparse_record_get_status (record));
+	key_add (sum, ndrparse_record_get_diagnostic_code (record));
+	key_add (sum, ndrparse_record_get_timestamp (record));
+	key_add (sum, ndrparse_record_get_feedback_type (record));
+	g_strlcpy (out, g_checksum_get_string (sum), 65);
+	g_checksum_free (sum);
+}
+
+/* When the bounce happened: the record's own date, else the bounce's,
+ * else now; never more than a day ahead of now. */
+static gint64
+event_time (const NdrparseReport *report, const NdrparseRecord *record, gint64 now)
+{
+	gint64 when = 0;
+	const char *stamp = ndrparse_record_get_timestamp (record);
+	GDateTime *date = stamp ? g_date_time_new_from_iso8601 (stamp, NULL) : NULL;
+	if (date == NULL)
+		date = _ndr_bounce_date (report);
+	if (date) {
+		when = g_date_time_to_unix (date);
+		g_date_time_unref (date);
+	}
+	if (when <= 0 || when > now + FUTURE_SLACK_SECONDS)
+		when = now;
+	return when;
+}
+
+gboolean
+_ndr_store_event_from_record (NdrStoreEvent *event, const NdrparseReport *report, const NdrparseRecord *record,
+			      const char *source, gint64 index, gint64 now)
+{
+	memset (event, 0, sizeof *event);
+	event->address = _ndr_store_normalize_address (ndrparse_record_get_recipient (record), NULL);
+	if (event->address == NULL)
+		return FALSE;
+	const char *at = strrchr (event->address, '@');
+	event->domain = g_strdup (at ? at + 1 : "");
+	event_key (event->key, report, record, event->address);
+	event->time = event_time (report, record, now);
+	event->reason = ndrparse_record_get_reason (record);
+	event->action_kind = ndrparse_record_get_action_kind (record);
+	event->hard_bounce = ndrparse_record_get_hard_bounce (record);
+	event->action = g_strdup (ndrparse_record_get_action (record));
+	event->status = g_strdup (ndrparse_record_get_status (record));
+	event->remote_mta = g_strdup (ndrparse_record_get_remote_mta (record));
+	event->message_id = g_strdup (ndrparse_report_get_message_id (report));
+	event->source = g_strdup (source);
+	event->reply_code = ndrparse_record_get_reply_code (record);
+	event->index = index;
+	return TRUE;
+}
+
+void
+_ndr_store_event_clear (NdrStoreEvent *event)
+{
+	g_free (event->address);
+	g_free (event->domain);
+	g_free (event->action);
+	g_free (event->status);
+	g_free (event->remote_mta);
+	g_free (event->message_id);
+	g_free (event->source);
+	memset (event, 0, sizeof *event);
+}

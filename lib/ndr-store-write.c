@@ -1,0 +1,279 @@
+/* ndr-store-write.c - adding reports to a store, in batches, and the
+ * changes made by hand: suppress, unsuppress, prune.
+ *
+ * A batch is kept in memory until it is committed, then written in one
+ * transaction; a transaction that loses a race is run again from the
+ * batch, so a lost race never loses an event.  Within the transaction
+ * the events go in address order, then time order: PostgreSQL writers
+ * then lock addresses in one order (no deadlock between two batches),
+ * each address is read and written once however many events it has, and
+ * the policy sees an address's bounces as they happened.
+ */
+#include <string.h>
+
+#include "ndr-store.h"
+
+void
+ndrparse_store_begin_batch (NdrparseStore *store)
+{
+	g_return_if_fail (store != NULL);
+	store->in_batch = TRUE;
+}
+
+gboolean
+ndrparse_store_add_report (NdrparseStore *store, NdrparseReport *report, const char *source, gint64 index,
+			   GError **error)
+{
+	g_return_val_if_fail (store != NULL, FALSE);
+	g_return_val_if_fail (report != NULL, FALSE);
+	gboolean own_batch = !store->in_batch;
+	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	for (guint i = 0; i < ndrparse_report_get_n_records (report); i++) {
+		NdrStoreEvent event;
+		if (_ndr_store_event_from_record (&event, report, ndrparse_report_get_record (report, i), source, index,
+						  now))
+			g_array_append_val (store->pending, event);
+	}
+	if (!own_batch)
+		return TRUE;
+	store->in_batch = TRUE;
+	return ndrparse_store_commit (store, error);
+}
+
+static int
+event_order (gconstpointer a, gconstpointer b)
+{
+	const NdrStoreEvent *x = a, *y = b;
+	int by_address = strcmp (x->address, y->address);
+	if (by_address)
+		return by_address;
+	if (x->time != y->time)
+		return x->time < y->time ? -1 : 1;
+	return strcmp (x->key, y->key);
+}
+
+static gboolean
+row_inserted (const char *const *columns, guint n, gpointer data)
+{
+	(void) columns;
+	(void) n;
+	*(gboolean *) data = TRUE;
+	return TRUE;
+}
+
+/* Inserts @e; *@inserted is FALSE when the store had it already. */
+static gboolean
+insert_event (NdrparseStore *store, const NdrStoreEvent *e, gint64 now, gboolean *inserted, GError **error)
+{
+	char time[24], stored[24], reply[8], index[24];
+	g_snprintf (time, sizeof time, "%" G_GINT64_FORMAT, e->time);
+	g_snprintf (stored, sizeof stored, "%" G_GINT64_FORMAT, now);
+	g_snprintf (reply, sizeof reply, "%u", e->reply_code);
+	g_snprintf (index, sizeof index, "%" G_GINT64_FORMAT, e->index);
+	const char *params[14] = {
+		e->key, e->address, e->domain, time, stored, ndrparse_event_class_get_name (e->event_class),
+		ndrparse_reason_get_name (e->reason), e->action, e->status, e->reply_code ? reply : NULL,
+		e->remote_mta, e->message_id, e->source, e->index >= 0 ? index : NULL,
+	};
+	*inserted = FALSE;
+	return _ndr_store_query (store, NDR_SQL_EVENT_INSERT, params, 14, row_inserted, inserted, NULL, error);
+}
+
+typedef struct {
+	guint64 n_new;
+} BatchResult;
+
+/* The events [@from, @to) of one address: each new one moves it. */
+static gboolean
+write_address_events (NdrparseStore *store, guint from, guint to, gint64 now, BatchResult *result,
+		      GError **error)
+{
+	NdrStoreAddress a;
+	gboolean loaded = FALSE, found = FALSE, moved = FALSE, ok = TRUE;
+	for (guint i = from; ok && i < to; i++) {
+		NdrStoreEvent *e = &g_array_index (store->pending, NdrStoreEvent, i);
+		gboolean inserted;
+		e->event_class = _ndr_store_policy_classify (&store->policy, e);
+		if (!(ok = insert_event (store, e, now, &inserted, error)) || !inserted)
+			continue;
+		result->n_new++;
+		if (!_ndr_store_policy_moves_address (e->event_class))
+			continue;
+		if (!loaded && !(ok = _ndr_store_address_get (store, e->address, TRUE, &a, &found, error)))
+			break;
+		loaded = TRUE;
+		/* A success for an address the store never held changes nothing. */
+		if (!found && !moved && e->event_class == NDRPARSE_EVENT_CLASS_SUCCESS)
+			continue;
+		_ndr_store_policy_apply (&store->policy, &a, e);
+		moved = TRUE;
+	}
+	if (ok && moved) {
+		a.updated = now;
+		ok = _ndr_store_address_put (store, &a, error);
+	}
+	if (loaded)
+		_ndr_store_address_clear (&a);
+	return ok;
+}
+
+static gboolean
+write_batch (NdrparseStore *store, gpointer data, GError **error)
+{
+	BatchResult *result = data;
+	GArray *events = store->pending;
+	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	result->n_new = 0;
+	/* The policy in force now, as another host may just have set it. */
+	if (!_ndr_store_load_policy (store, error))
+		return FALSE;
+	for (guint from = 0; from < events->len;) {
+		const char *address = g_array_index (events, NdrStoreEvent, from).address;
+		guint to = from + 1;
+		while (to < events->len && strcmp (g_array_index (events, NdrStoreEvent, to).address, address) == 0)
+			to++;
+		if (!write_address_events (store, from, to, now, result, error))
+			return FALSE;
+		from = to;
+	}
+	return TRUE;
+}
+
+gboolean
+ndrparse_store_commit (NdrparseStore *store, GError **error)
+{
+	g_return_val_if_fail (store != NULL, FALSE);
+	if (!store->in_batch)
+		return TRUE;
+	store->in_batch = FALSE;
+	if (store->pending->len == 0)
+		return TRUE;
+	g_array_sort (store->pending, event_order);
+	BatchResult result = { 0 };
+	gboolean ok = _ndr_store_write (store, write_batch, &result, error);
+	if (ok) {
+		store->n_events += store->pending->len;
+		store->n_new_events += result.n_new;
+	}
+	_ndr_store_discard_pending (store);
+	return ok;
+}
+
+guint64
+ndrparse_store_get_n_events (const NdrparseStore *store)
+{
+	g_return_val_if_fail (store != NULL, 0);
+	return store->n_events;
+}
+
+guint64
+ndrparse_store_get_n_new_events (const NdrparseStore *store)
+{
+	g_return_val_if_fail (store != NULL, 0);
+	return store->n_new_events;
+}
+
+/* ---- by hand ---- */
+
+typedef struct {
+	const char *address, *note;
+	gboolean suppress;
+	NdrparseReason reason;
+	gint64 since;
+} HandChange;
+
+static gboolean
+change_by_hand (NdrparseStore *store, gpointer data, GError **error)
+{
+	HandChange *change = data;
+	NdrStoreAddress a;
+	gboolean found;
+	if (!_ndr_store_address_get (store, change->address, TRUE, &a, &found, error))
+		return FALSE;
+	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	if (change->suppress) {
+		a.state = NDRPARSE_ADDRESS_STATE_SUPPRESSED;
+		a.cause = NDRPARSE_CAUSE_MANUAL;
+		a.reason = change->reason;
+		a.since = change->since > 0 ? change->since : now;
+	} else {
+		a.state = NDRPARSE_ADDRESS_STATE_ACTIVE;
+		a.cause = NDRPARSE_CAUSE_NONE;
+		a.score = 0;
+		a.since = now;
+	}
+	g_free (a.note);
+	a.note = g_strdup (change->note);
+	a.updated = now;
+	gboolean ok = _ndr_store_address_put (store, &a, error);
+	_ndr_store_address_clear (&a);
+	return ok;
+}
+
+static gboolean
+by_hand (NdrparseStore *store, HandChange *change, const char *address, GError **error)
+{
+	g_return_val_if_fail (store != NULL, FALSE);
+	if (store->in_batch) {
+		_ndr_store_set_error (error, NDRPARSE_STORE_ERROR_FAILED,
+				      "a batch is open: commit it before changing addresses by hand");
+		return FALSE;
+	}
+	char *normal = _ndr_store_normalize_address (address, error);
+	if (normal == NULL)
+		return FALSE;
+	change->address = normal;
+	gboolean ok = _ndr_store_write (store, change_by_hand, change, error);
+	g_free (normal);
+	return ok;
+}
+
+gboolean
+ndrparse_store_suppress (NdrparseStore *store, const char *address, NdrparseReason reason, gint64 since,
+			 const char *note, GError **error)
+{
+	HandChange change = { .note = note, .suppress = TRUE, .reason = reason, .since = since };
+	if ((guint) reason >= NDRPARSE_REASON_COUNT)
+		change.reason = NDRPARSE_REASON_UNDEFINED;
+	return by_hand (store, &change, address, error);
+}
+
+gboolean
+ndrparse_store_unsuppress (NdrparseStore *store, const char *address, const char *note, GError **error)
+{
+	HandChange change = { .note = note, .suppress = FALSE };
+	return by_hand (store, &change, address, error);
+}
+
+/* ---- pruning ---- */
+
+typedef struct {
+	gint64 before;
+	guint64 events, addresses;
+} Prune;
+
+static gboolean
+prune (NdrparseStore *store, gpointer data, GError **error)
+{
+	Prune *p = data;
+	char before[24];
+	g_snprintf (before, sizeof before, "%" G_GINT64_FORMAT, p->before);
+	const char *params[1] = { before };
+	return _ndr_store_query (store, NDR_SQL_PRUNE_EVENTS, params, 1, NULL, NULL, &p->events, error) &&
+	       _ndr_store_query (store, NDR_SQL_PRUNE_ADDRESSES, params, 1, NULL, NULL, &p->addresses, error);
+}
+
+gboolean
+ndrparse_store_prune (NdrparseStore *store, gint64 before, guint64 *n_events, guint64 *n_addresses,
+		      GError **error)
+{
+	g_return_val_if_fail (store != NULL, FALSE);
+	Prune p = { .before = before };
+	if (!_ndr_store_write (store, prune, &p, error))
+		return FALSE;
+	if (n_events)
+		*n_events = p.events;
+	if (n_addresses)
+		*n_addresses = p.addresses;
+	return TRUE;
+}
