@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "annotate.h"
+#include "store-sink.h"
 #include "bounce-fields.h"
 #include "decode.h"
 #include "header-rename.h"
@@ -116,6 +117,9 @@ annotate_stdin (const DecodeOptions *options)
 	NdrparseReport *report = ndrparse_parse_bytes_with_rules (options->rules, head->data, head->len, NULL);
 	if (report && options->verp)
 		report = decode_apply_verp (report, options->verp);
+	/* Stored before the message goes on: a caller that sees exit 0 knows
+	 * both happened. */
+	int store_status = report && options->store ? store_one_report (options->store, report, "-") : 0;
 	const char *eol = "\n";
 	gsize at = head->len ? header_start (head, &eol) : 0;
 	GString *fields = bounce_fields (report, options, eol);
@@ -142,5 +146,5 @@ annotate_stdin (const DecodeOptions *options)
 	g_string_free (fields, TRUE);
 	g_byte_array_unref (head);
 	input_stream_free (in);
-	return ok ? 0 : ANNOTATE_EXIT_IO;
+	return ok ? store_status : ANNOTATE_EXIT_IO;
 }

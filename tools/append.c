@@ -22,6 +22,7 @@
 #include "input-stream.h"
 #include "message-split.h"
 #include "record-print.h"
+#include "store-sink.h"
 #include "safe-text.h"
 #include "whole-io.h"
 
@@ -119,6 +120,14 @@ append_stdin (const char *path, const DecodeOptions *options)
 	}
 	if (options->verp)
 		report = decode_apply_verp (report, options->verp);
+	if (options->store) {
+		int store_status = store_one_report (options->store, report, "-");
+		if (store_status != 0) {
+			/* Nothing appended either: the caller runs it again whole. */
+			ndrparse_report_unref (report);
+			return store_status;
+		}
+	}
 
 	size_t len = 0;
 	guint count = 0;

@@ -12,6 +12,7 @@
 
 #include "decode.h"
 #include "frame.h"
+#include "store-sink.h"
 
 typedef struct {
 	const DecodeOptions *options;
@@ -19,6 +20,8 @@ typedef struct {
 	Summary *summary;               /* NULL without --summary */
 	Totals *totals;
 	FrameWriter *frame;             /* in a worker: where the effects go */
+	StoreSink *store;               /* --store, opened at the first report */
+	gboolean store_failed;          /* said once; nothing more is stored */
 	guint resume_messages;          /* messages of the next input to skip: where a
 					 * worker resumes an mbox another died in */
 	/* progress */
@@ -26,6 +29,12 @@ typedef struct {
 	gint64 started, last_shown;
 	gboolean shown;
 } Run;
+
+/* Ends a worker's chunk of events (frame_writer_end_chunk()), the store's
+ * events of the chunk committed first. */
+void run_end_chunk (Run *run, FrameOp last);
+/* Commits and closes the store, if one is open. */
+void run_close_store (Run *run);
 
 /* Decodes @input, with all its effects. */
 void run_decode_input (Run *run, const Input *input);

@@ -8,6 +8,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -144,6 +145,12 @@ replay_effect (Run *run, FrameCursor *cursor, int op)
 	case FRAME_FAILURE:
 		count_outcome (run, op);
 		return TRUE;
+	case FRAME_STORE_FAILED:
+		if (!frame_next_string (cursor, &text) || text == NULL)
+			return FALSE;
+		if (run->totals->store_status == 0)
+			run->totals->store_status = atoi (text);
+		return TRUE;
 	default:
 		return FALSE;
 	}
@@ -165,6 +172,70 @@ run_replay_chunk (Run *run, const GByteArray *events)
 		if (replayed < 0 || (replayed == 0 && !replay_effect (run, &cursor, op)))
 			return REPLAY_MALFORMED;
 	}
+}
+
+/* ---- the store ---- */
+
+/* A store failure is said once, and ends storing for the run: its exit
+ * status says the run must be done again (which stores only what is
+ * missing). */
+static void
+store_failed (Run *run, GError *error)
+{
+	char *line = store_error_line (error);
+	say (run, line);
+	g_free (line);
+	int status = store_exit_status (error);
+	g_error_free (error);
+	if (run->frame) {
+		char code[8];
+		g_snprintf (code, sizeof code, "%d", status);
+		frame_put_op (run->frame, FRAME_STORE_FAILED);
+		frame_put_string (run->frame, code);
+	} else if (run->totals->store_status == 0) {
+		run->totals->store_status = status;
+	}
+	store_sink_free (run->store);
+	run->store = NULL;
+	run->store_failed = TRUE;
+}
+
+static void
+store_report (Run *run, const char *file, gint64 index, NdrparseReport *report)
+{
+	GError *error = NULL;
+	if (run->options->store == NULL || run->store_failed)
+		return;
+	if (run->store == NULL &&
+	    (run->store = store_sink_open (run->options->store, run->options->store_batch, &error)) == NULL) {
+		store_failed (run, error);
+		return;
+	}
+	if (!store_sink_add (run->store, report, file, index, &error))
+		store_failed (run, error);
+}
+
+static void
+store_commit (Run *run)
+{
+	GError *error = NULL;
+	if (run->store && !store_sink_commit (run->store, &error))
+		store_failed (run, error);
+}
+
+void
+run_close_store (Run *run)
+{
+	store_commit (run);
+	store_sink_free (run->store);
+	run->store = NULL;
+}
+
+void
+run_end_chunk (Run *run, FrameOp last)
+{
+	store_commit (run);
+	frame_writer_end_chunk (run->frame, last);
 }
 
 /* ---- printing ---- */
@@ -245,6 +316,9 @@ print_report (Run *run, const char *file, gint64 index, NdrparseReport *report)
 {
 	if (run->options->verp)
 		report = decode_apply_verp (report, run->options->verp);
+	/* Every record is stored, whatever is printed: the store's policy
+	 * decides what a success or an auto-reply means. */
+	store_report (run, file, index, report);
 	guint n = ndrparse_report_get_n_records (report), printed = 0;
 	for (guint i = 0; i < n; i++) {
 		const NdrparseRecord *record = ndrparse_report_get_record (report, i);
@@ -314,7 +388,7 @@ static void
 mbox_chunk (Run *run, FrameOp op)
 {
 	if (run->frame)
-		frame_writer_end_chunk (run->frame, op);
+		run_end_chunk (run, op);
 }
 
 /* Decodes one message of @input; returns how many records it printed. */
@@ -410,5 +484,6 @@ decode_inputs (GPtrArray *inputs, const DecodeOptions *options, sprinter_t *sp,
 		for (guint i = 0; i < inputs->len && !ferror (stdout); i++)
 			run_decode_input (&run, g_ptr_array_index (inputs, i));
 	}
+	run_close_store (&run);
 	progress_clear (&run);
 }

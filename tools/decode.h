@@ -23,11 +23,14 @@ typedef struct {
 	guint jobs;
 	NdrparseRules *rules;           /* the shipped rules and --rules, NDRPARSE_RULES_DIR */
 	gboolean explain;               /* print each record's evidence */
+	const char *store;              /* --store URI, or NULL */
+	guint store_batch;              /* messages per store transaction */
 } DecodeOptions;
 
 typedef struct {
 	guint bounces;                  /* messages that gave at least one record */
 	guint failures;                 /* inputs that could not be read or parsed */
+	int store_status;               /* 0, or the exit status of a store failure */
 } Totals;
 
 /* Decodes @inputs (Input *) in order, printing records on @sp and counting

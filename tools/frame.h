@@ -45,6 +45,7 @@ typedef enum {
 	FRAME_BOUNCE = 'b',             /* a message gave records */
 	FRAME_FAILURE = 'x',            /* the input could not be decoded */
 	FRAME_TEXT = 'T',               /* string: records already printed (JSON Lines) */
+	FRAME_STORE_FAILED = 'S',       /* string: the exit status of a --store failure */
 	/* the last event of a chunk */
 	FRAME_INPUT_DONE = 'd',         /* the input is finished */
 	FRAME_INPUT_MORE = '+',         /* an mbox message ends; more chunks of the input follow */

@@ -20,6 +20,7 @@
 #include <ndrparse.h>
 
 #include "annotate.h"
+#include "store-sink.h"
 #include "decode.h"
 #include "inputs.h"
 #include "output.h"
@@ -63,6 +64,11 @@ static const char help_text[] =
 	"                  66 not a message, 73 FILE cannot be opened, 74 a write\n"
 	"                  failed (nothing appended).\n"
 	"\n"
+	"Suppression store: --store=URI (sqlite:PATH, a PATH, postgresql://...)\n"
+	"keeps every record decoded, by any input or filter, as an event of the\n"
+	"store ndrparse-store(1) reads; the same bounce twice is one event.\n"
+	"Committed every --store-batch messages (500) and at the end.\n"
+	"\n"
 	"SMTP replies from logs (--reply, --replies): REPLY[<TAB>COMMAND[<TAB>HOST\n"
 	"[<TAB>RECIPIENT]]], one per line, printed as records.\n"
 	"\n"
@@ -73,6 +79,8 @@ static const char help_text[] =
 	"  66  some input could not be read or is not an email message\n"
 	"      (records from the other inputs are still printed)\n"
 	"  73  --summary-file cannot be created\n"
+	"  75  --store: the store is unavailable, locked or full: run again later\n"
+	"  78  --store: a bad URI, not a store, or a newer store schema\n"
 	"  74  the output could not be written\n"
 	" 141  the reader of the output went away (| head): a quiet end\n";
 
@@ -83,6 +91,8 @@ typedef struct {
 	char *append;
 	char *verp;
 	char *summary_file;
+	char *store;
+	gint store_batch;
 	char *files_from;
 	char **replies_text;
 	char *replies_file;
@@ -162,6 +172,10 @@ parse_options (int *argc, char ***argv, Options *o)
 		  "Filter one message from stdin to stdout, adding X-Bounce-* headers", NULL },
 		{ "append", 0, 0, G_OPTION_ARG_FILENAME, &o->append,
 		  "Append the records of one message from stdin to FILE, under a lock", "FILE" },
+		{ "store", 0, 0, G_OPTION_ARG_STRING, &o->store,
+		  "Keep every record as an event in the suppression store at URI", "URI" },
+		{ "store-batch", 0, 0, G_OPTION_ARG_INT, &o->store_batch,
+		  "Messages per store transaction (500)", "N" },
 		{ "version", 'V', 0, G_OPTION_ARG_NONE, &o->version, "Print the version and exit", NULL },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
@@ -187,6 +201,7 @@ options_clear (Options *o)
 	g_free (o->append);
 	g_free (o->verp);
 	g_free (o->summary_file);
+	g_free (o->store);
 	g_free (o->files_from);
 	g_strfreev (o->replies_text);
 	g_free (o->replies_file);
@@ -213,6 +228,14 @@ check_options (const Options *o, int argc, InputKind *kind)
 			g_error_free (error);
 			return FALSE;
 		}
+	}
+	if (o->store_batch < 0) {
+		fprintf (stderr, "ndrparse: --store-batch must be at least 1\n");
+		return FALSE;
+	}
+	if (o->store && (o->replies_text || o->replies_file)) {
+		fprintf (stderr, "ndrparse: --store keeps the records of messages, not of --reply or --replies\n");
+		return FALSE;
 	}
 	if (o->annotate && o->append) {
 		fprintf (stderr, "ndrparse: --annotate and --append are separate modes\n");
@@ -272,11 +295,13 @@ run_batch (const Options *o, InputKind kind, char **files, int n, DecodeOptions 
 	decode->json = out.format == FORMAT_JSONL || out.format == FORMAT_JSON;
 	decode->fields = (const char *const *) out.fields;
 	GPtrArray *inputs = inputs_expand (files, n, kind, o->recursive);
-	Totals totals = { 0, 0 };
+	Totals totals = { 0, 0, 0 };
 	decode_inputs (inputs, decode, out.sp, out.summary, &totals);
 	g_ptr_array_unref (inputs);
 	if ((status = output_close (&out)) != 0)
 		return status;
+	if (totals.store_status != 0)
+		return totals.store_status;
 	if (totals.failures > 0)
 		return EXIT_NO_INPUT;
 	return totals.bounces > 0 ? EXIT_BOUNCES : EXIT_NO_BOUNCE;
@@ -329,6 +354,25 @@ run_replies (const Options *o, NdrparseRules *rules)
 	if (result.unreadable)
 		return EXIT_NO_INPUT;
 	return result.records > 0 ? EXIT_BOUNCES : EXIT_NO_BOUNCE;
+}
+
+static int
+check_store (const char *uri)
+{
+	GError *error = NULL;
+	NdrparseStore *store = ndrparse_store_open (uri, &error);
+	if (store) {
+		ndrparse_store_unref (store);
+		return 0;
+	}
+	char *line = store_error_line (error);
+	char *safe = safe_text_escaped (line);
+	fprintf (stderr, "%s\n", safe);
+	g_free (safe);
+	g_free (line);
+	int status = store_exit_status (error);
+	g_error_free (error);
+	return status;
 }
 
 /* Descriptors 0, 1 and 2 are open (on /dev/null if we were started
@@ -403,7 +447,16 @@ main (int argc, char **argv)
 		.jobs = (guint) o.jobs,
 		.rules = rules,
 		.explain = o.explain,
+		.store = o.store,
+		.store_batch = (guint) o.store_batch,
 	};
+	/* A store that cannot be opened stops the run before anything is
+	 * decoded (the schema is made or migrated here, once). */
+	if (o.store && (status = check_store (o.store)) != 0) {
+		ndrparse_rules_unref (rules);
+		options_clear (&o);
+		return status;
+	}
 	if (o.annotate || o.append) {
 		/* A filter reports a closed output as a write error (74): its
 		 * caller then keeps the original message. */

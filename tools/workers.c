@@ -167,7 +167,7 @@ decode_batch (Run *run, const Pool *pool, guint batch, guint item, guint message
 	for (guint i = item; i < unit->n; i++) {
 		run->resume_messages = i == item ? message : 0;
 		run_decode_input (run, unit_input (pool, unit, i));
-		frame_writer_end_chunk (run->frame, FRAME_INPUT_DONE);
+		run_end_chunk (run, FRAME_INPUT_DONE);
 	}
 	run->resume_messages = 0;
 	frame_writer_flush (run->frame);
@@ -207,6 +207,10 @@ worker_main (const Pool *pool, const Worker *self, int fd)
 
 	Run run = *pool->run;
 	run.frame = frame_writer_new (fd, self->restarted);
+	/* A store connection is never shared across fork(): each worker
+	 * opens its own. */
+	run.store = NULL;
+	run.store_failed = FALSE;
 	/* JSON Lines are independent lines: the worker prints them itself
 	 * and the parent only copies them out, which keeps the parent's
 	 * share of the work small.  Other formats are laid out by the
@@ -223,6 +227,7 @@ worker_main (const Pool *pool, const Worker *self, int fd)
 	}
 	for (guint32 batch; take_batch (pool->queue_in, &batch);)
 		decode_batch (&run, pool, batch, 0, 0);
+	run_close_store (&run);
 	/* _exit: the parent's stdio buffers and atexit handlers are not ours. */
 	_exit (0);
 }
