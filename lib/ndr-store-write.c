@@ -117,6 +117,8 @@ write_address_events (NdrparseStore *store, guint from, guint to, gint64 now, Ba
 	return ok;
 }
 
+static gboolean write_hand_changes (NdrparseStore *store, GError **error);
+
 static gboolean
 write_batch (NdrparseStore *store, gpointer data, GError **error)
 {
@@ -136,7 +138,8 @@ write_batch (NdrparseStore *store, gpointer data, GError **error)
 			return FALSE;
 		from = to;
 	}
-	return TRUE;
+	/* Changes by hand come last: they say more than any bounce. */
+	return write_hand_changes (store, error);
 }
 
 gboolean
@@ -146,7 +149,7 @@ ndrparse_store_commit (NdrparseStore *store, GError **error)
 	if (!store->in_batch)
 		return TRUE;
 	store->in_batch = FALSE;
-	if (store->pending->len == 0)
+	if (store->pending->len == 0 && store->pending_hand->len == 0)
 		return TRUE;
 	g_array_sort (store->pending, event_order);
 	BatchResult result = { 0 };
@@ -175,22 +178,22 @@ ndrparse_store_get_n_new_events (const NdrparseStore *store)
 
 /* ---- by hand ---- */
 
-typedef struct {
-	const char *address, *note;
-	gboolean suppress;
-	NdrparseReason reason;
-	gint64 since;
-} HandChange;
+void
+_ndr_store_hand_change_free (gpointer data)
+{
+	NdrStoreHandChange *change = data;
+	g_free (change->address);
+	g_free (change->note);
+	g_free (change);
+}
 
 static gboolean
-change_by_hand (NdrparseStore *store, gpointer data, GError **error)
+apply_hand_change (NdrparseStore *store, const NdrStoreHandChange *change, gint64 now, GError **error)
 {
-	HandChange *change = data;
 	NdrStoreAddress a;
 	gboolean found;
 	if (!_ndr_store_address_get (store, change->address, TRUE, &a, &found, error))
 		return FALSE;
-	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 	if (change->suppress) {
 		a.state = NDRPARSE_ADDRESS_STATE_SUPPRESSED;
 		a.cause = NDRPARSE_CAUSE_MANUAL;
@@ -211,28 +214,38 @@ change_by_hand (NdrparseStore *store, gpointer data, GError **error)
 }
 
 static gboolean
-by_hand (NdrparseStore *store, HandChange *change, const char *address, GError **error)
+write_hand_changes (NdrparseStore *store, GError **error)
+{
+	gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+	for (guint i = 0; i < store->pending_hand->len; i++)
+		if (!apply_hand_change (store, g_ptr_array_index (store->pending_hand, i), now, error))
+			return FALSE;
+	return TRUE;
+}
+
+/* Queues the change in the open batch, or makes a batch of it. */
+static gboolean
+by_hand (NdrparseStore *store, NdrStoreHandChange *change, const char *address, GError **error)
 {
 	g_return_val_if_fail (store != NULL, FALSE);
-	if (store->in_batch) {
-		_ndr_store_set_error (error, NDRPARSE_STORE_ERROR_FAILED,
-				      "a batch is open: commit it before changing addresses by hand");
-		return FALSE;
-	}
 	char *normal = _ndr_store_normalize_address (address, error);
 	if (normal == NULL)
 		return FALSE;
-	change->address = normal;
-	gboolean ok = _ndr_store_write (store, change_by_hand, change, error);
-	g_free (normal);
-	return ok;
+	NdrStoreHandChange *queued = g_memdup2 (change, sizeof *change);
+	queued->address = normal;
+	queued->note = g_strdup (change->note);
+	g_ptr_array_add (store->pending_hand, queued);
+	if (store->in_batch)
+		return TRUE;
+	store->in_batch = TRUE;
+	return ndrparse_store_commit (store, error);
 }
 
 gboolean
 ndrparse_store_suppress (NdrparseStore *store, const char *address, NdrparseReason reason, gint64 since,
 			 const char *note, GError **error)
 {
-	HandChange change = { .note = note, .suppress = TRUE, .reason = reason, .since = since };
+	NdrStoreHandChange change = { .note = (char *) note, .suppress = TRUE, .reason = reason, .since = since };
 	if ((guint) reason >= NDRPARSE_REASON_COUNT)
 		change.reason = NDRPARSE_REASON_UNDEFINED;
 	return by_hand (store, &change, address, error);
@@ -241,7 +254,7 @@ ndrparse_store_suppress (NdrparseStore *store, const char *address, NdrparseReas
 gboolean
 ndrparse_store_unsuppress (NdrparseStore *store, const char *address, const char *note, GError **error)
 {
-	HandChange change = { .note = note, .suppress = FALSE };
+	NdrStoreHandChange change = { .note = (char *) note, .suppress = FALSE };
 	return by_hand (store, &change, address, error);
 }
 

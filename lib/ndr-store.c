@@ -323,6 +323,7 @@ ndrparse_store_open (const char *uri, GError **error)
 	store->backend = backend;
 	store->uri = uri_for_display (uri);
 	store->pending = g_array_new (FALSE, FALSE, sizeof (NdrStoreEvent));
+	store->pending_hand = g_ptr_array_new_with_free_func (_ndr_store_hand_change_free);
 	_ndr_store_policy_defaults (&store->policy);
 	if (!ensure_schema (store, error) || !_ndr_store_load_policy (store, error)) {
 		ndrparse_store_unref (store);
@@ -345,6 +346,7 @@ discard_pending (NdrparseStore *store)
 	for (guint i = 0; i < store->pending->len; i++)
 		_ndr_store_event_clear (&g_array_index (store->pending, NdrStoreEvent, i));
 	g_array_set_size (store->pending, 0);
+	g_ptr_array_set_size (store->pending_hand, 0);
 }
 
 void
@@ -354,6 +356,7 @@ ndrparse_store_unref (NdrparseStore *store)
 		return;
 	discard_pending (store);
 	g_array_unref (store->pending);
+	g_ptr_array_unref (store->pending_hand);
 	store->backend->klass->close (store->backend);
 	g_free (store->uri);
 	g_free (store);

@@ -153,8 +153,19 @@ struct _NdrparseStore {
 	NdrStorePolicy policy;          /* as read at open or at the last write */
 	gboolean in_batch;
 	GArray *pending;                /* NdrStoreEvent: the open batch */
+	GPtrArray *pending_hand;        /* NdrStoreHandChange: changes by hand in it */
 	guint64 n_events, n_new_events;
 };
+
+/* A suppression or unsuppression by hand (ndr-store-write.c). */
+typedef struct {
+	char *address, *note;
+	gboolean suppress;
+	NdrparseReason reason;
+	gint64 since;
+} NdrStoreHandChange;
+
+void _ndr_store_hand_change_free (gpointer change);
 
 /* Frees the events of the open batch. */
 void _ndr_store_discard_pending (NdrparseStore *store);
