@@ -452,6 +452,10 @@ main (int argc, char **argv)
 	};
 	/* A store that cannot be opened stops the run before anything is
 	 * decoded (the schema is made or migrated here, once). */
+	if (o.store)
+		/* Past ulimit -f the store's write fails (EFBIG: "full") and is
+		 * rolled back, instead of the signal killing the run half-way. */
+		signal (SIGXFSZ, SIG_IGN);
 	if (o.store && (status = check_store (o.store)) != 0) {
 		ndrparse_rules_unref (rules);
 		options_clear (&o);
