@@ -88,6 +88,8 @@ read_bounce_date (NdrparseReport *report)
 	/* GMime's message keeps the last Date. */
 	const char *date = report->header ? _ndr_header_block_value (report->header, "Date", TRUE) : NULL;
 	report->date = _ndr_report_take (report, _ndr_date_to_iso8601 (date));
+	const char *id = report->header ? _ndr_header_block_value (report->header, "Message-ID", FALSE) : NULL;
+	report->bounce_message_id = _ndr_report_intern (report, id);
 }
 
 /* Decodes a message GMime parsed from bytes with LF (or CRLF) line ends,

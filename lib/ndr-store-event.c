@@ -55,16 +55,17 @@ key_add (GChecksum *sum, const char *value)
 }
 
 /* What makes two records the same bounce for the same recipient: the
- * bounce's own identity (Message-ID, Date, From, Subject) and what the
- * record says.  Not the file it came from: the same bounce in two
+ * bounce's own identity (its Message-ID, Date, From, Subject; the
+ * returned message's Message-ID) and what the record says.  Not the file it came from: the same bounce in two
  * mailboxes is one event. */
 static void
 event_key (char out[65], const NdrparseReport *report, const NdrparseRecord *record, const char *address)
 {
 	GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
 	key_add (sum, "ndrparse-event-1");
-	key_add (sum, ndrparse_report_get_message_id (report));
-	key_add (sum, _ndr_bounce_header (report, "Date"));
+	key_add (sum, report->bounce_message_id);
+	key_add (sum, ndrparse_report_get_message_id (report));        /* the returned message's */
+	key_add (sum, report->date);
 	key_add (sum, ndrparse_report_get_from (report));
 	key_add (sum, ndrparse_report_get_subject (report));
 	key_add (sum, ndrparse_report_get_arrival_date (report));
@@ -86,8 +87,8 @@ event_time (const NdrparseReport *report, const NdrparseRecord *record, gint64 n
 	gint64 when = 0;
 	const char *stamp = ndrparse_record_get_timestamp (record);
 	GDateTime *date = stamp ? g_date_time_new_from_iso8601 (stamp, NULL) : NULL;
-	if (date == NULL)
-		date = _ndr_bounce_date (report);
+	if (date == NULL && report->date)
+		date = g_date_time_new_from_iso8601 (report->date, NULL);
 	if (date) {
 		when = g_date_time_to_unix (date);
 		g_date_time_unref (date);

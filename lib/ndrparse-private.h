@@ -109,6 +109,7 @@ struct _NdrparseReport {
 	const char *list_id;
 	const char *from;
 	const char *date;               /* the bounce's own Date:, ISO 8601 */
+	const char *bounce_message_id;  /* the bounce's own Message-ID (what makes a store event one) */
 	/* From the returned message, before the DSN is decoded: */
 	const char *return_path;        /* its Return-Path addr-spec */
 	const char *from_address;       /* its From addr-spec */
