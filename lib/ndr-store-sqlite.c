@@ -203,8 +203,23 @@ configure (SqliteBackend *b, GError **error)
 {
 	sqlite3_busy_timeout (b->db, BUSY_TIMEOUT_MS);
 	sqlite3_extended_result_codes (b->db, 1);
-	return sqlite_script (&b->parent, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
-				   "PRAGMA foreign_keys = OFF", error);
+	/* Turning a new file to WAL needs it alone for a moment: when many
+	 * processes create one store at once, the ones that find another
+	 * there wait and ask again, within the busy timeout. */
+	gint64 give_up = g_get_monotonic_time () + (gint64) BUSY_TIMEOUT_MS * 1000;
+	for (;;) {
+		GError *busy = NULL;
+		if (sqlite_script (&b->parent, "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; "
+					"PRAGMA foreign_keys = OFF", &busy))
+			return TRUE;
+		if (!g_error_matches (busy, NDRPARSE_STORE_ERROR, NDRPARSE_STORE_ERROR_UNAVAILABLE) ||
+		    g_get_monotonic_time () > give_up) {
+			g_propagate_error (error, busy);
+			return FALSE;
+		}
+		g_error_free (busy);
+		g_usleep (5000 + g_random_int_range (0, 5000));
+	}
 }
 
 NdrStoreBackend *

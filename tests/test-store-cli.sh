@@ -112,15 +112,21 @@ RC
 	# ---- killed mid-batch ----
 	mbox 4000 > "$tmp/big.mbox"
 	ku=$($fresh kill)
-	"$tool" --store="$ku" --store-batch=100 -q "$tmp/big.mbox" > /dev/null 2>&1 &
+	# the store made first, so that the polls below only read
+	"$store_tool" --store="$ku" info > /dev/null
+	"$tool" -j1 --store="$ku" --store-batch=100 -q "$tmp/big.mbox" > /dev/null 2> "$tmp/kill.err" &
 	pid=$!
 	tries=0
-	while [ "$(events "$ku")" -eq 0 ] && [ $tries -lt 200 ]; do sleep 0.05; tries=$((tries + 1)); done
+	while [ "$(events "$ku")" -eq 0 ] && [ $tries -lt 400 ]; do sleep 0.02; tries=$((tries + 1)); done
 	kill -9 $pid 2> /dev/null
 	wait $pid 2> /dev/null
 	kept=$(events "$ku")
 	check "$be: killed mid-run: whole batches kept ($kept events, a multiple of 100)" \
 		[ "$kept" -gt 0 ] && [ $((kept % 100)) -eq 0 ]
+	if [ "$kept" -eq 0 ] || [ $((kept % 100)) -ne 0 ]; then
+		echo "# polled $tries times; the run's stderr:"; sed 's/^/# /' "$tmp/kill.err"
+		"$store_tool" --store="$ku" --format=csv stats --by=class
+	fi
 	"$tool" --store="$ku" -q "$tmp/big.mbox" > /dev/null
 	check "$be: ... and the run again stores the rest: 4000" [ "$(events "$ku")" -eq 4000 ]
 
