@@ -42,16 +42,14 @@ _ndr_store_normalize_address (const char *address, GError **error)
 }
 
 static void
-key_add (GChecksum *sum, const char *value)
+key_add (GByteArray *material, const char *value)
 {
-	/* Each value with its length, so that no two lists of values give
-	 * one byte string. */
-	gsize len = value ? strlen (value) : 0;
-	char prefix[24];
-	int n = g_snprintf (prefix, sizeof prefix, "%c%" G_GSIZE_FORMAT ":", value ? 's' : 'n', len);
-	g_checksum_update (sum, (const guchar *) prefix, n);
+	/* Each value after its length, so that no two lists of values give
+	 * one byte string; NULL apart from "". */
+	guint32 len = value ? (guint32) strlen (value) : G_MAXUINT32;
+	g_byte_array_append (material, (const guint8 *) &len, sizeof len);
 	if (value)
-		g_checksum_update (sum, (const guchar *) value, len);
+		g_byte_array_append (material, (const guint8 *) value, len);
 }
 
 /* What makes two records the same bounce for the same recipient: the
@@ -59,9 +57,11 @@ key_add (GChecksum *sum, const char *value)
  * returned message's Message-ID) and what the record says.  Not the file it came from: the same bounce in two
  * mailboxes is one event. */
 static void
-event_key (char out[65], const NdrparseReport *report, const NdrparseRecord *record, const char *address)
+event_key (char out[NDR_STORE_KEY_LEN + 1], const NdrparseReport *report, const NdrparseRecord *record,
+	   const char *address)
 {
-	GChecksum *sum = g_checksum_new (G_CHECKSUM_SHA256);
+	static const char hex[] = "0123456789abcdef";
+	GByteArray *sum = g_byte_array_sized_new (512);
 	key_add (sum, "ndrparse-event-1");
 	key_add (sum, report->bounce_message_id);
 	key_add (sum, ndrparse_report_get_message_id (report));        /* the returned message's */
@@ -75,8 +75,20 @@ event_key (char out[65], const NdrparseReport *report, const NdrparseRecord *rec
 	key_add (sum, ndrparse_record_get_diagnostic_code (record));
 	key_add (sum, ndrparse_record_get_timestamp (record));
 	key_add (sum, ndrparse_record_get_feedback_type (record));
-	g_strlcpy (out, g_checksum_get_string (sum), 65);
-	g_checksum_free (sum);
+	/* SHA-256 once over the whole, its first 128 bits kept: plenty to
+	 * tell bounces apart, and a short key for the store's index. */
+	guint8 digest[32];
+	gsize digest_len = sizeof digest;
+	GChecksum *checksum = g_checksum_new (G_CHECKSUM_SHA256);
+	g_checksum_update (checksum, sum->data, sum->len);
+	g_checksum_get_digest (checksum, digest, &digest_len);
+	g_checksum_free (checksum);
+	g_byte_array_unref (sum);
+	for (guint i = 0; i < NDR_STORE_KEY_LEN / 2; i++) {
+		out[2 * i] = hex[digest[i] >> 4];
+		out[2 * i + 1] = hex[digest[i] & 0xf];
+	}
+	out[NDR_STORE_KEY_LEN] = '\0';
 }
 
 /* When the bounce happened: the record's own date, else the bounce's,

@@ -40,7 +40,9 @@ static const SqlText statements[NDR_SQL_N_STATEMENTS] = {
 		"INSERT INTO ndr_events (event_key, address, domain, bounce_time, stored_at, class, reason, "
 		"action, status, reply_code, remote_mta, message_id, source, source_index) "
 		"VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) "
-		"ON CONFLICT (event_key) DO NOTHING RETURNING id",
+		/* New or not is the count of rows changed: RETURNING would
+		 * cost SQLite an ephemeral table per row. */
+		"ON CONFLICT (event_key) DO NOTHING",
 		NULL,
 	},
 	[NDR_SQL_ADDRESS_GET] = {
@@ -109,11 +111,12 @@ _ndr_store_sql (NdrSqlStatement statement, NdrDialect dialect)
 
 /* ---- the schema ---- */
 
-/* Version 1: events, and the addresses the policy has moved. */
-#define EVENTS_TABLE(ID) \
+/* Version 1: events, and the addresses the policy has moved.  An event
+ * is found by its key alone (SQLite: WITHOUT ROWID, one B-tree for the
+ * table and its key). */
+#define EVENTS_TABLE(AFTER) \
 	"CREATE TABLE ndr_events (" \
-	" id " ID "," \
-	" event_key TEXT NOT NULL UNIQUE," \
+	" event_key TEXT PRIMARY KEY," \
 	" address TEXT NOT NULL," \
 	" domain TEXT NOT NULL," \
 	" bounce_time BIGINT NOT NULL," \
@@ -126,11 +129,10 @@ _ndr_store_sql (NdrSqlStatement statement, NdrDialect dialect)
 	" remote_mta TEXT," \
 	" message_id TEXT," \
 	" source TEXT," \
-	" source_index BIGINT);"
+	" source_index BIGINT)" AFTER ";"
 
 #define VERSION_1_REST \
 	"CREATE INDEX ndr_events_time ON ndr_events (bounce_time);" \
-	"CREATE INDEX ndr_events_address ON ndr_events (address);" \
 	"CREATE TABLE ndr_addresses (" \
 	" address TEXT PRIMARY KEY," \
 	" domain TEXT NOT NULL," \
@@ -155,7 +157,7 @@ _ndr_store_sql (NdrSqlStatement statement, NdrDialect dialect)
 	"UPDATE ndr_schema SET version = 2;"
 
 static const SqlText migrations[] = {
-	{ EVENTS_TABLE ("INTEGER PRIMARY KEY") VERSION_1_REST, EVENTS_TABLE ("BIGSERIAL PRIMARY KEY") VERSION_1_REST },
+	{ EVENTS_TABLE (" WITHOUT ROWID") VERSION_1_REST, EVENTS_TABLE ("") VERSION_1_REST },
 	{ VERSION_2, NULL },
 };
 

@@ -52,15 +52,6 @@ event_order (gconstpointer a, gconstpointer b)
 	return strcmp (x->key, y->key);
 }
 
-static gboolean
-row_inserted (const char *const *columns, guint n, gpointer data)
-{
-	(void) columns;
-	(void) n;
-	*(gboolean *) data = TRUE;
-	return TRUE;
-}
-
 /* Inserts @e; *@inserted is FALSE when the store had it already. */
 static gboolean
 insert_event (NdrparseStore *store, const NdrStoreEvent *e, gint64 now, gboolean *inserted, GError **error)
@@ -75,8 +66,11 @@ insert_event (NdrparseStore *store, const NdrStoreEvent *e, gint64 now, gboolean
 		ndrparse_reason_get_name (e->reason), e->action, e->status, e->reply_code ? reply : NULL,
 		e->remote_mta, e->message_id, e->source, e->index >= 0 ? index : NULL,
 	};
-	*inserted = FALSE;
-	return _ndr_store_query (store, NDR_SQL_EVENT_INSERT, params, 14, row_inserted, inserted, NULL, error);
+	guint64 changes = 0;
+	if (!_ndr_store_query (store, NDR_SQL_EVENT_INSERT, params, 14, NULL, NULL, &changes, error))
+		return FALSE;
+	*inserted = changes > 0;
+	return TRUE;
 }
 
 typedef struct {

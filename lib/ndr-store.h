@@ -19,7 +19,7 @@ typedef enum {
 	NDR_SQL_SCHEMA_LOCK,            /* serialises schema changes between hosts */
 	NDR_SQL_SCHEMA_VERSION_TABLE,   /* does ndr_schema exist? one row if so */
 	NDR_SQL_SCHEMA_VERSION,         /* the version */
-	NDR_SQL_EVENT_INSERT,           /* a row when the event was new */
+	NDR_SQL_EVENT_INSERT,           /* one row changed when the event was new */
 	NDR_SQL_ADDRESS_GET,            /* for reading */
 	NDR_SQL_ADDRESS_GET_FOR_UPDATE, /* within a write: locks the row (PostgreSQL) */
 	NDR_SQL_ADDRESS_PUT,
@@ -82,8 +82,11 @@ NdrStoreBackend *_ndr_store_pg_open (const char *conninfo, GError **error);
 
 /* ---- events ---- */
 
+/* An event's key: 128 bits of a SHA-256, in hex. */
+#define NDR_STORE_KEY_LEN 32
+
 typedef struct {
-	char key[65];                   /* SHA-256, hex: what makes it one event */
+	char key[NDR_STORE_KEY_LEN + 1]; /* what makes it one event */
 	char *address;                  /* lower-cased */
 	char *domain;
 	gint64 time;
