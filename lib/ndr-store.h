@@ -82,7 +82,8 @@ NdrStoreBackend *_ndr_store_pg_open (const char *conninfo, GError **error);
 
 /* ---- events ---- */
 
-/* An event's key: 128 bits of a SHA-256, in hex. */
+/* An event's key: the time it states and 96 bits of a SHA-256, in hex
+ * (ndr-store-event.c). */
 #define NDR_STORE_KEY_LEN 32
 
 typedef struct {

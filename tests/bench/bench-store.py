@@ -8,12 +8,14 @@
      1,000,000 suppressed addresses, half of the checked ones in it.
 
 The mbox is made from the project's corpus/ bounces, each copy a bounce of
-its own (a new Message-ID), so every record is a new event.  Wall-clock
+its own (a new Message-ID, and dates a few seconds after the last copy's,
+as a bounce mailbox fills), so every record is a new event.  Wall-clock
 times of whole runs, one process (-j1), on this machine.
 
   python3 tests/bench/bench-store.py [BUILD_DIR] [--messages N] [--addresses N]
 """
 import argparse
+import email.utils
 import glob
 import os
 import re
@@ -35,12 +37,17 @@ def make_mbox(path, n):
         head, sep, body = data.partition(b"\n\n")
         head = re.sub(rb"(?im)^message-id:.*\n(?:[ \t].*\n)*", b"", head + b"\n")
         bounces.append((head, body))
+    start = 1764547200          # 2025-12-01 00:00 UTC
+    date_line = re.compile(rb"(?im)^(date|arrival-date|last-attempt-date):[^\n]*(\n[ \t][^\n]*)*")
     with open(path, "wb") as out:
         for i in range(n):
             head, body = bounces[i % len(bounces)]
+            # A mailbox as it fills: each bounce a few seconds after the last.
+            when = email.utils.formatdate(start + 7 * i, usegmt=True).encode()
             out.write(b"From MAILER-DAEMON Tue Dec  1 10:00:00 2026\n")
             out.write(b"Message-ID: <bench-%d@mx.example.net>\n" % i)
-            out.write(head + b"\n")
+            out.write(date_line.sub(lambda m: m.group(1) + b": " + when, head) + b"\n")
+            body = date_line.sub(lambda m: m.group(1) + b": " + when, body)
             out.write(re.sub(rb"(?m)^(>*From )", rb">\1", body))
             if not body.endswith(b"\n"):
                 out.write(b"\n")
