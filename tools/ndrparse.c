@@ -356,25 +356,6 @@ run_replies (const Options *o, NdrparseRules *rules)
 	return result.records > 0 ? EXIT_BOUNCES : EXIT_NO_BOUNCE;
 }
 
-static int
-check_store (const char *uri)
-{
-	GError *error = NULL;
-	NdrparseStore *store = ndrparse_store_open (uri, &error);
-	if (store) {
-		ndrparse_store_unref (store);
-		return 0;
-	}
-	char *line = store_error_line (error);
-	char *safe = safe_text_escaped (line);
-	fprintf (stderr, "%s\n", safe);
-	g_free (safe);
-	g_free (line);
-	int status = store_exit_status (error);
-	g_error_free (error);
-	return status;
-}
-
 /* Descriptors 0, 1 and 2 are open (on /dev/null if we were started
  * without them): otherwise the first pipe or file opened would take
  * their number, and the -j queue pipe as fd 0 was replaced by /dev/null
@@ -456,7 +437,7 @@ main (int argc, char **argv)
 		/* Past ulimit -f the store's write fails (EFBIG: "full") and is
 		 * rolled back, instead of the signal killing the run half-way. */
 		signal (SIGXFSZ, SIG_IGN);
-	if (o.store && (status = check_store (o.store)) != 0) {
+	if (o.store && (status = store_check_uri (o.store)) != 0) {
 		ndrparse_rules_unref (rules);
 		options_clear (&o);
 		return status;

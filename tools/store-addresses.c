@@ -169,38 +169,40 @@ list_addresses (StoreContext *ctx, const char *command, const char *state_name, 
 	return store_finish (sp, STORE_TOOL_OK);
 }
 
-int
-store_command_list (StoreContext *ctx, int argc, char **argv)
+/* list and export: the addresses of --state, printed on @sp (NULL: by
+ * the --format) with @columns. */
+static int
+list_command (StoreContext *ctx, const char *command, int argc, char **argv, gboolean csv,
+	      const char *const *columns)
 {
 	char *state = NULL;
 	GOptionEntry entries[] = {
 		{ "state", 0, 0, G_OPTION_ARG_STRING, &state, "active, review, suppressed (the default) or any", "STATE" },
 		{ NULL, 0, 0, 0, NULL, NULL, NULL }
 	};
-	if (!store_parse_options ("list", entries, &argc, &argv))
+	if (!store_parse_options (command, entries, &argc, &argv))
 		return STORE_TOOL_USAGE;
 	if (argc > 1) {
-		fprintf (stderr, "ndrparse-store list: no arguments but --state\n");
+		fprintf (stderr, "ndrparse-store %s: no arguments but --state\n", command);
+		g_free (state);
 		return STORE_TOOL_USAGE;
 	}
-	int status = list_addresses (ctx, "list", state, store_sprinter (ctx, status_columns), status_columns);
+	sprinter_t *sp = csv ? sprinter_csv_new (stdout, columns) : store_sprinter (ctx, columns);
+	int status = list_addresses (ctx, command, state, sp, columns);
 	g_free (state);
 	return status;
 }
 
 int
+store_command_list (StoreContext *ctx, int argc, char **argv)
+{
+	return list_command (ctx, "list", argc, argv, FALSE, status_columns);
+}
+
+int
 store_command_export (StoreContext *ctx, int argc, char **argv)
 {
-	char *state = NULL;
-	GOptionEntry entries[] = {
-		{ "state", 0, 0, G_OPTION_ARG_STRING, &state, "active, review, suppressed (the default) or any", "STATE" },
-		{ NULL, 0, 0, 0, NULL, NULL, NULL }
-	};
-	if (!store_parse_options ("export", entries, &argc, &argv))
-		return STORE_TOOL_USAGE;
-	int status = list_addresses (ctx, "export", state, sprinter_csv_new (stdout, csv_columns), csv_columns);
-	g_free (state);
-	return status;
+	return list_command (ctx, "export", argc, argv, TRUE, csv_columns);
 }
 
 /* ---- suppress and unsuppress ---- */

@@ -88,6 +88,24 @@ store_one_report (const char *uri, NdrparseReport *report, const char *file)
 		ndrparse_store_unref (store);
 		return 0;
 	}
+	ndrparse_store_unref (store);
+	return store_say_error (error);
+}
+
+int
+store_check_uri (const char *uri)
+{
+	GError *error = NULL;
+	NdrparseStore *store = ndrparse_store_open (uri, &error);
+	if (store == NULL)
+		return store_say_error (error);
+	ndrparse_store_unref (store);
+	return 0;
+}
+
+int
+store_say_error (GError *error)
+{
 	char *line = store_error_line (error);
 	char *safe = safe_text_escaped (line);
 	fprintf (stderr, "%s\n", safe);
@@ -95,6 +113,5 @@ store_one_report (const char *uri, NdrparseReport *report, const char *file)
 	g_free (line);
 	int status = store_exit_status (error);
 	g_error_free (error);
-	ndrparse_store_unref (store);
 	return status;
 }

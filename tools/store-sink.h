@@ -32,6 +32,13 @@ int store_exit_status (const GError *error);
  * the library's messages name the file or the server, never a password. */
 char *store_error_line (const GError *error);
 
+/* Says @error on standard error (store_error_line()) and frees it;
+ * returns its exit status. */
+int store_say_error (GError *error);
+/* Opens and closes the store at @uri (making or migrating its schema):
+ * 0, or the exit status after a line on standard error. */
+int store_check_uri (const char *uri);
+
 /* --annotate and --append: stores @report, all or nothing; 0, or the exit
  * status after a line on standard error. */
 int store_one_report (const char *uri, NdrparseReport *report, const char *file);
