@@ -98,6 +98,34 @@ RC
 		skip "$be: procmail deliveries" "procmail not installed"
 	fi
 
+	# ---- 16 writers bouncing the same few addresses: no update lost ----
+	mkdir -p "$tmp/$be-same"
+	w=0
+	while [ $w -lt 16 ]; do
+		k=0
+		while [ $k -lt 8 ]; do
+			bounce "$be-same-$w-$k" "shared$((k % 2))@full.example" 5.2.2 "552 5.2.2 Mailbox full" \
+				> "$tmp/$be-same/$w-$k.eml"
+			k=$((k + 1))
+		done
+		w=$((w + 1))
+	done
+	su=$($fresh same)
+	"$store_tool" --store="$su" policy soft-threshold=1000 > /dev/null
+	w=0
+	while [ $w -lt 16 ]; do
+		(for k in 0 1 2 3 4 5 6 7; do
+			"$tool" --store="$su" "$tmp/$be-same/$w-$k.eml" > /dev/null 2>> "$tmp/$be-same.err"
+		done) &
+		w=$((w + 1))
+	done
+	wait
+	"$store_tool" --store="$su" --format=csv list --state=any > "$tmp/out"
+	check "$be: 16 writers, 128 soft bounces of two addresses at once: 64 counted on each" sh -c \
+		"grep -q '^shared0@full.example,active,true,none,mailboxfull,.*,32.00,64,' '$tmp/out' &&
+		 grep -q '^shared1@full.example,active,true,none,mailboxfull,.*,32.00,64,' '$tmp/out'"
+	check "$be: ... and no writer failed" [ ! -s "$tmp/$be-same.err" ]
+
 	# ---- batch runs ----
 	bu=$($fresh batch)
 	"$tool" --store="$bu" "$corpus"/*.eml > /dev/null 2> "$tmp/err"
