@@ -126,6 +126,11 @@ _ndr_store_address_get (NdrparseStore *store, const char *address, gboolean for_
 	gpointer args[2] = { a, found };
 	*found = FALSE;
 	memset (a, 0, sizeof *a);
+	/* Two writers of an address not yet stored would each find no row,
+	 * and the second's write would undo the first's. */
+	if (for_update && _ndr_store_sql (NDR_SQL_ADDRESS_LOCK, store->backend->klass->dialect) &&
+	    !_ndr_store_query (store, NDR_SQL_ADDRESS_LOCK, params, 1, NULL, NULL, NULL, error))
+		return FALSE;
 	if (!_ndr_store_query (store, for_update ? NDR_SQL_ADDRESS_GET_FOR_UPDATE : NDR_SQL_ADDRESS_GET, params, 1,
 			       row_address, args, NULL, error))
 		return FALSE;
@@ -138,20 +143,29 @@ _ndr_store_address_get (NdrparseStore *store, const char *address, gboolean for_
 	return TRUE;
 }
 
+void
+_ndr_store_address_params (const NdrStoreAddress *a, char buf[5][G_ASCII_DTOSTR_BUF_SIZE],
+			   const char *params[NDR_STORE_ADDRESS_COLUMNS])
+{
+	g_snprintf (buf[0], G_ASCII_DTOSTR_BUF_SIZE, "%" G_GINT64_FORMAT, a->since);
+	g_ascii_dtostr (buf[1], G_ASCII_DTOSTR_BUF_SIZE, a->score);
+	g_snprintf (buf[2], G_ASCII_DTOSTR_BUF_SIZE, "%" G_GINT64_FORMAT, a->last_bounce);
+	g_snprintf (buf[3], G_ASCII_DTOSTR_BUF_SIZE, "%u", a->bounces);
+	g_snprintf (buf[4], G_ASCII_DTOSTR_BUF_SIZE, "%" G_GINT64_FORMAT, a->updated);
+	const char *p[NDR_STORE_ADDRESS_COLUMNS] = {
+		a->address, a->domain, ndrparse_address_state_get_name (a->state), ndrparse_cause_get_name (a->cause),
+		ndrparse_reason_get_name (a->reason), buf[0], buf[1], buf[2], buf[3], a->note, buf[4],
+	};
+	memcpy (params, p, sizeof p);
+}
+
 gboolean
 _ndr_store_address_put (NdrparseStore *store, const NdrStoreAddress *a, GError **error)
 {
-	char since[24], score[G_ASCII_DTOSTR_BUF_SIZE], last[24], bounces[16], updated[24];
-	g_snprintf (since, sizeof since, "%" G_GINT64_FORMAT, a->since);
-	g_ascii_dtostr (score, sizeof score, a->score);
-	g_snprintf (last, sizeof last, "%" G_GINT64_FORMAT, a->last_bounce);
-	g_snprintf (bounces, sizeof bounces, "%u", a->bounces);
-	g_snprintf (updated, sizeof updated, "%" G_GINT64_FORMAT, a->updated);
-	const char *params[11] = {
-		a->address, a->domain, ndrparse_address_state_get_name (a->state), ndrparse_cause_get_name (a->cause),
-		ndrparse_reason_get_name (a->reason), since, score, last, bounces, a->note, updated,
-	};
-	return _ndr_store_query (store, NDR_SQL_ADDRESS_PUT, params, 11, NULL, NULL, NULL, error);
+	char buf[5][G_ASCII_DTOSTR_BUF_SIZE];
+	const char *params[NDR_STORE_ADDRESS_COLUMNS];
+	_ndr_store_address_params (a, buf, params);
+	return _ndr_store_query (store, NDR_SQL_ADDRESS_PUT, params, NDR_STORE_ADDRESS_COLUMNS, NULL, NULL, NULL, error);
 }
 
 /* ---- NdrparseAddressStatus ---- */

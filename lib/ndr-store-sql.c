@@ -2,9 +2,9 @@
  * version by version, and its statements.
  *
  * One text serves both databases where SQLite and PostgreSQL agree
- * (ON CONFLICT and RETURNING are in both; SQLite reads BIGINT and DOUBLE
- * PRECISION as its INTEGER and REAL); a PostgreSQL text is given only
- * where they differ.  Parameters are written $1, $2, ...; the SQLite
+ * (ON CONFLICT is in both; SQLite reads BIGINT and DOUBLE PRECISION as
+ * its INTEGER and REAL); a PostgreSQL text is given only where they
+ * differ, and the statements over arrays (*_MANY) only for PostgreSQL.  Parameters are written $1, $2, ...; the SQLite
  * backend reads them as ?1, ?2.
  *
  * The schema only grows by migrations: a store of version N is brought to
@@ -99,6 +99,38 @@ static const SqlText statements[NDR_SQL_N_STATEMENTS] = {
 	[NDR_SQL_PRUNE_ADDRESSES] = {
 		"DELETE FROM ndr_addresses WHERE state = 'active' AND last_bounce < $1 AND updated < $1", NULL,
 	},
+	[NDR_SQL_EVENT_INSERT_MANY] = {
+		NULL,
+		"INSERT INTO ndr_events (event_key, address, domain, bounce_time, stored_at, class, reason, "
+		"action, status, reply_code, remote_mta, message_id, source, source_index) "
+		"SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::bigint[], $5::bigint[], $6::text[], "
+		"$7::text[], $8::text[], $9::text[], $10::integer[], $11::text[], $12::text[], $13::text[], "
+		"$14::bigint[]) ON CONFLICT (event_key) DO NOTHING RETURNING event_key",
+	},
+	[NDR_SQL_ADDRESS_GET_MANY_FOR_UPDATE] = {
+		NULL,
+		/* In address order: two batches lock the rows they share in one
+		 * order, so neither waits for the other in a circle. */
+		"SELECT " ADDRESS_COLUMNS " FROM ndr_addresses WHERE address = ANY ($1::text[]) "
+		"ORDER BY address FOR UPDATE",
+	},
+	[NDR_SQL_ADDRESS_LOCK] = { NULL, "SELECT pg_advisory_xact_lock(hashtextextended($1, 726301744))" },
+	[NDR_SQL_ADDRESS_LOCK_MANY] = {
+		NULL,
+		/* In address order, as ADDRESS_GET_MANY_FOR_UPDATE. */
+		"SELECT pg_advisory_xact_lock(hashtextextended(a, 726301744)) "
+		"FROM (SELECT a FROM unnest($1::text[]) AS a ORDER BY a) AS sorted",
+	},
+	[NDR_SQL_ADDRESS_PUT_MANY] = {
+		NULL,
+		"INSERT INTO ndr_addresses (" ADDRESS_COLUMNS ") "
+		"SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::bigint[], "
+		"$7::double precision[], $8::bigint[], $9::integer[], $10::text[], $11::bigint[]) "
+		"ON CONFLICT (address) DO UPDATE SET domain = excluded.domain, state = excluded.state, "
+		"cause = excluded.cause, reason = excluded.reason, since = excluded.since, "
+		"score = excluded.score, last_bounce = excluded.last_bounce, bounces = excluded.bounces, "
+		"note = excluded.note, updated = excluded.updated",
+	},
 };
 
 const char *
@@ -108,6 +140,7 @@ _ndr_store_sql (NdrSqlStatement statement, NdrDialect dialect)
 	const SqlText *text = &statements[statement];
 	return dialect == NDR_DIALECT_POSTGRESQL && text->postgresql ? text->postgresql : text->common;
 }
+
 
 /* ---- the schema ---- */
 

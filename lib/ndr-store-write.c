@@ -52,67 +52,62 @@ event_order (gconstpointer a, gconstpointer b)
 	return strcmp (x->key, y->key);
 }
 
-/* Inserts @e; *@inserted is FALSE when the store had it already. */
-static gboolean
-insert_event (NdrparseStore *store, const NdrStoreEvent *e, gint64 now, gboolean *inserted, GError **error)
-{
-	char time[24], stored[24], reply[8], index[24];
-	g_snprintf (time, sizeof time, "%" G_GINT64_FORMAT, e->time);
-	g_snprintf (stored, sizeof stored, "%" G_GINT64_FORMAT, now);
-	g_snprintf (reply, sizeof reply, "%u", e->reply_code);
-	g_snprintf (index, sizeof index, "%" G_GINT64_FORMAT, e->index);
-	const char *params[14] = {
-		e->key, e->address, e->domain, time, stored, ndrparse_event_class_get_name (e->event_class),
-		ndrparse_reason_get_name (e->reason), e->action, e->status, e->reply_code ? reply : NULL,
-		e->remote_mta, e->message_id, e->source, e->index >= 0 ? index : NULL,
-	};
-	guint64 changes = 0;
-	if (!_ndr_store_query (store, NDR_SQL_EVENT_INSERT, params, 14, NULL, NULL, &changes, error))
-		return FALSE;
-	*inserted = changes > 0;
-	return TRUE;
-}
-
 typedef struct {
 	guint64 n_new;
 } BatchResult;
 
-/* The events [@from, @to) of one address: each new one moves it. */
-static gboolean
-write_address_events (NdrparseStore *store, guint from, guint to, gint64 now, BatchResult *result,
-		      GError **error)
+/* The addresses that the new events among [0, n) move, once each (the
+ * events are in address order). */
+static GPtrArray *
+moved_addresses (GArray *events, const gboolean *inserted)
 {
-	NdrStoreAddress a;
-	gboolean loaded = FALSE, found = FALSE, moved = FALSE, ok = TRUE;
-	for (guint i = from; ok && i < to; i++) {
-		NdrStoreEvent *e = &g_array_index (store->pending, NdrStoreEvent, i);
-		gboolean inserted;
-		e->event_class = _ndr_store_policy_classify (&store->policy, e);
-		if (!(ok = insert_event (store, e, now, &inserted, error)) || !inserted)
+	GPtrArray *addresses = g_ptr_array_new ();
+	for (guint i = 0; i < events->len; i++) {
+		const NdrStoreEvent *e = &g_array_index (events, NdrStoreEvent, i);
+		if (!inserted[i] || !_ndr_store_policy_moves_address (e->event_class))
 			continue;
-		result->n_new++;
-		if (!_ndr_store_policy_moves_address (e->event_class))
-			continue;
-		if (!loaded && !(ok = _ndr_store_address_get (store, e->address, TRUE, &a, &found, error)))
-			break;
-		loaded = TRUE;
-		/* A success for an address the store never held changes nothing. */
-		if (!found && !moved && e->event_class == NDRPARSE_EVENT_CLASS_SUCCESS)
-			continue;
-		_ndr_store_policy_apply (&store->policy, &a, e);
-		moved = TRUE;
+		if (addresses->len == 0 || strcmp (g_ptr_array_index (addresses, addresses->len - 1), e->address) != 0)
+			g_ptr_array_add (addresses, e->address);
 	}
-	if (ok && moved) {
-		a.updated = now;
-		ok = _ndr_store_address_put (store, &a, error);
+	return addresses;
+}
+
+/* Moves each address of @rows through the new events of its own, in
+ * order; the rows that changed go in @changed. */
+static void
+apply_events (NdrparseStore *store, GArray *events, const gboolean *inserted, NdrStoreAddress *rows,
+	      const gboolean *found, guint n_rows, gint64 now, GPtrArray *changed)
+{
+	guint e_at = 0;
+	for (guint r = 0; r < n_rows; r++) {
+		NdrStoreAddress *a = &rows[r];
+		gboolean moved = FALSE;
+		while (e_at < events->len && strcmp (g_array_index (events, NdrStoreEvent, e_at).address, a->address) < 0)
+			e_at++;
+		for (; e_at < events->len; e_at++) {
+			const NdrStoreEvent *e = &g_array_index (events, NdrStoreEvent, e_at);
+			if (strcmp (e->address, a->address) != 0)
+				break;
+			if (!inserted[e_at] || !_ndr_store_policy_moves_address (e->event_class))
+				continue;
+			/* A success for an address the store never held changes nothing. */
+			if (!found[r] && !moved && e->event_class == NDRPARSE_EVENT_CLASS_SUCCESS)
+				continue;
+			_ndr_store_policy_apply (&store->policy, a, e);
+			moved = TRUE;
+		}
+		if (moved) {
+			a->updated = now;
+			g_ptr_array_add (changed, a);
+		}
 	}
-	if (loaded)
-		_ndr_store_address_clear (&a);
-	return ok;
 }
 
 static gboolean write_hand_changes (NdrparseStore *store, GError **error);
 
+/* The batch in three steps, each one statement on PostgreSQL
+ * (ndr-store-bulk.c): its events, the addresses the new ones move read
+ * for update, those written back. */
 static gboolean
 write_batch (NdrparseStore *store, gpointer data, GError **error)
 {
@@ -123,17 +118,32 @@ write_batch (NdrparseStore *store, gpointer data, GError **error)
 	/* The policy in force now, as another host may just have set it. */
 	if (!_ndr_store_load_policy (store, error))
 		return FALSE;
-	for (guint from = 0; from < events->len;) {
-		const char *address = g_array_index (events, NdrStoreEvent, from).address;
-		guint to = from + 1;
-		while (to < events->len && strcmp (g_array_index (events, NdrStoreEvent, to).address, address) == 0)
-			to++;
-		if (!write_address_events (store, from, to, now, result, error))
-			return FALSE;
-		from = to;
+	for (guint i = 0; i < events->len; i++) {
+		NdrStoreEvent *e = &g_array_index (events, NdrStoreEvent, i);
+		e->event_class = _ndr_store_policy_classify (&store->policy, e);
 	}
+	gboolean *inserted = g_new0 (gboolean, events->len + 1);
+	gboolean ok = _ndr_store_insert_events (store, events, now, inserted, error);
+	for (guint i = 0; ok && i < events->len; i++)
+		result->n_new += inserted[i];
+	GPtrArray *addresses = ok ? moved_addresses (events, inserted) : g_ptr_array_new ();
+	guint n = addresses->len;
+	NdrStoreAddress *rows = g_new0 (NdrStoreAddress, n + 1);
+	gboolean *found = g_new0 (gboolean, n + 1);
+	GPtrArray *changed = g_ptr_array_new ();
+	if (ok && (ok = _ndr_store_get_addresses (store, (const char *const *) addresses->pdata, n, rows, found, error))) {
+		apply_events (store, events, inserted, rows, found, n, now, changed);
+		ok = _ndr_store_put_addresses (store, (NdrStoreAddress *const *) changed->pdata, changed->len, error);
+	}
+	for (guint i = 0; i < n; i++)
+		_ndr_store_address_clear (&rows[i]);
+	g_ptr_array_unref (changed);
+	g_free (rows);
+	g_free (found);
+	g_ptr_array_unref (addresses);
+	g_free (inserted);
 	/* Changes by hand come last: they say more than any bounce. */
-	return write_hand_changes (store, error);
+	return ok && write_hand_changes (store, error);
 }
 
 gboolean

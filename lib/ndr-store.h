@@ -34,12 +34,24 @@ typedef enum {
 	NDR_SQL_STATS_CLASS,
 	NDR_SQL_PRUNE_EVENTS,
 	NDR_SQL_PRUNE_ADDRESSES,
+	/* Many rows in one statement, over arrays; only where a round trip
+	 * costs (PostgreSQL): NULL in the other dialects (ndr-store-bulk.c). */
+	NDR_SQL_EVENT_INSERT_MANY,      /* returns the keys inserted */
+	NDR_SQL_ADDRESS_GET_MANY_FOR_UPDATE,
+	NDR_SQL_ADDRESS_PUT_MANY,
+	/* Where a row lock cannot serialise writers (an address not yet
+	 * stored has no row to lock): a lock per address for the rest of
+	 * the transaction (PostgreSQL); NULL where the write transaction is
+	 * exclusive already (SQLite). */
+	NDR_SQL_ADDRESS_LOCK,
+	NDR_SQL_ADDRESS_LOCK_MANY,
 	NDR_SQL_N_STATEMENTS
 } NdrSqlStatement;
 
 typedef enum { NDR_DIALECT_SQLITE, NDR_DIALECT_POSTGRESQL } NdrDialect;
 
-/* The SQL of @statement in @dialect, parameters written $1, $2, ... */
+/* The SQL of @statement in @dialect, parameters written $1, $2, ...;
+ * NULL for a *_MANY statement the dialect does without. */
 const char *_ndr_store_sql (NdrSqlStatement statement, NdrDialect dialect);
 
 /* The schema's migrations: the script that takes a store from version
@@ -195,6 +207,22 @@ gboolean _ndr_store_address_get (NdrparseStore *store, const char *address, gboo
 gboolean _ndr_store_address_put (NdrparseStore *store, const NdrStoreAddress *a, GError **error);
 /* An address from a row of ADDRESS_COLUMNS (ndr-store-sql.c). */
 void _ndr_store_address_from_row (NdrStoreAddress *a, const char *const *columns, guint n_columns);
+
+/* The columns of an address row, and @a's values for them ( @buf holds
+ * the numbers written out). */
+#define NDR_STORE_ADDRESS_COLUMNS 11
+void _ndr_store_address_params (const NdrStoreAddress *a, char buf[5][G_ASCII_DTOSTR_BUF_SIZE],
+				const char *params[NDR_STORE_ADDRESS_COLUMNS]);
+
+/* A batch's writes (ndr-store-bulk.c): @events (NdrStoreEvent) inserted,
+ * @inserted[i] whether the i-th was new; the rows of @addresses read for
+ * update (a fresh active row and @found[i] FALSE for one not stored);
+ * @rows written. */
+gboolean _ndr_store_insert_events (NdrparseStore *store, GArray *events, gint64 now, gboolean *inserted,
+				   GError **error);
+gboolean _ndr_store_get_addresses (NdrparseStore *store, const char *const *addresses, guint n,
+				   NdrStoreAddress *rows, gboolean *found, GError **error);
+gboolean _ndr_store_put_addresses (NdrparseStore *store, NdrStoreAddress *const *rows, guint n, GError **error);
 
 /* A status that holds @a (taken: @a is cleared). */
 NdrparseAddressStatus *_ndr_address_status_new (NdrStoreAddress *a, gboolean known);

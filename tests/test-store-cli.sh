@@ -98,7 +98,9 @@ RC
 		skip "$be: procmail deliveries" "procmail not installed"
 	fi
 
-	# ---- 16 writers bouncing the same few addresses: no update lost ----
+	# ---- 16 writers bouncing the same few addresses, none stored before:
+	# no update lost (a writer that finds no row must still wait for one
+	# that is writing it) ----
 	mkdir -p "$tmp/$be-same"
 	w=0
 	while [ $w -lt 16 ]; do
@@ -125,6 +127,37 @@ RC
 		"grep -q '^shared0@full.example,active,true,none,mailboxfull,.*,32.00,64,' '$tmp/out' &&
 		 grep -q '^shared1@full.example,active,true,none,mailboxfull,.*,32.00,64,' '$tmp/out'"
 	check "$be: ... and no writer failed" [ ! -s "$tmp/$be-same.err" ]
+	# 16 bounces at once, each of the same 20 addresses none has stored
+	w=0
+	while [ $w -lt 16 ]; do
+		{
+			printf 'From: MAILER-DAEMON@mx.example.net\nTo: bounces@list.example.org\nSubject: failure\n'
+			printf 'Date: Tue, 01 Dec 2026 10:00:00 +0000\nMessage-ID: <wide%s-%s@mx>\nMIME-Version: 1.0\n' "$be" "$w"
+			printf 'Content-Type: multipart/report; report-type=delivery-status; boundary="b"\n\n--b\n'
+			printf 'Content-Type: text/plain\n\nfailed\n\n--b\nContent-Type: message/delivery-status\n\n'
+			printf 'Reporting-MTA: dns; mx.example.net\n'
+			r=0
+			while [ $r -lt 20 ]; do
+				printf '\nFinal-Recipient: rfc822; new%s@full.example\nAction: failed\nStatus: 5.2.2\n' $r
+				printf 'Diagnostic-Code: smtp; 552 5.2.2 Mailbox full\n'
+				r=$((r + 1))
+			done
+			printf '\n--b--\n'
+		} > "$tmp/$be-wide-$w.eml"
+		w=$((w + 1))
+	done
+	wu=$($fresh wide)
+	"$store_tool" --store="$wu" policy soft-threshold=1000 > /dev/null
+	w=0
+	while [ $w -lt 16 ]; do
+		"$tool" --store="$wu" "$tmp/$be-wide-$w.eml" > /dev/null 2>> "$tmp/$be-wide.err" &
+		w=$((w + 1))
+	done
+	wait
+	"$store_tool" --store="$wu" --format=csv list --state=any | awk -F, 'NR > 1 { print $8 }' | sort | uniq -c > "$tmp/out"
+	check "$be: 16 bounces at once of the same 20 new addresses: each counted 16 times" \
+		[ "$(cat "$tmp/out" | tr -s ' ')" = " 20 16" ]
+	check "$be: ... and no writer failed" [ ! -s "$tmp/$be-wide.err" ]
 
 	# ---- batch runs ----
 	bu=$($fresh batch)
