@@ -66,6 +66,14 @@ env -u LD_LIBRARY_PATH "$prefix/bin/ndrparse" --format=jsonl "$bounce" > "$tmp/t
 check "the installed tool runs from the moved prefix (RUNPATH, no ldconfig)" \
 	grep -q "\"recipient\": \"$want\"" "$tmp/tool.out"
 
+# ndrparse-store and both man pages, installed beside it.
+env -u LD_LIBRARY_PATH "$prefix/bin/ndrparse" --store="$tmp/installed.sqlite" "$bounce" > /dev/null 2>&1
+env -u LD_LIBRARY_PATH "$prefix/bin/ndrparse-store" --store="$tmp/installed.sqlite" check "$want" > "$tmp/store.out" 2>&1
+check "the installed ndrparse-store reads what the installed ndrparse --store kept" \
+	sh -c "grep -q '^$want	suppressed' '$tmp/store.out'"
+check "the man pages ndrparse(1), ndrparse-store(1) and ndrparse-rules(5) are installed" \
+	sh -c "ls '$prefix'/share/man/man1/ndrparse.1 '$prefix'/share/man/man1/ndrparse-store.1 '$prefix'/share/man/man5/ndrparse-rules.5 > /dev/null"
+
 # Python through the installed typelib, with the library path alone.
 if [ -f "$prefix/$libdir/girepository-1.0/Ndrparse-0.typelib" ]; then
 	GI_TYPELIB_PATH=$prefix/$libdir/girepository-1.0 LD_LIBRARY_PATH=$prefix/$libdir /usr/bin/python3 -c "
