@@ -14,9 +14,11 @@
  * or domain on a blocklist or of bad reputation (blocked, badreputation,
  * requireptr), its authentication (authfailure), the receiver's policy
  * and content checks (policyviolation, spamdetected, virusdetected,
- * contenterror, notcompliantrfc, securityerror), relaying and sender
- * refusals (norelaying, rejected) and rate limits (speeding,
- * toomanyconn).  Each is a refusal of this sender or this message, which
+ * contenterror, notcompliantrfc, securityerror), a message larger than
+ * the receiving system takes (mesgtoobig: the message's size, not the
+ * mailbox's, which is exceedlimit), the sending MTA's own SMTP
+ * (syntaxerror), relaying and sender refusals (norelaying, rejected) and
+ * rate limits (speeding, toomanyconn).  Each is a refusal of this sender or this message, which
  * says nothing of whether the address works.
  */
 #include <errno.h>
@@ -40,8 +42,9 @@ static const PolicySetting settings[] = {
 	{ "decay-days", "7",
 	  "Days without a bounce after which the score is forgotten (Mailman: 7); 0 never forgets." },
 	{ "sender-side-reasons",
-	  "authfailure,badreputation,blocked,contenterror,norelaying,notcompliantrfc,policyviolation,"
-	  "rejected,requireptr,securityerror,spamdetected,speeding,toomanyconn,virusdetected",
+	  "authfailure,badreputation,blocked,contenterror,mesgtoobig,norelaying,notcompliantrfc,"
+	  "policyviolation,rejected,requireptr,securityerror,spamdetected,speeding,syntaxerror,toomanyconn,"
+	  "virusdetected",
 	  "Reasons that are the sender's own problem: never held against the recipient, counted per "
 	  "destination domain." },
 };
