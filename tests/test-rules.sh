@@ -21,7 +21,7 @@ bad () {
 	want=$3
 	printf '# site rules\n%s\n' "$line" > "$tmp/bad.rules"
 	run --rules="$tmp/bad.rules" "$full"
-	check "bad rules ($name): exit 64, nothing decoded" [ "$rc" -eq 64 ] && [ ! -s "$tmp/out" ]
+	check "bad rules ($name): exit 64, nothing decoded" all '[ "$rc" -eq 64 ]' '[ ! -s "$tmp/out" ]'
 	check "bad rules ($name): the message" [ "$(cat "$tmp/err")" = "ndrparse: $tmp/bad.rules:2: $want" ]
 }
 bad "not a rule" 'foo in=diagnostic' \
@@ -95,7 +95,7 @@ NDRPARSE_RULES_DIR="$tmp/dir" run --reply "$(printf '550 5.0.0 stuffed\tRCPT\tmx
 check "NDRPARSE_RULES_DIR: its files, in name order (20- uses 10-'s provider)" grep -q '"reason": "mailboxfull"' "$tmp/out"
 mv "$tmp/dir/10-provider.rules" "$tmp/dir/30-provider.rules"
 NDRPARSE_RULES_DIR="$tmp/dir" run --reply "550 5.0.0 stuffed"
-check "NDRPARSE_RULES_DIR: out of order, the name is undefined: exit 64" [ "$rc" -eq 64 ] && grep -q "20-words.rules:1:" "$tmp/err"
+check "NDRPARSE_RULES_DIR: out of order, the name is undefined: exit 64" all '[ "$rc" -eq 64 ]' 'grep -q "20-words.rules:1:" "$tmp/err"'
 rm "$tmp/dir/20-words.rules"
 cp "$tmp/override.rules" "$tmp/dir/40-override.rules"
 NDRPARSE_RULES_DIR="$tmp/dir" run "$full"
@@ -105,7 +105,7 @@ NDRPARSE_RULES_DIR="$tmp/dir" run --rules="$tmp/undo.rules" "$full"
 check "a user file disables shipped rules only" grep -q '"reason": "suspend"' "$tmp/out"
 cp "$tmp/bad.rules" "$tmp/dir/50-bad.rules"
 NDRPARSE_RULES_DIR="$tmp/dir" run "$full"
-check "NDRPARSE_RULES_DIR: a bad file there: exit 64, named" [ "$rc" -eq 64 ] && grep -q "50-bad.rules:2:" "$tmp/err"
+check "NDRPARSE_RULES_DIR: a bad file there: exit 64, named" all '[ "$rc" -eq 64 ]' 'grep -q "50-bad.rules:2:" "$tmp/err"'
 
 # ---- --explain in every format
 run --explain --format=json "$full"
@@ -125,7 +125,7 @@ check "--list-steps: 14 steps, success first, nothing last" \
 
 # ---- the lint
 run --lint-rules
-check "lint: the shipped rules pass" [ "$rc" -eq 0 ] && grep -q "no problem found" "$tmp/out"
+check "lint: the shipped rules pass" all '[ "$rc" -eq 0 ]' 'grep -q "no problem found" "$tmp/out"'
 run --rules="$here/rules/old-tables.rules" --lint-rules
 check "lint: the old tables fail (exit 1)" [ "$rc" -eq 1 ]
 for fam in old-yandex old-activehunter old-office365; do

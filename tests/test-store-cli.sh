@@ -17,7 +17,7 @@ store_tool=$(cd "$(dirname "$2")" && pwd)/$(basename "$2")
 corpus=$3
 . "$(dirname "$0")/testlib.sh"
 . "$(dirname "$0")/pg-cluster.sh"
-trap 'pg_cluster_stop; [ -n "$KEEP" ] || rm -rf "$tmp"' EXIT
+trap 'pg_cluster_stop; umount "$tmp/small" 2> /dev/null; [ -n "$KEEP" ] || rm -rf "$tmp"' EXIT
 
 # bounce N RCPT [STATUS DIAGNOSTIC]: a DSN of its own (Message-ID N)
 bounce() {
@@ -164,7 +164,7 @@ RC
 	"$tool" --store="$bu" "$corpus"/*.eml > /dev/null 2> "$tmp/err"
 	n1=$(events "$bu")
 	"$tool" --store="$bu" -j2 "$corpus"/*.eml > /dev/null 2>> "$tmp/err"
-	check "$be: the corpus twice, -j1 then -j2: the same events ($n1)" [ "$(events "$bu")" -eq "$n1" ] && [ "$n1" -gt 50 ]
+	check "$be: the corpus twice, -j1 then -j2: the same events ($n1)" all '[ "$(events "$bu")" -eq "$n1" ]' '[ "$n1" -gt 50 ]'
 	ju=$($fresh jobs)
 	"$tool" --store="$ju" -j2 "$corpus"/*.eml > /dev/null 2>> "$tmp/err"
 	check "$be: -j2 alone stores what -j1 does" [ "$(events "$ju")" -eq "$n1" ]
@@ -183,7 +183,7 @@ RC
 	wait $pid 2> /dev/null
 	kept=$(events "$ku")
 	check "$be: killed mid-run: whole batches kept ($kept events, a multiple of 100)" \
-		[ "$kept" -gt 0 ] && [ $((kept % 100)) -eq 0 ]
+		all '[ "$kept" -gt 0 ]' '[ $((kept % 100)) -eq 0 ]'
 	if [ "$kept" -eq 0 ] || [ $((kept % 100)) -ne 0 ]; then
 		echo "# polled $tries times; the run's stderr:"; sed 's/^/# /' "$tmp/kill.err"
 		"$store_tool" --store="$ku" --format=csv stats --by=class
@@ -224,7 +224,8 @@ RC
 		"cut -d, -f1,2,4,5,6 '$tmp/export.csv' > '$tmp/a'; cut -d, -f1,2,4,5,6 '$tmp/export2.csv' > '$tmp/b'; cmp -s '$tmp/a' '$tmp/b'"
 	printf 'address,reason\nok@example.org,userunknown\nbad@example.org,nosuch\n' | \
 		"$store_tool" --store="$iu" import - 2> "$tmp/err"
-	check "$be: import: a bad line exits 65, names the line" [ $? -eq 65 ] && grep -q "line 3" "$tmp/err"
+	rc=$?
+	check "$be: import: a bad line exits 65, names the line" all '[ $rc -eq 65 ]' 'grep -q "line 3" "$tmp/err"'
 	"$store_tool" --store="$iu" check ok@example.org > /dev/null
 	check "$be: ... and imports nothing" [ $? -eq 0 ]
 	S --format=csv stats --by=reason > "$tmp/out"
@@ -234,7 +235,8 @@ RC
 	S policy soft-action=review > /dev/null
 	check "$be: policy: set" sh -c "'$store_tool' --store='$cu' --format=csv policy soft-action | grep -q '^soft-action,review,suppress'"
 	S policy soft-action=sometimes 2> "$tmp/err"
-	check "$be: policy: a bad value exits 64 with one line" [ $? -eq 64 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ]
+	rc=$?
+	check "$be: policy: a bad value exits 64 with one line" all '[ $rc -eq 64 ]' '[ "$(wc -l < "$tmp/err")" -eq 1 ]'
 	S prune --older-than=0 2> "$tmp/err"
 	check "$be: prune" grep -q "events and" "$tmp/err"
 	check "$be: ... the suppressions stay" sh -c "'$store_tool' --store='$cu' check asked@example.org > /dev/null; [ \$? -eq 1 ]"
@@ -250,11 +252,11 @@ suite sqlite "" sqlite_fresh
 
 # The errors, each one line on stderr and its exit status.
 run --store=mysql://h/d "$corpus/gmail-delay.eml"
-check "a URI of no backend: exit 78, one line" [ $rc -eq 78 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ]
+check "a URI of no backend: exit 78, one line" all '[ $rc -eq 78 ]' '[ "$(wc -l < "$tmp/err")" -eq 1 ]'
 printf 'this is no database, only text\n%.0s' $(seq 200) > "$tmp/junk.sqlite"
 cp "$tmp/junk.sqlite" "$tmp/junk.orig"
 run --store="sqlite:$tmp/junk.sqlite" "$corpus/gmail-delay.eml"
-check "a file that is not a store: exit 78, 'not a store'" [ $rc -eq 78 ] && grep -q "not a store" "$tmp/err"
+check "a file that is not a store: exit 78, 'not a store'" all '[ $rc -eq 78 ]' 'grep -q "not a store" "$tmp/err"'
 check "... and the file is left as it was" cmp -s "$tmp/junk.sqlite" "$tmp/junk.orig"
 run --store="sqlite:$tmp/no/such/dir/s.sqlite" "$corpus/gmail-delay.eml"
 check "a store in a missing directory: exit 78" [ $rc -eq 78 ]
@@ -262,7 +264,7 @@ check "a store in a missing directory: exit 78" [ $rc -eq 78 ]
 sqlite3 "$tmp/new.sqlite" "UPDATE ndr_schema SET version = 99" 2> /dev/null ||
 	python3 -c "import sqlite3,sys; c=sqlite3.connect(sys.argv[1]); c.execute('UPDATE ndr_schema SET version = 99'); c.commit()" "$tmp/new.sqlite"
 run --store="$tmp/new.sqlite" "$corpus/gmail-delay.eml"
-check "a store of a newer schema: exit 78, 'newer'" [ $rc -eq 78 ] && grep -q "newer than this" "$tmp/err"
+check "a store of a newer schema: exit 78, 'newer'" all '[ $rc -eq 78 ]' 'grep -q "newer than this" "$tmp/err"'
 "$store_tool" --store="$tmp/new.sqlite" info > /dev/null 2> "$tmp/err"
 check "... ndrparse-store too: exit 78" [ $? -eq 78 ]
 # An unreadable store (as root: read by "nobody", since root reads every file).
@@ -272,7 +274,7 @@ as_user=
 [ "$(id -u)" -eq 0 ] && as_user="setpriv --reuid=nobody --regid=nogroup --clear-groups --"
 $as_user "$tool" --store="$tmp/locked.sqlite" "$corpus/gmail-delay.eml" > "$tmp/out" 2> "$tmp/err"
 rc=$?
-check "an unreadable store: exit 78, one line" [ $rc -eq 78 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ]
+check "an unreadable store: exit 78, one line" all '[ $rc -eq 78 ]' '[ "$(wc -l < "$tmp/err")" -eq 1 ]'
 chmod 644 "$tmp/locked.sqlite"
 # A full disk: the file size limit (ulimit -f, in 512-byte blocks) as a
 # disk that fills up while a big mbox is stored.
@@ -281,8 +283,8 @@ before=$(events "$tmp/full.sqlite")
 mbox 3000 > "$tmp/full.mbox"
 (ulimit -f 400; exec "$tool" --store="$tmp/full.sqlite" --store-batch=100000 -q "$tmp/full.mbox") > /dev/null 2> "$tmp/err"
 rc=$?
-check "a full disk: exit 75 (try again), one line naming it" [ $rc -eq 75 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ] &&
-	grep -qi "full\|too large" "$tmp/err"
+check "a full disk: exit 75 (try again), one line naming it" \
+	all '[ $rc -eq 75 ]' '[ "$(wc -l < "$tmp/err")" -eq 1 ]' 'grep -qi "full\|too large" "$tmp/err"'
 check "... nothing half-written: the store as before ($before events)" [ "$(events "$tmp/full.sqlite")" -eq "$before" ]
 check "... and whole (integrity_check)" sh -c \
 	"python3 -c \"import sqlite3,sys; print(sqlite3.connect(sys.argv[1]).execute('PRAGMA integrity_check').fetchone()[0])\" '$tmp/full.sqlite' | grep -qx ok"
@@ -296,11 +298,36 @@ if pg_cluster_or_skip "the store commands on PostgreSQL"; then
 	suite postgresql "" pg_fresh
 	down="postgresql://ndrparse@/ndrparse?host=$tmp&connect_timeout=5"
 	run --store="$down" "$corpus/gmail-delay.eml"
-	check "postgresql: a server that is down: exit 75, one line" [ $rc -eq 75 ] && [ "$(wc -l < "$tmp/err")" -eq 1 ]
+	check "postgresql: a server that is down: exit 75, one line" all '[ $rc -eq 75 ]' '[ "$(wc -l < "$tmp/err")" -eq 1 ]'
 	stdin="$corpus/postfix-user-unknown.eml" run --annotate --store="$down"
 	check "postgresql: --annotate with the server down: exit 75, the message still written" \
-		[ $rc -eq 75 ] && grep -q "^X-Bounce-Class: hard" "$tmp/out"
+		all '[ $rc -eq 75 ]' 'grep -q "^X-Bounce-Class: hard" "$tmp/out"'
 	"$store_tool" --store="$down" check a@example.org 2> "$tmp/err"
 	check "postgresql: ndrparse-store with the server down: exit 75" [ $? -eq 75 ]
+
+	# A full disk under the server: the store's events table moved to a
+	# tablespace on a 512 KiB tmpfs (root only: mount).
+	if [ "$(id -u)" -eq 0 ] && mkdir -p "$tmp/small" && mount -t tmpfs -o size=512k tmpfs "$tmp/small" 2> /dev/null; then
+		chown nobody:nogroup "$tmp/small"
+		fu=$(pg_fresh full)
+		"$tool" --store="$fu" "$corpus/postfix-user-unknown.eml" > /dev/null
+		# shellcheck disable=SC2086
+		psql $PG_ADMIN -d postgres -c "CREATE TABLESPACE small LOCATION '$tmp/small'" > /dev/null
+		# shellcheck disable=SC2086
+		psql -X -q -v ON_ERROR_STOP=1 -d "$fu" -c "ALTER TABLE ndr_events SET TABLESPACE small" > /dev/null
+		before=$(events "$fu")
+		run --store="$fu" --store-batch=100000 -q "$tmp/big.mbox"
+		check "postgresql: a full disk: exit 75 (try again), one line naming it" \
+			all '[ $rc -eq 75 ]' '[ "$(wc -l < "$tmp/err")" -eq 1 ]' 'grep -qi "no space left" "$tmp/err"'
+		check "postgresql: ... nothing half-written: the store as before ($before events)" \
+			all '[ "$(events "$fu")" -eq "$before" ]' '[ "$before" -gt 0 ]'
+		# shellcheck disable=SC2086
+		psql -X -q -v ON_ERROR_STOP=1 -d "$fu" -c "ALTER TABLE ndr_events SET TABLESPACE pg_default" > /dev/null
+		# shellcheck disable=SC2086
+		psql $PG_ADMIN -d postgres -c "DROP TABLESPACE small" > /dev/null
+		umount "$tmp/small"
+	else
+		skip "postgresql: a full disk" "a small file system needs mount (root)"
+	fi
 fi
 finish

@@ -2,6 +2,10 @@
 # $tool (the ndrparse binary, an absolute path) and $corpus.
 #
 #   check NAME COMMAND...   counts "ok"/"not ok": the command must succeed
+#   all COND...             succeeds when every COND (a command line, in
+#                           single quotes: evaluated then) does:
+#                           check NAME all '[ $rc -eq 64 ]' 'grep -q x "$tmp/err"'
+#                           (after check NAME A && B, check sees only A)
 #   skip NAME WHY           an "ok ... # SKIP" line
 #   run ARGS...             runs the tool: $rc, $tmp/out, $tmp/err (stdin: $stdin)
 #   measure FILE CMD...     runs CMD (stdin and stdout its own) and writes
@@ -27,6 +31,12 @@ check() {
 		failed=$((failed + 1))
 		echo "not ok - $name"
 	fi
+}
+
+all() {
+	for cond in "$@"; do
+		eval "$cond" || return 1
+	done
 }
 
 skip() {

@@ -431,13 +431,15 @@ main (int argc, char **argv)
 		.store = o.store,
 		.store_batch = (guint) o.store_batch,
 	};
-	/* A store that cannot be opened stops the run before anything is
-	 * decoded (the schema is made or migrated here, once). */
+	/* A store that cannot be opened stops a batch run before anything
+	 * is decoded (the schema is made or migrated here, once).  The
+	 * filters store their one message themselves: --annotate still
+	 * writes it, with exit 75 or 78 after. */
 	if (o.store)
 		/* Past ulimit -f the store's write fails (EFBIG: "full") and is
 		 * rolled back, instead of the signal killing the run half-way. */
 		signal (SIGXFSZ, SIG_IGN);
-	if (o.store && (status = store_check_uri (o.store)) != 0) {
+	if (o.store && !o.annotate && !o.append && (status = store_check_uri (o.store)) != 0) {
 		ndrparse_rules_unref (rules);
 		options_clear (&o);
 		return status;
