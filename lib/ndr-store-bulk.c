@@ -1,10 +1,10 @@
 /* ndr-store-bulk.c - a batch's writes, many rows at a time.
  *
- * A batch writes its events, reads the addresses they move, and writes
- * those back.  On SQLite, in-process, a statement a row costs nothing
- * but the statement; on PostgreSQL each statement is a round trip to the
- * server, so there each of the three is one statement over arrays
- * (unnest, = ANY), and a batch of any size takes three round trips.
+ * A batch writes its events, locks and reads the addresses they move,
+ * and writes those back.  On SQLite, in-process, a statement a row
+ * costs nothing but the statement; on PostgreSQL each statement is a
+ * round trip to the server, so there each step is one statement over
+ * arrays (unnest, = ANY), and a batch of any size takes four round trips.
  * Which way a dialect goes is whether ndr-store-sql.c gives it the
  * *_MANY statement.
  */

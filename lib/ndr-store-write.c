@@ -105,9 +105,9 @@ apply_events (NdrparseStore *store, GArray *events, const gboolean *inserted, Nd
 
 static gboolean write_hand_changes (NdrparseStore *store, GError **error);
 
-/* The batch in three steps, each one statement on PostgreSQL
- * (ndr-store-bulk.c): its events, the addresses the new ones move read
- * for update, those written back. */
+/* The batch in three steps, one or two statements each on PostgreSQL
+ * (ndr-store-bulk.c): its events, the addresses the new ones move locked
+ * and read, those written back. */
 static gboolean
 write_batch (NdrparseStore *store, gpointer data, GError **error)
 {
