@@ -28,20 +28,28 @@
 
 #define DAY_SECONDS (24 * 60 * 60)
 
+/* The settings' names, each written once: the table, the list of keys
+ * and the parser below use these. */
+#define KEY_SOFT_WEIGHT "soft-weight"
+#define KEY_SOFT_THRESHOLD "soft-threshold"
+#define KEY_SOFT_ACTION "soft-action"
+#define KEY_DECAY_DAYS "decay-days"
+#define KEY_SENDER_SIDE "sender-side-reasons"
+
 typedef struct {
 	const char *key, *default_value, *description;
 } PolicySetting;
 
 static const PolicySetting settings[] = {
-	{ "soft-weight", "0.5",
+	{ KEY_SOFT_WEIGHT, "0.5",
 	  "What each soft bounce adds to the address's score (Mailman: 0.5)." },
-	{ "soft-threshold", "5.0",
+	{ KEY_SOFT_THRESHOLD, "5.0",
 	  "The score at which soft bounces suppress the address, or flag it for review (Mailman: 5.0)." },
-	{ "soft-action", "suppress",
+	{ KEY_SOFT_ACTION, "suppress",
 	  "What reaching soft-threshold does: suppress, or review (the address may still be mailed)." },
-	{ "decay-days", "7",
+	{ KEY_DECAY_DAYS, "7",
 	  "Days without a bounce after which the score is forgotten (Mailman: 7); 0 never forgets." },
-	{ "sender-side-reasons",
+	{ KEY_SENDER_SIDE,
 	  "authfailure,badreputation,blocked,contenterror,mesgtoobig,norelaying,notcompliantrfc,"
 	  "policyviolation,rejected,requireptr,securityerror,spamdetected,speeding,syntaxerror,toomanyconn,"
 	  "virusdetected",
@@ -50,7 +58,7 @@ static const PolicySetting settings[] = {
 };
 
 static const char *const setting_keys[] = {
-	"soft-weight", "soft-threshold", "soft-action", "decay-days", "sender-side-reasons", NULL
+	KEY_SOFT_WEIGHT, KEY_SOFT_THRESHOLD, KEY_SOFT_ACTION, KEY_DECAY_DAYS, KEY_SENDER_SIDE, NULL
 };
 
 G_STATIC_ASSERT (G_N_ELEMENTS (setting_keys) == G_N_ELEMENTS (settings) + 1);
@@ -129,19 +137,20 @@ _ndr_store_policy_set (NdrStorePolicy *policy, const char *key, const char *valu
 {
 	const PolicySetting *s = setting_find (key);
 	if (s == NULL) {
+		char *known = g_strjoinv (", ", (char **) setting_keys);
 		_ndr_store_set_error (error, NDRPARSE_STORE_ERROR_INVALID_POLICY, "no policy setting '%s' (%s)",
-				      key ? key : "", "soft-weight, soft-threshold, soft-action, decay-days, "
-				      "sender-side-reasons");
+				      key ? key : "", known);
+		g_free (known);
 		return FALSE;
 	}
 	if (value == NULL)
 		value = s->default_value;
 	double d;
-	if (strcmp (key, "soft-weight") == 0) {
+	if (strcmp (key, KEY_SOFT_WEIGHT) == 0) {
 		if (!parse_number (key, value, 1000, &d, error))
 			return FALSE;
 		policy->soft_weight = d;
-	} else if (strcmp (key, "soft-threshold") == 0) {
+	} else if (strcmp (key, KEY_SOFT_THRESHOLD) == 0) {
 		if (!parse_number (key, value, 1e6, &d, error))
 			return FALSE;
 		if (d == 0) {
@@ -150,7 +159,7 @@ _ndr_store_policy_set (NdrStorePolicy *policy, const char *key, const char *valu
 			return FALSE;
 		}
 		policy->soft_threshold = d;
-	} else if (strcmp (key, "soft-action") == 0) {
+	} else if (strcmp (key, KEY_SOFT_ACTION) == 0) {
 		if (strcmp (value, "suppress") == 0)
 			policy->soft_action = NDRPARSE_ADDRESS_STATE_SUPPRESSED;
 		else if (strcmp (value, "review") == 0)
@@ -160,7 +169,7 @@ _ndr_store_policy_set (NdrStorePolicy *policy, const char *key, const char *valu
 					      "soft-action: '%s' is neither suppress nor review", value);
 			return FALSE;
 		}
-	} else if (strcmp (key, "decay-days") == 0) {
+	} else if (strcmp (key, KEY_DECAY_DAYS) == 0) {
 		if (!parse_number (key, value, 36500, &d, error))
 			return FALSE;
 		if (d != (guint) d) {

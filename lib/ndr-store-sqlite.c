@@ -27,6 +27,7 @@ typedef struct {
 	sqlite3 *db;
 	char *path;
 	sqlite3_stmt *statements[NDR_SQL_N_STATEMENTS];
+	int last_error;                 /* the extended code of the last failure */
 } SqliteBackend;
 
 static NdrparseStoreError
@@ -59,6 +60,7 @@ error_code (SqliteBackend *b, int rc)
 static void
 set_error (SqliteBackend *b, GError **error, int rc)
 {
+	b->last_error = rc;
 	const char *why = b->db ? sqlite3_errmsg (b->db) : sqlite3_errstr (rc);
 	int system_errno = b->db ? sqlite3_system_errno (b->db) : 0;
 	NdrparseStoreError code = b->db ? error_code (b, rc) : NDRPARSE_STORE_ERROR_CANNOT_OPEN;
@@ -165,11 +167,16 @@ sqlite_rollback (NdrStoreBackend *backend)
 		sqlite3_exec (b->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
+/* A plain SQLITE_BUSY came after the busy timeout had waited for the
+ * other writers: trying again would only wait as long again.  Worth
+ * another go are the races the busy handler does not wait out: a WAL
+ * another connection was recovering, a snapshot gone stale. */
 static gboolean
 sqlite_is_retryable (NdrStoreBackend *backend, const GError *error)
 {
-	(void) backend;
-	return g_error_matches (error, NDRPARSE_STORE_ERROR, NDRPARSE_STORE_ERROR_UNAVAILABLE);
+	SqliteBackend *b = (SqliteBackend *) backend;
+	return g_error_matches (error, NDRPARSE_STORE_ERROR, NDRPARSE_STORE_ERROR_UNAVAILABLE) &&
+	       (b->last_error == SQLITE_BUSY_RECOVERY || b->last_error == SQLITE_BUSY_SNAPSHOT);
 }
 
 static void

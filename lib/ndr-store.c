@@ -340,8 +340,8 @@ ndrparse_store_ref (NdrparseStore *store)
 	return store;
 }
 
-static void
-discard_pending (NdrparseStore *store)
+void
+_ndr_store_discard_pending (NdrparseStore *store)
 {
 	for (guint i = 0; i < store->pending->len; i++)
 		_ndr_store_event_clear (&g_array_index (store->pending, NdrStoreEvent, i));
@@ -354,18 +354,12 @@ ndrparse_store_unref (NdrparseStore *store)
 {
 	if (store == NULL || !g_atomic_int_dec_and_test (&store->ref_count))
 		return;
-	discard_pending (store);
+	_ndr_store_discard_pending (store);
 	g_array_unref (store->pending);
 	g_ptr_array_unref (store->pending_hand);
 	store->backend->klass->close (store->backend);
 	g_free (store->uri);
 	g_free (store);
-}
-
-void
-_ndr_store_discard_pending (NdrparseStore *store)
-{
-	discard_pending (store);
 }
 
 const char *
