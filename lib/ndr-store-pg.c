@@ -14,7 +14,30 @@
 
 #include <libpq-fe.h>
 
+#include "ndr-dl.h"
 #include "ndr-store.h"
+
+/* libpq, opened on the first PostgreSQL store (ndr-dl.h).  Its SONAME
+ * comes from the build (the library CMake found). */
+#define PQ_FUNCTIONS(F) \
+	F (PQclear) F (PQcmdTuples) F (PQconnectdb) F (PQconninfoFree) F (PQconninfoParse) \
+	F (PQerrorMessage) F (PQexec) F (PQexecPrepared) F (PQfinish) F (PQfreemem) \
+	F (PQgetisnull) F (PQgetvalue) F (PQnfields) F (PQntuples) F (PQprepare) \
+	F (PQresultErrorField) F (PQresultErrorMessage) F (PQresultStatus) \
+	F (PQsetNoticeProcessor) F (PQstatus) F (PQtransactionStatus)
+
+typedef struct {
+	PQ_FUNCTIONS (NDR_DL_SLOT)
+} PqTable;
+
+static PqTable pq;
+static const char *const pq_names[] = { PQ_FUNCTIONS (NDR_DL_NAME) };
+#define PQ_OFFSET(name) NDR_DL_OFFSET (PqTable, name)
+static const size_t pq_offsets[] = { PQ_FUNCTIONS (PQ_OFFSET) };
+static NdrDlLibrary libpq = {
+	NDR_LIBPQ_SONAME, "PostgreSQL's client library", pq_names, pq_offsets, G_N_ELEMENTS (pq_names), &pq,
+	NDR_ONCE_INIT, NULL
+};
 
 typedef struct {
 	NdrStoreBackend parent;
@@ -55,13 +78,13 @@ one_line (const char *message)
 static gboolean
 result_ok (PgBackend *b, PGresult *res, GError **error)
 {
-	ExecStatusType st = res ? PQresultStatus (res) : PGRES_FATAL_ERROR;
+	ExecStatusType st = res ? pq.PQresultStatus (res) : PGRES_FATAL_ERROR;
 	if (st == PGRES_COMMAND_OK || st == PGRES_TUPLES_OK)
 		return TRUE;
-	const char *sqlstate = res ? PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
+	const char *sqlstate = res ? pq.PQresultErrorField (res, PG_DIAG_SQLSTATE) : NULL;
 	g_strlcpy (b->last_sqlstate, sqlstate ? sqlstate : "", sizeof b->last_sqlstate);
-	char *why = one_line (res ? PQresultErrorMessage (res) : PQerrorMessage (b->conn));
-	if (PQstatus (b->conn) == CONNECTION_BAD)
+	char *why = one_line (res ? pq.PQresultErrorMessage (res) : pq.PQerrorMessage (b->conn));
+	if (pq.PQstatus (b->conn) == CONNECTION_BAD)
 		sqlstate = NULL;
 	_ndr_store_set_error (error, error_code (sqlstate), "PostgreSQL: %s", why);
 	g_free (why);
@@ -80,10 +103,10 @@ prepare (PgBackend *b, NdrSqlStatement id, GError **error)
 	if (b->prepared[id])
 		return TRUE;
 	char *name = statement_name (id);
-	PGresult *res = PQprepare (b->conn, name, _ndr_store_sql (id, NDR_DIALECT_POSTGRESQL), 0, NULL);
+	PGresult *res = pq.PQprepare (b->conn, name, _ndr_store_sql (id, NDR_DIALECT_POSTGRESQL), 0, NULL);
 	g_free (name);
 	gboolean ok = result_ok (b, res, error);
-	PQclear (res);
+	pq.PQclear (res);
 	b->prepared[id] = ok;
 	return ok;
 }
@@ -96,26 +119,26 @@ pg_query (NdrStoreBackend *backend, NdrSqlStatement id, const char *const *param
 	if (!prepare (b, id, error))
 		return FALSE;
 	char *name = statement_name (id);
-	PGresult *res = PQexecPrepared (b->conn, name, (int) n_params, params, NULL, NULL, 0);
+	PGresult *res = pq.PQexecPrepared (b->conn, name, (int) n_params, params, NULL, NULL, 0);
 	g_free (name);
 	if (!result_ok (b, res, error)) {
-		PQclear (res);
+		pq.PQclear (res);
 		return FALSE;
 	}
-	int n_rows = PQntuples (res), n_columns = PQnfields (res);
+	int n_rows = pq.PQntuples (res), n_columns = pq.PQnfields (res);
 	const char *columns[16];
 	g_assert (n_columns <= (int) G_N_ELEMENTS (columns));
 	for (int r = 0; row && r < n_rows; r++) {
 		for (int c = 0; c < n_columns; c++)
-			columns[c] = PQgetisnull (res, r, c) ? NULL : PQgetvalue (res, r, c);
+			columns[c] = pq.PQgetisnull (res, r, c) ? NULL : pq.PQgetvalue (res, r, c);
 		if (!row (columns, (guint) n_columns, data))
 			break;
 	}
 	if (changes) {
-		const char *tuples = PQcmdTuples (res);
+		const char *tuples = pq.PQcmdTuples (res);
 		*changes = tuples && *tuples ? g_ascii_strtoull (tuples, NULL, 10) : 0;
 	}
-	PQclear (res);
+	pq.PQclear (res);
 	return TRUE;
 }
 
@@ -123,9 +146,9 @@ static gboolean
 pg_script (NdrStoreBackend *backend, const char *sql, GError **error)
 {
 	PgBackend *b = (PgBackend *) backend;
-	PGresult *res = PQexec (b->conn, sql);
+	PGresult *res = pq.PQexec (b->conn, sql);
 	gboolean ok = result_ok (b, res, error);
-	PQclear (res);
+	pq.PQclear (res);
 	return ok;
 }
 
@@ -146,8 +169,8 @@ static void
 pg_rollback (NdrStoreBackend *backend)
 {
 	PgBackend *b = (PgBackend *) backend;
-	if (PQstatus (b->conn) == CONNECTION_OK && PQtransactionStatus (b->conn) != PQTRANS_IDLE)
-		PQclear (PQexec (b->conn, "ROLLBACK"));
+	if (pq.PQstatus (b->conn) == CONNECTION_OK && pq.PQtransactionStatus (b->conn) != PQTRANS_IDLE)
+		pq.PQclear (pq.PQexec (b->conn, "ROLLBACK"));
 }
 
 static gboolean
@@ -155,7 +178,7 @@ pg_is_retryable (NdrStoreBackend *backend, const GError *error)
 {
 	PgBackend *b = (PgBackend *) backend;
 	(void) error;
-	return PQstatus (b->conn) == CONNECTION_OK &&
+	return pq.PQstatus (b->conn) == CONNECTION_OK &&
 	       (strcmp (b->last_sqlstate, "40001") == 0 || strcmp (b->last_sqlstate, "40P01") == 0);
 }
 
@@ -163,7 +186,7 @@ static void
 pg_close (NdrStoreBackend *backend)
 {
 	PgBackend *b = (PgBackend *) backend;
-	PQfinish (b->conn);
+	pq.PQfinish (b->conn);
 	g_free (b);
 }
 
@@ -191,28 +214,33 @@ quiet_notices (void *arg, const char *message)
 NdrStoreBackend *
 _ndr_store_pg_open (const char *conninfo, GError **error)
 {
+	const char *unloadable = _ndr_dl_bind (&libpq);
+	if (unloadable) {
+		_ndr_store_set_error (error, NDRPARSE_STORE_ERROR_CANNOT_OPEN, "PostgreSQL: %s", unloadable);
+		return NULL;
+	}
 	PgBackend *b = g_new0 (PgBackend, 1);
 	b->parent.klass = &pg_class;
 	char *options = NULL;
-	PQconninfoOption *parsed = PQconninfoParse (conninfo, &options);
+	PQconninfoOption *parsed = pq.PQconninfoParse (conninfo, &options);
 	if (parsed == NULL) {
 		char *why = one_line (options ? options : "cannot read the URI");
 		_ndr_store_set_error (error, NDRPARSE_STORE_ERROR_INVALID_URI, "PostgreSQL: %s", why);
 		g_free (why);
-		PQfreemem (options);
+		pq.PQfreemem (options);
 		g_free (b);
 		return NULL;
 	}
-	PQconninfoFree (parsed);
-	b->conn = PQconnectdb (conninfo);
-	if (PQstatus (b->conn) != CONNECTION_OK) {
-		char *why = one_line (PQerrorMessage (b->conn));
+	pq.PQconninfoFree (parsed);
+	b->conn = pq.PQconnectdb (conninfo);
+	if (pq.PQstatus (b->conn) != CONNECTION_OK) {
+		char *why = one_line (pq.PQerrorMessage (b->conn));
 		_ndr_store_set_error (error, NDRPARSE_STORE_ERROR_UNAVAILABLE, "PostgreSQL: %s", why);
 		g_free (why);
 		pg_close (&b->parent);
 		return NULL;
 	}
-	PQsetNoticeProcessor (b->conn, quiet_notices, NULL);
+	pq.PQsetNoticeProcessor (b->conn, quiet_notices, NULL);
 	if (!pg_script (&b->parent, "SET client_min_messages = warning; SET TIME ZONE 'UTC'", error)) {
 		pg_close (&b->parent);
 		return NULL;

@@ -16,7 +16,29 @@
 
 #include <sqlite3.h>
 
+#include "ndr-dl.h"
 #include "ndr-store.h"
+
+/* SQLite, opened on the first SQLite store (ndr-dl.h).  Its SONAME comes
+ * from the build (the library CMake found). */
+#define SQ_FUNCTIONS(F) \
+	F (sqlite3_bind_text) F (sqlite3_busy_timeout) F (sqlite3_changes64) F (sqlite3_clear_bindings) \
+	F (sqlite3_close) F (sqlite3_column_count) F (sqlite3_column_text) F (sqlite3_errmsg) \
+	F (sqlite3_errstr) F (sqlite3_exec) F (sqlite3_extended_result_codes) F (sqlite3_finalize) \
+	F (sqlite3_get_autocommit) F (sqlite3_open_v2) F (sqlite3_prepare_v3) F (sqlite3_reset) \
+	F (sqlite3_step) F (sqlite3_system_errno)
+
+typedef struct {
+	SQ_FUNCTIONS (NDR_DL_SLOT)
+} SqTable;
+
+static SqTable sq;
+static const char *const sq_names[] = { SQ_FUNCTIONS (NDR_DL_NAME) };
+#define SQ_OFFSET(name) NDR_DL_OFFSET (SqTable, name)
+static const size_t sq_offsets[] = { SQ_FUNCTIONS (SQ_OFFSET) };
+static NdrDlLibrary libsqlite = {
+	NDR_SQLITE_SONAME, "SQLite", sq_names, sq_offsets, G_N_ELEMENTS (sq_names), &sq, NDR_ONCE_INIT, NULL
+};
 
 /* How long a writer waits for the others before the store is reported
  * unavailable. */
@@ -33,7 +55,7 @@ typedef struct {
 static NdrparseStoreError
 error_code (SqliteBackend *b, int rc)
 {
-	int system_errno = sqlite3_system_errno (b->db);
+	int system_errno = sq.sqlite3_system_errno (b->db);
 	switch (rc & 0xff) {
 	case SQLITE_FULL:
 		return NDRPARSE_STORE_ERROR_FULL;
@@ -61,8 +83,8 @@ static void
 set_error (SqliteBackend *b, GError **error, int rc)
 {
 	b->last_error = rc;
-	const char *why = b->db ? sqlite3_errmsg (b->db) : sqlite3_errstr (rc);
-	int system_errno = b->db ? sqlite3_system_errno (b->db) : 0;
+	const char *why = b->db ? sq.sqlite3_errmsg (b->db) : sq.sqlite3_errstr (rc);
+	int system_errno = b->db ? sq.sqlite3_system_errno (b->db) : 0;
 	NdrparseStoreError code = b->db ? error_code (b, rc) : NDRPARSE_STORE_ERROR_CANNOT_OPEN;
 	if (code == NDRPARSE_STORE_ERROR_FULL && system_errno)
 		_ndr_store_set_error (error, code, "%s: %s (%s)", b->path, why, g_strerror (system_errno));
@@ -89,7 +111,7 @@ statement (SqliteBackend *b, NdrSqlStatement id, GError **error)
 	if (b->statements[id])
 		return b->statements[id];
 	char *sql = sqlite_text (_ndr_store_sql (id, NDR_DIALECT_SQLITE));
-	int rc = sqlite3_prepare_v3 (b->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &b->statements[id], NULL);
+	int rc = sq.sqlite3_prepare_v3 (b->db, sql, -1, SQLITE_PREPARE_PERSISTENT, &b->statements[id], NULL);
 	g_free (sql);
 	if (rc != SQLITE_OK) {
 		set_error (b, error, rc);
@@ -107,31 +129,31 @@ sqlite_query (NdrStoreBackend *backend, NdrSqlStatement id, const char *const *p
 	if (st == NULL)
 		return FALSE;
 	for (guint i = 0; i < n_params; i++)
-		sqlite3_bind_text (st, (int) i + 1, params[i], -1, SQLITE_STATIC);
+		sq.sqlite3_bind_text (st, (int) i + 1, params[i], -1, SQLITE_STATIC);
 	int rc;
 	gboolean go_on = TRUE;
-	while (go_on && (rc = sqlite3_step (st)) == SQLITE_ROW) {
+	while (go_on && (rc = sq.sqlite3_step (st)) == SQLITE_ROW) {
 		if (row == NULL)
 			continue;
-		guint n = (guint) sqlite3_column_count (st);
+		guint n = (guint) sq.sqlite3_column_count (st);
 		const char *columns[16];
 		g_assert (n <= G_N_ELEMENTS (columns));
 		for (guint c = 0; c < n; c++)
-			columns[c] = (const char *) sqlite3_column_text (st, (int) c);
+			columns[c] = (const char *) sq.sqlite3_column_text (st, (int) c);
 		go_on = row (columns, n, data);
 	}
 	if (!go_on)
 		rc = SQLITE_DONE;
 	if (rc != SQLITE_DONE) {
 		set_error (b, error, rc);
-		sqlite3_reset (st);
-		sqlite3_clear_bindings (st);
+		sq.sqlite3_reset (st);
+		sq.sqlite3_clear_bindings (st);
 		return FALSE;
 	}
 	if (changes)
-		*changes = (guint64) sqlite3_changes64 (b->db);
-	sqlite3_reset (st);
-	sqlite3_clear_bindings (st);
+		*changes = (guint64) sq.sqlite3_changes64 (b->db);
+	sq.sqlite3_reset (st);
+	sq.sqlite3_clear_bindings (st);
 	return TRUE;
 }
 
@@ -139,7 +161,7 @@ static gboolean
 sqlite_script (NdrStoreBackend *backend, const char *sql, GError **error)
 {
 	SqliteBackend *b = (SqliteBackend *) backend;
-	int rc = sqlite3_exec (b->db, sql, NULL, NULL, NULL);
+	int rc = sq.sqlite3_exec (b->db, sql, NULL, NULL, NULL);
 	if (rc != SQLITE_OK) {
 		set_error (b, error, rc);
 		return FALSE;
@@ -163,8 +185,8 @@ static void
 sqlite_rollback (NdrStoreBackend *backend)
 {
 	SqliteBackend *b = (SqliteBackend *) backend;
-	if (!sqlite3_get_autocommit (b->db))
-		sqlite3_exec (b->db, "ROLLBACK", NULL, NULL, NULL);
+	if (!sq.sqlite3_get_autocommit (b->db))
+		sq.sqlite3_exec (b->db, "ROLLBACK", NULL, NULL, NULL);
 }
 
 /* A plain SQLITE_BUSY came after the busy timeout had waited for the
@@ -184,8 +206,8 @@ sqlite_close (NdrStoreBackend *backend)
 {
 	SqliteBackend *b = (SqliteBackend *) backend;
 	for (guint i = 0; i < NDR_SQL_N_STATEMENTS; i++)
-		sqlite3_finalize (b->statements[i]);
-	sqlite3_close (b->db);
+		sq.sqlite3_finalize (b->statements[i]);
+	sq.sqlite3_close (b->db);
 	g_free (b->path);
 	g_free (b);
 }
@@ -208,8 +230,8 @@ static const NdrStoreBackendClass sqlite_class = {
 static gboolean
 configure (SqliteBackend *b, GError **error)
 {
-	sqlite3_busy_timeout (b->db, BUSY_TIMEOUT_MS);
-	sqlite3_extended_result_codes (b->db, 1);
+	sq.sqlite3_busy_timeout (b->db, BUSY_TIMEOUT_MS);
+	sq.sqlite3_extended_result_codes (b->db, 1);
 	/* Turning a new file to WAL needs it alone for a moment: when many
 	 * processes create one store at once, the ones that find another
 	 * there wait and ask again, within the busy timeout. */
@@ -232,14 +254,19 @@ configure (SqliteBackend *b, GError **error)
 NdrStoreBackend *
 _ndr_store_sqlite_open (const char *path, GError **error)
 {
+	const char *unloadable = _ndr_dl_bind (&libsqlite);
+	if (unloadable) {
+		_ndr_store_set_error (error, NDRPARSE_STORE_ERROR_CANNOT_OPEN, "%s: %s", path, unloadable);
+		return NULL;
+	}
 	SqliteBackend *b = g_new0 (SqliteBackend, 1);
 	b->parent.klass = &sqlite_class;
 	b->path = g_strdup (path);
-	int rc = sqlite3_open_v2 (path, &b->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+	int rc = sq.sqlite3_open_v2 (path, &b->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
 				  NULL);
 	if (rc != SQLITE_OK) {
 		_ndr_store_set_error (error, NDRPARSE_STORE_ERROR_CANNOT_OPEN, "%s: %s", path,
-				      b->db ? sqlite3_errmsg (b->db) : sqlite3_errstr (rc));
+				      b->db ? sq.sqlite3_errmsg (b->db) : sq.sqlite3_errstr (rc));
 		sqlite_close (&b->parent);
 		return NULL;
 	}
