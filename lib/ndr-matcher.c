@@ -6,13 +6,32 @@
 #include "ndr-matcher.h"
 #include "ndrparse.h"
 
+/* A matcher is up to two Hyperscan databases over its patterns.  The
+ * evidence of a match says where it starts, and Hyperscan's start-of-
+ * match tracking (HS_FLAG_SOM_LEFTMOST) costs every pattern of the
+ * database it is compiled into: with it on the diagnostic channel's 180
+ * regexes, a scan of that channel's 1,700 patterns took twice as long.
+ * So the patterns that need it (see needs_som) have a database of their
+ * own, and the others are scanned without: a phrase starts its length
+ * before its end, and a regex that matched is asked where it starts
+ * afterwards, by PCRE (late_start): a few hundred times over the shared
+ * corpus, where its database is scanned thousands of times. */
+enum { PART_FAST, PART_SOM, N_PARTS };
+
+typedef struct {
+	hs_database_t *db;      /* NULL when the part has no pattern */
+	guint serial;           /* identifies it for the per-thread scratch */
+} MatcherPart;
+
 struct _NdrMatcher {
-	hs_database_t *db;
+	MatcherPart parts[N_PARTS];
 	guint n;                /* patterns */
 	gboolean all_matches;
-	guint serial;           /* identifies it for the per-thread scratch */
 	guint *lengths;         /* a phrase's or prefix's length (its match starts there before the
 				 * end: a prefix's after the blanks before it); 0 for regexes */
+	char **late;            /* per pattern: a regex scanned without SOM, as PCRE reads it
+				 * (late_start), or NULL */
+	GRegex **late_regex;    /* compiled from @late on its first match (atomically) */
 };
 
 /* ---- expressions ---- */
@@ -53,6 +72,37 @@ _ndr_matcher_expression (const NdrRule *rule)
 	return g_string_free (out, FALSE);
 }
 
+/* Whether @regex has a ^ that anchors (one that starts a bracket's
+ * class, [^...], negates it instead). */
+static gboolean
+anchors_line (const char *regex)
+{
+	for (const char *p = regex; (p = strchr (p, '^')) != NULL; p++)
+		if (p == regex || p[-1] != '[' || (p - regex >= 2 && p[-2] == '\\'))
+			return TRUE;
+	return FALSE;
+}
+
+/* Whether a pattern is scanned with start-of-match tracking: every
+ * match of a regex where all are reported (each needs its start, and
+ * PCRE per match would cost more than the tracking), and any pattern
+ * anchored at a line's start (prefixes, whole values, a regex with ^):
+ * Vectorscan 5.4.9 loses matches of line-anchored patterns compiled
+ * together without it (see flags_of). */
+static gboolean
+needs_som (const NdrRule *rule, gboolean all_matches)
+{
+	switch (rule->match) {
+	case NDR_MATCH_PREFIX:
+	case NDR_MATCH_IS:
+		return TRUE;
+	case NDR_MATCH_REGEX:
+		return all_matches || anchors_line (rule->pattern);
+	default:
+		return FALSE;
+	}
+}
+
 static guint
 flags_of (const NdrRule *rule, gboolean all_matches)
 {
@@ -60,18 +110,18 @@ flags_of (const NdrRule *rule, gboolean all_matches)
 	/* A prefix starts a line; a regex's ^ and $ are a line's ends. */
 	if (rule->match == NDR_MATCH_PREFIX || rule->match == NDR_MATCH_REGEX)
 		flags |= HS_FLAG_MULTILINE;
-	/* A regex's match has no fixed length: ask for where it starts (for
-	 * the evidence).  A prefix or a whole value ("^[ \t]*TEXT") is asked
-	 * for its start too, though its length is known: Vectorscan 5.4.9
-	 * loses matches of such line-anchored patterns when several of them
-	 * are compiled together without start-of-match tracking (one that
-	 * starts 17 or more bytes into the text is not reported; ctest
-	 * test-rule-sets has the case).  SOM and single matches do not
-	 * combine. */
-	if (rule->match == NDR_MATCH_REGEX || rule->match == NDR_MATCH_PREFIX || rule->match == NDR_MATCH_IS)
+	/* Where a match starts, for the evidence: see needs_som.  A prefix or
+	 * a whole value ("^[ \t]*TEXT") is asked for its start though its
+	 * length is known: Vectorscan 5.4.9 loses matches of such line-
+	 * anchored patterns when several of them are compiled together
+	 * without start-of-match tracking (one that starts 17 or more bytes
+	 * into the text is not reported; ctest test-rule-sets has the case).
+	 * No pattern is compiled for a single match (HS_FLAG_SINGLEMATCH):
+	 * keeping the first of each costs Hyperscan a set of every pattern
+	 * cleared at each scan, more than on_match's bit test for the rare
+	 * repeats. */
+	if (needs_som (rule, all_matches))
 		flags |= HS_FLAG_SOM_LEFTMOST;
-	else if (!all_matches)
-		flags |= HS_FLAG_SINGLEMATCH;
 	return flags;
 }
 
@@ -85,84 +135,193 @@ next_serial (void)
 }
 
 static NdrMatcher *
-matcher_new (hs_database_t *db, guint n, gboolean all_matches)
+matcher_new (guint n, gboolean all_matches)
 {
 	NdrMatcher *m = g_new0 (NdrMatcher, 1);
-	m->db = db;
 	m->n = n;
 	m->all_matches = all_matches;
-	m->serial = next_serial ();
 	return m;
+}
+
+static void
+set_part (NdrMatcher *m, guint part, hs_database_t *db)
+{
+	m->parts[part].db = db;
+	m->parts[part].serial = next_serial ();
 }
 
 static void
 set_lengths (NdrMatcher *m, const NdrRule *const *rules)
 {
 	m->lengths = g_new0 (guint, MAX (m->n, 1));
-	for (guint i = 0; rules && i < m->n; i++)
+	for (guint i = 0; rules && i < m->n; i++) {
 		if (rules[i]->match == NDR_MATCH_PHRASE || rules[i]->match == NDR_MATCH_PREFIX)
 			m->lengths[i] = (guint) strlen (rules[i]->pattern);
+		if (rules[i]->match == NDR_MATCH_REGEX && !needs_som (rules[i], m->all_matches)) {
+			if (m->late == NULL) {
+				m->late = g_new0 (char *, m->n);
+				m->late_regex = g_new0 (GRegex *, m->n);
+			}
+			/* Ending where Hyperscan's match ended (the text is cut
+			 * there): the leftmost start of such a match, which is
+			 * what HS_FLAG_SOM_LEFTMOST reports. */
+			m->late[i] = g_strdup_printf ("(?:%s)\\z", rules[i]->pattern);
+		}
+	}
+}
+
+static void
+set_compile_error (const NdrRule *const *rules, guint n, const guint *ids, const hs_compile_error_t *compile_error,
+		   GError **error)
+{
+	int at = compile_error ? compile_error->expression : -1;
+	const char *why = compile_error && compile_error->message ? compile_error->message : "cannot compile";
+	if (at >= 0 && ids[at] < n) {
+		const NdrRule *rule = rules[ids[at]];
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES, "%s:%u: rule %s: bad %s: %s", rule->file,
+			     rule->line, rule->id, rule->match == NDR_MATCH_REGEX ? "regex" : "pattern", why);
+	} else {
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES, "the rules cannot be compiled: %s", why);
+	}
+}
+
+/* Below this many patterns without start-of-match tracking, a matcher
+ * is one database: a second costs each scan more (Hyperscan's set-up of
+ * a scan, a few hundred nanoseconds here) than tracking starts in a
+ * small database does.  Measured on the shared corpus: the Received
+ * channel's 4 patterns scan faster as one, the diagnostic channel's 1,700
+ * twice as fast as two. */
+#define SPLIT_MIN_FAST 64
+
+static guint
+part_of (const NdrRule *rule, gboolean all_matches, gboolean split)
+{
+	return split && !needs_som (rule, all_matches) ? PART_FAST : PART_SOM;
+}
+
+/* Compiles the patterns of @rules that belong in @part into *@db (NULL
+ * if none do); FALSE with @error. */
+static gboolean
+compile_part (const NdrRule *const *rules, guint n, guint part, gboolean all_matches, gboolean split,
+	      gboolean portable, hs_database_t **db, GError **error)
+{
+	char **expressions = g_new0 (char *, n + 1);
+	guint *flags = g_new (guint, n + 1), *ids = g_new (guint, n + 1);
+	guint k = 0;
+	for (guint i = 0; i < n; i++) {
+		if (part_of (rules[i], all_matches, split) != part)
+			continue;
+		expressions[k] = _ndr_matcher_expression (rules[i]);
+		flags[k] = flags_of (rules[i], all_matches);
+		ids[k++] = i;
+	}
+	*db = NULL;
+	gboolean ok = TRUE;
+	if (k > 0) {
+		hs_platform_info_t generic = { .tune = HS_TUNE_FAMILY_GENERIC, .cpu_features = 0 };
+		hs_compile_error_t *compile_error = NULL;
+		if (!_ndr_hs_compile_multi ((const char *const *) expressions, flags, ids, k, portable ? &generic : NULL,
+					    db, &compile_error, error)) {
+			ok = FALSE;     /* @error says why the compiler is missing */
+		} else if (*db == NULL) {
+			set_compile_error (rules, n, ids, compile_error, error);
+			ok = FALSE;
+		}
+		_ndr_hs_free_compile_error (compile_error);
+	}
+	g_strfreev (expressions);
+	g_free (flags);
+	g_free (ids);
+	return ok;
 }
 
 NdrMatcher *
 _ndr_matcher_compile (const NdrRule *const *rules, guint n, gboolean all_matches, gboolean portable, GError **error)
 {
-	char **expressions = g_new0 (char *, n + 1);
-	guint *flags = g_new (guint, n + 1), *ids = g_new (guint, n + 1);
-	for (guint i = 0; i < n; i++) {
-		expressions[i] = _ndr_matcher_expression (rules[i]);
-		flags[i] = flags_of (rules[i], all_matches);
-		ids[i] = i;
+	NdrMatcher *m = matcher_new (n, all_matches);
+	guint fast = 0;
+	for (guint i = 0; i < n; i++)
+		fast += !needs_som (rules[i], all_matches);
+	for (guint part = 0; part < N_PARTS; part++) {
+		hs_database_t *db;
+		if (!compile_part (rules, n, part, all_matches, fast >= SPLIT_MIN_FAST, portable, &db, error)) {
+			_ndr_matcher_free (m);
+			return NULL;
+		}
+		set_part (m, part, db);
 	}
-	hs_platform_info_t generic = { .tune = HS_TUNE_FAMILY_GENERIC, .cpu_features = 0 };
-	hs_database_t *db = NULL;
-	hs_compile_error_t *compile_error = NULL;
-	NdrMatcher *m = NULL;
-	if (!_ndr_hs_compile_multi ((const char *const *) expressions, flags, ids, n, portable ? &generic : NULL,
-				    &db, &compile_error, error)) {
-		/* @error says why the compiler is missing. */
-	} else if (db) {
-		m = matcher_new (db, n, all_matches);
-		set_lengths (m, rules);
-	} else {
-		int at = compile_error ? compile_error->expression : -1;
-		const char *why = compile_error && compile_error->message ? compile_error->message : "cannot compile";
-		if (at >= 0 && (guint) at < n)
-			g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES, "%s:%u: rule %s: bad %s: %s",
-				     rules[at]->file, rules[at]->line, rules[at]->id,
-				     rules[at]->match == NDR_MATCH_REGEX ? "regex" : "pattern", why);
-		else
-			g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES, "the rules cannot be compiled: %s", why);
-	}
-	_ndr_hs_free_compile_error (compile_error);
-	g_strfreev (expressions);
-	g_free (flags);
-	g_free (ids);
+	set_lengths (m, rules);
 	return m;
+}
+
+/* The serialised form: per part, its length as 4 bytes (little-endian;
+ * 0: no part) and Hyperscan's serialisation of its database. */
+
+static gboolean
+read_length (const guint8 **p, const guint8 *end, guint32 *len)
+{
+	if (end - *p < 4)
+		return FALSE;
+	*len = (guint32) (*p)[0] | (guint32) (*p)[1] << 8 | (guint32) (*p)[2] << 16 | (guint32) (*p)[3] << 24;
+	*p += 4;
+	return *len <= (gsize) (end - *p);
 }
 
 NdrMatcher *
 _ndr_matcher_deserialize (const guint8 *bytes, gsize len, const NdrRule *const *rules, guint n,
 			  gboolean all_matches)
 {
-	hs_database_t *db = NULL;
-	if (hs_deserialize_database ((const char *) bytes, len, &db) != HS_SUCCESS)
+	NdrMatcher *m = matcher_new (n, all_matches);
+	const guint8 *p = bytes, *end = bytes + len;
+	for (guint part = 0; part < N_PARTS; part++) {
+		guint32 part_len;
+		hs_database_t *db = NULL;
+		if (!read_length (&p, end, &part_len) ||
+		    (part_len > 0 && hs_deserialize_database ((const char *) p, part_len, &db) != HS_SUCCESS)) {
+			_ndr_matcher_free (m);
+			return NULL;
+		}
+		set_part (m, part, db);
+		p += part_len;
+	}
+	if (p != end) {
+		_ndr_matcher_free (m);
 		return NULL;
-	NdrMatcher *m = matcher_new (db, n, all_matches);
+	}
 	set_lengths (m, rules);
 	return m;
+}
+
+static void
+append_length (GByteArray *out, guint32 len)
+{
+	guint8 b[4] = { (guint8) len, (guint8) (len >> 8), (guint8) (len >> 16), (guint8) (len >> 24) };
+	g_byte_array_append (out, b, 4);
 }
 
 gboolean
 _ndr_matcher_serialize (const NdrMatcher *m, char **bytes, gsize *len)
 {
-	char *data = NULL;
-	size_t size = 0;
-	if (hs_serialize_database (m->db, &data, &size) != HS_SUCCESS)
-		return FALSE;
-	*bytes = g_memdup2 (data, size);
-	*len = size;
-	free (data);
+	GByteArray *out = g_byte_array_new ();
+	for (guint part = 0; part < N_PARTS; part++) {
+		char *data = NULL;
+		size_t size = 0;
+		if (m->parts[part].db && hs_serialize_database (m->parts[part].db, &data, &size) != HS_SUCCESS) {
+			g_byte_array_unref (out);
+			return FALSE;
+		}
+		if (size > G_MAXUINT32) {
+			free (data);
+			g_byte_array_unref (out);
+			return FALSE;
+		}
+		append_length (out, (guint32) size);
+		if (size)
+			g_byte_array_append (out, (const guint8 *) data, (guint) size);
+		free (data);
+	}
+	*len = out->len;
+	*bytes = (char *) g_byte_array_free (out, FALSE);
 	return TRUE;
 }
 
@@ -171,8 +330,17 @@ _ndr_matcher_free (NdrMatcher *m)
 {
 	if (m == NULL)
 		return;
-	hs_free_database (m->db);
+	for (guint part = 0; part < N_PARTS; part++)
+		if (m->parts[part].db)
+			hs_free_database (m->parts[part].db);
 	g_free (m->lengths);
+	for (guint i = 0; m->late && i < m->n; i++) {
+		g_free (m->late[i]);
+		if (m->late_regex[i])
+			g_regex_unref (m->late_regex[i]);
+	}
+	g_free (m->late);
+	g_free (m->late_regex);
 	g_free (m);
 }
 
@@ -197,7 +365,7 @@ thread_scratch_free (gpointer data)
 static GPrivate thread_scratch = G_PRIVATE_INIT (thread_scratch_free);
 
 static hs_scratch_t *
-scratch_for (const NdrMatcher *m)
+scratch_for (const MatcherPart *part)
 {
 	ThreadScratch *ts = g_private_get (&thread_scratch);
 	if (ts == NULL) {
@@ -205,10 +373,10 @@ scratch_for (const NdrMatcher *m)
 		ts->fits = g_hash_table_new (NULL, NULL);
 		g_private_set (&thread_scratch, ts);
 	}
-	if (!g_hash_table_contains (ts->fits, GUINT_TO_POINTER (m->serial))) {
-		if (hs_alloc_scratch (m->db, &ts->scratch) != HS_SUCCESS)
+	if (!g_hash_table_contains (ts->fits, GUINT_TO_POINTER (part->serial))) {
+		if (hs_alloc_scratch (part->db, &ts->scratch) != HS_SUCCESS)
 			g_error ("ndrparse: cannot allocate Hyperscan scratch space");
-		g_hash_table_add (ts->fits, GUINT_TO_POINTER (m->serial));
+		g_hash_table_add (ts->fits, GUINT_TO_POINTER (part->serial));
 	}
 	return ts->scratch;
 }
@@ -217,11 +385,52 @@ scratch_for (const NdrMatcher *m)
 
 typedef struct {
 	const NdrMatcher *matcher;
+	const char *text;
 	GArray *hits;
 	guint max, added;
 	guint8 *seen;           /* for a single-match matcher: a bit per pattern reported; NULL until one is */
 	guint8 seen_small[SEEN_ON_STACK / 8];
 } ScanState;
+
+/* Pattern @id's regex (compiled once, by whichever thread needs it
+ * first), or NULL if PCRE refuses what Hyperscan took. */
+static GRegex *
+late_regex (const NdrMatcher *m, guint id)
+{
+	GRegex *re = g_atomic_pointer_get (&m->late_regex[id]);
+	if (re)
+		return re;
+	/* Bytes, not UTF-8, ASCII letters in either case, ^ and $ at lines:
+	 * as Hyperscan was told (flags_of). */
+	re = g_regex_new (m->late[id], G_REGEX_RAW | G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
+	if (re == NULL)
+		return NULL;
+	if (!g_atomic_pointer_compare_and_exchange (&m->late_regex[id], NULL, re)) {
+		g_regex_unref (re);
+		re = g_atomic_pointer_get (&m->late_regex[id]);
+	}
+	return re;
+}
+
+/* Where pattern @id's match that ends at @to starts: the leftmost start
+ * of a match ending there.  If PCRE does not agree that one does, the
+ * start of the match's line. */
+static unsigned long long
+late_start (const NdrMatcher *m, guint id, const char *text, gsize to)
+{
+	GRegex *re = late_regex (m, id);
+	GMatchInfo *info = NULL;
+	gint start = -1;
+	if (re && to <= G_MAXSSIZE && g_regex_match_full (re, text, (gssize) to, 0, 0, &info, NULL))
+		g_match_info_fetch_pos (info, 0, &start, NULL);
+	g_match_info_free (info);
+	if (start >= 0)
+		return (unsigned long long) start;
+	gsize line = to;
+	while (line > 0 && text[line - 1] != '\n')
+		line--;
+	return line;
+}
 
 static int
 on_match (unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *context)
@@ -231,7 +440,7 @@ on_match (unsigned int id, unsigned long long from, unsigned long long to, unsig
 	if (id >= st->matcher->n)
 		return 0;
 	if (!st->matcher->all_matches) {
-		/* Regexes are reported at every match (SOM): keep the first.
+		/* Patterns are reported at every match: keep the first.
 		 * The set is made at the first match: most scans have none, and
 		 * a matcher may hold tens of thousands of patterns. */
 		if (st->seen == NULL)
@@ -242,9 +451,40 @@ on_match (unsigned int id, unsigned long long from, unsigned long long to, unsig
 		st->seen[id / 8] |= (guint8) (1u << (id % 8));
 	}
 	guint len = st->matcher->lengths ? st->matcher->lengths[id] : 0;
+	if (st->matcher->late && st->matcher->late[id])
+		from = late_start (st->matcher, id, st->text, (gsize) to);
 	NdrMatcherHit hit = { id, len && to >= len ? (gsize) (to - len) : (gsize) from, (gsize) to };
 	g_array_append_val (st->hits, hit);
 	return ++st->added >= st->max;  /* non-zero stops the scan */
+}
+
+/* Hits [@mid, @end) after hits [@start, @mid), each run in the order its
+ * matches end: merged into one such run (a part's hits before the
+ * other's where both end at once). */
+static void
+merge_runs (GArray *hits, guint start, guint mid)
+{
+	guint end = hits->len;
+	if (start == mid || mid == end)
+		return;
+	NdrMatcherHit *h = (NdrMatcherHit *) (void *) hits->data;
+	NdrMatcherHit *copy = g_memdup2 (h + start, (mid - start) * sizeof *h);
+	guint a = 0, a_end = mid - start, b = mid, out = start;
+	while (a < a_end && b < end)
+		h[out++] = h[b].to < copy[a].to ? h[b++] : copy[a++];
+	while (a < a_end)
+		h[out++] = copy[a++];
+	g_free (copy);
+}
+
+static void
+scan_part (const MatcherPart *part, ScanState *st, const char *text, gsize len)
+{
+	if (part->db == NULL)
+		return;
+	st->added = 0;
+	/* Hyperscan takes an unsigned int length: scans are cut at 1 GiB. */
+	hs_scan (part->db, text, (unsigned int) MIN (len, (gsize) 1 << 30), 0, scratch_for (part), on_match, st);
 }
 
 void
@@ -254,12 +494,18 @@ _ndr_matcher_scan (const NdrMatcher *m, const char *text, gsize len, GArray *hit
 		return;
 	ScanState st;           /* seen_small is cleared at the first match only */
 	st.matcher = m;
+	st.text = text;
 	st.hits = hits;
 	st.max = max;
-	st.added = 0;
 	st.seen = NULL;
-	/* Hyperscan takes an unsigned int length: scans are cut at 1 GiB. */
-	hs_scan (m->db, text, (unsigned int) MIN (len, (gsize) 1 << 30), 0, scratch_for (m), on_match, &st);
+	/* Each part up to @max hits, then the first @max of both. */
+	guint start = hits->len;
+	scan_part (&m->parts[PART_FAST], &st, text, len);
+	guint mid = hits->len;
+	scan_part (&m->parts[PART_SOM], &st, text, len);
+	merge_runs (hits, start, mid);
+	if (hits->len - start > max)
+		g_array_set_size (hits, start + max);
 	if (st.seen && st.seen != st.seen_small)
 		g_free (st.seen);
 }

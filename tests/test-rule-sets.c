@@ -159,6 +159,91 @@ test_prefixes_together (void)
 	}
 }
 
+/* A matcher with many phrases is two databases (ndr-matcher.c): phrases
+ * and unanchored regexes without start-of-match tracking, a regex's start
+ * then found by PCRE; anchored patterns with it.  Whichever way a matcher
+ * is built (one database or two, compiled or read back from its bytes),
+ * its hits are the same: where each starts (a regex's leftmost start of
+ * the match that ended first), in the order they end, the first @max. */
+static GArray *
+scan_all (NdrMatcher *m, const char *text, guint max)
+{
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrMatcherHit));
+	_ndr_matcher_scan (m, text, strlen (text), hits, max);
+	return hits;
+}
+
+static void
+check_hit (GArray *hits, guint k, guint id, gsize from, gsize to)
+{
+	g_assert_cmpuint (k, <, hits->len);
+	const NdrMatcherHit *h = &g_array_index (hits, NdrMatcherHit, k);
+	g_assert_cmpuint (h->id, ==, id);
+	g_assert_cmpuint (h->from, ==, from);
+	g_assert_cmpuint (h->to, ==, to);
+}
+
+static void
+check_parts (guint n_fillers)
+{
+	GPtrArray *owned = g_ptr_array_new_with_free_func (g_free);
+	GPtrArray *rules = g_ptr_array_new ();
+	const NdrRule regex = { .id = "t.regex", .match = NDR_MATCH_REGEX, .pattern = "user .* unknown" };
+	const NdrRule anchored = { .id = "t.anchored", .match = NDR_MATCH_REGEX, .pattern = "(^|[ \t])IB401\\b" };
+	const NdrRule phrase = { .id = "t.phrase", .match = NDR_MATCH_PHRASE, .pattern = "Mailbox Full" };
+	const NdrRule prefix = { .id = "t.prefix", .match = NDR_MATCH_PREFIX, .pattern = "550" };
+	g_ptr_array_add (rules, (gpointer) &regex);     /* 0 */
+	g_ptr_array_add (rules, (gpointer) &anchored);  /* 1 */
+	g_ptr_array_add (rules, (gpointer) &phrase);    /* 2 */
+	g_ptr_array_add (rules, (gpointer) &prefix);    /* 3 */
+	for (guint i = 0; i < n_fillers; i++) {
+		NdrRule *r = g_new0 (NdrRule, 1);
+		char *pattern = g_strdup_printf ("zq%uxv", i);
+		r->id = "t.filler";
+		r->match = NDR_MATCH_PHRASE;
+		r->pattern = pattern;
+		g_ptr_array_add (owned, r);
+		g_ptr_array_add (owned, pattern);
+		g_ptr_array_add (rules, r);
+	}
+	const char text[] = "  550 x user a user b unknown, mailbox full; user c unknown IB401 mailbox full";
+	GError *error = NULL;
+	NdrMatcher *m = _ndr_matcher_compile ((const NdrRule *const *) rules->pdata, rules->len, FALSE, TRUE, &error);
+	g_assert_no_error (error);
+	char *bytes;
+	gsize len;
+	g_assert_true (_ndr_matcher_serialize (m, &bytes, &len));
+	NdrMatcher *read_back = _ndr_matcher_deserialize ((const guint8 *) bytes, len,
+							  (const NdrRule *const *) rules->pdata, rules->len, FALSE);
+	g_assert_nonnull (read_back);
+	NdrMatcher *both[] = { m, read_back };
+	for (guint b = 0; b < G_N_ELEMENTS (both); b++) {
+		GArray *hits = scan_all (both[b], text, 16);
+		g_assert_cmpuint (hits->len, ==, 4);
+		check_hit (hits, 0, 3, 2, 5);           /* the prefix, after the blanks */
+		check_hit (hits, 1, 0, 8, 29);          /* "user a user b unknown": the leftmost start */
+		check_hit (hits, 2, 2, 31, 43);         /* the phrase's first match only */
+		check_hit (hits, 3, 1, 59, 65);         /* " IB401" */
+		g_array_unref (hits);
+		hits = scan_all (both[b], text, 2);
+		g_assert_cmpuint (hits->len, ==, 2);
+		check_hit (hits, 1, 0, 8, 29);
+		g_array_unref (hits);
+	}
+	g_free (bytes);
+	_ndr_matcher_free (read_back);
+	_ndr_matcher_free (m);
+	g_ptr_array_unref (rules);
+	g_ptr_array_unref (owned);
+}
+
+static void
+test_matcher_parts (void)
+{
+	check_parts (0);        /* one database */
+	check_parts (100);      /* two */
+}
+
 int
 main (int argc, char **argv)
 {
@@ -170,5 +255,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/rule-sets/steps", test_steps);
 	g_test_add_func ("/rule-sets/lint", test_lint_of_a_set);
 	g_test_add_func ("/rule-sets/prefixes-together", test_prefixes_together);
+	g_test_add_func ("/rule-sets/matcher-parts", test_matcher_parts);
 	return g_test_run ();
 }
