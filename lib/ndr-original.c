@@ -273,23 +273,43 @@ local_part_length (const char *address)
 	return at ? (gsize) (at - address) : strlen (address);
 }
 
-/* The one address of @candidates (the returned message's To, its
- * Delivered-To, its envelope recipient) with @address's local part and a
- * qualified domain; NULL when none or several. */
+/* The one address of @candidates with local part @local (@len bytes)
+ * and a qualified domain; NULL when none or several. */
 static const char *
-qualified_match (NdrparseReport *report, const char *address, GPtrArray *candidates)
+qualified_match (NdrparseReport *report, const char *local, gsize len, GPtrArray *candidates)
 {
-	gsize local = local_part_length (address);
 	const char *found = NULL;
 	for (guint i = 0; i < candidates->len; i++) {
 		const char *c = g_ptr_array_index (candidates, i);
-		if (local_part_length (c) != local || g_ascii_strncasecmp (c, address, local) != 0 || is_unqualified (c))
+		if (local_part_length (c) != len || g_ascii_strncasecmp (c, local, len) != 0 || is_unqualified (c))
 			continue;
 		if (found && g_ascii_strcasecmp (found, c) != 0)
 			return NULL;
 		found = c;
 	}
 	return found ? _ndr_report_intern (report, found) : NULL;
+}
+
+/* The returned message's recipients: its To, its Delivered-To, its
+ * envelope recipient. */
+static GPtrArray *
+returned_recipients (const NdrparseReport *report)
+{
+	GPtrArray *candidates = _ndr_address_list (report->original_to);
+	if (report->delivered_to)
+		g_ptr_array_add (candidates, g_strdup (report->delivered_to));
+	if (report->envelope_recipient)
+		g_ptr_array_add (candidates, g_strdup (report->envelope_recipient));
+	return candidates;
+}
+
+const char *
+_ndr_original_recipient_with_local_part (NdrparseReport *report, const char *local, gsize len)
+{
+	GPtrArray *candidates = returned_recipients (report);
+	const char *found = qualified_match (report, local, len, candidates);
+	g_ptr_array_unref (candidates);
+	return found;
 }
 
 void
@@ -300,14 +320,10 @@ _ndr_original_qualify_recipients (NdrparseReport *report)
 		NdrparseRecord *record = g_ptr_array_index (report->records, i);
 		if (record->recipient == NULL || !is_unqualified (record->recipient))
 			continue;
-		if (candidates == NULL) {
-			candidates = _ndr_address_list (report->original_to);
-			if (report->delivered_to)
-				g_ptr_array_add (candidates, g_strdup (report->delivered_to));
-			if (report->envelope_recipient)
-				g_ptr_array_add (candidates, g_strdup (report->envelope_recipient));
-		}
-		const char *qualified = qualified_match (report, record->recipient, candidates);
+		if (candidates == NULL)
+			candidates = returned_recipients (report);
+		const char *qualified = qualified_match (report, record->recipient, local_part_length (record->recipient),
+							 candidates);
 		if (qualified) {
 			record->recipient = qualified;
 			record->destination = _ndr_address_domain (qualified);

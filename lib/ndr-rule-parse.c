@@ -758,9 +758,14 @@ parse_family (Parser *ps, GArray *tokens)
 		def.name = intern (ps, name);
 		def.reason = intern (ps, g_hash_table_lookup (own, "reason"));
 		def.source = intern (ps, g_hash_table_lookup (own, "source"));
-		if (recipients && strcmp (recipients, "mentions") != 0 && strcmp (recipients, "lines") != 0)
-			ok = fail (ps, "recipients=%s is not lines or mentions", recipients);
-		def.mentions = recipients && strcmp (recipients, "mentions") == 0;
+		if (recipients == NULL || strcmp (recipients, "lines") == 0)
+			def.recipients = NDR_RECIPIENTS_LINES;
+		else if (strcmp (recipients, "mentions") == 0)
+			def.recipients = NDR_RECIPIENTS_MENTIONS;
+		else if (strcmp (recipients, "local-parts") == 0)
+			def.recipients = NDR_RECIPIENTS_LOCAL_PARTS;
+		else
+			ok = fail (ps, "recipients=%s is not lines, mentions or local-parts", recipients);
 	}
 	if (ok)
 		g_array_append_val (ps->families, def);

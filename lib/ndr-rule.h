@@ -126,10 +126,18 @@ typedef struct {
 	const char *source;
 } NdrCodeDef;
 
+/* Where a prose family's recipients are ("family NAME recipients=..."). */
+typedef enum {
+	NDR_RECIPIENTS_LINES,           /* lines its address leads (the default) */
+	NDR_RECIPIENTS_MENTIONS,        /* the addresses its prose mentions */
+	NDR_RECIPIENTS_LOCAL_PARTS,     /* lines, where a bare local part may lead ("jsmith (user
+					 * not found)"): GroupWise names its own post office's users so */
+} NdrRecipients;
+
 /* A prose bounce family's attributes ("family NAME ..." lines). */
 typedef struct {
 	const char *name;
-	gboolean mentions;              /* recipients are the addresses its prose mentions */
+	NdrRecipients recipients;
 	const char *reason;             /* what every report of the family means, or NULL */
 	const char *source;
 } NdrFamilyDef;

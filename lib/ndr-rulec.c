@@ -316,13 +316,15 @@ put_families (FILE *out, const NdrRuleSource *src)
 		const NdrFamilyDef *f = &g_array_index (src->families, NdrFamilyDef, i);
 		fputs ("\t{ ", out);
 		put_string (out, f->name);
-		fprintf (out, ", %s, ", f->mentions ? "TRUE" : "FALSE");
+		static const char *const names[] = { "NDR_RECIPIENTS_LINES", "NDR_RECIPIENTS_MENTIONS",
+						     "NDR_RECIPIENTS_LOCAL_PARTS" };
+		fprintf (out, ", %s, ", names[f->recipients]);
 		put_string (out, f->reason);
 		fputs (", ", out);
 		put_string (out, f->source);
 		fputs (" },\n", out);
 	}
-	fprintf (out, "\t{ NULL, FALSE, NULL, NULL }\n};\nconst guint _ndr_family_def_count = %u;\n\n",
+	fprintf (out, "\t{ NULL, NDR_RECIPIENTS_LINES, NULL, NULL }\n};\nconst guint _ndr_family_def_count = %u;\n\n",
 		 src->families->len);
 }
 

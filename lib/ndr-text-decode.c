@@ -78,7 +78,7 @@ _ndr_text_decode (NdrparseReport *report, const char *text)
 
 	gboolean added = FALSE;
 	if (prose.family || report_says_failure (&t, &prose, subject)) {
-		GPtrArray *found = _ndr_text_recipients (report, &t, prose.mentions);
+		GPtrArray *found = _ndr_text_recipients (report, &t, prose.recipients);
 		_ndr_text_add_records (report, &t, found, &prose, subject);
 		added = found->len > 0;
 		g_ptr_array_unref (found);

@@ -206,7 +206,7 @@ set_family (const NdrparseRules *rules, const Candidate *c, NdrProse *prose)
 {
 	const NdrFamilyDef *def = _ndr_rules_family (rules, c->name);
 	prose->family = c->name;
-	prose->mentions = def && def->mentions;
+	prose->recipients = def ? def->recipients : NDR_RECIPIENTS_LINES;
 	prose->reason = NDRPARSE_REASON_UNDEFINED;
 	if (def && def->reason)
 		ndrparse_reason_from_name (def->reason, &prose->reason);

@@ -7,6 +7,12 @@
  * (which some relays rewrite: the text wins), from the addresses
  * mentioned anywhere in the report, and from the returned message's
  * envelope recipient.  The bounce's own addresses never count.
+ *
+ * A family whose report names its own users by their local part alone
+ * (recipients=local-parts: GroupWise's "\tjsmith (User not on post
+ * office)") has those lines read too, each local part completed from the
+ * returned message's recipient with that local part, else with the
+ * domain of the bounce's From, the system that has the user.
  */
 #include <string.h>
 
@@ -192,11 +198,57 @@ finding_free (gpointer data)
 	g_free (f);
 }
 
+/* The local part leading line @i before a parenthesised reason (blanks,
+ * the local part, blanks, "(...)" to the line's end), or NULL; sets
+ * *@len. */
+static const char *
+line_local_part (const NdrText *t, guint i, gsize *len)
+{
+	const NdrLine *l = _ndr_text_line (t, i);
+	const char *end = l->p + l->len;
+	while (end > l->p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+		end--;
+	const char *p = skip_blanks (l->p, end), *q = p;
+	while (q < end && is_local_char (*q))
+		q++;
+	const char *reason = skip_blanks (q, end);
+	if (q == p || reason == q || reason >= end || *reason != '(' || end[-1] != ')')
+		return NULL;
+	*len = (gsize) (q - p);
+	return p;
+}
+
+/* @local (@len bytes) as an address: the returned message's recipient
+ * with that local part, else at the domain of the bounce's From; NULL
+ * when neither is known. */
+static char *
+qualify_local_part (NdrparseReport *report, const char *local, gsize len)
+{
+	const char *known = _ndr_original_recipient_with_local_part (report, local, len);
+	if (known)
+		return g_strdup (known);
+	GPtrArray *from = _ndr_address_list (_ndr_bounce_header (report, "From"));
+	const char *domain = from->len ? _ndr_address_domain (g_ptr_array_index (from, 0)) : NULL;
+	char *address = NULL;
+	if (domain && strchr (domain, '.')) {
+		char *raw = g_strdup_printf ("%.*s@%s", (int) len, local, domain);
+		address = _ndr_address_normalize (raw, FALSE);
+		g_free (raw);
+	}
+	g_ptr_array_unref (from);
+	return address;
+}
+
 static void
-collect_recipient_lines (const NdrText *t, GPtrArray *found, gboolean allow_senders)
+collect_recipient_lines (NdrparseReport *report, const NdrText *t, GPtrArray *found, gboolean allow_senders,
+			 gboolean local_parts)
 {
 	for (guint i = t->begin; i < t->end; i++) {
 		char *address = _ndr_text_line_recipient (t, i);
+		gsize len;
+		const char *local;
+		if (address == NULL && local_parts && (local = line_local_part (t, i, &len)) != NULL)
+			address = qualify_local_part (report, local, len);
 		if (usable (t, address, allow_senders))
 			add_finding (found, address, i);
 		else
@@ -272,11 +324,12 @@ locate_findings (const NdrText *t, GPtrArray *found)
 }
 
 GPtrArray *
-_ndr_text_recipients (NdrparseReport *report, const NdrText *t, gboolean mentions)
+_ndr_text_recipients (NdrparseReport *report, const NdrText *t, NdrRecipients where)
 {
 	GPtrArray *found = g_ptr_array_new_with_free_func (finding_free);
-	if (!mentions)
-		collect_recipient_lines (t, found, FALSE);
+	gboolean local_parts = where == NDR_RECIPIENTS_LOCAL_PARTS;
+	if (where != NDR_RECIPIENTS_MENTIONS)
+		collect_recipient_lines (report, t, found, FALSE, local_parts);
 	if (found->len == 0) {
 		collect_failed_recipients_header (report, found);
 		locate_findings (t, found);
@@ -286,7 +339,7 @@ _ndr_text_recipients (NdrparseReport *report, const NdrText *t, gboolean mention
 		for_each_mention (t, add_mention, &st);
 	}
 	if (found->len == 0)
-		collect_recipient_lines (t, found, TRUE);
+		collect_recipient_lines (report, t, found, TRUE, local_parts);
 	if (found->len == 0 && report->envelope_recipient)
 		add_finding (found, g_strdup (report->envelope_recipient), G_MAXUINT);
 	return found;

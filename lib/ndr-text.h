@@ -42,7 +42,7 @@ G_BEGIN_DECLS
 
 typedef struct {
 	const char *family;             /* the family's name (owned by the rules), or NULL */
-	gboolean mentions;              /* its recipients are the addresses its prose mentions */
+	NdrRecipients recipients;       /* where its recipients are */
 	NdrparseReason reason;          /* what every report of the family means, or UNDEFINED */
 	gboolean by_headers;            /* recognised by its From, Subject or header rules */
 	gboolean daemon_sender;         /* From is a mail system's, or the null sender */
@@ -112,7 +112,7 @@ char *_ndr_text_line_recipient (const NdrText *t, guint i);
  * X-Failed-Recipients, addresses mentioned, the returned message's
  * envelope recipient): NdrFinding *, freed with the array. */
 GPtrArray *_ndr_text_recipients (NdrparseReport *report, const NdrText *t,
-				 gboolean mentions);
+				 NdrRecipients where);
 /* The bounce's own addresses (From, To, the returned message's sender):
  * never recipients.  A new set of new strings. */
 GHashTable *_ndr_text_sender_addresses (const NdrparseReport *report);

@@ -294,6 +294,11 @@ void _ndr_original_read_text (NdrparseReport *report, const char *text, gsize le
  * ("user@mailhost") from the returned message's To, Delivered-To or
  * envelope recipient, when exactly one of those has the same local part. */
 void _ndr_original_qualify_recipients (NdrparseReport *report);
+/* The one recipient of the returned message (its To, Delivered-To,
+ * envelope recipient) whose local part is @local (@len bytes, without
+ * regard to case) and whose domain is qualified, interned in @report;
+ * NULL when none or several are. */
+const char *_ndr_original_recipient_with_local_part (NdrparseReport *report, const char *local, gsize len);
 /* Decides report->sender once the DSN fields are known. */
 void _ndr_original_resolve_sender (NdrparseReport *report);
 
