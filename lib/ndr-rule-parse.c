@@ -140,6 +140,10 @@ _ndr_rule_status_spec_parse (const char *spec, guint *klass, guint *subject, gui
 gboolean
 _ndr_rule_status_fits (const char *spec, guint klass, guint subject, guint detail)
 {
+	/* No status, or one that gives only its class or subject (X.0.0,
+	 * X.Y.0: RFC 3463 section 2, "other or undefined"). */
+	if (strcmp (spec, NDR_STATUS_UNSPECIFIC) == 0)
+		return klass == 0 || subject == 0 || detail == 0;
 	guint k, s, low, high;
 	if (klass == 0 || !parse_status_spec (spec, &k, &s, &low, &high))
 		return FALSE;
@@ -541,8 +545,10 @@ parse_options (Parser *ps, GHashTable *own, NdrRule *rule)
 		return fail (ps, "yields= belongs to status rules, command rules and a reporter's leaning rules "
 			     "(if-reporter= weight=broad)");
 	rule->example = intern (ps, rule_value (ps, own, "example"));
-	if (rule->if_status && !_ndr_rule_status_spec_valid (rule->if_status))
-		return fail (ps, "if-status=%s is not a status (5.7.26, *.7.26 or 5.7.606-649)", rule->if_status);
+	if (rule->if_status && strcmp (rule->if_status, NDR_STATUS_UNSPECIFIC) != 0 &&
+	    !_ndr_rule_status_spec_valid (rule->if_status))
+		return fail (ps, "if-status=%s is not a status (5.7.26, *.7.26, 5.7.606-649 or unspecific)",
+			     rule->if_status);
 	if (rule->if_reply && !_ndr_rule_code_spec_valid (rule->if_reply))
 		return fail (ps, "if-reply=%s is not a reply code (550, 550-559 or 5xx)", rule->if_reply);
 	if (rule->refines && rule->field != NDR_IN_STATUS)

@@ -174,6 +174,8 @@ gboolean _ndr_rule_mark_from_name (const char *name, NdrMark *mark);
 
 /* Whether @spec ("5.7.26", "*.7.26", "5.7.606-649") is a status spec;
  * and whether the code @klass.@subject.@detail fits it. */
+/* if-status=unspecific: no status, or one with a subject or detail of 0. */
+#define NDR_STATUS_UNSPECIFIC "unspecific"
 gboolean _ndr_rule_status_spec_valid (const char *spec);
 gboolean _ndr_rule_status_fits (const char *spec, guint klass, guint subject, guint detail);
 /* @spec's parts: class (0: either), subject and the details it spans. */

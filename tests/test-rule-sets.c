@@ -74,6 +74,45 @@ test_user_rule_decides (void)
 	ndrparse_report_unref (report);
 }
 
+/* if-status=unspecific: the rule holds with no status or one that names
+ * no cause (5.0.0), not with one that does (5.7.1). */
+static NdrparseReason
+reason_with_status (NdrparseRules *rules, const char *status)
+{
+	GString *text = g_string_new (bounce);
+	g_string_replace (text, "5.0.0", status, 1);
+	GError *error = NULL;
+	NdrparseReport *report = ndrparse_parse_bytes_with_rules (rules, text->str, text->len, &error);
+	g_assert_no_error (error);
+	NdrparseReason reason = ndrparse_record_get_reason (first_record (report));
+	ndrparse_report_unref (report);
+	g_string_free (text, TRUE);
+	return reason;
+}
+
+static void
+test_if_status_unspecific (void)
+{
+	NdrparseRules *rules = ndrparse_rules_new ();
+	GError *error = NULL;
+	g_assert_true (ndrparse_rules_add_data (rules, "site.rules",
+						"site.stuffed in=diagnostic phrase=\"box is stuffed\" then=reason:mailboxfull "
+						"if-status=unspecific source=\"our MX's words\"\n", -1, &error));
+	g_assert_no_error (error);
+	g_assert_cmpint (reason_with_status (rules, "5.0.0"), ==, NDRPARSE_REASON_MAILBOXFULL);
+	g_assert_cmpint (reason_with_status (rules, "5.2.0"), ==, NDRPARSE_REASON_MAILBOXFULL);
+	g_assert_cmpint (reason_with_status (rules, "5.7.1"), !=, NDRPARSE_REASON_MAILBOXFULL);
+	ndrparse_rules_unref (rules);
+	NdrparseRules *bad = ndrparse_rules_new ();
+	g_assert_false (ndrparse_rules_add_data (bad, "bad.rules",
+						 "b.x in=diagnostic phrase=x then=reason:blocked if-status=vague source=s\n",
+						 -1, &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES);
+	g_assert_nonnull (strstr (error->message, "unspecific"));
+	g_clear_error (&error);
+	ndrparse_rules_unref (bad);
+}
+
 static void
 test_frozen_after_use (void)
 {
@@ -250,6 +289,7 @@ main (int argc, char **argv)
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/rule-sets/bad-text-is-all-or-nothing", test_bad_text_is_all_or_nothing);
 	g_test_add_func ("/rule-sets/user-rule-decides", test_user_rule_decides);
+	g_test_add_func ("/rule-sets/if-status-unspecific", test_if_status_unspecific);
 	g_test_add_func ("/rule-sets/frozen-after-use", test_frozen_after_use);
 	g_test_add_func ("/rule-sets/files-and-directories", test_files_and_directories);
 	g_test_add_func ("/rule-sets/steps", test_steps);
