@@ -10,7 +10,7 @@
  *
  * A family whose report names its own users by their local part alone
  * (recipients=local-parts: GroupWise's "\tjsmith (User not on post
- * office)") has those lines read too, each local part completed from the
+ * office)", AOL's screen names) has those lines read too, each local part completed from the
  * returned message's recipient with that local part, else with the
  * domain of the bounce's From, the system that has the user.
  */
@@ -198,9 +198,9 @@ finding_free (gpointer data)
 	g_free (f);
 }
 
-/* The local part leading line @i before a parenthesised reason (blanks,
- * the local part, blanks, "(...)" to the line's end), or NULL; sets
- * *@len. */
+/* The local part line @i holds alone, or before a parenthesised reason
+ * (blanks, the local part, blanks, "(...)" to the line's end), or NULL;
+ * sets *@len. */
 static const char *
 line_local_part (const NdrText *t, guint i, gsize *len)
 {
@@ -211,8 +211,10 @@ line_local_part (const NdrText *t, guint i, gsize *len)
 	const char *p = skip_blanks (l->p, end), *q = p;
 	while (q < end && is_local_char (*q))
 		q++;
+	if (q == p)
+		return NULL;
 	const char *reason = skip_blanks (q, end);
-	if (q == p || reason == q || reason >= end || *reason != '(' || end[-1] != ')')
+	if (q < end && (reason == q || reason >= end || *reason != '(' || end[-1] != ')'))
 		return NULL;
 	*len = (gsize) (q - p);
 	return p;
