@@ -290,10 +290,8 @@ qualified_match (NdrparseReport *report, const char *local, gsize len, GPtrArray
 	return found ? _ndr_report_intern (report, found) : NULL;
 }
 
-/* The returned message's recipients: its To, its Delivered-To, its
- * envelope recipient. */
-static GPtrArray *
-returned_recipients (const NdrparseReport *report)
+GPtrArray *
+_ndr_original_recipients (const NdrparseReport *report)
 {
 	GPtrArray *candidates = _ndr_address_list (report->original_to);
 	if (report->delivered_to)
@@ -304,12 +302,10 @@ returned_recipients (const NdrparseReport *report)
 }
 
 const char *
-_ndr_original_recipient_with_local_part (NdrparseReport *report, const char *local, gsize len)
+_ndr_original_recipient_with_local_part (NdrparseReport *report, GPtrArray *candidates, const char *local,
+					 gsize len)
 {
-	GPtrArray *candidates = returned_recipients (report);
-	const char *found = qualified_match (report, local, len, candidates);
-	g_ptr_array_unref (candidates);
-	return found;
+	return qualified_match (report, local, len, candidates);
 }
 
 void
@@ -321,7 +317,7 @@ _ndr_original_qualify_recipients (NdrparseReport *report)
 		if (record->recipient == NULL || !is_unqualified (record->recipient))
 			continue;
 		if (candidates == NULL)
-			candidates = returned_recipients (report);
+			candidates = _ndr_original_recipients (report);
 		const char *qualified = qualified_match (report, record->recipient, local_part_length (record->recipient),
 							 candidates);
 		if (qualified) {

@@ -220,24 +220,44 @@ line_local_part (const NdrText *t, guint i, gsize *len)
 	return p;
 }
 
+/* What a bare local part is completed with, read once per report. */
+typedef struct {
+	GPtrArray *returned;    /* the returned message's recipients */
+	char *domain;           /* the domain of the bounce's From, if qualified */
+} Qualifier;
+
+static void
+qualifier_init (Qualifier *q, const NdrparseReport *report)
+{
+	q->returned = _ndr_original_recipients (report);
+	GPtrArray *from = _ndr_address_list (_ndr_bounce_header (report, "From"));
+	const char *domain = from->len ? _ndr_address_domain (g_ptr_array_index (from, 0)) : NULL;
+	q->domain = domain && strchr (domain, '.') ? g_strdup (domain) : NULL;
+	g_ptr_array_unref (from);
+}
+
+static void
+qualifier_clear (Qualifier *q)
+{
+	if (q->returned)
+		g_ptr_array_unref (q->returned);
+	g_free (q->domain);
+}
+
 /* @local (@len bytes) as an address: the returned message's recipient
  * with that local part, else at the domain of the bounce's From; NULL
  * when neither is known. */
 static char *
-qualify_local_part (NdrparseReport *report, const char *local, gsize len)
+qualify_local_part (NdrparseReport *report, const Qualifier *q, const char *local, gsize len)
 {
-	const char *known = _ndr_original_recipient_with_local_part (report, local, len);
+	const char *known = _ndr_original_recipient_with_local_part (report, q->returned, local, len);
 	if (known)
 		return g_strdup (known);
-	GPtrArray *from = _ndr_address_list (_ndr_bounce_header (report, "From"));
-	const char *domain = from->len ? _ndr_address_domain (g_ptr_array_index (from, 0)) : NULL;
-	char *address = NULL;
-	if (domain && strchr (domain, '.')) {
-		char *raw = g_strdup_printf ("%.*s@%s", (int) len, local, domain);
-		address = _ndr_address_normalize (raw, FALSE);
-		g_free (raw);
-	}
-	g_ptr_array_unref (from);
+	if (q->domain == NULL)
+		return NULL;
+	char *raw = g_strdup_printf ("%.*s@%s", (int) len, local, q->domain);
+	char *address = _ndr_address_normalize (raw, FALSE);
+	g_free (raw);
 	return address;
 }
 
@@ -245,17 +265,22 @@ static void
 collect_recipient_lines (NdrparseReport *report, const NdrText *t, GPtrArray *found, gboolean allow_senders,
 			 gboolean local_parts)
 {
-	for (guint i = t->begin; i < t->end; i++) {
+	Qualifier q = { NULL, NULL };
+	for (guint i = t->begin; i < t->end && found->len < NDR_TEXT_MAX_RECIPIENTS; i++) {
 		char *address = _ndr_text_line_recipient (t, i);
 		gsize len;
 		const char *local;
-		if (address == NULL && local_parts && (local = line_local_part (t, i, &len)) != NULL)
-			address = qualify_local_part (report, local, len);
+		if (address == NULL && local_parts && (local = line_local_part (t, i, &len)) != NULL) {
+			if (q.returned == NULL)
+				qualifier_init (&q, report);
+			address = qualify_local_part (report, &q, local, len);
+		}
 		if (usable (t, address, allow_senders))
 			add_finding (found, address, i);
 		else
 			g_free (address);
 	}
+	qualifier_clear (&q);
 }
 
 /* Calls @each for every address mentioned on the report's lines, with

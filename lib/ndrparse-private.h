@@ -294,11 +294,15 @@ void _ndr_original_read_text (NdrparseReport *report, const char *text, gsize le
  * ("user@mailhost") from the returned message's To, Delivered-To or
  * envelope recipient, when exactly one of those has the same local part. */
 void _ndr_original_qualify_recipients (NdrparseReport *report);
-/* The one recipient of the returned message (its To, Delivered-To,
- * envelope recipient) whose local part is @local (@len bytes, without
- * regard to case) and whose domain is qualified, interned in @report;
- * NULL when none or several are. */
-const char *_ndr_original_recipient_with_local_part (NdrparseReport *report, const char *local, gsize len);
+/* The returned message's recipients (its To, Delivered-To, envelope
+ * recipient): a new array of new strings. */
+GPtrArray *_ndr_original_recipients (const NdrparseReport *report);
+/* The one address of @candidates (from _ndr_original_recipients())
+ * whose local part is @local (@len bytes, without regard to case) and
+ * whose domain is qualified, interned in @report; NULL when none or
+ * several are. */
+const char *_ndr_original_recipient_with_local_part (NdrparseReport *report, GPtrArray *candidates,
+						      const char *local, gsize len);
 /* Decides report->sender once the DSN fields are known. */
 void _ndr_original_resolve_sender (NdrparseReport *report);
 
