@@ -174,6 +174,29 @@ dsn_head (void)
 			     "Reporting-MTA: dns; mx.example.org\n\n");
 }
 
+/* A GroupWise report naming @n users by their local part alone, whose
+ * returned message has @to recipients to complete them from: each line
+ * must not cost a pass over them all. */
+static void
+many_local_parts (int n, int to)
+{
+	GString *s = g_string_new ("From: Mail Delivery System <postmaster@gw.example.org>\n"
+				   "To: sender@example.com\nSubject: Message status - undeliverable\n"
+				   "X-Mailer: GroupWise Internet Agent 18.2.1\nMIME-Version: 1.0\n"
+				   "Content-Type: multipart/mixed; boundary=\"" BOUNDARY "\"\n\n--" BOUNDARY "\n"
+				   "Content-Type: text/plain\n\n"
+				   "The message that you sent was undeliverable to the following:\n");
+	for (int i = 0; i < n; i++)
+		g_string_append_printf (s, "\tu%d (User not on post office)\n", i);
+	g_string_append (s, "\nPossibly truncated original message follows:\n\n--" BOUNDARY "\n"
+			 "Content-Type: message/rfc822\n\nFrom: sender@example.com\nTo: ");
+	for (int i = 0; i < to; i++)
+		g_string_append_printf (s, "%suser%d@gw.example.org", i ? ", " : "", i);
+	g_string_append (s, "\nSubject: x\n\nx\n--" BOUNDARY "--\n");
+	write_file ("local-parts-19000.eml", s);
+	g_string_free (s, TRUE);
+}
+
 static void
 many_recipients (int n)
 {
@@ -470,6 +493,7 @@ main (int argc, char **argv)
 	nul_bytes ();
 	deep_nesting (1000);
 	many_recipients (10000);
+	many_local_parts (19000, 3000);
 	huge_header_line (10 * 1024 * 1024);
 	charsets ();
 	bad_base64 ();
