@@ -26,18 +26,8 @@
 	F (PQresultErrorField) F (PQresultErrorMessage) F (PQresultStatus) \
 	F (PQsetNoticeProcessor) F (PQstatus) F (PQtransactionStatus)
 
-typedef struct {
-	PQ_FUNCTIONS (NDR_DL_SLOT)
-} PqTable;
-
-static PqTable pq;
-static const char *const pq_names[] = { PQ_FUNCTIONS (NDR_DL_NAME) };
 #define PQ_OFFSET(name) NDR_DL_OFFSET (PqTable, name)
-static const size_t pq_offsets[] = { PQ_FUNCTIONS (PQ_OFFSET) };
-static NdrDlLibrary libpq = {
-	NDR_LIBPQ_SONAME, "PostgreSQL's client library", pq_names, pq_offsets, G_N_ELEMENTS (pq_names), &pq,
-	NDR_ONCE_INIT, NULL
-};
+NDR_DL_LIBRARY (PqTable, pq, libpq, PQ_FUNCTIONS, PQ_OFFSET, NDR_LIBPQ_SONAME, "PostgreSQL's client library");
 
 typedef struct {
 	NdrStoreBackend parent;

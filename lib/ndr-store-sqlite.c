@@ -28,17 +28,8 @@
 	F (sqlite3_get_autocommit) F (sqlite3_open_v2) F (sqlite3_prepare_v3) F (sqlite3_reset) \
 	F (sqlite3_step) F (sqlite3_system_errno)
 
-typedef struct {
-	SQ_FUNCTIONS (NDR_DL_SLOT)
-} SqTable;
-
-static SqTable sq;
-static const char *const sq_names[] = { SQ_FUNCTIONS (NDR_DL_NAME) };
 #define SQ_OFFSET(name) NDR_DL_OFFSET (SqTable, name)
-static const size_t sq_offsets[] = { SQ_FUNCTIONS (SQ_OFFSET) };
-static NdrDlLibrary libsqlite = {
-	NDR_SQLITE_SONAME, "SQLite", sq_names, sq_offsets, G_N_ELEMENTS (sq_names), &sq, NDR_ONCE_INIT, NULL
-};
+NDR_DL_LIBRARY (SqTable, sq, libsqlite, SQ_FUNCTIONS, SQ_OFFSET, NDR_SQLITE_SONAME, "SQLite");
 
 /* How long a writer waits for the others before the store is reported
  * unavailable. */
