@@ -273,23 +273,6 @@ local_part_length (const char *address)
 	return at ? (gsize) (at - address) : strlen (address);
 }
 
-/* The one address of @candidates with local part @local (@len bytes)
- * and a qualified domain; NULL when none or several. */
-static const char *
-qualified_match (NdrparseReport *report, const char *local, gsize len, GPtrArray *candidates)
-{
-	const char *found = NULL;
-	for (guint i = 0; i < candidates->len; i++) {
-		const char *c = g_ptr_array_index (candidates, i);
-		if (local_part_length (c) != len || g_ascii_strncasecmp (c, local, len) != 0 || is_unqualified (c))
-			continue;
-		if (found && g_ascii_strcasecmp (found, c) != 0)
-			return NULL;
-		found = c;
-	}
-	return found ? _ndr_report_intern (report, found) : NULL;
-}
-
 GPtrArray *
 _ndr_original_recipients (const NdrparseReport *report)
 {
@@ -305,7 +288,16 @@ const char *
 _ndr_original_recipient_with_local_part (NdrparseReport *report, GPtrArray *candidates, const char *local,
 					 gsize len)
 {
-	return qualified_match (report, local, len, candidates);
+	const char *found = NULL;
+	for (guint i = 0; i < candidates->len; i++) {
+		const char *c = g_ptr_array_index (candidates, i);
+		if (local_part_length (c) != len || g_ascii_strncasecmp (c, local, len) != 0 || is_unqualified (c))
+			continue;
+		if (found && g_ascii_strcasecmp (found, c) != 0)
+			return NULL;
+		found = c;
+	}
+	return found ? _ndr_report_intern (report, found) : NULL;
 }
 
 void
@@ -318,8 +310,8 @@ _ndr_original_qualify_recipients (NdrparseReport *report)
 			continue;
 		if (candidates == NULL)
 			candidates = _ndr_original_recipients (report);
-		const char *qualified = qualified_match (report, record->recipient, local_part_length (record->recipient),
-							 candidates);
+		const char *qualified = _ndr_original_recipient_with_local_part (
+			report, candidates, record->recipient, local_part_length (record->recipient));
 		if (qualified) {
 			record->recipient = qualified;
 			record->destination = _ndr_address_domain (qualified);
