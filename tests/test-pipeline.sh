@@ -63,6 +63,16 @@ else
 	skip "mbox truncated while read" "the mbox was read whole before it could be truncated"
 fi
 
+# Standard input already partly read (a shell's `read` took a line, or
+# two filters share one descriptor): what is left is the input, and its
+# end is not a truncation.
+{ IFS= read -r first; "$tool" --format=jsonl - > "$tmp/out" 2> "$tmp/err"; echo $? > "$tmp/rc"; } < "$tmp/twice.mbox"
+check "stdin read from an offset: exit 0" [ "$(cat "$tmp/rc")" -eq 0 ]
+check "stdin read from an offset: no error" [ ! -s "$tmp/err" ]
+check "stdin read from an offset: the messages after it" [ "$(wc -l < "$tmp/out")" -ge 1 ]
+{ "$tool" --annotate > /dev/null; "$tool" --annotate > "$tmp/out" 2> "$tmp/err"; echo $? > "$tmp/rc"; } < "$bounce"
+check "stdin at its end: exit 0 and no error" sh -c '[ "$(cat "$1")" -eq 0 ] && [ ! -s "$2" ]' sh "$tmp/rc" "$tmp/err"
+
 # gzip: files, mboxes and standard input, detected by their magic.
 gzip -c "$bounce" > "$tmp/one.eml.gz"
 gzip -c "$tmp/box.mbox" > "$tmp/box.mbox.gz"

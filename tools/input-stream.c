@@ -16,7 +16,7 @@ struct _InputStream {
 	int fd;
 	gboolean own_fd;
 	gint64 expected;        /* a regular file's size when opened; -1 */
-	gint64 raw_total;       /* bytes read from fd */
+	gint64 raw_total;       /* the offset in fd: where it was found, plus bytes read */
 	gboolean raw_end;       /* read() said the end */
 	/* gzip */
 	gboolean sniffed;       /* the first bytes were looked at (or need not be) */
@@ -44,10 +44,20 @@ stream_new (int fd, gboolean own_fd, const struct stat *st)
 	struct stat own;
 	if (st == NULL && fstat (fd, &own) == 0)
 		st = &own;
-	if (st && S_ISREG (st->st_mode))
+	if (st && S_ISREG (st->st_mode)) {
 		stream->expected = st->st_size;
+		/* Standard input may come already partly read (a shell's
+		 * `read` before us, a filter run twice on one descriptor):
+		 * the input is what is left from here, and the count of
+		 * bytes read starts at the offset so that a short read is
+		 * still told from the end. */
+		off_t at = own_fd ? 0 : lseek (fd, 0, SEEK_CUR);
+		if (at > 0)
+			stream->raw_total = at;
+	}
 	/* A small file is read in one piece (one byte more, to see its end). */
-	stream->raw_size = stream->expected >= 0 && stream->expected < RAW_BYTES ? (gsize) stream->expected + 1 : RAW_BYTES;
+	gint64 left = stream->expected - stream->raw_total;
+	stream->raw_size = stream->expected >= 0 && left < RAW_BYTES ? (gsize) MAX (left, 0) + 1 : RAW_BYTES;
 	return stream;
 }
 
@@ -294,7 +304,9 @@ input_stream_read (InputStream *stream, void *buf, gsize len, GError **error)
 gint64
 input_stream_size_hint (const InputStream *stream)
 {
-	return stream->gunzip ? -1 : stream->expected;
+	if (stream->gunzip || stream->expected < 0)
+		return -1;
+	return MAX (stream->expected - stream->raw_total, 0) + (gint64) (stream->raw_len - stream->raw_at);
 }
 
 gboolean

@@ -33,8 +33,10 @@ InputStream *input_stream_open (const char *path, InputOpenFlags flags, GError *
  * truncated while it was read). */
 gssize input_stream_read (InputStream *stream, void *buf, gsize len, GError **error);
 
-/* The size of a regular file when it was opened, -1 for other inputs:
- * a hint for how much memory its bytes will take (not for gzip data). */
+/* The bytes a regular file has left to give (its size when it was
+ * opened, less what was read before it came to us and since), -1 for
+ * other inputs: a hint for how much memory its bytes will take (not for
+ * gzip data). */
 gint64 input_stream_size_hint (const InputStream *stream);
 
 /* Whether the input is gzip data (known after the first read). */
