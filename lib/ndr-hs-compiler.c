@@ -2,7 +2,7 @@
  * compiles rules.
  *
  * The shipped rules are compiled when ndrparse is built; a run only
- * deserialises and scans their databases, which Hyperscan's runtime
+ * scans their databases (in place, from the library's image of them), which Hyperscan's runtime
  * library (libhs_runtime, C, no dependency but libc) does.  The compiler
  * is libhs proper, C++ with libstdc++: loading it costs a process about a
  * millisecond before it does anything, more than decoding one message.

@@ -20,6 +20,7 @@ enum { PART_FAST, PART_SOM, N_PARTS };
 
 typedef struct {
 	hs_database_t *db;      /* NULL when the part has no pattern */
+	gboolean borrowed;      /* db lies in an image (not freed) */
 	guint serial;           /* identifies it for the per-thread scratch */
 } MatcherPart;
 
@@ -254,71 +255,118 @@ _ndr_matcher_compile (const NdrRule *const *rules, guint n, gboolean all_matches
 	return m;
 }
 
-/* The serialised form: per part, its length as 4 bytes (little-endian;
- * 0: no part) and Hyperscan's serialisation of its database. */
+/* The image: what a run scans in place, with no copy (one run touches
+ * the pages of what it scans, and processes share them).  Hyperscan's
+ * own serialised form must be deserialised into memory of its own, a
+ * copy and a CRC of each database: a megabyte and half a millisecond of
+ * every run's start before the first scan.  An image holds each part as
+ * hs_deserialize_database_at() lays it out at a 64-byte boundary, which
+ * is the form hs_scan() reads (the database's bytecode is found by an
+ * offset from its start, aligned there).  Layout, all numbers
+ * little-endian 32-bit:
+ *
+ *   0   "NDRI", then per part its offset and length (0 0: no part)
+ *   64  each part's database, at a multiple of 64 from the start
+ *
+ * An image is only taken by a library whose Hyperscan says the database
+ * is its own version (hs_database_size(): magic and version) and of the
+ * length the image gives; otherwise the caller compiles the rules. */
+#define IMAGE_ALIGN 64
+#define IMAGE_MAGIC "NDRI"
 
-static gboolean
-read_length (const guint8 **p, const guint8 *end, guint32 *len)
+static guint32
+get_u32 (const guint8 *p)
 {
-	if (end - *p < 4)
-		return FALSE;
-	*len = (guint32) (*p)[0] | (guint32) (*p)[1] << 8 | (guint32) (*p)[2] << 16 | (guint32) (*p)[3] << 24;
-	*p += 4;
-	return *len <= (gsize) (end - *p);
+	return (guint32) p[0] | (guint32) p[1] << 8 | (guint32) p[2] << 16 | (guint32) p[3] << 24;
+}
+
+static void
+put_u32 (guint8 *p, guint32 v)
+{
+	p[0] = (guint8) v;
+	p[1] = (guint8) (v >> 8);
+	p[2] = (guint8) (v >> 16);
+	p[3] = (guint8) (v >> 24);
+}
+
+/* The part's database at @bytes + @offset, if this library scans it. */
+static const hs_database_t *
+image_part (const guint8 *bytes, gsize len, guint32 offset, guint32 part_len)
+{
+	if (offset % IMAGE_ALIGN != 0 || offset < IMAGE_ALIGN || offset > len || part_len > len - offset)
+		return NULL;
+	const hs_database_t *db = (const hs_database_t *) (const void *) (bytes + offset);
+	size_t size;
+	if (hs_database_size (db, &size) != HS_SUCCESS || size != part_len)
+		return NULL;
+	return db;
 }
 
 NdrMatcher *
-_ndr_matcher_deserialize (const guint8 *bytes, gsize len, const NdrRule *const *rules, guint n,
-			  gboolean all_matches)
+_ndr_matcher_from_image (const guint8 *bytes, gsize len, const NdrRule *const *rules, guint n,
+			 gboolean all_matches)
 {
+	if (((guintptr) bytes) % IMAGE_ALIGN != 0 || len < IMAGE_ALIGN || memcmp (bytes, IMAGE_MAGIC, 4) != 0)
+		return NULL;
 	NdrMatcher *m = matcher_new (n, all_matches);
-	const guint8 *p = bytes, *end = bytes + len;
 	for (guint part = 0; part < N_PARTS; part++) {
-		guint32 part_len;
-		hs_database_t *db = NULL;
-		if (!read_length (&p, end, &part_len) ||
-		    (part_len > 0 && hs_deserialize_database ((const char *) p, part_len, &db) != HS_SUCCESS)) {
+		guint32 offset = get_u32 (bytes + 4 + 8 * part), part_len = get_u32 (bytes + 8 + 8 * part);
+		if (offset == 0 && part_len == 0)
+			continue;
+		const hs_database_t *db = image_part (bytes, len, offset, part_len);
+		if (db == NULL) {
 			_ndr_matcher_free (m);
 			return NULL;
 		}
-		set_part (m, part, db);
-		p += part_len;
-	}
-	if (p != end) {
-		_ndr_matcher_free (m);
-		return NULL;
+		set_part (m, part, (hs_database_t *) db);
+		m->parts[part].borrowed = TRUE;
 	}
 	set_lengths (m, rules);
 	return m;
 }
 
-static void
-append_length (GByteArray *out, guint32 len)
+/* Appends @db as it lies in memory at a 64-byte boundary: serialised,
+ * then deserialised into such memory (Hyperscan's own layout, by its
+ * public calls). */
+static gboolean
+append_image_part (GByteArray *out, const hs_database_t *db, guint32 *offset, guint32 *part_len)
 {
-	guint8 b[4] = { (guint8) len, (guint8) (len >> 8), (guint8) (len >> 16), (guint8) (len >> 24) };
-	g_byte_array_append (out, b, 4);
+	char *data = NULL;
+	size_t size = 0, image_size = 0;
+	if (hs_serialize_database (db, &data, &size) != HS_SUCCESS)
+		return FALSE;
+	gboolean ok = hs_serialized_database_size (data, size, &image_size) == HS_SUCCESS &&
+		      image_size <= G_MAXUINT32 && out->len + image_size + IMAGE_ALIGN <= G_MAXUINT32;
+	if (ok) {
+		void *at = g_aligned_alloc0 (1, image_size, IMAGE_ALIGN);
+		ok = hs_deserialize_database_at (data, size, at) == HS_SUCCESS;
+		if (ok) {
+			g_byte_array_set_size (out, (out->len + IMAGE_ALIGN - 1) / IMAGE_ALIGN * IMAGE_ALIGN);
+			*offset = out->len;
+			*part_len = (guint32) image_size;
+			g_byte_array_append (out, at, (guint) image_size);
+		}
+		g_aligned_free (at);
+	}
+	free (data);
+	return ok;
 }
 
 gboolean
-_ndr_matcher_serialize (const NdrMatcher *m, char **bytes, gsize *len)
+_ndr_matcher_image (const NdrMatcher *m, char **bytes, gsize *len)
 {
 	GByteArray *out = g_byte_array_new ();
+	g_byte_array_set_size (out, IMAGE_ALIGN);
+	memset (out->data, 0, IMAGE_ALIGN);
+	memcpy (out->data, IMAGE_MAGIC, 4);
 	for (guint part = 0; part < N_PARTS; part++) {
-		char *data = NULL;
-		size_t size = 0;
-		if (m->parts[part].db && hs_serialize_database (m->parts[part].db, &data, &size) != HS_SUCCESS) {
+		guint32 offset = 0, part_len = 0;
+		if (m->parts[part].db && !append_image_part (out, m->parts[part].db, &offset, &part_len)) {
 			g_byte_array_unref (out);
 			return FALSE;
 		}
-		if (size > G_MAXUINT32) {
-			free (data);
-			g_byte_array_unref (out);
-			return FALSE;
-		}
-		append_length (out, (guint32) size);
-		if (size)
-			g_byte_array_append (out, (const guint8 *) data, (guint) size);
-		free (data);
+		put_u32 (out->data + 4 + 8 * part, offset);
+		put_u32 (out->data + 8 + 8 * part, part_len);
 	}
 	*len = out->len;
 	*bytes = (char *) g_byte_array_free (out, FALSE);
@@ -331,7 +379,7 @@ _ndr_matcher_free (NdrMatcher *m)
 	if (m == NULL)
 		return;
 	for (guint part = 0; part < N_PARTS; part++)
-		if (m->parts[part].db)
+		if (m->parts[part].db && !m->parts[part].borrowed)
 			hs_free_database (m->parts[part].db);
 	g_free (m->lengths);
 	for (guint i = 0; m->late && i < m->n; i++) {

@@ -3,8 +3,8 @@
  *
  * A matcher holds the patterns of one channel (ndr-rules.c): the phrase,
  * prefix and regex rules that look at one field.  Its database is
- * compiled once, at build time for the shipped rules (serialised into the
- * library, ndr-rulec.c) and when they are loaded for a user's; a scan
+ * compiled once, at build time for the shipped rules (an image in the
+ * library that a run scans in place, ndr-rulec.c) and when they are loaded for a user's; a scan
  * then costs one pass over the text whatever the number of patterns.
  *
  * Patterns are matched on bytes, ASCII letters without regard to case:
@@ -43,18 +43,20 @@ typedef struct {
  * otherwise the first of each pattern.  NULL with @error
  * (NDRPARSE_ERROR_BAD_RULES: "FILE:LINE: rule ID: bad regex: ...") when
  * a pattern is refused.  @portable compiles for any CPU of the
- * architecture (a database serialised at build time). */
+ * architecture (a database written into the library at build time). */
 NdrMatcher *_ndr_matcher_compile (const NdrRule *const *rules, guint n, gboolean all_matches,
 				  gboolean portable, GError **error);
 
-/* A matcher from a database _ndr_matcher_serialize() wrote for @rules;
- * NULL when it does not fit this library or CPU (the caller compiles
- * instead). */
-NdrMatcher *_ndr_matcher_deserialize (const guint8 *bytes, gsize len, const NdrRule *const *rules, guint n,
-				      gboolean all_matches);
+/* A matcher scanning the databases of an image _ndr_matcher_image()
+ * wrote for @rules, in place: @bytes (64-byte aligned) must outlive it.
+ * NULL when the image does not fit this library's Hyperscan (another
+ * version) or is not one (the caller compiles instead). */
+NdrMatcher *_ndr_matcher_from_image (const guint8 *bytes, gsize len, const NdrRule *const *rules, guint n,
+				     gboolean all_matches);
 
-/* The compiled database as bytes (g_free() them); FALSE if it cannot be. */
-gboolean _ndr_matcher_serialize (const NdrMatcher *matcher, char **bytes, gsize *len);
+/* The compiled databases as an image (g_free() the bytes; to be used
+ * they must lie at a 64-byte boundary); FALSE if they cannot be. */
+gboolean _ndr_matcher_image (const NdrMatcher *matcher, char **bytes, gsize *len);
 
 /* Appends the matches in @text to @hits (NdrMatcherHit), in the order
  * they end; at most @max of them. */

@@ -228,7 +228,7 @@ _ndr_channel_matcher (const NdrChannel *channel)
 	if (_ndr_once_enter (&ch->once)) {
 		gboolean all = ch->kind == NDR_CHANNEL_BODY_LINES;
 		const NdrShippedChannel *sc = ch->shipped;
-		ch->matcher = _ndr_matcher_deserialize (sc->database, sc->database_len, ch->rules, ch->n, all);
+		ch->matcher = _ndr_matcher_from_image (sc->database, sc->database_len, ch->rules, ch->n, all);
 		if (ch->matcher == NULL) {
 			/* A database this library's Hyperscan cannot load: compile. */
 			GError *error = NULL;

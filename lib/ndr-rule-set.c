@@ -12,9 +12,10 @@
 #include "ndr-rule-set.h"
 #include "ndrparse-private.h"
 
-/* The shipped group, from the generated tables: the databases are
- * deserialised (or, when they do not fit this library's Hyperscan,
- * compiled) once per process. */
+/* The shipped group, from the generated tables: each channel's
+ * databases are scanned in place from the library's image of them (or,
+ * when they do not fit this library's Hyperscan, compiled once per
+ * process). */
 static NdrRuleGroup *
 shipped_group_new (void)
 {

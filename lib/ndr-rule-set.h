@@ -5,7 +5,7 @@
  * code=).
  *
  * The shipped group comes from the tables the rule compiler wrote at
- * build time (ndr-rulec.c): rules, channels and serialised databases, so
+ * build time (ndr-rulec.c): rules, channels and their databases' images, so
  * a run neither reads nor compiles rule files to start.
  */
 #ifndef NDR_RULE_SET_H
@@ -42,11 +42,11 @@ typedef struct {
 	const NdrRule **rules;          /* a pattern's id is its index */
 	guint n;
 	NdrMatcher *matcher;            /* use _ndr_channel_matcher() */
-	const NdrShippedChannel *shipped; /* the serialised database it comes from, when shipped */
-	NdrOnce once;                   /* the shipped matcher deserialised */
+	const NdrShippedChannel *shipped; /* the database image it comes from, when shipped */
+	NdrOnce once;                   /* the shipped matcher made */
 } NdrChannel;
 
-/* The channel's matcher: a shipped channel's database is deserialised on
+/* The channel's matcher: a shipped channel's is made from its image on
  * first use (a run pays only for the fields it reads). */
 NdrMatcher *_ndr_channel_matcher (const NdrChannel *channel);
 
@@ -87,7 +87,7 @@ struct _NdrShippedChannel {
 	const char *header;
 	const guint *rules;             /* indices into _ndr_shipped_rules */
 	guint n;
-	const guint8 *database;         /* serialised, portable */
+	const guint8 *database;         /* its image (ndr-matcher.h), portable, 64-byte aligned */
 	gsize database_len;
 };
 

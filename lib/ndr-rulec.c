@@ -8,7 +8,7 @@
  * somewhere: reasons, providers, reporters, families), groups the rules
  * into channels and compiles each channel's matcher for any CPU of the
  * architecture (ndr-rule-set.c), and writes a C file holding the rules,
- * the channels with their serialised databases, the reason vocabulary,
+ * the channels with their databases' images (scanned in place), the reason vocabulary,
  * the code table and the families.  So a run of ndrparse neither reads
  * nor compiles rule files.  Any problem is one line on stderr naming the
  * file and line, and the build fails.
@@ -204,7 +204,8 @@ put_rule (FILE *out, const NdrRule *r)
 static void
 put_bytes (FILE *out, const char *name, const char *bytes, gsize len)
 {
-	fprintf (out, "static const guint8 %s[] = {", name);
+	/* An image is scanned in place: at a 64-byte boundary (ndr-matcher.c). */
+	fprintf (out, "static _Alignas (64) const guint8 %s[] = {", name);
 	for (gsize i = 0; i < len; i++)
 		fprintf (out, "%s%u,", i % 24 ? "" : "\n\t", (guchar) bytes[i]);
 	fprintf (out, "%s};\n", len ? "\n" : " 0 ");
@@ -231,8 +232,8 @@ put_channels (FILE *out, const NdrRuleSource *src, const NdrRuleGroup *group)
 		fprintf (out, "%s};\n", ch->n ? "\n" : " 0 ");
 		char *bytes = NULL;
 		gsize len = 0;
-		if (_ndr_channel_matcher (ch) && !_ndr_matcher_serialize (_ndr_channel_matcher (ch), &bytes, &len)) {
-			fprintf (stderr, "ndr-rulec: cannot serialise the %s channel\n", _ndr_channel_kind_name (ch->kind));
+		if (_ndr_channel_matcher (ch) && !_ndr_matcher_image (_ndr_channel_matcher (ch), &bytes, &len)) {
+			fprintf (stderr, "ndr-rulec: cannot write the %s channel's database\n", _ndr_channel_kind_name (ch->kind));
 			return FALSE;
 		}
 		char *name = g_strdup_printf ("channel%u_database", c);

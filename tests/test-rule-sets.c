@@ -222,6 +222,33 @@ check_hit (GArray *hits, guint k, guint id, gsize from, gsize to)
 	g_assert_cmpuint (h->to, ==, to);
 }
 
+
+/* An image is taken only as it was written, where it was written to lie:
+ * moved off its boundary, cut short, or of another Hyperscan version
+ * (the database's version word), it is refused and the caller compiles. */
+static void
+check_image_refusals (guint8 *bytes, gsize len, const NdrRule *const *rules, guint n)
+{
+	guint8 *moved = g_aligned_alloc (1, len + 64, 64);
+	memcpy (moved + 8, bytes, len);
+	g_assert_null (_ndr_matcher_from_image (moved + 8, len, rules, n, FALSE));
+	g_aligned_free (moved);
+	g_assert_null (_ndr_matcher_from_image (bytes, len - 1, rules, n, FALSE));
+	g_assert_null (_ndr_matcher_from_image (bytes, 63, rules, n, FALSE));
+	for (guint part = 0; part < 2; part++) {
+		guint32 offset = (guint32) bytes[4 + 8 * part] | (guint32) bytes[5 + 8 * part] << 8 |
+				 (guint32) bytes[6 + 8 * part] << 16 | (guint32) bytes[7 + 8 * part] << 24;
+		if (offset == 0)
+			continue;
+		bytes[offset + 4] ^= 0x5a;      /* hs_database's version */
+		g_assert_null (_ndr_matcher_from_image (bytes, len, rules, n, FALSE));
+		bytes[offset + 4] ^= 0x5a;
+	}
+	bytes[0] = 'X';
+	g_assert_null (_ndr_matcher_from_image (bytes, len, rules, n, FALSE));
+	bytes[0] = 'N';
+}
+
 static void
 check_parts (guint n_fillers)
 {
@@ -249,12 +276,16 @@ check_parts (guint n_fillers)
 	GError *error = NULL;
 	NdrMatcher *m = _ndr_matcher_compile ((const NdrRule *const *) rules->pdata, rules->len, FALSE, TRUE, &error);
 	g_assert_no_error (error);
-	char *bytes;
+	char *image;
 	gsize len;
-	g_assert_true (_ndr_matcher_serialize (m, &bytes, &len));
-	NdrMatcher *read_back = _ndr_matcher_deserialize ((const guint8 *) bytes, len,
-							  (const NdrRule *const *) rules->pdata, rules->len, FALSE);
+	g_assert_true (_ndr_matcher_image (m, &image, &len));
+	/* Scanned in place, as the library's image is: at a 64-byte boundary. */
+	guint8 *bytes = g_aligned_alloc (1, len + 64, 64);
+	memcpy (bytes, image, len);
+	NdrMatcher *read_back = _ndr_matcher_from_image (bytes, len, (const NdrRule *const *) rules->pdata,
+							 rules->len, FALSE);
 	g_assert_nonnull (read_back);
+	check_image_refusals (bytes, len, (const NdrRule *const *) rules->pdata, rules->len);
 	NdrMatcher *both[] = { m, read_back };
 	for (guint b = 0; b < G_N_ELEMENTS (both); b++) {
 		GArray *hits = scan_all (both[b], text, 16);
@@ -269,8 +300,9 @@ check_parts (guint n_fillers)
 		check_hit (hits, 1, 0, 8, 29);
 		g_array_unref (hits);
 	}
-	g_free (bytes);
 	_ndr_matcher_free (read_back);
+	g_aligned_free (bytes);
+	g_free (image);
 	_ndr_matcher_free (m);
 	g_ptr_array_unref (rules);
 	g_ptr_array_unref (owned);
