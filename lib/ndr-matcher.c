@@ -30,9 +30,9 @@ struct _NdrMatcher {
 	gboolean all_matches;
 	guint *lengths;         /* a phrase's or prefix's length (its match starts there before the
 				 * end: a prefix's after the blanks before it); 0 for regexes */
-	char **late;            /* per pattern: a regex scanned without SOM, as PCRE reads it
-				 * (late_start), or NULL */
-	GRegex **late_regex;    /* compiled from @late on its first match (atomically) */
+	const char **late;      /* per pattern: a regex scanned without SOM (its rule's, borrowed:
+				 * rules outlive their matchers), or NULL */
+	GRegex **late_regex;    /* made from @late on its first match, for late_start (atomically) */
 };
 
 /* ---- expressions ---- */
@@ -160,13 +160,10 @@ set_lengths (NdrMatcher *m, const NdrRule *const *rules)
 			m->lengths[i] = (guint) strlen (rules[i]->pattern);
 		if (rules[i]->match == NDR_MATCH_REGEX && !needs_som (rules[i], m->all_matches)) {
 			if (m->late == NULL) {
-				m->late = g_new0 (char *, m->n);
+				m->late = g_new0 (const char *, m->n);
 				m->late_regex = g_new0 (GRegex *, m->n);
 			}
-			/* Ending where Hyperscan's match ended (the text is cut
-			 * there): the leftmost start of such a match, which is
-			 * what HS_FLAG_SOM_LEFTMOST reports. */
-			m->late[i] = g_strdup_printf ("(?:%s)\\z", rules[i]->pattern);
+			m->late[i] = rules[i]->pattern;
 		}
 	}
 }
@@ -382,11 +379,9 @@ _ndr_matcher_free (NdrMatcher *m)
 		if (m->parts[part].db && !m->parts[part].borrowed)
 			hs_free_database (m->parts[part].db);
 	g_free (m->lengths);
-	for (guint i = 0; m->late && i < m->n; i++) {
-		g_free (m->late[i]);
+	for (guint i = 0; m->late && i < m->n; i++)
 		if (m->late_regex[i])
 			g_regex_unref (m->late_regex[i]);
-	}
 	g_free (m->late);
 	g_free (m->late_regex);
 	g_free (m);
@@ -448,9 +443,13 @@ late_regex (const NdrMatcher *m, guint id)
 	GRegex *re = g_atomic_pointer_get (&m->late_regex[id]);
 	if (re)
 		return re;
-	/* Bytes, not UTF-8, ASCII letters in either case, ^ and $ at lines:
-	 * as Hyperscan was told (flags_of). */
-	re = g_regex_new (m->late[id], G_REGEX_RAW | G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
+	/* Ending where Hyperscan's match ended (the text is cut there): the
+	 * leftmost start of such a match, which is what HS_FLAG_SOM_LEFTMOST
+	 * reports.  Bytes, not UTF-8, ASCII letters in either case, ^ and $
+	 * at lines: as Hyperscan was told (flags_of). */
+	char *pattern = g_strdup_printf ("(?:%s)\\z", m->late[id]);
+	re = g_regex_new (pattern, G_REGEX_RAW | G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
+	g_free (pattern);
 	if (re == NULL)
 		return NULL;
 	if (!g_atomic_pointer_compare_and_exchange (&m->late_regex[id], NULL, re)) {

@@ -51,10 +51,11 @@ _ndr_channel_kind_name (NdrChannelKind kind)
 
 struct _NdrRuleGroup {
 	GPtrArray *channels;            /* NdrChannel * */
-	GHashTable *values;             /* "field:name=value" -> GPtrArray of is= rules */
-	GHashTable *suffixes;           /* "suffix" -> GPtrArray of suffix= rules */
-	GHashTable *status_by_subject;  /* X.SUBJECT -> GArray of NdrStatusEntry: the spec parsed once */
-	GPtrArray *reply_rules;         /* in=reply */
+	NdrLookupTables lookups;        /* the shipped group's are the generated tables */
+	/* A built group's lookup tables and their keys, owned; NULL for the
+	 * shipped group. */
+	GArray *values, *suffixes, *status, *replies;
+	GPtrArray *keys;
 };
 
 static void
@@ -63,7 +64,8 @@ channel_free (gpointer data)
 	NdrChannel *ch = data;
 	_ndr_matcher_free (ch->matcher);
 	_ndr_once_clear (&ch->once);
-	g_free (ch->rules);
+	if (ch->shipped == NULL)
+		g_free (ch->rules);
 	g_free (ch);
 }
 
@@ -72,10 +74,6 @@ group_new (void)
 {
 	NdrRuleGroup *g = g_new0 (NdrRuleGroup, 1);
 	g->channels = g_ptr_array_new_with_free_func (channel_free);
-	g->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-	g->suffixes = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, (GDestroyNotify) g_ptr_array_unref);
-	g->status_by_subject = g_hash_table_new_full (NULL, NULL, NULL, (GDestroyNotify) g_array_unref);
-	g->reply_rules = g_ptr_array_new ();
 	return g;
 }
 
@@ -85,10 +83,13 @@ _ndr_rule_group_free (NdrRuleGroup *g)
 	if (g == NULL)
 		return;
 	g_ptr_array_unref (g->channels);
-	g_hash_table_unref (g->values);
-	g_hash_table_unref (g->suffixes);
-	g_hash_table_unref (g->status_by_subject);
-	g_ptr_array_unref (g->reply_rules);
+	if (g->keys) {
+		g_array_unref (g->values);
+		g_array_unref (g->suffixes);
+		g_array_unref (g->status);
+		g_array_unref (g->replies);
+		g_ptr_array_unref (g->keys);
+	}
 	g_free (g);
 }
 
@@ -98,61 +99,131 @@ _ndr_rule_group_channels (const NdrRuleGroup *g)
 	return g->channels;
 }
 
-/* "FIELD:NAME=VALUE", lower-cased: the key of a lookup rule. */
-static char *
-value_key (NdrRuleField field, const char *field_name, const char *value)
+const NdrLookupTables *
+_ndr_rule_group_lookups (const NdrRuleGroup *g)
 {
-	gsize name_len = field_name ? strlen (field_name) : 0, value_len = strlen (value);
-	char *key = g_malloc (12 + name_len + value_len + 3), *w = key;
-	w += g_snprintf (w, 12, "%d:", (int) field);
-	for (gsize i = 0; i < name_len; i++)
-		*w++ = g_ascii_tolower (field_name[i]);
-	*w++ = '=';
-	for (gsize i = 0; i < value_len; i++)
-		*w++ = g_ascii_tolower (value[i]);
+	return &g->lookups;
+}
+
+/* ---- lookup tables ---- */
+
+/* "FIELD:NAME=VALUE", lower-cased, into @out (of @size bytes, NUL-
+ * terminated, cut at its end): the key of an is= rule. */
+static void
+value_key (NdrRuleField field, const char *field_name, const char *value, char *out, gsize size)
+{
+	char *w = out, *end = out + size - 1;
+	guint f = (guint) field;
+	char digits[12];
+	int n = 0;
+	do
+		digits[n++] = (char) ('0' + f % 10);
+	while ((f /= 10) > 0 && n < (int) sizeof digits);
+	while (n > 0 && w < end)
+		*w++ = digits[--n];
+	if (w < end)
+		*w++ = ':';
+	for (const char *p = field_name ? field_name : ""; *p && w < end; p++)
+		*w++ = g_ascii_tolower (*p);
+	if (w < end)
+		*w++ = '=';
+	for (const char *p = value; *p && w < end; p++)
+		*w++ = g_ascii_tolower (*p);
 	*w = '\0';
+}
+
+static gsize
+value_key_size (const char *field_name, const char *value)
+{
+	return 12 + (field_name ? strlen (field_name) : 0) + strlen (value) + 3;
+}
+
+char *
+_ndr_rule_lookup_key (const NdrRule *rule)
+{
+	if (rule->match == NDR_MATCH_SUFFIX)
+		return g_ascii_strdown (rule->pattern, -1);
+	gsize size = value_key_size (rule->field_name, rule->pattern);
+	char *key = g_malloc (size);
+	value_key (rule->field, rule->field_name, rule->pattern, key, size);
 	return key;
 }
 
-static void
-index_rule (GHashTable *table, char *key, const NdrRule *rule)
+/* Keyed entries in key order, status entries in subject order; those
+ * of one key stay in rule order (g_array_sort() is stable). */
+static int
+compare_keyed (const void *a, const void *b)
 {
-	GPtrArray *list = g_hash_table_lookup (table, key);
-	if (list == NULL) {
-		list = g_ptr_array_new ();
-		g_hash_table_insert (table, key, list);
+	return strcmp (((const NdrKeyedRule *) a)->key, ((const NdrKeyedRule *) b)->key);
+}
+
+static int
+compare_status (const void *a, const void *b)
+{
+	guint x = ((const NdrStatusEntry *) a)->subject, y = ((const NdrStatusEntry *) b)->subject;
+	return (x > y) - (x < y);
+}
+
+static void
+add_lookup_rule (NdrRuleGroup *g, const NdrRule *rule)
+{
+	if (rule->match == NDR_MATCH_STATUS) {
+		NdrStatusEntry e = { rule, 0, 0, 0, 0 };
+		if (_ndr_rule_status_spec_parse (rule->pattern, &e.klass, &e.subject, &e.low, &e.high))
+			g_array_append_val (g->status, e);
+	} else if (rule->match == NDR_MATCH_CODE) {
+		g_array_append_val (g->replies, rule);
 	} else {
-		g_free (key);
+		NdrKeyedRule e = { _ndr_rule_lookup_key (rule), rule };
+		g_ptr_array_add (g->keys, (gpointer) e.key);
+		g_array_append_val (rule->match == NDR_MATCH_SUFFIX ? g->suffixes : g->values, e);
 	}
-	g_ptr_array_add (list, (gpointer) rule);
+}
+
+/* The lookup tables of a group built at run time, sorted as the
+ * generated ones are (ndr-rulec.c writes them in this order). */
+static void
+lookups_init (NdrRuleGroup *g)
+{
+	g->values = g_array_new (FALSE, FALSE, sizeof (NdrKeyedRule));
+	g->suffixes = g_array_new (FALSE, FALSE, sizeof (NdrKeyedRule));
+	g->status = g_array_new (FALSE, FALSE, sizeof (NdrStatusEntry));
+	g->replies = g_array_new (FALSE, FALSE, sizeof (const NdrRule *));
+	g->keys = g_ptr_array_new_with_free_func (g_free);
 }
 
 static void
-index_status_rule (NdrRuleGroup *g, const NdrRule *rule)
+lookups_finish (NdrRuleGroup *g)
 {
-	NdrStatusEntry e = { rule, 0, 0, 0 };
-	guint subject;
-	if (!_ndr_rule_status_spec_parse (rule->pattern, &e.klass, &subject, &e.low, &e.high))
-		return;
-	GArray *list = g_hash_table_lookup (g->status_by_subject, GUINT_TO_POINTER (subject + 1));
-	if (list == NULL) {
-		list = g_array_new (FALSE, FALSE, sizeof (NdrStatusEntry));
-		g_hash_table_insert (g->status_by_subject, GUINT_TO_POINTER (subject + 1), list);
-	}
-	g_array_append_val (list, e);
+	g_array_sort (g->values, compare_keyed);
+	g_array_sort (g->suffixes, compare_keyed);
+	g_array_sort (g->status, compare_status);
+	g->lookups = (NdrLookupTables) {
+		(const NdrKeyedRule *) (void *) g->values->data, g->values->len,
+		(const NdrKeyedRule *) (void *) g->suffixes->data, g->suffixes->len,
+		(const NdrStatusEntry *) (void *) g->status->data, g->status->len,
+		(const NdrRule *const *) (void *) g->replies->data, g->replies->len,
+	};
 }
 
-static void
-index_lookup_rule (NdrRuleGroup *g, const NdrRule *rule)
+/* The entries of @table (@n, in key order) whose key is @key: the first,
+ * and their number in *@count. */
+static const NdrKeyedRule *
+find_keyed (const NdrKeyedRule *table, guint n, const char *key, guint *count)
 {
-	if (rule->match == NDR_MATCH_STATUS)
-		index_status_rule (g, rule);
-	else if (rule->match == NDR_MATCH_CODE)
-		g_ptr_array_add (g->reply_rules, (gpointer) rule);
-	else if (rule->match == NDR_MATCH_SUFFIX)
-		index_rule (g->suffixes, g_ascii_strdown (rule->pattern, -1), rule);
-	else
-		index_rule (g->values, value_key (rule->field, rule->field_name, rule->pattern), rule);
+	guint lo = 0, hi = n;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		if (strcmp (table[mid].key, key) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	guint end = lo;
+	while (end < n && strcmp (table[end].key, key) == 0)
+		end++;
+	*count = end - lo;
+	return table + lo;
 }
 
 /* The channel of @kind (and @header) in @g, made if @create. */
@@ -185,13 +256,14 @@ NdrRuleGroup *
 _ndr_rule_group_build (const NdrRule *const *rules, guint n, gboolean portable, GError **error)
 {
 	NdrRuleGroup *g = group_new ();
+	lookups_init (g);
 	/* The fixed channels first, then the headers' in the order first seen. */
 	for (guint k = 0; k < NDR_CHANNEL_HEADER; k++)
 		find_channel (g, (NdrChannelKind) k, NULL, TRUE);
 	for (guint i = 0; i < n; i++) {
 		NdrChannelKind kind = _ndr_rule_channel_kind (rules[i]);
 		if (kind == NDR_CHANNEL_LOOKUP)
-			index_lookup_rule (g, rules[i]);
+			add_lookup_rule (g, rules[i]);
 		else
 			add_to_channel (find_channel (g, kind, rules[i]->field_name, TRUE), rules[i]);
 	}
@@ -205,18 +277,26 @@ _ndr_rule_group_build (const NdrRule *const *rules, guint n, gboolean portable, 
 			return NULL;
 		}
 	}
+	lookups_finish (g);
 	return g;
 }
 
-
-void
-_ndr_rule_group_add_shipped_channel (NdrRuleGroup *g, const NdrShippedChannel *shipped, const NdrRule *const *rules)
+NdrRuleGroup *
+_ndr_rule_group_new_shipped (const NdrLookupTables *lookups, const NdrShippedChannel *channels, guint n)
 {
-	NdrChannel *ch = find_channel (g, shipped->kind, shipped->header, TRUE);
-	ch->rules = g_renew (const NdrRule *, ch->rules, ch->n + shipped->n);
-	memcpy (ch->rules + ch->n, rules, shipped->n * sizeof *rules);
-	ch->n += shipped->n;
-	ch->shipped = shipped;
+	NdrRuleGroup *g = group_new ();
+	g->lookups = *lookups;
+	for (guint c = 0; c < n; c++) {
+		NdrChannel *ch = g_new0 (NdrChannel, 1);
+		_ndr_once_init (&ch->once);
+		ch->kind = channels[c].kind;
+		ch->header = channels[c].header;
+		ch->rules = (const NdrRule **) channels[c].rules;  /* borrowed: see channel_free */
+		ch->n = channels[c].n;
+		ch->shipped = &channels[c];
+		g_ptr_array_add (g->channels, ch);
+	}
+	return g;
 }
 
 NdrMatcher *
@@ -241,45 +321,54 @@ _ndr_channel_matcher (const NdrChannel *channel)
 	return ch->matcher;
 }
 
-NdrRuleGroup *
-_ndr_rule_group_new_lookups (const NdrRule *rules, guint n)
-{
-	NdrRuleGroup *g = group_new ();
-	for (guint i = 0; i < n; i++)
-		if (_ndr_rule_channel_kind (&rules[i]) == NDR_CHANNEL_LOOKUP)
-			index_lookup_rule (g, &rules[i]);
-	return g;
-}
-
 const NdrChannel *
 _ndr_rule_group_channel (const NdrRuleGroup *g, NdrChannelKind kind, const char *header)
 {
 	return g ? find_channel (g, kind, header, FALSE) : NULL;
 }
 
-const GPtrArray *
-_ndr_rule_group_values (const NdrRuleGroup *g, NdrRuleField field, const char *field_name, const char *value)
+const NdrKeyedRule *
+_ndr_rule_group_values (const NdrRuleGroup *g, NdrRuleField field, const char *field_name, const char *value,
+			guint *count)
 {
-	char *key = value_key (field, field_name, value);
-	const GPtrArray *list = g_hash_table_lookup (g->values, key);
-	g_free (key);
-	return list;
+	char small[256];
+	gsize size = value_key_size (field_name, value);
+	char *key = size <= sizeof small ? small : g_malloc (size);
+	value_key (field, field_name, value, key, size);
+	const NdrKeyedRule *first = find_keyed (g->lookups.values, g->lookups.n_values, key, count);
+	if (key != small)
+		g_free (key);
+	return first;
 }
 
-const GPtrArray *
-_ndr_rule_group_suffix (const NdrRuleGroup *g, const char *suffix)
+const NdrKeyedRule *
+_ndr_rule_group_suffix (const NdrRuleGroup *g, const char *suffix, guint *count)
 {
-	return g_hash_table_lookup (g->suffixes, suffix);
+	return find_keyed (g->lookups.suffixes, g->lookups.n_suffixes, suffix, count);
 }
 
-const GArray *
-_ndr_rule_group_status_entries (const NdrRuleGroup *g, guint subject)
+const NdrStatusEntry *
+_ndr_rule_group_status_entries (const NdrRuleGroup *g, guint subject, guint *count)
 {
-	return g_hash_table_lookup (g->status_by_subject, GUINT_TO_POINTER (subject + 1));
+	const NdrStatusEntry *t = g->lookups.status;
+	guint lo = 0, hi = g->lookups.n_status;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		if (t[mid].subject < subject)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	guint end = lo;
+	while (end < g->lookups.n_status && t[end].subject == subject)
+		end++;
+	*count = end - lo;
+	return t + lo;
 }
 
-const GPtrArray *
-_ndr_rule_group_reply_rules (const NdrRuleGroup *g)
+const NdrRule *const *
+_ndr_rule_group_reply_rules (const NdrRuleGroup *g, guint *count)
 {
-	return g->reply_rules;
+	*count = g->lookups.n_replies;
+	return g->lookups.replies;
 }

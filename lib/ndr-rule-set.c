@@ -19,16 +19,7 @@
 static NdrRuleGroup *
 shipped_group_new (void)
 {
-	NdrRuleGroup *g = _ndr_rule_group_new_lookups (_ndr_shipped_rules, _ndr_shipped_rule_count);
-	for (guint c = 0; c < _ndr_shipped_channel_count; c++) {
-		const NdrShippedChannel *sc = &_ndr_shipped_channels[c];
-		const NdrRule **rules = g_new (const NdrRule *, MAX (sc->n, 1));
-		for (guint i = 0; i < sc->n; i++)
-			rules[i] = &_ndr_shipped_rules[sc->rules[i]];
-		_ndr_rule_group_add_shipped_channel (g, sc, rules);
-		g_free (rules);
-	}
-	return g;
+	return _ndr_rule_group_new_shipped (&_ndr_shipped_lookups, _ndr_shipped_channels, _ndr_shipped_channel_count);
 }
 
 static const NdrRuleGroup *
@@ -148,10 +139,10 @@ _ndr_rules_scan (const NdrparseRules *rules, NdrChannelKind kind, const char *he
 
 /* Appends @list's rules as hits on [@from, @to) of the value. */
 static void
-append_rules (const NdrparseRules *rules, const GPtrArray *list, gsize from, gsize to, GArray *hits)
+append_rules (const NdrparseRules *rules, const NdrKeyedRule *list, guint n, gsize from, gsize to, GArray *hits)
 {
-	for (guint i = 0; list && i < list->len; i++) {
-		NdrRuleHit hit = { g_ptr_array_index (list, i), from, to };
+	for (guint i = 0; i < n; i++) {
+		NdrRuleHit hit = { list[i].rule, from, to };
 		if (!_ndr_rules_is_disabled (rules, hit.rule))
 			g_array_append_val (hits, hit);
 	}
@@ -163,8 +154,11 @@ static void
 lookup_suffixes (const NdrparseRules *rules, const NdrRuleGroup *g, const char *host, GArray *hits)
 {
 	gsize len = strlen (host);
-	for (const char *p = host; p && *p; p = strchr (p, '.') ? strchr (p, '.') + 1 : NULL)
-		append_rules (rules, _ndr_rule_group_suffix (g, p), (gsize) (p - host), len, hits);
+	for (const char *p = host; p && *p; p = strchr (p, '.') ? strchr (p, '.') + 1 : NULL) {
+		guint n;
+		const NdrKeyedRule *list = _ndr_rule_group_suffix (g, p, &n);
+		append_rules (rules, list, n, (gsize) (p - host), len, hits);
+	}
 }
 
 void
@@ -177,7 +171,9 @@ _ndr_rules_lookup (const NdrparseRules *rules, NdrRuleField field, const char *f
 	for (gsize i = 0; i < G_N_ELEMENTS (groups); i++) {
 		if (groups[i] == NULL)
 			continue;
-		append_rules (rules, _ndr_rule_group_values (groups[i], field, field_name, value), 0, strlen (value), hits);
+		guint n;
+		const NdrKeyedRule *list = _ndr_rule_group_values (groups[i], field, field_name, value, &n);
+		append_rules (rules, list, n, 0, strlen (value), hits);
 		if (field == NDR_IN_REMOTE_HOST) {
 			char *host = g_ascii_strdown (value, -1);
 			lookup_suffixes (rules, groups[i], host, hits);
@@ -193,9 +189,10 @@ _ndr_rules_lookup_status (const NdrparseRules *rules, guint klass, guint subject
 		return;
 	const NdrRuleGroup *groups[] = { shipped_group (), rules->user };
 	for (gsize g = 0; g < G_N_ELEMENTS (groups); g++) {
-		const GArray *list = groups[g] ? _ndr_rule_group_status_entries (groups[g], subject) : NULL;
-		for (guint i = 0; list && i < list->len; i++) {
-			const NdrStatusEntry *e = &g_array_index (list, NdrStatusEntry, i);
+		guint n = 0;
+		const NdrStatusEntry *list = groups[g] ? _ndr_rule_group_status_entries (groups[g], subject, &n) : NULL;
+		for (guint i = 0; i < n; i++) {
+			const NdrStatusEntry *e = &list[i];
 			if ((e->klass && e->klass != klass) || detail < e->low || detail > e->high ||
 			    _ndr_rules_is_disabled (rules, e->rule))
 				continue;
@@ -210,9 +207,10 @@ _ndr_rules_lookup_reply (const NdrparseRules *rules, guint code, GArray *hits)
 {
 	const NdrRuleGroup *groups[] = { shipped_group (), rules->user };
 	for (gsize g = 0; g < G_N_ELEMENTS (groups); g++) {
-		const GPtrArray *list = groups[g] ? _ndr_rule_group_reply_rules (groups[g]) : NULL;
-		for (guint i = 0; list && i < list->len; i++) {
-			const NdrRule *rule = g_ptr_array_index (list, i);
+		guint n = 0;
+		const NdrRule *const *list = groups[g] ? _ndr_rule_group_reply_rules (groups[g], &n) : NULL;
+		for (guint i = 0; i < n; i++) {
+			const NdrRule *rule = list[i];
 			NdrRuleHit hit = { rule, 0, strlen (rule->pattern) };
 			if (_ndr_rule_code_fits (rule->pattern, code) && !_ndr_rules_is_disabled (rules, rule))
 				g_array_append_val (hits, hit);

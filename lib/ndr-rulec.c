@@ -226,10 +226,10 @@ put_channels (FILE *out, const NdrRuleSource *src, const NdrRuleGroup *group)
 	const GPtrArray *channels = _ndr_rule_group_channels (group);
 	for (guint c = 0; c < channels->len; c++) {
 		const NdrChannel *ch = g_ptr_array_index (channels, c);
-		fprintf (out, "static const guint channel%u_rules[] = {", c);
+		fprintf (out, "static const NdrRule *const channel%u_rules[] = {", c);
 		for (guint i = 0; i < ch->n; i++)
-			fprintf (out, "%s%u,", i % 16 ? " " : "\n\t", rule_index (src, ch->rules[i]));
-		fprintf (out, "%s};\n", ch->n ? "\n" : " 0 ");
+			fprintf (out, "%sR (%u),", i % 8 ? " " : "\n\t", rule_index (src, ch->rules[i]));
+		fprintf (out, "%s};\n", ch->n ? "\n" : " NULL ");
 		char *bytes = NULL;
 		gsize len = 0;
 		if (_ndr_channel_matcher (ch) && !_ndr_matcher_image (_ndr_channel_matcher (ch), &bytes, &len)) {
@@ -258,6 +258,39 @@ put_channels (FILE *out, const NdrRuleSource *src, const NdrRuleGroup *group)
 	}
 	fprintf (out, "};\nconst guint _ndr_shipped_channel_count = %u;\n\n", channels->len);
 	return TRUE;
+}
+
+/* The group's lookup tables, in the order a binary search wants (the
+ * group sorted them: ndr-rule-group.c). */
+static void
+put_keyed (FILE *out, const NdrRuleSource *src, const char *name, const NdrKeyedRule *t, guint n)
+{
+	fprintf (out, "static const NdrKeyedRule %s[] = {\n", name);
+	for (guint i = 0; i < n; i++) {
+		fputs ("\t{ ", out);
+		put_string (out, t[i].key);
+		fprintf (out, ", R (%u) },\n", rule_index (src, t[i].rule));
+	}
+	fprintf (out, "%s};\n", n ? "" : "\t{ NULL, NULL }\n");
+}
+
+static void
+put_lookups (FILE *out, const NdrRuleSource *src, const NdrRuleGroup *group)
+{
+	const NdrLookupTables *t = _ndr_rule_group_lookups (group);
+	put_keyed (out, src, "lookup_values", t->values, t->n_values);
+	put_keyed (out, src, "lookup_suffixes", t->suffixes, t->n_suffixes);
+	fputs ("static const NdrStatusEntry lookup_status[] = {\n", out);
+	for (guint i = 0; i < t->n_status; i++)
+		fprintf (out, "\t{ R (%u), %u, %u, %u, %u },\n", rule_index (src, t->status[i].rule), t->status[i].klass,
+			 t->status[i].subject, t->status[i].low, t->status[i].high);
+	fprintf (out, "%s};\nstatic const NdrRule *const lookup_replies[] = {", t->n_status ? "" : "\t{ NULL, 0, 0, 0, 0 }\n");
+	for (guint i = 0; i < t->n_replies; i++)
+		fprintf (out, " R (%u),", rule_index (src, t->replies[i]));
+	fprintf (out, "%s };\n", t->n_replies ? "" : " NULL");
+	fprintf (out, "const NdrLookupTables _ndr_shipped_lookups = {\n"
+		 "\tlookup_values, %u, lookup_suffixes, %u, lookup_status, %u, lookup_replies, %u,\n};\n\n",
+		 t->n_values, t->n_suffixes, t->n_status, t->n_replies);
 }
 
 static void
@@ -345,7 +378,9 @@ write_tables (const char *path, NdrRuleSource *src, const NdrRuleGroup *group)
 	for (guint i = 0; i < src->rules->len; i++)
 		put_rule (out, g_ptr_array_index (src->rules, i));
 	fprintf (out, "};\nconst guint _ndr_shipped_rule_count = %u;\n\n", src->rules->len);
+	fputs ("#define R(i) (&_ndr_shipped_rules[i])\n", out);
 	gboolean ok = put_channels (out, src, group);
+	put_lookups (out, src, group);
 	put_reasons (out, src);
 	put_codes (out, src);
 	put_families (out, src);
