@@ -12,11 +12,32 @@
  *     [{"emailAddress"}], "complaintFeedbackType"}}
  *   {"notificationType": "Delivery", "delivery": {"recipients": [...],
  *     "smtpResponse": "250 2.6.0 ...", "reportingMTA"}}
+ *
+ * The JSON is read by json-glib, opened on the first text that looks
+ * like a notification (ndr-dl.h): few messages are one, and linking it
+ * cost every run its loading.  json-glib is a dependency of the package
+ * as before; should it be missing all the same, a notification is read
+ * as any other message is, by its prose.
  */
 #include <string.h>
 #include <json-glib/json-glib.h>
 
+#include "ndr-dl.h"
 #include "ndrparse-private.h"
+
+#define JSON_FUNCTIONS(F)                                                                              \
+	F (json_parser_new_immutable) F (json_parser_load_from_data) F (json_parser_get_root)          \
+	F (json_node_get_node_type) F (json_node_get_value_type) F (json_node_get_string)              \
+	F (json_node_get_object) F (json_node_get_array) F (json_object_get_member)                    \
+	F (json_array_get_length) F (json_array_get_element)
+#define JSON_OFFSET(name) NDR_DL_OFFSET (JsonGlib, name)
+NDR_DL_LIBRARY (JsonGlib, json, libjson, JSON_FUNCTIONS, JSON_OFFSET, NDR_JSONGLIB_SONAME, "json-glib");
+
+static gboolean
+node_holds (JsonNode *node, JsonNodeType type)
+{
+	return node && json.json_node_get_node_type (node) == type;
+}
 
 /* A notification is a few KB; anything far larger is not one. */
 #define MAX_JSON (1 << 20)
@@ -24,25 +45,25 @@
 static const char *
 member_string (JsonObject *object, const char *name)
 {
-	JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-	if (node == NULL || JSON_NODE_TYPE (node) != JSON_NODE_VALUE ||
-	    json_node_get_value_type (node) != G_TYPE_STRING)
+	JsonNode *node = object ? json.json_object_get_member (object, name) : NULL;
+	if (node == NULL || !node_holds (node, JSON_NODE_VALUE) ||
+	    json.json_node_get_value_type (node) != G_TYPE_STRING)
 		return NULL;
-	return json_node_get_string (node);
+	return json.json_node_get_string (node);
 }
 
 static JsonObject *
 member_object (JsonObject *object, const char *name)
 {
-	JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-	return node && JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+	JsonNode *node = object ? json.json_object_get_member (object, name) : NULL;
+	return node && node_holds (node, JSON_NODE_OBJECT) ? json.json_node_get_object (node) : NULL;
 }
 
 static JsonArray *
 member_array (JsonObject *object, const char *name)
 {
-	JsonNode *node = object ? json_object_get_member (object, name) : NULL;
-	return node && JSON_NODE_HOLDS_ARRAY (node) ? json_node_get_array (node) : NULL;
+	JsonNode *node = object ? json.json_object_get_member (object, name) : NULL;
+	return node && node_holds (node, JSON_NODE_ARRAY) ? json.json_node_get_array (node) : NULL;
 }
 
 /* The length of the JSON object that starts at @text ('{'), up to its
@@ -82,9 +103,9 @@ parse_json (const char *text, gsize len)
 	text = open;
 	if (len == 0)
 		return NULL;
-	JsonParser *parser = json_parser_new_immutable ();
-	if (!json_parser_load_from_data (parser, text, len, NULL) ||
-	    !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser))) {
+	JsonParser *parser = json.json_parser_new_immutable ();
+	if (!json.json_parser_load_from_data (parser, text, len, NULL) ||
+	    !node_holds (json.json_parser_get_root (parser), JSON_NODE_OBJECT)) {
 		g_object_unref (parser);
 		return NULL;
 	}
@@ -168,9 +189,9 @@ decode_bounce (NdrparseReport *report, JsonObject *bounce)
 	gboolean transient = g_strcmp0 (member_string (bounce, "bounceType"), "Transient") == 0;
 
 	read_event_header (report, bounce);
-	for (guint i = 0; list && i < json_array_get_length (list); i++) {
-		JsonNode *node = json_array_get_element (list, i);
-		JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+	for (guint i = 0; list && i < json.json_array_get_length (list); i++) {
+		JsonNode *node = json.json_array_get_element (list, i);
+		JsonObject *r = node_holds (node, JSON_NODE_OBJECT) ? json.json_node_get_object (node) : NULL;
 		NdrparseRecord *record = add_record (report, member_string (r, "emailAddress"),
 						     transient ? "delayed" : "failed",
 						     transient ? NDRPARSE_ACTION_DELAYED : NDRPARSE_ACTION_FAILED);
@@ -187,9 +208,9 @@ decode_complaint (NdrparseReport *report, JsonObject *complaint)
 	const char *type = member_string (complaint, "complaintFeedbackType");
 
 	read_event_header (report, complaint);
-	for (guint i = 0; list && i < json_array_get_length (list); i++) {
-		JsonNode *node = json_array_get_element (list, i);
-		JsonObject *r = JSON_NODE_HOLDS_OBJECT (node) ? json_node_get_object (node) : NULL;
+	for (guint i = 0; list && i < json.json_array_get_length (list); i++) {
+		JsonNode *node = json.json_array_get_element (list, i);
+		JsonObject *r = node_holds (node, JSON_NODE_OBJECT) ? json.json_node_get_object (node) : NULL;
 		NdrparseRecord *record = add_record (report, member_string (r, "emailAddress"), NULL,
 						     NDRPARSE_ACTION_UNKNOWN);
 		if (record) {
@@ -205,11 +226,11 @@ decode_delivery (NdrparseReport *report, JsonObject *delivery)
 	JsonArray *list = member_array (delivery, "recipients");
 
 	read_event_header (report, delivery);
-	for (guint i = 0; list && i < json_array_get_length (list); i++) {
-		JsonNode *node = json_array_get_element (list, i);
-		if (JSON_NODE_TYPE (node) != JSON_NODE_VALUE || json_node_get_value_type (node) != G_TYPE_STRING)
+	for (guint i = 0; list && i < json.json_array_get_length (list); i++) {
+		JsonNode *node = json.json_array_get_element (list, i);
+		if (!node_holds (node, JSON_NODE_VALUE) || json.json_node_get_value_type (node) != G_TYPE_STRING)
 			continue;
-		NdrparseRecord *record = add_record (report, json_node_get_string (node), "delivered",
+		NdrparseRecord *record = add_record (report, json.json_node_get_string (node), "delivered",
 						     NDRPARSE_ACTION_DELIVERED);
 		if (record)
 			set_codes_from_text (report, record, member_string (delivery, "smtpResponse"), NULL);
@@ -238,7 +259,7 @@ _ndr_ses_decode (NdrparseReport *report, const char *text)
 		return FALSE;
 	const char *open = strchr (text, '{');
 	gsize len = open ? MIN (strlen (open), MAX_JSON) : 0;
-	if (len == 0)
+	if (len == 0 || _ndr_dl_bind (&libjson) != NULL)
 		return FALSE;
 
 	JsonParser *parser = parse_json (open, len);
@@ -246,12 +267,12 @@ _ndr_ses_decode (NdrparseReport *report, const char *text)
 		parser = parse_unfolded_json (open, len);
 	if (parser == NULL)
 		return FALSE;
-	JsonObject *root = json_node_get_object (json_parser_get_root (parser));
+	JsonObject *root = json.json_node_get_object (json.json_parser_get_root (parser));
 	/* The SNS envelope carries the notification as a JSON string. */
 	const char *inner = member_string (root, "Message");
 	JsonParser *inner_parser = inner ? parse_json (inner, strlen (inner)) : NULL;
 	if (inner_parser)
-		root = json_node_get_object (json_parser_get_root (inner_parser));
+		root = json.json_node_get_object (json.json_parser_get_root (inner_parser));
 
 	guint before = report->records->len;
 	decode_notification (report, root);
