@@ -47,11 +47,11 @@ command_is (const NdrFacts *f, const char *command)
 static gboolean
 conditions_hold (const NdrRule *rule, const NdrFacts *f)
 {
-	if (rule->if_status && !_ndr_rule_status_fits (rule->if_status, f->status.klass, f->status.subject, f->status.detail))
+	if (NDR_RULE_TEXT (rule, if_status) && !_ndr_rule_status_fits (NDR_RULE_TEXT (rule, if_status), f->status.klass, f->status.subject, f->status.detail))
 		return FALSE;
-	if (rule->if_command && (f->command == NULL || !_ndr_rule_word_in_list (rule->if_command, f->command)))
+	if (NDR_RULE_TEXT (rule, if_command) && (f->command == NULL || !_ndr_rule_word_in_list (NDR_RULE_TEXT (rule, if_command), f->command)))
 		return FALSE;
-	if (rule->if_reply && !_ndr_rule_code_fits (rule->if_reply, f->reply_code))
+	if (NDR_RULE_TEXT (rule, if_reply) && !_ndr_rule_code_fits (NDR_RULE_TEXT (rule, if_reply), f->reply_code))
 		return FALSE;
 	return TRUE;
 }
@@ -108,7 +108,7 @@ static gboolean
 plain_rule (const Chain *c, const NdrRule *rule, NdrWeight weight)
 {
 	(void) c;
-	return rule->if_provider == NULL && rule->if_reporter == NULL && rule->field == NDR_IN_DIAGNOSTIC &&
+	return NDR_RULE_TEXT (rule, if_provider) == NULL && NDR_RULE_TEXT (rule, if_reporter) == NULL && rule->field == NDR_IN_DIAGNOSTIC &&
 	       rule->weight == weight;
 }
 
@@ -135,21 +135,21 @@ accept_broad (const Chain *c, const NdrRule *rule)
 static gboolean
 accept_leaning (const Chain *c, const NdrRule *rule)
 {
-	return rule->if_reporter && rule->if_provider == NULL && rule->weight == NDR_WEIGHT_BROAD &&
-	       c->f->reporter && strcmp (rule->if_reporter, c->f->reporter) == 0;
+	return NDR_RULE_TEXT (rule, if_reporter) && NDR_RULE_TEXT (rule, if_provider) == NULL && rule->weight == NDR_WEIGHT_BROAD &&
+	       c->f->reporter && strcmp (NDR_RULE_TEXT (rule, if_reporter), c->f->reporter) == 0;
 }
 
 static gboolean
 accept_provider (const Chain *c, const NdrRule *rule)
 {
-	return c->provider && rule->if_provider && strcmp (rule->if_provider, c->provider) == 0 && rule->if_reporter == NULL;
+	return c->provider && NDR_RULE_TEXT (rule, if_provider) && strcmp (NDR_RULE_TEXT (rule, if_provider), c->provider) == 0 && NDR_RULE_TEXT (rule, if_reporter) == NULL;
 }
 
 static gboolean
 accept_reporter (const Chain *c, const NdrRule *rule)
 {
-	return rule->if_provider == NULL && rule->weight != NDR_WEIGHT_BROAD &&
-	       (rule->if_reporter ? c->f->reporter && strcmp (rule->if_reporter, c->f->reporter) == 0
+	return NDR_RULE_TEXT (rule, if_provider) == NULL && rule->weight != NDR_WEIGHT_BROAD &&
+	       (NDR_RULE_TEXT (rule, if_reporter) ? c->f->reporter && strcmp (NDR_RULE_TEXT (rule, if_reporter), c->f->reporter) == 0
 				  : rule->field == NDR_IN_DSN);
 }
 
@@ -157,7 +157,7 @@ static gboolean
 accept_plain_status (const Chain *c, const NdrRule *rule)
 {
 	(void) c;
-	return rule->if_provider == NULL && rule->if_reporter == NULL;
+	return NDR_RULE_TEXT (rule, if_provider) == NULL && NDR_RULE_TEXT (rule, if_reporter) == NULL;
 }
 
 /* ---- reading words in context ---- */
@@ -209,7 +209,7 @@ status_hit (const NdrparseRules *rules, const NdrStatusCode *status, GArray *hit
 	const NdrRuleHit *best = NULL;
 	for (guint i = 0; i < hits->len; i++) {
 		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
-		if (h->rule->then == NDR_THEN_REASON && h->rule->if_provider == NULL && h->rule->if_reporter == NULL &&
+		if (h->rule->then == NDR_THEN_REASON && NDR_RULE_TEXT (h->rule, if_provider) == NULL && NDR_RULE_TEXT (h->rule, if_reporter) == NULL &&
 		    _ndr_rule_hit_outranks (h, best))
 			best = h;
 	}
@@ -235,7 +235,7 @@ _ndr_reason_from_status (const NdrparseRules *rules, const NdrStatusCode *status
 static gboolean
 refines (const NdrRule *by_status, NdrReason said)
 {
-	return by_status->refines && _ndr_rule_word_in_list (by_status->refines, _ndr_reason_name (said));
+	return NDR_RULE_TEXT (by_status, refines) && _ndr_rule_word_in_list (NDR_RULE_TEXT (by_status, refines), _ndr_reason_name (said));
 }
 
 /* ---- the steps ---- */
@@ -338,8 +338,8 @@ step_leaning (Chain *c)
 	if (best == NULL)
 		return FALSE;
 	const NdrRuleHit *naming = best_reason_hit (c, c->diagnostic, NULL, c->f->text, accept_naming);
-	if (naming && best->rule->yields &&
-	    _ndr_rule_word_in_list (best->rule->yields, _ndr_reason_name ((NdrReason) naming->rule->value)))
+	if (naming && NDR_RULE_TEXT (best->rule, yields) &&
+	    _ndr_rule_word_in_list (NDR_RULE_TEXT (best->rule, yields), _ndr_reason_name ((NdrReason) naming->rule->value)))
 		return FALSE;
 	return decide (c, "leaning", (NdrReason) best->rule->value, best);
 }
@@ -354,7 +354,7 @@ step_local_program (Chain *c)
 static gboolean
 yields_to_broad (const Chain *c, const NdrRule *rule)
 {
-	return rule->yields && c->broad_hit && _ndr_rule_word_in_list (rule->yields, _ndr_reason_name (c->said_broad));
+	return NDR_RULE_TEXT (rule, yields) && c->broad_hit && _ndr_rule_word_in_list (NDR_RULE_TEXT (rule, yields), _ndr_reason_name (c->said_broad));
 }
 
 /* Whether the status names a problem of the mail system, the network,
@@ -370,7 +370,7 @@ status_says_more_than_stage (const Chain *c)
 		return FALSE;
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
 	const NdrRuleHit *best = status_hit (c->f->rules, st, hits);
-	gboolean precise = best && best->rule->yields == NULL;
+	gboolean precise = best && NDR_RULE_TEXT (best->rule, yields) == NULL;
 	g_array_unref (hits);
 	return precise;
 }

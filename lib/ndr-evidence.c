@@ -29,8 +29,8 @@ _ndr_record_add_evidence (NdrparseReport *report, NdrparseRecord *record, const 
 	gboolean shipped = rule && !rule->user;
 	e->report = report;
 	e->step = fired->step;          /* a static step name */
-	e->rule_id = rule ? (shipped ? rule->id : _ndr_report_intern (report, rule->id)) : NULL;
-	e->source = rule ? (shipped ? rule->source : _ndr_report_intern (report, rule->source)) : NULL;
+	e->rule_id = rule ? (shipped ? NDR_RULE_TEXT (rule, id) : _ndr_report_intern (report, NDR_RULE_TEXT (rule, id))) : NULL;
+	e->source = rule ? (shipped ? NDR_RULE_TEXT (rule, source) : _ndr_report_intern (report, NDR_RULE_TEXT (rule, source))) : NULL;
 	if (fired->read && fired->to > fired->from && fired->to <= strlen (fired->read))
 		e->matched = _ndr_report_intern_len (report, fired->read + fired->from, (gssize) (fired->to - fired->from));
 	e->conclusion = _ndr_report_intern (report, conclusion);

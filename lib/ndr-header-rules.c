@@ -86,7 +86,7 @@ _ndr_reporter_identify (const NdrparseReport *report)
 		if (h->rule->then == NDR_THEN_REPORTER && _ndr_rule_hit_outranks (h, best))
 			best = h;
 	}
-	const char *name = best ? best->rule->then_name : NULL;
+	const char *name = best ? NDR_RULE_TEXT (best->rule, then_name) : NULL;
 	g_array_unref (hits);
 	return name;
 }

@@ -53,12 +53,12 @@ _ndr_matcher_expression (const NdrRule *rule)
 	GString *out = g_string_new (NULL);
 	switch (rule->match) {
 	case NDR_MATCH_REGEX:
-		g_string_append (out, rule->pattern);
+		g_string_append (out, NDR_RULE_TEXT (rule, pattern));
 		break;
 	case NDR_MATCH_IS:
 		/* The whole value (a header's, the Subject), blanks aside. */
 		g_string_append (out, "^[ \\t]*");
-		for (const guchar *p = (const guchar *) rule->pattern; *p; p++)
+		for (const guchar *p = (const guchar *) NDR_RULE_TEXT (rule, pattern); *p; p++)
 			append_literal_byte (out, *p);
 		g_string_append (out, "[ \\t]*$");
 		break;
@@ -66,7 +66,7 @@ _ndr_matcher_expression (const NdrRule *rule)
 		g_string_append (out, "^[ \\t]*");
 		/* fall through */
 	default:
-		for (const guchar *p = (const guchar *) rule->pattern; *p; p++)
+		for (const guchar *p = (const guchar *) NDR_RULE_TEXT (rule, pattern); *p; p++)
 			append_literal_byte (out, *p);
 		break;
 	}
@@ -98,7 +98,7 @@ needs_som (const NdrRule *rule, gboolean all_matches)
 	case NDR_MATCH_IS:
 		return TRUE;
 	case NDR_MATCH_REGEX:
-		return all_matches || anchors_line (rule->pattern);
+		return all_matches || anchors_line (NDR_RULE_TEXT (rule, pattern));
 	default:
 		return FALSE;
 	}
@@ -157,13 +157,13 @@ set_lengths (NdrMatcher *m, const NdrRule *const *rules)
 	m->lengths = g_new0 (guint, MAX (m->n, 1));
 	for (guint i = 0; rules && i < m->n; i++) {
 		if (rules[i]->match == NDR_MATCH_PHRASE || rules[i]->match == NDR_MATCH_PREFIX)
-			m->lengths[i] = (guint) strlen (rules[i]->pattern);
+			m->lengths[i] = (guint) strlen (NDR_RULE_TEXT (rules[i], pattern));
 		if (rules[i]->match == NDR_MATCH_REGEX && !needs_som (rules[i], m->all_matches)) {
 			if (m->late == NULL) {
 				m->late = g_new0 (const char *, m->n);
 				m->late_regex = g_new0 (GRegex *, m->n);
 			}
-			m->late[i] = rules[i]->pattern;
+			m->late[i] = NDR_RULE_TEXT (rules[i], pattern);
 		}
 	}
 }
@@ -176,8 +176,8 @@ set_compile_error (const NdrRule *const *rules, guint n, const guint *ids, const
 	const char *why = compile_error && compile_error->message ? compile_error->message : "cannot compile";
 	if (at >= 0 && ids[at] < n) {
 		const NdrRule *rule = rules[ids[at]];
-		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES, "%s:%u: rule %s: bad %s: %s", rule->file,
-			     rule->line, rule->id, rule->match == NDR_MATCH_REGEX ? "regex" : "pattern", why);
+		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES, "%s:%u: rule %s: bad %s: %s", NDR_RULE_TEXT (rule, file),
+			     rule->line, NDR_RULE_TEXT (rule, id), rule->match == NDR_MATCH_REGEX ? "regex" : "pattern", why);
 	} else {
 		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES, "the rules cannot be compiled: %s", why);
 	}

@@ -29,7 +29,7 @@ _ndr_provider_of (const NdrparseRules *rules, const char *remote_host, const cha
 	else if (recipient_domain)
 		_ndr_rules_lookup (rules, NDR_IN_RECIPIENT_DOMAIN, NULL, recipient_domain, hits);
 	const NdrRuleHit *best = best_provider (hits);
-	const char *name = best ? best->rule->then_name : NULL;
+	const char *name = best ? NDR_RULE_TEXT (best->rule, then_name) : NULL;
 	if (hit)
 		*hit = best ? *best : (NdrRuleHit) { NULL, 0, 0 };
 	g_array_unref (hits);

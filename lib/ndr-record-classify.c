@@ -128,7 +128,7 @@ record_evidence (NdrparseReport *report, NdrparseRecord *record, const NdrVerdic
 	for (guint i = 0; v->fired && i < v->fired->len; i++) {
 		const NdrFired *fired = &g_array_index (v->fired, NdrFired, i);
 		char *conclusion = fired->rule == NULL ? reason_conclusion (v->reason)
-				 : g_strconcat (_ndr_rule_then_name (fired->rule->then), ":", fired->rule->then_name, NULL);
+				 : g_strconcat (_ndr_rule_then_name (fired->rule->then), ":", NDR_RULE_TEXT (fired->rule, then_name), NULL);
 		_ndr_record_add_evidence (report, record, fired, conclusion);
 		g_free (conclusion);
 	}

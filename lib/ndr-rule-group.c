@@ -142,10 +142,10 @@ char *
 _ndr_rule_lookup_key (const NdrRule *rule)
 {
 	if (rule->match == NDR_MATCH_SUFFIX)
-		return g_ascii_strdown (rule->pattern, -1);
-	gsize size = value_key_size (rule->field_name, rule->pattern);
+		return g_ascii_strdown (NDR_RULE_TEXT (rule, pattern), -1);
+	gsize size = value_key_size (NDR_RULE_TEXT (rule, field_name), NDR_RULE_TEXT (rule, pattern));
 	char *key = g_malloc (size);
-	value_key (rule->field, rule->field_name, rule->pattern, key, size);
+	value_key (rule->field, NDR_RULE_TEXT (rule, field_name), NDR_RULE_TEXT (rule, pattern), key, size);
 	return key;
 }
 
@@ -169,7 +169,7 @@ add_lookup_rule (NdrRuleGroup *g, const NdrRule *rule)
 {
 	if (rule->match == NDR_MATCH_STATUS) {
 		NdrStatusEntry e = { rule, 0, 0, 0, 0 };
-		if (_ndr_rule_status_spec_parse (rule->pattern, &e.klass, &e.subject, &e.low, &e.high))
+		if (_ndr_rule_status_spec_parse (NDR_RULE_TEXT (rule, pattern), &e.klass, &e.subject, &e.low, &e.high))
 			g_array_append_val (g->status, e);
 	} else if (rule->match == NDR_MATCH_CODE) {
 		g_array_append_val (g->replies, rule);
@@ -265,7 +265,7 @@ _ndr_rule_group_build (const NdrRule *const *rules, guint n, gboolean portable, 
 		if (kind == NDR_CHANNEL_LOOKUP)
 			add_lookup_rule (g, rules[i]);
 		else
-			add_to_channel (find_channel (g, kind, rules[i]->field_name, TRUE), rules[i]);
+			add_to_channel (find_channel (g, kind, NDR_RULE_TEXT (rules[i], field_name), TRUE), rules[i]);
 	}
 	for (guint i = 0; i < g->channels->len; i++) {
 		NdrChannel *ch = g_ptr_array_index (g->channels, i);

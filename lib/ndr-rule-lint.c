@@ -31,7 +31,7 @@ problem (Lint *lint, const NdrRule *rule, const char *format, ...)
 	va_start (args, format);
 	char *what = g_strdup_vprintf (format, args);
 	va_end (args);
-	g_ptr_array_add (lint->problems, rule ? g_strdup_printf ("%s:%u: rule %s: %s", rule->file, rule->line, rule->id, what)
+	g_ptr_array_add (lint->problems, rule ? g_strdup_printf ("%s:%u: rule %s: %s", NDR_RULE_TEXT (rule, file), rule->line, NDR_RULE_TEXT (rule, id), what)
 					      : g_strdup (what));
 	g_free (what);
 }
@@ -46,9 +46,9 @@ own_words (const NdrRule *rule)
 	case NDR_MATCH_PHRASE:
 	case NDR_MATCH_PREFIX:
 	case NDR_MATCH_IS:
-		return rule->pattern;
+		return NDR_RULE_TEXT (rule, pattern);
 	case NDR_MATCH_REGEX:
-		return rule->example;
+		return NDR_RULE_TEXT (rule, example);
 	default:
 		return NULL;
 	}
@@ -62,14 +62,14 @@ check_sources_and_ids (Lint *lint)
 	GHashTable *ids = g_hash_table_new (g_str_hash, g_str_equal);
 	for (guint i = 0; i < lint->all->len; i++) {
 		const NdrRule *rule = g_ptr_array_index (lint->all, i);
-		if (rule->source == NULL || *rule->source == '\0' || g_ascii_strcasecmp (rule->source, "UNSOURCED") == 0)
+		if (NDR_RULE_TEXT (rule, source) == NULL || *NDR_RULE_TEXT (rule, source) == '\0' || g_ascii_strcasecmp (NDR_RULE_TEXT (rule, source), "UNSOURCED") == 0)
 			problem (lint, rule, "no source: say where its wording comes from (source=)");
-		const NdrRule *other = g_hash_table_lookup (ids, rule->id);
+		const NdrRule *other = g_hash_table_lookup (ids, NDR_RULE_TEXT (rule, id));
 		if (other)
-			problem (lint, rule, "the id is taken by the rule at %s:%u", other->file, other->line);
+			problem (lint, rule, "the id is taken by the rule at %s:%u", NDR_RULE_TEXT (other, file), other->line);
 		else
-			g_hash_table_insert (ids, (gpointer) rule->id, (gpointer) rule);
-		if (rule->match == NDR_MATCH_REGEX && rule->example == NULL)
+			g_hash_table_insert (ids, (gpointer) NDR_RULE_TEXT (rule, id), (gpointer) rule);
+		if (rule->match == NDR_MATCH_REGEX && NDR_RULE_TEXT (rule, example) == NULL)
 			problem (lint, rule, "a regex needs an example= of the words it decides");
 	}
 	g_hash_table_unref (ids);
@@ -81,11 +81,11 @@ check_sources_and_ids (Lint *lint)
 static gint
 reason_step (const NdrRule *rule)
 {
-	if (rule->if_provider)
+	if (NDR_RULE_TEXT (rule, if_provider))
 		return 0;
-	if (rule->if_reporter && rule->weight == NDR_WEIGHT_BROAD)
+	if (NDR_RULE_TEXT (rule, if_reporter) && rule->weight == NDR_WEIGHT_BROAD)
 		return 2;       /* leaning: with the final phrases, before the naming ones */
-	if (rule->if_reporter || rule->field == NDR_IN_DSN)
+	if (NDR_RULE_TEXT (rule, if_reporter) || rule->field == NDR_IN_DSN)
 		return 1;
 	switch (rule->weight) {
 	case NDR_WEIGHT_FINAL:
@@ -107,11 +107,11 @@ condition_covers (const char *other, const char *mine)
 static gboolean
 applies_where (const NdrRule *other, const NdrRule *rule)
 {
-	return condition_covers (other->if_provider, rule->if_provider) &&
-	       condition_covers (other->if_reporter, rule->if_reporter) &&
-	       condition_covers (other->if_status, rule->if_status) &&
-	       condition_covers (other->if_command, rule->if_command) &&
-	       condition_covers (other->if_reply, rule->if_reply);
+	return condition_covers (NDR_RULE_TEXT (other, if_provider), NDR_RULE_TEXT (rule, if_provider)) &&
+	       condition_covers (NDR_RULE_TEXT (other, if_reporter), NDR_RULE_TEXT (rule, if_reporter)) &&
+	       condition_covers (NDR_RULE_TEXT (other, if_status), NDR_RULE_TEXT (rule, if_status)) &&
+	       condition_covers (NDR_RULE_TEXT (other, if_command), NDR_RULE_TEXT (rule, if_command)) &&
+	       condition_covers (NDR_RULE_TEXT (other, if_reply), NDR_RULE_TEXT (rule, if_reply));
 }
 
 /* The hit of @rule among @hits, or NULL. */
@@ -131,7 +131,7 @@ shadowing_rule (GArray *hits, const NdrRule *rule, const NdrRuleHit *mine)
 	for (guint i = 0; i < hits->len; i++) {
 		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
 		const NdrRule *other = h->rule;
-		if (other == rule || other->then != rule->then || strcmp (other->then_name, rule->then_name) == 0 ||
+		if (other == rule || other->then != rule->then || strcmp (NDR_RULE_TEXT (other, then_name), NDR_RULE_TEXT (rule, then_name)) == 0 ||
 		    !applies_where (other, rule))
 			continue;
 		if (rule->then == NDR_THEN_REASON) {
@@ -155,7 +155,7 @@ check_matches_further_in (Lint *lint, const NdrRule *rule, const char *words, Nd
 	char *text = g_strconcat ("This line comes first, so that the words below start well into the text.\n",
 				  rule->match == NDR_MATCH_PREFIX ? " " : "", words, "\n", NULL);
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	_ndr_rules_scan (lint->rules, kind, rule->field_name, text, strlen (text), hits, 4096);
+	_ndr_rules_scan (lint->rules, kind, NDR_RULE_TEXT (rule, field_name), text, strlen (text), hits, 4096);
 	if (hit_of (hits, rule) == NULL)
 		problem (lint, rule, "does not match its own words \"%s\" on a later line of a text", words);
 	g_array_unref (hits);
@@ -171,7 +171,7 @@ check_decides_own_words (Lint *lint, const NdrRule *rule)
 	if (words == NULL || kind == NDR_CHANNEL_LOOKUP)
 		return;
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	_ndr_rules_scan (lint->rules, kind, rule->field_name, words, strlen (words), hits, 4096);
+	_ndr_rules_scan (lint->rules, kind, NDR_RULE_TEXT (rule, field_name), words, strlen (words), hits, 4096);
 	const NdrRuleHit *mine = hit_of (hits, rule);
 	if (mine == NULL) {
 		problem (lint, rule, "does not match its own %s \"%s\"",
@@ -181,8 +181,8 @@ check_decides_own_words (Lint *lint, const NdrRule *rule)
 		const NdrRule *other = shadowing_rule (hits, rule, mine);
 		if (other)
 			problem (lint, rule, "dead: on its own words \"%s\" rule %s (%s:%u, %s:%s) decides",
-				 words, other->id, other->file, other->line, _ndr_rule_then_name (other->then),
-				 other->then_name);
+				 words, NDR_RULE_TEXT (other, id), NDR_RULE_TEXT (other, file), other->line, _ndr_rule_then_name (other->then),
+				 NDR_RULE_TEXT (other, then_name));
 	}
 	g_array_unref (hits);
 	if (mine && rule->field == NDR_IN_BODY)
@@ -204,7 +204,7 @@ header_line_for (const NdrRule *rule)
 	case NDR_IN_SUBJECT:
 		return g_strdup_printf ("Subject: %s\n", words);
 	case NDR_IN_HEADER:
-		return g_strdup_printf ("%s: %s\n", rule->field_name, words);
+		return g_strdup_printf ("%s: %s\n", NDR_RULE_TEXT (rule, field_name), words);
 	default:
 		return NULL;
 	}
@@ -216,7 +216,7 @@ family_header_rule (Lint *lint, const char *name)
 {
 	for (guint i = 0; i < lint->all->len; i++) {
 		const NdrRule *r = g_ptr_array_index (lint->all, i);
-		if (r->then == NDR_THEN_FAMILY && strcmp (r->then_name, name) == 0 && r->field != NDR_IN_BODY &&
+		if (r->then == NDR_THEN_FAMILY && strcmp (NDR_RULE_TEXT (r, then_name), name) == 0 && r->field != NDR_IN_BODY &&
 		    !_ndr_rules_is_disabled (lint->rules, r) && own_words (r))
 			return r;
 	}
@@ -251,14 +251,14 @@ check_family_text_rule (Lint *lint, const NdrRule *rule)
 	const char *words = own_words (rule);
 	if (words == NULL)
 		return;
-	const NdrRule *header = family_header_rule (lint, rule->then_name);
+	const NdrRule *header = family_header_rule (lint, NDR_RULE_TEXT (rule, then_name));
 	char *line = header ? header_line_for (header) : NULL;
 	static const char *const suffixes[] = { "", ":", "." };
 	for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++) {
 		char *body = g_strconcat (words, suffixes[i], NULL);
 		char *found = family_read (lint, line ? line : "From: MAILER-DAEMON@example.org\n", body);
-		if (g_strcmp0 (found, rule->then_name) != 0) {
-			problem (lint, rule, "family %s is not recognised by its own words \"%s\"%s: %s%s", rule->then_name,
+		if (g_strcmp0 (found, NDR_RULE_TEXT (rule, then_name)) != 0) {
+			problem (lint, rule, "family %s is not recognised by its own words \"%s\"%s: %s%s", NDR_RULE_TEXT (rule, then_name),
 				 body, header ? "" : " (no header rule)", found ? "family " : "no family", found ? found : "");
 			i = G_N_ELEMENTS (suffixes);
 		}
@@ -275,7 +275,7 @@ some_rule_concludes (Lint *lint, NdrConclusion then, const char *name)
 {
 	for (guint i = 0; i < lint->all->len; i++) {
 		const NdrRule *r = g_ptr_array_index (lint->all, i);
-		if (r->then == then && strcmp (r->then_name, name) == 0 && !_ndr_rules_is_disabled (lint->rules, r))
+		if (r->then == then && strcmp (NDR_RULE_TEXT (r, then_name), name) == 0 && !_ndr_rules_is_disabled (lint->rules, r))
 			return TRUE;
 	}
 	return FALSE;
@@ -284,21 +284,21 @@ some_rule_concludes (Lint *lint, NdrConclusion then, const char *name)
 static void
 check_names (Lint *lint, const NdrRule *rule)
 {
-	if (rule->if_provider && !some_rule_concludes (lint, NDR_THEN_PROVIDER, rule->if_provider))
-		problem (lint, rule, "if-provider=%s: no rule names that provider (then=provider:%s)", rule->if_provider,
-			 rule->if_provider);
-	if (rule->if_reporter && !some_rule_concludes (lint, NDR_THEN_REPORTER, rule->if_reporter) &&
-	    !some_rule_concludes (lint, NDR_THEN_FAMILY, rule->if_reporter))
-		problem (lint, rule, "if-reporter=%s: no reporter or family rule names it", rule->if_reporter);
+	if (NDR_RULE_TEXT (rule, if_provider) && !some_rule_concludes (lint, NDR_THEN_PROVIDER, NDR_RULE_TEXT (rule, if_provider)))
+		problem (lint, rule, "if-provider=%s: no rule names that provider (then=provider:%s)", NDR_RULE_TEXT (rule, if_provider),
+			 NDR_RULE_TEXT (rule, if_provider));
+	if (NDR_RULE_TEXT (rule, if_reporter) && !some_rule_concludes (lint, NDR_THEN_REPORTER, NDR_RULE_TEXT (rule, if_reporter)) &&
+	    !some_rule_concludes (lint, NDR_THEN_FAMILY, NDR_RULE_TEXT (rule, if_reporter)))
+		problem (lint, rule, "if-reporter=%s: no reporter or family rule names it", NDR_RULE_TEXT (rule, if_reporter));
 	switch (rule->then) {
 	case NDR_THEN_FAMILY:
 	case NDR_THEN_FAMILY_BEGIN:
 	case NDR_THEN_FAMILY_END:
 	case NDR_THEN_FAMILY_TRANSCRIPT:
-		if (_ndr_rules_family (lint->rules, rule->then_name) == NULL)
-			problem (lint, rule, "no \"family %s\" line defines the family", rule->then_name);
-		else if (rule->then != NDR_THEN_FAMILY && !some_rule_concludes (lint, NDR_THEN_FAMILY, rule->then_name))
-			problem (lint, rule, "family %s has no rule that recognises it", rule->then_name);
+		if (_ndr_rules_family (lint->rules, NDR_RULE_TEXT (rule, then_name)) == NULL)
+			problem (lint, rule, "no \"family %s\" line defines the family", NDR_RULE_TEXT (rule, then_name));
+		else if (rule->then != NDR_THEN_FAMILY && !some_rule_concludes (lint, NDR_THEN_FAMILY, NDR_RULE_TEXT (rule, then_name)))
+			problem (lint, rule, "family %s has no rule that recognises it", NDR_RULE_TEXT (rule, then_name));
 		break;
 	default:
 		break;

@@ -416,7 +416,7 @@ parse_field (Parser *ps, const char *value, NdrRule *rule)
 	if (named != (colon != NULL) || (colon && colon[1] == '\0'))
 		return fail (ps, named ? "in=%s needs a field name: in=%s:NAME" : "in=%s takes no name", value,
 			     field_names[field]);
-	rule->field_name = colon ? intern (ps, colon + 1) : NULL;
+	rule->field_name.text = colon ? intern (ps, colon + 1) : NULL;
 	return TRUE;
 }
 
@@ -463,15 +463,15 @@ parse_matcher (Parser *ps, GHashTable *own, NdrRule *rule)
 	if (found < 0)
 		return fail (ps, "no matcher (phrase=, regex=, prefix=, is=, suffix=, status= or code=)");
 	rule->match = (NdrMatchKind) found;
-	rule->pattern = intern (ps, rule_value (ps, own, match_names[found]));
+	rule->pattern.text = intern (ps, rule_value (ps, own, match_names[found]));
 	if (!match_allowed (rule->field, rule->match))
 		return fail (ps, "%s= does not apply to in=%s", match_names[found], field_names[rule->field]);
-	if (*rule->pattern == '\0')
+	if (*NDR_RULE_TEXT (rule, pattern) == '\0')
 		return fail (ps, "an empty %s=", match_names[found]);
-	if (rule->match == NDR_MATCH_STATUS && !_ndr_rule_status_spec_valid (rule->pattern))
-		return fail (ps, "status=%s is not a status (5.7.26, *.7.26 or 5.7.606-649)", rule->pattern);
-	if (rule->match == NDR_MATCH_CODE && !_ndr_rule_code_spec_valid (rule->pattern))
-		return fail (ps, "code=%s is not a reply code (550, 550-559 or 5xx)", rule->pattern);
+	if (rule->match == NDR_MATCH_STATUS && !_ndr_rule_status_spec_valid (NDR_RULE_TEXT (rule, pattern)))
+		return fail (ps, "status=%s is not a status (5.7.26, *.7.26 or 5.7.606-649)", NDR_RULE_TEXT (rule, pattern));
+	if (rule->match == NDR_MATCH_CODE && !_ndr_rule_code_spec_valid (NDR_RULE_TEXT (rule, pattern)))
+		return fail (ps, "code=%s is not a reply code (550, 550-559 or 5xx)", NDR_RULE_TEXT (rule, pattern));
 	return TRUE;
 }
 
@@ -488,12 +488,12 @@ parse_then (Parser *ps, const char *value, NdrRule *rule)
 		return fail (ps, "then=%s is not KIND:NAME (reason, provider, reporter, family, family-begin, "
 			     "family-end, family-transcript or mark)", value);
 	rule->then = (NdrConclusion) then;
-	rule->then_name = intern (ps, colon + 1);
+	rule->then_name.text = intern (ps, colon + 1);
 	rule->value = -1;
 	if (then == NDR_THEN_MARK) {
 		NdrMark mark;
-		if (!_ndr_rule_mark_from_name (rule->then_name, &mark))
-			return fail (ps, "unknown mark '%s'", rule->then_name);
+		if (!_ndr_rule_mark_from_name (NDR_RULE_TEXT (rule, then_name), &mark))
+			return fail (ps, "unknown mark '%s'", NDR_RULE_TEXT (rule, then_name));
 		rule->value = mark;
 	}
 	return TRUE;
@@ -532,30 +532,30 @@ parse_options (Parser *ps, GHashTable *own, NdrRule *rule)
 			return fail (ps, "hard=%s is not true or false", hard);
 		rule->hard = strcmp (hard, "true") == 0;
 	}
-	rule->if_provider = intern (ps, rule_value (ps, own, "if-provider"));
-	rule->if_reporter = intern (ps, rule_value (ps, own, "if-reporter"));
-	rule->if_status = intern (ps, rule_value (ps, own, "if-status"));
-	rule->if_command = intern (ps, rule_value (ps, own, "if-command"));
-	rule->if_reply = intern (ps, rule_value (ps, own, "if-reply"));
-	rule->refines = intern (ps, rule_value (ps, own, "refines"));
-	rule->yields = intern (ps, rule_value (ps, own, "yields"));
-	if (rule->yields && !(rule->then == NDR_THEN_REASON &&
+	rule->if_provider.text = intern (ps, rule_value (ps, own, "if-provider"));
+	rule->if_reporter.text = intern (ps, rule_value (ps, own, "if-reporter"));
+	rule->if_status.text = intern (ps, rule_value (ps, own, "if-status"));
+	rule->if_command.text = intern (ps, rule_value (ps, own, "if-command"));
+	rule->if_reply.text = intern (ps, rule_value (ps, own, "if-reply"));
+	rule->refines.text = intern (ps, rule_value (ps, own, "refines"));
+	rule->yields.text = intern (ps, rule_value (ps, own, "yields"));
+	if (NDR_RULE_TEXT (rule, yields) && !(rule->then == NDR_THEN_REASON &&
 			      (rule->field == NDR_IN_STATUS || rule->field == NDR_IN_COMMAND ||
-			       (rule->if_reporter && rule->weight == NDR_WEIGHT_BROAD))))
+			       (NDR_RULE_TEXT (rule, if_reporter) && rule->weight == NDR_WEIGHT_BROAD))))
 		return fail (ps, "yields= belongs to status rules, command rules and a reporter's leaning rules "
 			     "(if-reporter= weight=broad)");
-	rule->example = intern (ps, rule_value (ps, own, "example"));
-	if (rule->if_status && strcmp (rule->if_status, NDR_STATUS_UNSPECIFIC) != 0 &&
-	    !_ndr_rule_status_spec_valid (rule->if_status))
+	rule->example.text = intern (ps, rule_value (ps, own, "example"));
+	if (NDR_RULE_TEXT (rule, if_status) && strcmp (NDR_RULE_TEXT (rule, if_status), NDR_STATUS_UNSPECIFIC) != 0 &&
+	    !_ndr_rule_status_spec_valid (NDR_RULE_TEXT (rule, if_status)))
 		return fail (ps, "if-status=%s is not a status (5.7.26, *.7.26, 5.7.606-649 or unspecific)",
-			     rule->if_status);
-	if (rule->if_reply && !_ndr_rule_code_spec_valid (rule->if_reply))
-		return fail (ps, "if-reply=%s is not a reply code (550, 550-559 or 5xx)", rule->if_reply);
-	if (rule->refines && rule->field != NDR_IN_STATUS)
+			     NDR_RULE_TEXT (rule, if_status));
+	if (NDR_RULE_TEXT (rule, if_reply) && !_ndr_rule_code_spec_valid (NDR_RULE_TEXT (rule, if_reply)))
+		return fail (ps, "if-reply=%s is not a reply code (550, 550-559 or 5xx)", NDR_RULE_TEXT (rule, if_reply));
+	if (NDR_RULE_TEXT (rule, refines) && rule->field != NDR_IN_STATUS)
 		return fail (ps, "refines= belongs to in=status rules");
-	rule->source = intern (ps, rule_value (ps, own, "source"));
-	if (rule->source == NULL || *rule->source == '\0')
-		return fail (ps, "rule %s has no source= (where its wording comes from)", rule->id);
+	rule->source.text = intern (ps, rule_value (ps, own, "source"));
+	if (NDR_RULE_TEXT (rule, source) == NULL || *NDR_RULE_TEXT (rule, source) == '\0')
+		return fail (ps, "rule %s has no source= (where its wording comes from)", NDR_RULE_TEXT (rule, id));
 	return TRUE;
 }
 
@@ -588,8 +588,8 @@ parse_rule (Parser *ps, GArray *tokens)
 		return fail (ps, "rule id %s is used twice", id);
 	GHashTable *own = g_hash_table_new (g_str_hash, g_str_equal);
 	NdrRule *rule = g_new0 (NdrRule, 1);
-	rule->id = intern (ps, id);
-	rule->file = ps->name;
+	rule->id.text = intern (ps, id);
+	rule->file.text = ps->name;
 	rule->line = ps->line;
 	rule->user = ps->source->user;
 	gboolean ok = collect_pairs (ps, tokens, 1, own, is_rule_key);
@@ -603,7 +603,7 @@ parse_rule (Parser *ps, GArray *tokens)
 		g_free (rule);
 		return FALSE;
 	}
-	g_hash_table_add (ps->ids, (gpointer) rule->id);
+	g_hash_table_add (ps->ids, (gpointer) NDR_RULE_TEXT (rule, id));
 	g_ptr_array_add (ps->rules, rule);
 	return TRUE;
 }

@@ -103,7 +103,7 @@ _ndr_rules_use (NdrparseRules *rules)
 gboolean
 _ndr_rules_is_disabled (const NdrparseRules *rules, const NdrRule *rule)
 {
-	return !rule->user && g_hash_table_size (rules->disabled) > 0 && g_hash_table_contains (rules->disabled, rule->id);
+	return !rule->user && g_hash_table_size (rules->disabled) > 0 && g_hash_table_contains (rules->disabled, NDR_RULE_TEXT (rule, id));
 }
 
 /* ---- queries ---- */
@@ -196,7 +196,7 @@ _ndr_rules_lookup_status (const NdrparseRules *rules, guint klass, guint subject
 			if ((e->klass && e->klass != klass) || detail < e->low || detail > e->high ||
 			    _ndr_rules_is_disabled (rules, e->rule))
 				continue;
-			NdrRuleHit hit = { e->rule, 0, strlen (e->rule->pattern) };
+			NdrRuleHit hit = { e->rule, 0, strlen (NDR_RULE_TEXT (e->rule, pattern)) };
 			g_array_append_val (hits, hit);
 		}
 	}
@@ -211,8 +211,8 @@ _ndr_rules_lookup_reply (const NdrparseRules *rules, guint code, GArray *hits)
 		const NdrRule *const *list = groups[g] ? _ndr_rule_group_reply_rules (groups[g], &n) : NULL;
 		for (guint i = 0; i < n; i++) {
 			const NdrRule *rule = list[i];
-			NdrRuleHit hit = { rule, 0, strlen (rule->pattern) };
-			if (_ndr_rule_code_fits (rule->pattern, code) && !_ndr_rules_is_disabled (rules, rule))
+			NdrRuleHit hit = { rule, 0, strlen (NDR_RULE_TEXT (rule, pattern)) };
+			if (_ndr_rule_code_fits (NDR_RULE_TEXT (rule, pattern), code) && !_ndr_rules_is_disabled (rules, rule))
 				g_array_append_val (hits, hit);
 		}
 	}
@@ -224,9 +224,9 @@ static gsize
 specificity (const NdrRuleHit *h)
 {
 	if (h->rule->match == NDR_MATCH_STATUS)
-		return (h->rule->pattern[0] != '*' ? 4 : 0) + (strchr (h->rule->pattern, '-') ? 0 : 2);
+		return (NDR_RULE_TEXT (h->rule, pattern)[0] != '*' ? 4 : 0) + (strchr (NDR_RULE_TEXT (h->rule, pattern), '-') ? 0 : 2);
 	if (h->rule->match == NDR_MATCH_CODE)
-		return strchr (h->rule->pattern, '-') || strchr (h->rule->pattern, 'x') ? 0 : 1;
+		return strchr (NDR_RULE_TEXT (h->rule, pattern), '-') || strchr (NDR_RULE_TEXT (h->rule, pattern), 'x') ? 0 : 1;
 	return h->to - h->from;
 }
 
@@ -242,7 +242,7 @@ _ndr_rule_hit_outranks (const NdrRuleHit *a, const NdrRuleHit *b)
 	gsize sa = specificity (a), sb = specificity (b);
 	if (sa != sb)
 		return sa > sb;
-	return strcmp (a->rule->id, b->rule->id) < 0;
+	return strcmp (NDR_RULE_TEXT (a->rule, id), NDR_RULE_TEXT (b->rule, id)) < 0;
 }
 
 /* ---- what the sets define ---- */
@@ -270,8 +270,8 @@ add_family_fields (GHashTable *table, const NdrRule *rule)
 {
 	if (rule->then != NDR_THEN_FAMILY)
 		return;
-	guint fields = GPOINTER_TO_UINT (g_hash_table_lookup (table, rule->then_name));
-	g_hash_table_insert (table, (gpointer) rule->then_name,
+	guint fields = GPOINTER_TO_UINT (g_hash_table_lookup (table, NDR_RULE_TEXT (rule, then_name)));
+	g_hash_table_insert (table, (gpointer) NDR_RULE_TEXT (rule, then_name),
 			     GUINT_TO_POINTER (fields | family_field_of (rule->field)));
 }
 
@@ -399,7 +399,7 @@ reasons_known (const NdrRule *rule, const char *list, const char *key, GError **
 		gboolean known = ndrparse_reason_from_name (name, NULL);
 		if (!known)
 			g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES,
-				     "%s:%u: rule %s: unknown reason '%s' in %s", rule->file, rule->line, rule->id, name, key);
+				     "%s:%u: rule %s: unknown reason '%s' in %s", NDR_RULE_TEXT (rule, file), rule->line, NDR_RULE_TEXT (rule, id), name, key);
 		g_free (name);
 		if (!known)
 			return FALSE;
@@ -415,14 +415,14 @@ resolve_rule (NdrRule *rule, GError **error)
 {
 	NdrparseReason reason;
 	if (rule->then == NDR_THEN_REASON) {
-		if (!ndrparse_reason_from_name (rule->then_name, &reason)) {
+		if (!ndrparse_reason_from_name (NDR_RULE_TEXT (rule, then_name), &reason)) {
 			g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES, "%s:%u: rule %s: unknown reason '%s'",
-				     rule->file, rule->line, rule->id, rule->then_name);
+				     NDR_RULE_TEXT (rule, file), rule->line, NDR_RULE_TEXT (rule, id), NDR_RULE_TEXT (rule, then_name));
 			return FALSE;
 		}
 		rule->value = reason;
 	}
-	return reasons_known (rule, rule->refines, "refines=", error) && reasons_known (rule, rule->yields, "yields=", error);
+	return reasons_known (rule, NDR_RULE_TEXT (rule, refines), "refines=", error) && reasons_known (rule, NDR_RULE_TEXT (rule, yields), "yields=", error);
 	return TRUE;
 }
 
@@ -441,19 +441,19 @@ ids_are_new (const NdrparseRules *rules, const NdrRuleSource *added, GError **er
 {
 	GHashTable *ids = g_hash_table_new (g_str_hash, g_str_equal);
 	for (guint i = 0; i < _ndr_shipped_rule_count; i++)
-		g_hash_table_add (ids, (gpointer) _ndr_shipped_rules[i].id);
+		g_hash_table_add (ids, (gpointer) NDR_RULE_TEXT (&_ndr_shipped_rules[i], id));
 	for (guint s = 0; s < rules->sources->len; s++) {
 		const NdrRuleSource *src = g_ptr_array_index (rules->sources, s);
 		for (guint i = 0; i < src->rules->len; i++)
-			g_hash_table_add (ids, (gpointer) ((const NdrRule *) g_ptr_array_index (src->rules, i))->id);
+			g_hash_table_add (ids, (gpointer) NDR_RULE_TEXT ((const NdrRule *) g_ptr_array_index (src->rules, i), id));
 	}
 	gboolean ok = TRUE;
 	for (guint i = 0; ok && i < added->rules->len; i++) {
 		const NdrRule *r = g_ptr_array_index (added->rules, i);
-		if (g_hash_table_contains (ids, r->id)) {
+		if (g_hash_table_contains (ids, NDR_RULE_TEXT (r, id))) {
 			g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES,
 				     "%s:%u: rule id %s is taken (disable the shipped rule and give yours another id)",
-				     r->file, r->line, r->id);
+				     NDR_RULE_TEXT (r, file), r->line, NDR_RULE_TEXT (r, id));
 			ok = FALSE;
 		}
 	}
@@ -473,9 +473,9 @@ collect_names (const NdrparseRules *rules, const NdrRuleSource *added, GHashTabl
 	for (guint i = 0; i < all->len; i++) {
 		const NdrRule *r = g_ptr_array_index (all, i);
 		if (r->then == NDR_THEN_PROVIDER)
-			g_hash_table_add (providers, (gpointer) r->then_name);
+			g_hash_table_add (providers, (gpointer) NDR_RULE_TEXT (r, then_name));
 		else if (r->then == NDR_THEN_REPORTER || r->then == NDR_THEN_FAMILY)
-			g_hash_table_add (reporters, (gpointer) r->then_name);
+			g_hash_table_add (reporters, (gpointer) NDR_RULE_TEXT (r, then_name));
 	}
 	g_ptr_array_unref (all);
 	GArray *defs = g_array_new (FALSE, FALSE, sizeof (NdrFamilyDef));
@@ -493,7 +493,7 @@ static gboolean
 name_fails (const NdrRule *r, const char *what, const char *name, GError **error)
 {
 	g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_BAD_RULES, "%s:%u: rule %s: %s '%s' is not defined here or before",
-		     r->file, r->line, r->id, what, name);
+		     NDR_RULE_TEXT (r, file), r->line, NDR_RULE_TEXT (r, id), what, name);
 	return FALSE;
 }
 
@@ -511,12 +511,12 @@ names_resolve (const NdrparseRules *rules, const NdrRuleSource *added, GError **
 		const NdrRule *r = g_ptr_array_index (added->rules, i);
 		gboolean family_kind = r->then == NDR_THEN_FAMILY || r->then == NDR_THEN_FAMILY_BEGIN ||
 				       r->then == NDR_THEN_FAMILY_END || r->then == NDR_THEN_FAMILY_TRANSCRIPT;
-		if (family_kind && !g_hash_table_contains (families, r->then_name))
-			ok = name_fails (r, "family (a \"family NAME\" line)", r->then_name, error);
-		else if (r->if_provider && !g_hash_table_contains (providers, r->if_provider))
-			ok = name_fails (r, "if-provider: the provider (a then=provider: rule)", r->if_provider, error);
-		else if (r->if_reporter && !g_hash_table_contains (reporters, r->if_reporter))
-			ok = name_fails (r, "if-reporter: the reporter or family", r->if_reporter, error);
+		if (family_kind && !g_hash_table_contains (families, NDR_RULE_TEXT (r, then_name)))
+			ok = name_fails (r, "family (a \"family NAME\" line)", NDR_RULE_TEXT (r, then_name), error);
+		else if (NDR_RULE_TEXT (r, if_provider) && !g_hash_table_contains (providers, NDR_RULE_TEXT (r, if_provider)))
+			ok = name_fails (r, "if-provider: the provider (a then=provider: rule)", NDR_RULE_TEXT (r, if_provider), error);
+		else if (NDR_RULE_TEXT (r, if_reporter) && !g_hash_table_contains (reporters, NDR_RULE_TEXT (r, if_reporter)))
+			ok = name_fails (r, "if-reporter: the reporter or family", NDR_RULE_TEXT (r, if_reporter), error);
 	}
 	g_hash_table_unref (providers);
 	g_hash_table_unref (reporters);
@@ -648,9 +648,9 @@ static void
 call_for (const NdrRule *rule, NdrparseRuleFunc func, gpointer user_data)
 {
 	const char *field = _ndr_rule_field_name (rule->field);
-	char *with_name = rule->field_name ? g_strconcat (field, ":", rule->field_name, NULL) : NULL;
-	func (rule->id, with_name ? with_name : field, _ndr_rule_then_name (rule->then), rule->then_name,
-	      rule->if_provider, rule->if_reporter, rule->source, user_data);
+	char *with_name = NDR_RULE_TEXT (rule, field_name) ? g_strconcat (field, ":", NDR_RULE_TEXT (rule, field_name), NULL) : NULL;
+	func (NDR_RULE_TEXT (rule, id), with_name ? with_name : field, _ndr_rule_then_name (rule->then), NDR_RULE_TEXT (rule, then_name),
+	      NDR_RULE_TEXT (rule, if_provider), NDR_RULE_TEXT (rule, if_reporter), NDR_RULE_TEXT (rule, source), user_data);
 	g_free (with_name);
 }
 

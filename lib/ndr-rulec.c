@@ -20,6 +20,10 @@
 
 #include "ndr-rule-set.h"
 
+/* The rule compiler parses every rule it holds: none is packed, and
+ * the shipped texts it writes are not yet there to read. */
+const char _ndr_shipped_strings[1] = "";
+
 static GPtrArray *problems;
 
 static void G_GNUC_PRINTF (3, 4)
@@ -42,7 +46,7 @@ names_concluded (const NdrRuleSource *src, NdrConclusion then)
 	for (guint i = 0; i < src->rules->len; i++) {
 		const NdrRule *r = g_ptr_array_index (src->rules, i);
 		if (r->then == then)
-			g_hash_table_add (names, (gpointer) r->then_name);
+			g_hash_table_add (names, (gpointer) NDR_RULE_TEXT (r, then_name));
 	}
 	return names;
 }
@@ -63,7 +67,7 @@ check_reason_list (const NdrRuleSource *src, const NdrRule *r, const char *list,
 		gsize n = strcspn (p, "|");
 		char *name = g_strndup (p, n);
 		if (reason_index (src, name) < 0)
-			problem (r->file, r->line, "rule %s: %s names an unknown reason '%s'", r->id, key, name);
+			problem (NDR_RULE_TEXT (r, file), r->line, "rule %s: %s names an unknown reason '%s'", NDR_RULE_TEXT (r, id), key, name);
 		g_free (name);
 		p += n;
 		p += *p == '|';
@@ -81,22 +85,22 @@ check_rules (NdrRuleSource *src)
 		g_hash_table_add (families, (gpointer) g_array_index (src->families, NdrFamilyDef, i).name);
 	for (guint i = 0; i < src->rules->len; i++) {
 		NdrRule *r = g_ptr_array_index (src->rules, i);
-		if (g_hash_table_contains (ids, r->id))
-			problem (r->file, r->line, "rule id %s is used twice", r->id);
-		g_hash_table_add (ids, (gpointer) r->id);
-		if (r->then == NDR_THEN_REASON && (r->value = reason_index (src, r->then_name)) < 0)
-			problem (r->file, r->line, "rule %s: unknown reason '%s'", r->id, r->then_name);
-		check_reason_list (src, r, r->refines, "refines=");
-		check_reason_list (src, r, r->yields, "yields=");
-		if (r->if_provider && !g_hash_table_contains (providers, r->if_provider))
-			problem (r->file, r->line, "rule %s: no rule concludes provider:%s", r->id, r->if_provider);
-		if (r->if_reporter && !g_hash_table_contains (reporters, r->if_reporter) &&
-		    !g_hash_table_contains (families, r->if_reporter))
-			problem (r->file, r->line, "rule %s: if-reporter=%s is neither a reporter nor a family",
-				 r->id, r->if_reporter);
+		if (g_hash_table_contains (ids, NDR_RULE_TEXT (r, id)))
+			problem (NDR_RULE_TEXT (r, file), r->line, "rule id %s is used twice", NDR_RULE_TEXT (r, id));
+		g_hash_table_add (ids, (gpointer) NDR_RULE_TEXT (r, id));
+		if (r->then == NDR_THEN_REASON && (r->value = reason_index (src, NDR_RULE_TEXT (r, then_name))) < 0)
+			problem (NDR_RULE_TEXT (r, file), r->line, "rule %s: unknown reason '%s'", NDR_RULE_TEXT (r, id), NDR_RULE_TEXT (r, then_name));
+		check_reason_list (src, r, NDR_RULE_TEXT (r, refines), "refines=");
+		check_reason_list (src, r, NDR_RULE_TEXT (r, yields), "yields=");
+		if (NDR_RULE_TEXT (r, if_provider) && !g_hash_table_contains (providers, NDR_RULE_TEXT (r, if_provider)))
+			problem (NDR_RULE_TEXT (r, file), r->line, "rule %s: no rule concludes provider:%s", NDR_RULE_TEXT (r, id), NDR_RULE_TEXT (r, if_provider));
+		if (NDR_RULE_TEXT (r, if_reporter) && !g_hash_table_contains (reporters, NDR_RULE_TEXT (r, if_reporter)) &&
+		    !g_hash_table_contains (families, NDR_RULE_TEXT (r, if_reporter)))
+			problem (NDR_RULE_TEXT (r, file), r->line, "rule %s: if-reporter=%s is neither a reporter nor a family",
+				 NDR_RULE_TEXT (r, id), NDR_RULE_TEXT (r, if_reporter));
 		if ((r->then == NDR_THEN_FAMILY_BEGIN || r->then == NDR_THEN_FAMILY_END ||
-		     r->then == NDR_THEN_FAMILY_TRANSCRIPT) && !g_hash_table_contains (families, r->then_name))
-			problem (r->file, r->line, "rule %s: family %s is not defined", r->id, r->then_name);
+		     r->then == NDR_THEN_FAMILY_TRANSCRIPT) && !g_hash_table_contains (families, NDR_RULE_TEXT (r, then_name)))
+			problem (NDR_RULE_TEXT (r, file), r->line, "rule %s: family %s is not defined", NDR_RULE_TEXT (r, id), NDR_RULE_TEXT (r, then_name));
 	}
 	for (guint i = 0; i < src->families->len; i++) {
 		const NdrFamilyDef *f = &g_array_index (src->families, NdrFamilyDef, i);
@@ -147,8 +151,57 @@ enum_name (const char *prefix, const char *name)
 	return full;
 }
 
+/* The shipped rules' texts, each once, NUL-separated: a rule holds
+ * their offsets (NdrRuleText), not pointers, so that the table needs no
+ * relocation when the library is loaded.  Offset 0 is the empty text
+ * that stands for none. */
+typedef struct {
+	GString *bytes;
+	GHashTable *offsets;            /* text -> offset + 1 */
+} StringPool;
+
 static void
-put_rule (FILE *out, const NdrRule *r)
+pool_init (StringPool *pool)
+{
+	pool->bytes = g_string_new_len ("", 1);
+	pool->offsets = g_hash_table_new (g_str_hash, g_str_equal);
+}
+
+static void
+pool_clear (StringPool *pool)
+{
+	g_string_free (pool->bytes, TRUE);
+	g_hash_table_unref (pool->offsets);
+}
+
+static void
+put_text (FILE *out, StringPool *pool, const char *text)
+{
+	gsize offset = 0;
+	if (text) {
+		gpointer found = g_hash_table_lookup (pool->offsets, text);
+		if (found) {
+			offset = GPOINTER_TO_SIZE (found) - 1;
+		} else {
+			offset = pool->bytes->len;
+			g_string_append_len (pool->bytes, text, (gssize) strlen (text) + 1);
+			g_hash_table_insert (pool->offsets, (gpointer) text, GSIZE_TO_POINTER (offset + 1));
+		}
+	}
+	fprintf (out, "{ .offset = %" G_GSIZE_FORMAT " }", offset);
+}
+
+static void
+put_pool (FILE *out, const StringPool *pool)
+{
+	fputs ("const char _ndr_shipped_strings[] = {", out);
+	for (gsize i = 0; i < pool->bytes->len; i++)
+		fprintf (out, "%s%u,", i % 24 ? "" : "\n\t", (guchar) pool->bytes->str[i]);
+	fputs ("\n};\n\n", out);
+}
+
+static void
+put_rule (FILE *out, StringPool *pool, const NdrRule *r)
 {
 	static const char *const fields[] = {
 		"NDR_IN_DIAGNOSTIC", "NDR_IN_BODY", "NDR_IN_SUBJECT", "NDR_IN_FROM", "NDR_IN_HEADER", "NDR_IN_DSN",
@@ -164,41 +217,41 @@ put_rule (FILE *out, const NdrRule *r)
 	};
 	static const char *const weights[] = { "NDR_WEIGHT_FINAL", "NDR_WEIGHT_NAMING", "NDR_WEIGHT_BROAD" };
 	fputs ("\t{ .id = ", out);
-	put_string (out, r->id);
+	put_text (out, pool, NDR_RULE_TEXT (r, id));
 	fputs (", .source = ", out);
-	put_string (out, r->source);
+	put_text (out, pool, NDR_RULE_TEXT (r, source));
 	fputs (", .file = ", out);
-	put_string (out, r->file);
+	put_text (out, pool, NDR_RULE_TEXT (r, file));
 	fprintf (out, ", .line = %u,\n\t  .field = %s, .field_name = ", r->line, fields[r->field]);
-	put_string (out, r->field_name);
+	put_text (out, pool, NDR_RULE_TEXT (r, field_name));
 	fprintf (out, ", .match = %s, .pattern = ", matches[r->match]);
-	put_string (out, r->pattern);
+	put_text (out, pool, NDR_RULE_TEXT (r, pattern));
 	fprintf (out, ",\n\t  .then = %s, .then_name = ", thens[r->then]);
-	put_string (out, r->then_name);
+	put_text (out, pool, NDR_RULE_TEXT (r, then_name));
 	if (r->then == NDR_THEN_REASON) {
-		char *value = enum_name ("NDRPARSE_REASON_", r->then_name);
+		char *value = enum_name ("NDRPARSE_REASON_", NDR_RULE_TEXT (r, then_name));
 		fprintf (out, ", .value = %s", value);
 		g_free (value);
 	} else {
 		fprintf (out, ", .value = %d", r->value);
 	}
 	fprintf (out, ", .priority = %d, .weight = %s,\n\t  .if_provider = ", r->priority, weights[r->weight]);
-	put_string (out, r->if_provider);
+	put_text (out, pool, NDR_RULE_TEXT (r, if_provider));
 	fputs (", .if_reporter = ", out);
-	put_string (out, r->if_reporter);
+	put_text (out, pool, NDR_RULE_TEXT (r, if_reporter));
 	fputs (", .if_status = ", out);
-	put_string (out, r->if_status);
+	put_text (out, pool, NDR_RULE_TEXT (r, if_status));
 	fputs (", .if_command = ", out);
-	put_string (out, r->if_command);
+	put_text (out, pool, NDR_RULE_TEXT (r, if_command));
 	fputs (", .if_reply = ", out);
-	put_string (out, r->if_reply);
+	put_text (out, pool, NDR_RULE_TEXT (r, if_reply));
 	fputs (", .refines = ", out);
-	put_string (out, r->refines);
+	put_text (out, pool, NDR_RULE_TEXT (r, refines));
 	fputs (", .yields = ", out);
-	put_string (out, r->yields);
+	put_text (out, pool, NDR_RULE_TEXT (r, yields));
 	fprintf (out, ", .hard = %d, .example = ", r->hard);
-	put_string (out, r->example);
-	fputs (" },\n", out);
+	put_text (out, pool, NDR_RULE_TEXT (r, example));
+	fputs (", .packed = TRUE },\n", out);
 }
 
 static void
@@ -374,10 +427,14 @@ write_tables (const char *path, NdrRuleSource *src, const NdrRuleGroup *group)
 	}
 	fputs ("/* Generated by ndr-rulec from lib/rules/; do not edit. */\n"
 	       "#include \"ndr-rule-set.h\"\n\n", out);
+	StringPool pool;
+	pool_init (&pool);
 	fputs ("const NdrRule _ndr_shipped_rules[] = {\n", out);
 	for (guint i = 0; i < src->rules->len; i++)
-		put_rule (out, g_ptr_array_index (src->rules, i));
+		put_rule (out, &pool, g_ptr_array_index (src->rules, i));
 	fprintf (out, "};\nconst guint _ndr_shipped_rule_count = %u;\n\n", src->rules->len);
+	put_pool (out, &pool);
+	pool_clear (&pool);
 	fputs ("#define R(i) (&_ndr_shipped_rules[i])\n", out);
 	gboolean ok = put_channels (out, src, group);
 	put_lookups (out, src, group);

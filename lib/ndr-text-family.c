@@ -153,7 +153,7 @@ add_family_hits (GArray *candidates, GArray *hits, guint field)
 		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
 		if (h->rule->then != NDR_THEN_FAMILY || !hit_counts (h))
 			continue;
-		Candidate *c = candidate_for (candidates, h->rule->then_name);
+		Candidate *c = candidate_for (candidates, NDR_RULE_TEXT (h->rule, then_name));
 		c->fields |= field;
 		if (_ndr_rule_hit_outranks (h, c->best.rule ? &c->best : NULL))
 			c->best = *h;

@@ -52,7 +52,7 @@ compare_line_hits (gconstpointer a, gconstpointer b)
 		return x->from < y->from ? -1 : 1;
 	/* The same start: by rule id, not in the order the matcher happened
 	 * to report them (which may change with the set of rules). */
-	return strcmp (x->rule->id, y->rule->id);
+	return strcmp (NDR_RULE_TEXT (x->rule, id), NDR_RULE_TEXT (y->rule, id));
 }
 
 static void
@@ -104,7 +104,7 @@ line_hit_is (const NdrLineHit *h, NdrConclusion then, const char *name, NdrMark 
 		return FALSE;
 	if (then == NDR_THEN_MARK)
 		return h->rule->value == (gint) mark;
-	return name && strcmp (h->rule->then_name, name) == 0;
+	return name && strcmp (NDR_RULE_TEXT (h->rule, then_name), name) == 0;
 }
 
 /* The index of the first hit on line @line or after it. */

@@ -178,9 +178,9 @@ test_lint_of_a_set (void)
 static void
 test_prefixes_together (void)
 {
-	const NdrRule label = { .id = "t.label", .match = NDR_MATCH_PREFIX, .pattern = "In:  RCPT TO:" };
-	const NdrRule attached = { .id = "t.attached", .match = NDR_MATCH_PREFIX, .pattern = "Original message attached" };
-	const NdrRule copy = { .id = "t.copy", .match = NDR_MATCH_PREFIX, .pattern = "A copy of the original message" };
+	const NdrRule label = { .id.text = "t.label", .match = NDR_MATCH_PREFIX, .pattern.text = "In:  RCPT TO:" };
+	const NdrRule attached = { .id.text = "t.attached", .match = NDR_MATCH_PREFIX, .pattern.text = "Original message attached" };
+	const NdrRule copy = { .id.text = "t.copy", .match = NDR_MATCH_PREFIX, .pattern.text = "A copy of the original message" };
 	const NdrRule *rules[] = { &label, &attached, &copy };
 	const char text[] = " Out: 250 2.1.0 Ok\n In:  RCPT TO:<a@example.org>\n";
 	for (int portable = 0; portable < 2; portable++) {
@@ -254,10 +254,10 @@ check_parts (guint n_fillers)
 {
 	GPtrArray *owned = g_ptr_array_new_with_free_func (g_free);
 	GPtrArray *rules = g_ptr_array_new ();
-	const NdrRule regex = { .id = "t.regex", .match = NDR_MATCH_REGEX, .pattern = "user .* unknown" };
-	const NdrRule anchored = { .id = "t.anchored", .match = NDR_MATCH_REGEX, .pattern = "(^|[ \t])IB401\\b" };
-	const NdrRule phrase = { .id = "t.phrase", .match = NDR_MATCH_PHRASE, .pattern = "Mailbox Full" };
-	const NdrRule prefix = { .id = "t.prefix", .match = NDR_MATCH_PREFIX, .pattern = "550" };
+	const NdrRule regex = { .id.text = "t.regex", .match = NDR_MATCH_REGEX, .pattern.text = "user .* unknown" };
+	const NdrRule anchored = { .id.text = "t.anchored", .match = NDR_MATCH_REGEX, .pattern.text = "(^|[ \t])IB401\\b" };
+	const NdrRule phrase = { .id.text = "t.phrase", .match = NDR_MATCH_PHRASE, .pattern.text = "Mailbox Full" };
+	const NdrRule prefix = { .id.text = "t.prefix", .match = NDR_MATCH_PREFIX, .pattern.text = "550" };
 	g_ptr_array_add (rules, (gpointer) &regex);     /* 0 */
 	g_ptr_array_add (rules, (gpointer) &anchored);  /* 1 */
 	g_ptr_array_add (rules, (gpointer) &phrase);    /* 2 */
@@ -265,9 +265,9 @@ check_parts (guint n_fillers)
 	for (guint i = 0; i < n_fillers; i++) {
 		NdrRule *r = g_new0 (NdrRule, 1);
 		char *pattern = g_strdup_printf ("zq%uxv", i);
-		r->id = "t.filler";
+		r->id.text = "t.filler";
 		r->match = NDR_MATCH_PHRASE;
-		r->pattern = pattern;
+		r->pattern.text = pattern;
 		g_ptr_array_add (owned, r);
 		g_ptr_array_add (owned, pattern);
 		g_ptr_array_add (rules, r);
