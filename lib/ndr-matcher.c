@@ -28,12 +28,23 @@ struct _NdrMatcher {
 	MatcherPart parts[N_PARTS];
 	guint n;                /* patterns */
 	gboolean all_matches;
-	guint *lengths;         /* a phrase's or prefix's length (its match starts there before the
-				 * end: a prefix's after the blanks before it); 0 for regexes */
+	guint *lengths;         /* a literal's length (its match starts there before the end);
+				 * 0 for regexes */
+	guint8 *anchors;        /* per pattern: where its literal must lie (enum Anchor) */
 	const char **late;      /* per pattern: a regex scanned without SOM (its rule's, borrowed:
 				 * rules outlive their matchers), or NULL */
 	GRegex **late_regex;    /* made from @late on its first match, for late_start (atomically) */
 };
+
+/* Where a literal must lie to match: a prefix at the start of a line
+ * after blanks, a whole value alone in the text but for blanks.  The
+ * database holds the bare literal and on_match checks the place: a
+ * line-anchored pattern ("^[ \t]*TEXT") cost Hyperscan start-of-match
+ * tracking (without it, Vectorscan 5.4.9 loses such matches more than
+ * 16 bytes into the text), five times the database of the literal (the
+ * Subject channel's 51 prefixes and values: 135 KB to 26 KB), which
+ * every run's first scratch allocation reads whole for its checksum. */
+enum Anchor { ANCHOR_NONE, ANCHOR_LINE_START, ANCHOR_WHOLE_TEXT };
 
 /* ---- expressions ---- */
 
@@ -55,17 +66,8 @@ _ndr_matcher_expression (const NdrRule *rule)
 	case NDR_MATCH_REGEX:
 		g_string_append (out, NDR_RULE_TEXT (rule, pattern));
 		break;
-	case NDR_MATCH_IS:
-		/* The whole value (a header's, the Subject), blanks aside. */
-		g_string_append (out, "^[ \\t]*");
-		for (const guchar *p = (const guchar *) NDR_RULE_TEXT (rule, pattern); *p; p++)
-			append_literal_byte (out, *p);
-		g_string_append (out, "[ \\t]*$");
-		break;
-	case NDR_MATCH_PREFIX:
-		g_string_append (out, "^[ \\t]*");
-		/* fall through */
 	default:
+		/* A phrase, prefix or whole value: its literal (enum Anchor). */
 		for (const guchar *p = (const guchar *) NDR_RULE_TEXT (rule, pattern); *p; p++)
 			append_literal_byte (out, *p);
 		break;
@@ -86,17 +88,13 @@ anchors_line (const char *regex)
 
 /* Whether a pattern is scanned with start-of-match tracking: every
  * match of a regex where all are reported (each needs its start, and
- * PCRE per match would cost more than the tracking), and any pattern
- * anchored at a line's start (prefixes, whole values, a regex with ^):
- * Vectorscan 5.4.9 loses matches of line-anchored patterns compiled
- * together without it (see flags_of). */
+ * PCRE per match would cost more than the tracking), and a regex with a
+ * ^ at a line's start: Vectorscan 5.4.9 loses matches of line-anchored
+ * patterns compiled together without it (see flags_of). */
 static gboolean
 needs_som (const NdrRule *rule, gboolean all_matches)
 {
 	switch (rule->match) {
-	case NDR_MATCH_PREFIX:
-	case NDR_MATCH_IS:
-		return TRUE;
 	case NDR_MATCH_REGEX:
 		return all_matches || anchors_line (NDR_RULE_TEXT (rule, pattern));
 	default:
@@ -108,16 +106,15 @@ static guint
 flags_of (const NdrRule *rule, gboolean all_matches)
 {
 	guint flags = HS_FLAG_CASELESS;
-	/* A prefix starts a line; a regex's ^ and $ are a line's ends. */
-	if (rule->match == NDR_MATCH_PREFIX || rule->match == NDR_MATCH_REGEX)
+	/* A regex's ^ and $ are a line's ends. */
+	if (rule->match == NDR_MATCH_REGEX)
 		flags |= HS_FLAG_MULTILINE;
-	/* Where a match starts, for the evidence: see needs_som.  A prefix or
-	 * a whole value ("^[ \t]*TEXT") is asked for its start though its
-	 * length is known: Vectorscan 5.4.9 loses matches of such line-
-	 * anchored patterns when several of them are compiled together
-	 * without start-of-match tracking (one that starts 17 or more bytes
-	 * into the text is not reported; ctest test-rule-sets has the case).
-	 * No pattern is compiled for a single match (HS_FLAG_SINGLEMATCH):
+	/* Where a match starts, for the evidence: see needs_som.  A regex
+	 * anchored at a line is asked for its start: Vectorscan 5.4.9 loses
+	 * matches of line-anchored patterns when several of them are
+	 * compiled together without start-of-match tracking (one that starts
+	 * 17 or more bytes into the text is not reported; ctest
+	 * test-rule-sets has the case).  No pattern is compiled for a single match (HS_FLAG_SINGLEMATCH):
 	 * keeping the first of each costs Hyperscan a set of every pattern
 	 * cleared at each scan, more than on_match's bit test for the rare
 	 * repeats. */
@@ -155,9 +152,14 @@ static void
 set_lengths (NdrMatcher *m, const NdrRule *const *rules)
 {
 	m->lengths = g_new0 (guint, MAX (m->n, 1));
+	m->anchors = g_new0 (guint8, MAX (m->n, 1));
 	for (guint i = 0; rules && i < m->n; i++) {
-		if (rules[i]->match == NDR_MATCH_PHRASE || rules[i]->match == NDR_MATCH_PREFIX)
+		if (rules[i]->match != NDR_MATCH_REGEX)
 			m->lengths[i] = (guint) strlen (NDR_RULE_TEXT (rules[i], pattern));
+		if (rules[i]->match == NDR_MATCH_PREFIX)
+			m->anchors[i] = ANCHOR_LINE_START;
+		else if (rules[i]->match == NDR_MATCH_IS)
+			m->anchors[i] = ANCHOR_WHOLE_TEXT;
 		if (rules[i]->match == NDR_MATCH_REGEX && !needs_som (rules[i], m->all_matches)) {
 			if (m->late == NULL) {
 				m->late = g_new0 (const char *, m->n);
@@ -379,6 +381,7 @@ _ndr_matcher_free (NdrMatcher *m)
 		if (m->parts[part].db && !m->parts[part].borrowed)
 			hs_free_database (m->parts[part].db);
 	g_free (m->lengths);
+	g_free (m->anchors);
 	for (guint i = 0; m->late && i < m->n; i++)
 		if (m->late_regex[i])
 			g_regex_unref (m->late_regex[i]);
@@ -429,6 +432,7 @@ scratch_for (const MatcherPart *part)
 typedef struct {
 	const NdrMatcher *matcher;
 	const char *text;
+	gsize len;
 	GArray *hits;
 	guint max, added;
 	guint8 *seen;           /* for a single-match matcher: a bit per pattern reported; NULL until one is */
@@ -479,28 +483,60 @@ late_start (const NdrMatcher *m, guint id, const char *text, gsize to)
 	return line;
 }
 
+static gboolean
+is_blank (char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* Whether the literal text[*@from, *@to) lies where @anchor wants it:
+ * a prefix at the text's start or a line's, blanks before it aside; a
+ * whole value alone in the text, blanks around it and one final newline
+ * aside (as "^[ \t]*TEXT[ \t]*$" would match, its bounds then widened
+ * to that match's). */
+static gboolean
+anchored (const char *text, gsize len, guint8 anchor, gsize *from, gsize *to)
+{
+	gsize start = *from;
+	while (start > 0 && is_blank (text[start - 1]))
+		start--;
+	if (anchor == ANCHOR_LINE_START)
+		return start == 0 || text[start - 1] == '\n';
+	gsize end = *to;
+	while (end < len && is_blank (text[end]))
+		end++;
+	if (start != 0 || (end != len && !(end + 1 == len && text[end] == '\n')))
+		return FALSE;
+	*from = start;
+	*to = end;
+	return TRUE;
+}
+
 static int
 on_match (unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *context)
 {
 	(void) flags;
 	ScanState *st = context;
-	if (id >= st->matcher->n)
+	const NdrMatcher *m = st->matcher;
+	if (id >= m->n)
 		return 0;
-	if (!st->matcher->all_matches) {
+	guint len = m->lengths[id];
+	NdrMatcherHit hit = { id, len && to >= len ? (gsize) (to - len) : (gsize) from, (gsize) to };
+	if (m->anchors[id] && !anchored (st->text, st->len, m->anchors[id], &hit.from, &hit.to))
+		return 0;
+	if (!m->all_matches) {
 		/* Patterns are reported at every match: keep the first.
 		 * The set is made at the first match: most scans have none, and
 		 * a matcher may hold tens of thousands of patterns. */
 		if (st->seen == NULL)
-			st->seen = st->matcher->n <= SEEN_ON_STACK ? memset (st->seen_small, 0, SEEN_ON_STACK / 8)
-								     : g_malloc0 ((st->matcher->n + 7) / 8);
+			st->seen = m->n <= SEEN_ON_STACK ? memset (st->seen_small, 0, SEEN_ON_STACK / 8)
+							 : g_malloc0 ((m->n + 7) / 8);
 		if (st->seen[id / 8] & (1u << (id % 8)))
 			return 0;
 		st->seen[id / 8] |= (guint8) (1u << (id % 8));
 	}
-	guint len = st->matcher->lengths ? st->matcher->lengths[id] : 0;
-	if (st->matcher->late && st->matcher->late[id])
-		from = late_start (st->matcher, id, st->text, (gsize) to);
-	NdrMatcherHit hit = { id, len && to >= len ? (gsize) (to - len) : (gsize) from, (gsize) to };
+	if (m->late && m->late[id])
+		hit.from = late_start (m, id, st->text, hit.to);
 	g_array_append_val (st->hits, hit);
 	return ++st->added >= st->max;  /* non-zero stops the scan */
 }
@@ -542,6 +578,7 @@ _ndr_matcher_scan (const NdrMatcher *m, const char *text, gsize len, GArray *hit
 	ScanState st;           /* seen_small is cleared at the first match only */
 	st.matcher = m;
 	st.text = text;
+	st.len = MIN (len, (gsize) 1 << 30);
 	st.hits = hits;
 	st.max = max;
 	st.seen = NULL;

@@ -170,11 +170,12 @@ test_lint_of_a_set (void)
 	ndrparse_rules_unref (rules);
 }
 
-/* Line-anchored prefixes compiled together: Vectorscan 5.4.9 did not
- * report "In:  RCPT TO:" 17 bytes into the text once two other prefixes
- * shared its database, unless start-of-match is tracked (ndr-matcher.c).
- * Found when two returned-message markers silently disabled a
- * recipient label. */
+/* Prefixes compiled together: as line-anchored patterns, Vectorscan
+ * 5.4.9 did not report "In:  RCPT TO:" 17 bytes into the text once two
+ * other prefixes shared its database, unless start-of-match was tracked.
+ * Found when two returned-message markers silently disabled a recipient
+ * label; prefixes are now literals whose place is checked (ndr-matcher.c),
+ * and the case stays. */
 static void
 test_prefixes_together (void)
 {
@@ -222,6 +223,52 @@ check_hit (GArray *hits, guint k, guint id, gsize from, gsize to)
 	g_assert_cmpuint (h->to, ==, to);
 }
 
+
+/* A prefix or a whole value is its literal in the database and its place
+ * is checked when it matches (ndr-matcher.c): a prefix at the text's
+ * start or a line's, after blanks, and nowhere else; a whole value alone
+ * in the text but for blanks and one final newline, its match then the
+ * whole of it.  Each at its first place that fits, in both modes. */
+static void
+test_anchored_literals (void)
+{
+	const NdrRule prefix = { .id.text = "t.prefix", .match = NDR_MATCH_PREFIX, .pattern.text = "Delivery failed" };
+	const NdrRule whole = { .id.text = "t.whole", .match = NDR_MATCH_IS, .pattern.text = "Undeliverable" };
+	const NdrRule *rules[] = { &prefix, &whole };
+	static const struct {
+		const char *text;
+		gint from0, to0;        /* the prefix's hit, -1: none */
+		gint from1, to1;        /* the whole value's */
+	} cases[] = {
+		{ "Delivery failed: x", 0, 15, -1, -1 },
+		{ "x Delivery failed\n \tDelivery failed again", 20, 35, -1, -1 },
+		{ "no. Delivery failed", -1, -1, -1, -1 },
+		{ "  Undeliverable \t", -1, -1, 0, 17 },
+		{ "Undeliverable\n", -1, -1, 0, 13 },
+		{ "Undeliverable\n\n", -1, -1, -1, -1 },
+		{ "Undeliverable mail", -1, -1, -1, -1 },
+		{ "Re: Undeliverable", -1, -1, -1, -1 },
+		{ "x\nUndeliverable", -1, -1, -1, -1 },
+	};
+	for (int all = 0; all < 2; all++) {
+		GError *error = NULL;
+		NdrMatcher *m = _ndr_matcher_compile (rules, G_N_ELEMENTS (rules), all, FALSE, &error);
+		g_assert_no_error (error);
+		for (gsize c = 0; c < G_N_ELEMENTS (cases); c++) {
+			GArray *hits = scan_all (m, cases[c].text, 16);
+			gint want[2][2] = { { cases[c].from0, cases[c].to0 }, { cases[c].from1, cases[c].to1 } };
+			guint k = 0;
+			for (guint id = 0; id < 2; id++) {
+				if (want[id][0] < 0)
+					continue;
+				check_hit (hits, k++, id, (gsize) want[id][0], (gsize) want[id][1]);
+			}
+			g_assert_cmpuint (hits->len, ==, k);
+			g_array_unref (hits);
+		}
+		_ndr_matcher_free (m);
+	}
+}
 
 /* An image is taken only as it was written, where it was written to lie:
  * moved off its boundary, cut short, or of another Hyperscan version
@@ -328,5 +375,6 @@ main (int argc, char **argv)
 	g_test_add_func ("/rule-sets/lint", test_lint_of_a_set);
 	g_test_add_func ("/rule-sets/prefixes-together", test_prefixes_together);
 	g_test_add_func ("/rule-sets/matcher-parts", test_matcher_parts);
+	g_test_add_func ("/rule-sets/anchored-literals", test_anchored_literals);
 	return g_test_run ();
 }
