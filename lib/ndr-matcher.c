@@ -28,12 +28,11 @@ struct _NdrMatcher {
 	MatcherPart parts[N_PARTS];
 	guint n;                /* patterns */
 	gboolean all_matches;
-	guint *lengths;         /* a literal's length (its match starts there before the end);
-				 * 0 for regexes */
-	guint8 *anchors;        /* per pattern: where its literal must lie (enum Anchor) */
-	const char **late;      /* per pattern: a regex scanned without SOM (its rule's, borrowed:
-				 * rules outlive their matchers), or NULL */
-	GRegex **late_regex;    /* made from @late on its first match, for late_start (atomically) */
+	const NdrRule *const *rules; /* a pattern's rule is rules[id] (borrowed: rules outlive
+				 * their matchers); what a match means is read off it when one
+				 * is found, so a matcher costs nothing per pattern to set up */
+	GRegex **late_regex;    /* per pattern: a regex scanned without SOM, as PCRE reads it
+				 * for late_start, made on its first match (atomically) */
 };
 
 /* Where a literal must lie to match: a prefix at the start of a line
@@ -149,25 +148,10 @@ set_part (NdrMatcher *m, guint part, hs_database_t *db)
 }
 
 static void
-set_lengths (NdrMatcher *m, const NdrRule *const *rules)
+set_rules (NdrMatcher *m, const NdrRule *const *rules)
 {
-	m->lengths = g_new0 (guint, MAX (m->n, 1));
-	m->anchors = g_new0 (guint8, MAX (m->n, 1));
-	for (guint i = 0; rules && i < m->n; i++) {
-		if (rules[i]->match != NDR_MATCH_REGEX)
-			m->lengths[i] = (guint) strlen (NDR_RULE_TEXT (rules[i], pattern));
-		if (rules[i]->match == NDR_MATCH_PREFIX)
-			m->anchors[i] = ANCHOR_LINE_START;
-		else if (rules[i]->match == NDR_MATCH_IS)
-			m->anchors[i] = ANCHOR_WHOLE_TEXT;
-		if (rules[i]->match == NDR_MATCH_REGEX && !needs_som (rules[i], m->all_matches)) {
-			if (m->late == NULL) {
-				m->late = g_new0 (const char *, m->n);
-				m->late_regex = g_new0 (GRegex *, m->n);
-			}
-			m->late[i] = NDR_RULE_TEXT (rules[i], pattern);
-		}
-	}
+	m->rules = rules;
+	m->late_regex = g_new0 (GRegex *, MAX (m->n, 1));
 }
 
 static void
@@ -250,7 +234,7 @@ _ndr_matcher_compile (const NdrRule *const *rules, guint n, gboolean all_matches
 		}
 		set_part (m, part, db);
 	}
-	set_lengths (m, rules);
+	set_rules (m, rules);
 	return m;
 }
 
@@ -320,7 +304,7 @@ _ndr_matcher_from_image (const guint8 *bytes, gsize len, const NdrRule *const *r
 		set_part (m, part, (hs_database_t *) db);
 		m->parts[part].borrowed = TRUE;
 	}
-	set_lengths (m, rules);
+	set_rules (m, rules);
 	return m;
 }
 
@@ -380,12 +364,9 @@ _ndr_matcher_free (NdrMatcher *m)
 	for (guint part = 0; part < N_PARTS; part++)
 		if (m->parts[part].db && !m->parts[part].borrowed)
 			hs_free_database (m->parts[part].db);
-	g_free (m->lengths);
-	g_free (m->anchors);
-	for (guint i = 0; m->late && i < m->n; i++)
+	for (guint i = 0; m->late_regex && i < m->n; i++)
 		if (m->late_regex[i])
 			g_regex_unref (m->late_regex[i]);
-	g_free (m->late);
 	g_free (m->late_regex);
 	g_free (m);
 }
@@ -451,7 +432,7 @@ late_regex (const NdrMatcher *m, guint id)
 	 * leftmost start of such a match, which is what HS_FLAG_SOM_LEFTMOST
 	 * reports.  Bytes, not UTF-8, ASCII letters in either case, ^ and $
 	 * at lines: as Hyperscan was told (flags_of). */
-	char *pattern = g_strdup_printf ("(?:%s)\\z", m->late[id]);
+	char *pattern = g_strdup_printf ("(?:%s)\\z", NDR_RULE_TEXT (m->rules[id], pattern));
 	re = g_regex_new (pattern, G_REGEX_RAW | G_REGEX_CASELESS | G_REGEX_MULTILINE, 0, NULL);
 	g_free (pattern);
 	if (re == NULL)
@@ -512,17 +493,36 @@ anchored (const char *text, gsize len, guint8 anchor, gsize *from, gsize *to)
 	return TRUE;
 }
 
+/* The hit of pattern @id's match ending at @to (Hyperscan's @from is its
+ * start where it was tracked): FALSE when a literal is not where its
+ * rule wants it (enum Anchor). */
+static gboolean
+hit_of (const ScanState *st, guint id, unsigned long long from, unsigned long long to, NdrMatcherHit *hit)
+{
+	const NdrRule *rule = st->matcher->rules[id];
+	*hit = (NdrMatcherHit) { id, (gsize) from, (gsize) to };
+	if (rule->match == NDR_MATCH_REGEX)
+		return TRUE;
+	gsize len = strlen (NDR_RULE_TEXT (rule, pattern));
+	hit->from = hit->to >= len ? hit->to - len : 0;
+	switch (rule->match) {
+	case NDR_MATCH_PREFIX:
+		return anchored (st->text, st->len, ANCHOR_LINE_START, &hit->from, &hit->to);
+	case NDR_MATCH_IS:
+		return anchored (st->text, st->len, ANCHOR_WHOLE_TEXT, &hit->from, &hit->to);
+	default:
+		return TRUE;
+	}
+}
+
 static int
 on_match (unsigned int id, unsigned long long from, unsigned long long to, unsigned int flags, void *context)
 {
 	(void) flags;
 	ScanState *st = context;
 	const NdrMatcher *m = st->matcher;
-	if (id >= m->n)
-		return 0;
-	guint len = m->lengths[id];
-	NdrMatcherHit hit = { id, len && to >= len ? (gsize) (to - len) : (gsize) from, (gsize) to };
-	if (m->anchors[id] && !anchored (st->text, st->len, m->anchors[id], &hit.from, &hit.to))
+	NdrMatcherHit hit;
+	if (id >= m->n || !hit_of (st, id, from, to, &hit))
 		return 0;
 	if (!m->all_matches) {
 		/* Patterns are reported at every match: keep the first.
@@ -535,7 +535,8 @@ on_match (unsigned int id, unsigned long long from, unsigned long long to, unsig
 			return 0;
 		st->seen[id / 8] |= (guint8) (1u << (id % 8));
 	}
-	if (m->late && m->late[id])
+	const NdrRule *rule = m->rules[id];
+	if (rule->match == NDR_MATCH_REGEX && !needs_som (rule, m->all_matches))
 		hit.from = late_start (m, id, st->text, hit.to);
 	g_array_append_val (st->hits, hit);
 	return ++st->added >= st->max;  /* non-zero stops the scan */
