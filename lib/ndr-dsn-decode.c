@@ -113,7 +113,7 @@ decode_diagnostic (NdrparseReport *report, NdrparseRecord *record, const char *v
 	if (record->diagnostic_type && g_ascii_strcasecmp (record->diagnostic_type, "x-unix") == 0)
 		return;
 	_ndr_text_find_codes (text, len, codes);
-	record->smtp_command = _ndr_text_find_smtp_command (text, len);
+	record->smtp_command = _ndr_text_find_smtp_command (report->rules, text, len);
 	if (record->remote_mta == NULL) {
 		record->remote_mta = _ndr_report_take (report, _ndr_text_find_remote_host (text, len));
 	}

@@ -21,6 +21,7 @@
 #define MAX_CONTEXT 2048
 
 struct _NdrNotification {
+	const NdrparseRules *rules;
 	const char *text;
 	gsize len;
 	GHashTable *mentions;   /* lower-cased address -> GArray of gsize offsets */
@@ -58,10 +59,10 @@ add_mention (NdrNotification *n, const char *start, const char *stop)
 }
 
 NdrNotification *
-_ndr_notification_new (const char *text)
+_ndr_notification_new (const NdrparseRules *rules, const char *text)
 {
 	NdrNotification *n = g_new0 (NdrNotification, 1);
-
+	n->rules = rules;
 	n->text = text ? text : "";
 	n->len = strlen (n->text);
 	n->mentions = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
@@ -90,7 +91,7 @@ _ndr_notification_free (NdrNotification *n)
 }
 
 static void
-merge_context (NdrNotificationFacts *facts, const char *context, gsize len)
+merge_context (const NdrNotification *n, NdrNotificationFacts *facts, const char *context, gsize len)
 {
 	NdrTextCodes found;
 
@@ -102,7 +103,7 @@ merge_context (NdrNotificationFacts *facts, const char *context, gsize len)
 	if (facts->codes.status.klass == 0)
 		facts->codes.status = found.status;
 	if (facts->command == NULL)
-		facts->command = _ndr_text_find_smtp_command (context, len);
+		facts->command = _ndr_text_find_smtp_command (n->rules, context, len);
 }
 
 /* A report about one recipient may quote the remote reply in a session
@@ -123,7 +124,7 @@ read_reply_lines (const NdrNotification *n, NdrNotificationFacts *facts)
 			NdrTextCodes found;
 			_ndr_text_find_codes (line, MIN (len, MAX_CONTEXT), &found);
 			if (found.reply_code && line[0] - '0' == (int) (found.reply_code / 100)) {
-				merge_context (facts, line, MIN (len, MAX_CONTEXT));
+				merge_context (n, facts, line, MIN (len, MAX_CONTEXT));
 				return;
 			}
 		}
@@ -150,7 +151,7 @@ transcript_command (const NdrNotification *n, const char *line)
 		if (start == end)                      /* an empty line: the paragraph ends */
 			return NULL;
 		if (strncmp (start, ">>>", 3) == 0)
-			return _ndr_text_find_smtp_command (start, end - start);
+			return _ndr_text_find_smtp_command (n->rules, start, end - start);
 		p = start;
 	}
 	return NULL;
@@ -172,7 +173,7 @@ _ndr_notification_facts (const NdrNotification *n, const char *recipient, gboole
 			line--;
 		gsize room = MIN ((gsize) (n->text + n->len - line), 2 * MAX_CONTEXT);
 		const char *para_end = g_strstr_len (at, room - (at - line), "\n\n");
-		merge_context (facts, line, para_end ? (gsize) (para_end - line) : room);
+		merge_context (n, facts, line, para_end ? (gsize) (para_end - line) : room);
 		if (facts->command == NULL)
 			facts->command = transcript_command (n, line);
 	}

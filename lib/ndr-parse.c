@@ -169,7 +169,7 @@ decode_message (const NdrparseRules *rules, GMimeMessage *message, const NdrHead
 
 	if (report->records->len > 0) {
 		report->reporter = _ndr_report_intern (report, _ndr_reporter_identify (report));
-		NdrNotification *notification = _ndr_notification_new (_ndr_walk_notification_text (&walk));
+		NdrNotification *notification = _ndr_notification_new (report->rules, _ndr_walk_notification_text (&walk));
 		for (guint i = 0; i < report->records->len; i++)
 			_ndr_record_finish (report, g_ptr_array_index (report->records, i), notification);
 		_ndr_notification_free (notification);

@@ -205,7 +205,7 @@ ndrparse_classify_reply_with_rules (NdrparseRules *rules, const char *reply, con
 	f.status = codes.status;
 	f.reply_code = codes.reply_code;
 	f.command = smtp_command && *smtp_command ? canonical_command (smtp_command)
-		  : _ndr_text_find_smtp_command (reply, len);
+		  : _ndr_text_find_smtp_command (f.rules, reply, len);
 	char *text = readable_text (reply);
 	f.text = text;
 	f.len = strlen (text);

@@ -13,7 +13,7 @@ _ndr_rule_channel_kind (const NdrRule *rule)
 {
 	switch (rule->field) {
 	case NDR_IN_DIAGNOSTIC:
-		return NDR_CHANNEL_DIAGNOSTIC;
+		return rule->then == NDR_THEN_COMMAND ? NDR_CHANNEL_COMMAND : NDR_CHANNEL_DIAGNOSTIC;
 	case NDR_IN_BODY:
 		switch (rule->then) {
 		case NDR_THEN_FAMILY_BEGIN:
@@ -42,7 +42,7 @@ const char *
 _ndr_channel_kind_name (NdrChannelKind kind)
 {
 	static const char *const names[NDR_CHANNEL_COUNT] = {
-		"diagnostic", "body", "body-lines", "subject", "from", "header", "lookup",
+		"diagnostic", "body", "body-lines", "subject", "from", "command", "header", "lookup",
 	};
 	return (guint) kind < NDR_CHANNEL_COUNT ? names[kind] : NULL;
 }

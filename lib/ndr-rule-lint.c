@@ -183,6 +183,13 @@ check_decides_own_words (Lint *lint, const NdrRule *rule)
 			problem (lint, rule, "dead: on its own words \"%s\" rule %s (%s:%u, %s:%s) decides",
 				 words, NDR_RULE_TEXT (other, id), NDR_RULE_TEXT (other, file), other->line, _ndr_rule_then_name (other->then),
 				 NDR_RULE_TEXT (other, then_name));
+	} else if (rule->then == NDR_THEN_COMMAND) {
+		/* The command is the earliest match's (ndr-smtp-command.c). */
+		const NdrRule *other = _ndr_smtp_command_rule (lint->rules, words, strlen (words));
+		if (other && other->value != rule->value)
+			problem (lint, rule, "dead: on its own words \"%s\" rule %s (%s:%u, command:%s) decides",
+				 words, NDR_RULE_TEXT (other, id), NDR_RULE_TEXT (other, file), other->line,
+				 NDR_RULE_TEXT (other, then_name));
 	}
 	g_array_unref (hits);
 	if (mine && rule->field == NDR_IN_BODY)

@@ -34,6 +34,10 @@ static const char *const match_names[] = {
 };
 static const char *const then_names[NDR_THEN_COUNT] = {
 	"reason", "provider", "reporter", "family", "family-begin", "family-end", "family-transcript", "mark",
+	"command",
+};
+static const char *const command_names[NDR_SMTP_COUNT] = {
+	"CONN", "HELO", "EHLO", "STARTTLS", "AUTH", "MAIL", "RCPT", "DATA",
 };
 static const char *const mark_names[NDR_MARK_COUNT] = {
 	"failure", "delay", "returned-message", "recipient-label", "bounce-subject",
@@ -58,6 +62,12 @@ const char *
 _ndr_rule_then_name (NdrConclusion then)
 {
 	return (guint) then < NDR_THEN_COUNT ? then_names[then] : NULL;
+}
+
+const char *
+_ndr_smtp_command_name (NdrSmtpCommand command)
+{
+	return (guint) command < NDR_SMTP_COUNT ? command_names[command] : NULL;
 }
 
 const char *
@@ -486,7 +496,7 @@ parse_then (Parser *ps, const char *value, NdrRule *rule)
 	g_free (kind);
 	if (then < 0 || colon == NULL || !valid_name (colon + 1))
 		return fail (ps, "then=%s is not KIND:NAME (reason, provider, reporter, family, family-begin, "
-			     "family-end, family-transcript or mark)", value);
+			     "family-end, family-transcript, mark or command)", value);
 	rule->then = (NdrConclusion) then;
 	rule->then_name.text = intern (ps, colon + 1);
 	rule->value = -1;
@@ -495,6 +505,16 @@ parse_then (Parser *ps, const char *value, NdrRule *rule)
 		if (!_ndr_rule_mark_from_name (NDR_RULE_TEXT (rule, then_name), &mark))
 			return fail (ps, "unknown mark '%s'", NDR_RULE_TEXT (rule, then_name));
 		rule->value = mark;
+	}
+	if (then == NDR_THEN_COMMAND) {
+		if (rule->field != NDR_IN_DIAGNOSTIC)
+			return fail (ps, "then=command: is for in=diagnostic rules (the words of a reply)");
+		const char *name = NDR_RULE_TEXT (rule, then_name);
+		for (gint c = 0; c < NDR_SMTP_COUNT && rule->value < 0; c++)
+			if (g_ascii_strcasecmp (command_names[c], name) == 0 && g_ascii_islower (name[0]))
+				rule->value = c;
+		if (rule->value < 0)
+			return fail (ps, "unknown command '%s' (conn, helo, ehlo, starttls, auth, mail, rcpt or data)", name);
 	}
 	return TRUE;
 }

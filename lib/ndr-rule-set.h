@@ -25,6 +25,7 @@ typedef enum {
 					 * recipient labels, the returned message */
 	NDR_CHANNEL_SUBJECT,
 	NDR_CHANNEL_FROM,
+	NDR_CHANNEL_COMMAND,            /* a reply's words that name the command it answered */
 	NDR_CHANNEL_HEADER,             /* a header of the bounce: one channel per name */
 	NDR_CHANNEL_LOOKUP,             /* no matcher: is=, suffix=, status=, code= rules */
 	NDR_CHANNEL_COUNT

@@ -51,8 +51,24 @@ typedef enum {
 	NDR_THEN_FAMILY_END,            /* where the family's report ends */
 	NDR_THEN_FAMILY_TRANSCRIPT,     /* where the family's session transcript begins */
 	NDR_THEN_MARK,                  /* a marker the decoders look for (NdrMark) */
+	NDR_THEN_COMMAND,               /* the SMTP command a reply answered (NdrSmtpCommand) */
 	NDR_THEN_COUNT
 } NdrConclusion;
+
+/* The SMTP commands and stages a reply can answer (then=command:NAME,
+ * in lower case): RFC 5321's commands that a refusal follows, and the
+ * connection itself (the greeting or the client's address). */
+typedef enum {
+	NDR_SMTP_CONN,
+	NDR_SMTP_HELO,
+	NDR_SMTP_EHLO,
+	NDR_SMTP_STARTTLS,
+	NDR_SMTP_AUTH,
+	NDR_SMTP_MAIL,
+	NDR_SMTP_RCPT,
+	NDR_SMTP_DATA,
+	NDR_SMTP_COUNT
+} NdrSmtpCommand;
 
 /* The markers (then=mark:NAME). */
 typedef enum {
@@ -198,6 +214,8 @@ const char *_ndr_rule_then_name (NdrConclusion then);
 const char *_ndr_rule_mark_name (NdrMark mark);
 const char *_ndr_rule_weight_name (NdrWeight weight);
 gboolean _ndr_rule_mark_from_name (const char *name, NdrMark *mark);
+/* A command as records give it ("RCPT": static), from its enum. */
+const char *_ndr_smtp_command_name (NdrSmtpCommand command);
 
 /* Whether @spec ("5.7.26", "*.7.26", "5.7.606-649") is a status spec;
  * and whether the code @klass.@subject.@detail fits it. */

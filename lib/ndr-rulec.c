@@ -214,6 +214,7 @@ put_rule (FILE *out, StringPool *pool, const NdrRule *r)
 	static const char *const thens[] = {
 		"NDR_THEN_REASON", "NDR_THEN_PROVIDER", "NDR_THEN_REPORTER", "NDR_THEN_FAMILY", "NDR_THEN_FAMILY_BEGIN",
 		"NDR_THEN_FAMILY_END", "NDR_THEN_FAMILY_TRANSCRIPT", "NDR_THEN_MARK",
+		"NDR_THEN_COMMAND",
 	};
 	static const char *const weights[] = { "NDR_WEIGHT_FINAL", "NDR_WEIGHT_NAMING", "NDR_WEIGHT_BROAD" };
 	fputs ("\t{ .id = ", out);
@@ -297,7 +298,7 @@ put_channels (FILE *out, const NdrRuleSource *src, const NdrRuleGroup *group)
 	fputs ("\nconst NdrShippedChannel _ndr_shipped_channels[] = {\n", out);
 	static const char *const kinds[] = {
 		"NDR_CHANNEL_DIAGNOSTIC", "NDR_CHANNEL_BODY", "NDR_CHANNEL_BODY_LINES", "NDR_CHANNEL_SUBJECT",
-		"NDR_CHANNEL_FROM", "NDR_CHANNEL_HEADER", "NDR_CHANNEL_LOOKUP",
+		"NDR_CHANNEL_FROM", "NDR_CHANNEL_COMMAND", "NDR_CHANNEL_HEADER", "NDR_CHANNEL_LOOKUP",
 	};
 	for (guint c = 0; c < channels->len; c++) {
 		const NdrChannel *ch = g_ptr_array_index (channels, c);

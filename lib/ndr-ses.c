@@ -144,7 +144,7 @@ set_codes_from_text (NdrparseReport *report, NdrparseRecord *record, const char 
 		if (body != text)
 			record->diagnostic_type = _ndr_report_intern_lower (report, text, strcspn (text, ";"));
 		record->diagnostic_code = _ndr_report_intern (report, body);
-		record->smtp_command = _ndr_text_find_smtp_command (text, len);
+		record->smtp_command = _ndr_text_find_smtp_command (report->rules, text, len);
 	}
 	if (status_field && _ndr_status_code_scan (status_field, strlen (status_field), &status))
 		_ndr_record_set_status (report, record, &status, codes.reply_code);

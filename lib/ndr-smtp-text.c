@@ -4,8 +4,9 @@
  * server's reply in many shapes: "smtp; 550 5.1.1 <a@b>: Recipient address
  * rejected", "550-5.1.1 The email account ... 550 5.1.1 ...", "#5.1.1
  * smtp;550 ...", "host mx.example.com[192.0.2.1] said: 552 ...".  These
- * helpers find the reply code, the enhanced status code, the SMTP command
- * and the remote host without regular expressions, in one pass each.
+ * helpers find the reply code, the enhanced status code and the remote
+ * host without regular expressions, in one pass each (the SMTP command a
+ * reply answered is read by rules: ndr-smtp-command.c).
  */
 #include <string.h>
 
@@ -182,92 +183,6 @@ _ndr_text_find_codes (const char *text, gsize len, NdrTextCodes *codes)
 	codes->reply_code = find_reply_code (text, len);
 	if (!find_status_code (text, len, &codes->status))
 		codes->status.klass = 0;
-}
-
-/* Phrases that name the SMTP command a reply answered.  Postfix says "in
- * reply to RCPT TO command", Exim "after RCPT TO:<...>", Sendmail ">>>
- * RCPT To:<...>".  Each phrase is an anchor and a command word; the text
- * is scanned once per anchor, and only the words after each hit are
- * compared, so the cost does not grow with the number of phrases.  A
- * command word must end at a word boundary ("MAIL", not "mail.example"). */
-static const char *const command_anchors[] = {
-	"in reply to ", "after ", ">>> ", "most progress was ", "smtp command ", "following ",
-	"smtp:", "did not like our ",   /* DragonFly's dma */
-};
-
-/* Whole phrases that name a command by themselves. */
-static const struct {
-	const char *phrase;
-	const char *command;
-} command_phrases[] = {
-	{ "does not like recipient", "RCPT" },  /* qmail */
-	{ "[RCPT_TO]", "RCPT" },                /* Yahoo */
-	{ "refused to talk to me", "CONN" },    /* Postfix: the greeting was a refusal */
-};
-
-static const struct {
-	const char *words;      /* what follows the anchor */
-	const char *command;
-} command_words[] = {
-	{ "end of DATA", "DATA" },
-	{ "end of data", "DATA" },
-	{ "DATA", "DATA" },
-	{ "pipelined DATA", "DATA" },
-	{ "RCPT", "RCPT" },
-	{ "pipelined RCPT", "RCPT" },
-	{ "MAIL", "MAIL" },
-	{ "pipelined MAIL", "MAIL" },
-	{ "HELO", "HELO" },
-	{ "EHLO", "EHLO" },
-	{ "AUTH", "AUTH" },
-	{ "STARTTLS", "STARTTLS" },
-	{ "the initial", "CONN" },
-	{ "initial connection", "CONN" },
-};
-
-static const char *
-command_after (const char *p, const char *end)
-{
-	for (gsize w = 0; w < G_N_ELEMENTS (command_words); w++) {
-		gsize n = strlen (command_words[w].words);
-		if ((gsize) (end - p) >= n && g_ascii_strncasecmp (p, command_words[w].words, n) == 0 &&
-		    (p + n == end || !(g_ascii_isalnum (p[n]) || p[n] == '.' || p[n] == '-')))
-			return command_words[w].command;
-	}
-	return NULL;
-}
-
-const char *
-_ndr_text_find_smtp_command (const char *text, gsize len)
-{
-	const char *best = NULL, *best_at = NULL, *end = text + len;
-
-	if (text == NULL)
-		return NULL;
-	for (gsize a = 0; a < G_N_ELEMENTS (command_anchors); a++) {
-		gsize n = strlen (command_anchors[a]);
-		const char *p = text;
-		while (p < end && (best_at == NULL || p < best_at)) {
-			const char *at = _ndr_memcasemem (p, (best_at ? best_at : end) - p, command_anchors[a]);
-			if (at == NULL)
-				break;
-			const char *command = command_after (at + n, end);
-			if (command) {
-				best = command;
-				best_at = at;
-				break;
-			}
-			p = at + n;
-		}
-	}
-	for (gsize k = 0; k < G_N_ELEMENTS (command_phrases); k++) {
-		const char *at = _ndr_memcasemem (text, (best_at ? best_at : end) - text, command_phrases[k].phrase);
-		if (at) {
-			best = command_phrases[k].command;
-			best_at = at;
-		}
-	}
-	return best;
 }
 
 static gboolean

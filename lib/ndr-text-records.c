@@ -87,7 +87,7 @@ fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, c
 	if (codes.reply_code == 0 && codes.status.klass == 0 && preamble)
 		_ndr_text_find_codes (preamble, strlen (preamble), &codes);
 	record->reply_code = codes.reply_code;
-	record->smtp_command = _ndr_text_find_smtp_command (diag, len);
+	record->smtp_command = _ndr_text_find_smtp_command (report->rules, diag, len);
 	record->remote_mta = _ndr_report_take (report, _ndr_text_find_remote_host (diag, len));
 	if (*diag)
 		record->diagnostic_code = _ndr_report_intern (report, diag);

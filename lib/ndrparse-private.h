@@ -336,8 +336,11 @@ typedef struct {
 /* Finds the SMTP reply code and enhanced status code a diagnostic text
  * states, preferring a "550 5.1.1" pair, then a code at the start. */
 void _ndr_text_find_codes (const char *text, gsize len, NdrTextCodes *codes);
-/* The SMTP command a failure answered ("RCPT"), or NULL; static string. */
-const char *_ndr_text_find_smtp_command (const char *text, gsize len);
+/* The SMTP command (static: "RCPT") the reply in @text answered, as the
+ * then=command: rules of @rules read its words (ndr-smtp-command.c), or
+ * NULL; and the rule that decides it. */
+const char *_ndr_text_find_smtp_command (const NdrparseRules *rules, const char *text, gsize len);
+const NdrRule *_ndr_smtp_command_rule (const NdrparseRules *rules, const char *text, gsize len);
 /* The remote host named by "host NAME[...] said:"-style text, or NULL.
  * Returns a new string. */
 char *_ndr_text_find_remote_host (const char *text, gsize len);
@@ -461,8 +464,9 @@ typedef struct {
 } NdrNotificationFacts;
 
 /* Indexes the addresses in @text (UTF-8, LF line ends, borrowed: it must
- * outlive the index).  @text may be NULL. */
-NdrNotification *_ndr_notification_new (const char *text);
+ * outlive the index).  @text may be NULL.  @rules (borrowed) read the
+ * commands replies answered. */
+NdrNotification *_ndr_notification_new (const NdrparseRules *rules, const char *text);
 void _ndr_notification_free (NdrNotification *notification);
 /* What the text says near the mentions of @recipient (lower-cased); for
  * the only record of a report also the first SMTP reply line anywhere. */

@@ -40,6 +40,10 @@ bad "shipped id" 'google.host-aspmx-l-google-com in=diagnostic phrase=a then=rea
 bad "vocabulary" 'reason foo description=x advice-permanent=y advice-temporary=z source=s' \
 	"reason lines belong to the shipped rules; a user file cannot change them"
 bad "unknown mark" 'x.y in=body phrase=a then=mark:sparkle source=s' "unknown mark 'sparkle'"
+bad "unknown command" 'x.y in=diagnostic phrase=a then=command:vrfy source=s' \
+	"unknown command 'vrfy' (conn, helo, ehlo, starttls, auth, mail, rcpt or data)"
+bad "command off the diagnostic" 'x.y in=body phrase=a then=command:rcpt source=s' \
+	"then=command: is for in=diagnostic rules (the words of a reply)"
 bad "status spec" 'x.y in=status status=5.7 then=reason:blocked source=s' \
 	"status=5.7 is not a status (5.7.26, *.7.26 or 5.7.606-649)"
 bad "matcher for the field" 'x.y in=remote-host phrase=a then=provider:p source=s' "phrase= does not apply to in=remote-host"
@@ -85,6 +89,14 @@ printf 'disable %s\n' "$shipped" > "$tmp/disable.rules"
 run --rules="$tmp/disable.rules" --explain "$full"
 check "a disabled rule ($shipped) fires no more" sh -c '! grep -q "\"rule\": \"$1\"" "$2"' sh "$shipped" "$tmp/out"
 check "... and the next evidence decides" grep -q '"decisive": true' "$tmp/out"
+
+# ---- a user's command wording: the SMTP command a reply answered
+reply='550 5.1.1 utilisateur inconnu (en réponse à la commande RCPT)		mx.example.org'
+printf '%s\n' "$reply" | "$tool" --replies=- --format=jsonl > "$tmp/out"
+check "shipped: no command in a French reply" grep -q '"smtp_command": null' "$tmp/out"
+printf 'site.fr-rcpt in=diagnostic phrase="en réponse à la commande RCPT" then=command:rcpt source=s\n' > "$tmp/command.rules"
+printf '%s\n' "$reply" | "$tool" --rules="$tmp/command.rules" --replies=- --format=jsonl > "$tmp/out"
+check "a user's command rule names the command" grep -q '"smtp_command": "RCPT"' "$tmp/out"
 
 # ---- NDRPARSE_RULES_DIR: every *.rules file, in name order, before --rules
 mkdir -p "$tmp/dir"
