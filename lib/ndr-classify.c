@@ -539,12 +539,12 @@ _ndr_classify (const NdrFacts *f, NdrVerdict *verdict)
 	c.fired = c.v->fired;
 	c.diagnostic = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
 	c.status = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	if (f->text)
-		_ndr_rules_scan (f->rules, NDR_CHANNEL_DIAGNOSTIC, NULL, f->text, f->len, c.diagnostic, 256);
-	if (f->status.klass)
-		_ndr_rules_lookup_status (f->rules, f->status.klass, f->status.subject, f->status.detail, c.status);
 	c.provider = _ndr_provider_of (f->rules, f->remote_host, f->recipient_domain, &c.provider_hit);
 	c.v->provider = c.provider;
+	if (f->text)
+		_ndr_rules_scan_diagnostic (f->rules, c.provider, f->reporter, f->text, f->len, c.diagnostic, 256);
+	if (f->status.klass)
+		_ndr_rules_lookup_status (f->rules, f->status.klass, f->status.subject, f->status.detail, c.status);
 	for (gsize i = 0; i < G_N_ELEMENTS (steps); i++)
 		if (steps[i].decide (&c))
 			break;
@@ -562,7 +562,7 @@ _ndr_reason_from_text (const NdrparseRules *rules, const char *text, gsize len)
 {
 	NdrFacts f = { .rules = rules, .text = text, .len = len };
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	_ndr_rules_scan (rules, NDR_CHANNEL_DIAGNOSTIC, NULL, text, len, hits, 256);
+	_ndr_rules_scan_diagnostic (rules, NULL, NULL, text, len, hits, 256);
 	Chain c = { .f = &f };
 	const NdrRuleHit *best = best_reason_hit (&c, hits, "phrase", text, accept_final);
 	if (best == NULL)

@@ -542,23 +542,18 @@ on_match (unsigned int id, unsigned long long from, unsigned long long to, unsig
 	return ++st->added >= st->max;  /* non-zero stops the scan */
 }
 
-/* Hits [@mid, @end) after hits [@start, @mid), each run in the order its
- * matches end: merged into one such run (a part's hits before the
- * other's where both end at once). */
-static void
-merge_runs (GArray *hits, guint start, guint mid)
+/* Hits in the order their matches end, those that end together in
+ * pattern order: Hyperscan reports matches by their end, but those at
+ * one offset in an order of its own, which changes with the database;
+ * the evidence lists hits so, and must not. */
+static gint
+compare_hits (gconstpointer a, gconstpointer b, gpointer data)
 {
-	guint end = hits->len;
-	if (start == mid || mid == end)
-		return;
-	NdrMatcherHit *h = (NdrMatcherHit *) (void *) hits->data;
-	NdrMatcherHit *copy = g_memdup2 (h + start, (mid - start) * sizeof *h);
-	guint a = 0, a_end = mid - start, b = mid, out = start;
-	while (a < a_end && b < end)
-		h[out++] = h[b].to < copy[a].to ? h[b++] : copy[a++];
-	while (a < a_end)
-		h[out++] = copy[a++];
-	g_free (copy);
+	(void) data;
+	const NdrMatcherHit *x = a, *y = b;
+	if (x->to != y->to)
+		return x->to < y->to ? -1 : 1;
+	return (x->id > y->id) - (x->id < y->id);
 }
 
 static void
@@ -586,9 +581,10 @@ _ndr_matcher_scan (const NdrMatcher *m, const char *text, gsize len, GArray *hit
 	/* Each part up to @max hits, then the first @max of both. */
 	guint start = hits->len;
 	scan_part (&m->parts[PART_FAST], &st, text, len);
-	guint mid = hits->len;
 	scan_part (&m->parts[PART_SOM], &st, text, len);
-	merge_runs (hits, start, mid);
+	if (hits->len - start > 1)
+		g_qsort_with_data (hits->data + (gsize) start * sizeof (NdrMatcherHit), (gint) (hits->len - start),
+				   sizeof (NdrMatcherHit), compare_hits, NULL);
 	if (hits->len - start > max)
 		g_array_set_size (hits, start + max);
 	if (st.seen && st.seen != st.seen_small)

@@ -59,7 +59,8 @@ NdrMatcher *_ndr_matcher_from_image (const guint8 *bytes, gsize len, const NdrRu
 gboolean _ndr_matcher_image (const NdrMatcher *matcher, char **bytes, gsize *len);
 
 /* Appends the matches in @text to @hits (NdrMatcherHit), in the order
- * they end; at most @max of them. */
+ * they end (those that end together in pattern order); at most @max of
+ * them. */
 void _ndr_matcher_scan (const NdrMatcher *matcher, const char *text, gsize len, GArray *hits, guint max);
 
 void _ndr_matcher_free (NdrMatcher *matcher);

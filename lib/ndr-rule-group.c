@@ -38,6 +38,18 @@ _ndr_rule_channel_kind (const NdrRule *rule)
 	}
 }
 
+char *
+_ndr_rule_channel_scope (const NdrRule *rule)
+{
+	if (_ndr_rule_channel_kind (rule) != NDR_CHANNEL_DIAGNOSTIC)
+		return NULL;
+	if (NDR_RULE_TEXT (rule, if_provider))
+		return g_strconcat ("provider:", NDR_RULE_TEXT (rule, if_provider), NULL);
+	if (NDR_RULE_TEXT (rule, if_reporter))
+		return g_strconcat ("reporter:", NDR_RULE_TEXT (rule, if_reporter), NULL);
+	return NULL;
+}
+
 const char *
 _ndr_channel_kind_name (NdrChannelKind kind)
 {
@@ -51,6 +63,8 @@ _ndr_channel_kind_name (NdrChannelKind kind)
 
 struct _NdrRuleGroup {
 	GPtrArray *channels;            /* NdrChannel * */
+	GPtrArray *scoped;              /* the scoped diagnostic channels, by scope (compare_scopes) */
+	GPtrArray *scopes;              /* a built group's scope names, owned */
 	NdrLookupTables lookups;        /* the shipped group's are the generated tables */
 	/* A built group's lookup tables and their keys, owned; NULL for the
 	 * shipped group. */
@@ -74,6 +88,8 @@ group_new (void)
 {
 	NdrRuleGroup *g = g_new0 (NdrRuleGroup, 1);
 	g->channels = g_ptr_array_new_with_free_func (channel_free);
+	g->scoped = g_ptr_array_new ();
+	g->scopes = g_ptr_array_new_with_free_func (g_free);
 	return g;
 }
 
@@ -83,6 +99,8 @@ _ndr_rule_group_free (NdrRuleGroup *g)
 	if (g == NULL)
 		return;
 	g_ptr_array_unref (g->channels);
+	g_ptr_array_unref (g->scoped);
+	g_ptr_array_unref (g->scopes);
 	if (g->keys) {
 		g_array_unref (g->values);
 		g_array_unref (g->suffixes);
@@ -226,22 +244,60 @@ find_keyed (const NdrKeyedRule *table, guint n, const char *key, guint *count)
 	return table + lo;
 }
 
-/* The channel of @kind (and @header) in @g, made if @create. */
-static NdrChannel *
-find_channel (const NdrRuleGroup *g, NdrChannelKind kind, const char *header, gboolean create)
+static int
+compare_scopes (gconstpointer a, gconstpointer b)
 {
-	for (guint i = 0; i < g->channels->len; i++) {
-		NdrChannel *ch = g_ptr_array_index (g->channels, i);
-		if (ch->kind == kind && (kind != NDR_CHANNEL_HEADER || g_ascii_strcasecmp (ch->header, header) == 0))
+	return strcmp ((*(const NdrChannel *const *) a)->scope, (*(const NdrChannel *const *) b)->scope);
+}
+
+/* The scoped channel of @scope, by a binary search of @g->scoped. */
+static NdrChannel *
+find_scoped (const NdrRuleGroup *g, const char *scope)
+{
+	guint lo = 0, hi = g->scoped->len;
+	while (lo < hi) {
+		guint mid = lo + (hi - lo) / 2;
+		NdrChannel *ch = g_ptr_array_index (g->scoped, mid);
+		int c = strcmp (ch->scope, scope);
+		if (c == 0)
 			return ch;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
 	}
-	if (!create)
-		return NULL;
+	return NULL;
+}
+
+/* The channel of @kind (and @header, or a diagnostic's @scope) in @g,
+ * made if @create (which keeps @g->scoped in order). */
+static NdrChannel *
+find_channel (NdrRuleGroup *g, NdrChannelKind kind, const char *header, const char *scope, gboolean create)
+{
+	if (scope) {
+		NdrChannel *ch = find_scoped (g, scope);
+		if (ch || !create)
+			return ch;
+	} else {
+		for (guint i = 0; i < g->channels->len; i++) {
+			NdrChannel *ch = g_ptr_array_index (g->channels, i);
+			if (ch->kind == kind && ch->scope == NULL &&
+			    (kind != NDR_CHANNEL_HEADER || g_ascii_strcasecmp (ch->header, header) == 0))
+				return ch;
+		}
+		if (!create)
+			return NULL;
+	}
 	NdrChannel *ch = g_new0 (NdrChannel, 1);
 	_ndr_once_init (&ch->once);
 	ch->kind = kind;
 	ch->header = kind == NDR_CHANNEL_HEADER ? header : NULL;
+	ch->scope = scope;
 	g_ptr_array_add (g->channels, ch);
+	if (scope) {
+		g_ptr_array_add (g->scoped, ch);
+		g_ptr_array_sort (g->scoped, compare_scopes);
+	}
 	return ch;
 }
 
@@ -259,13 +315,24 @@ _ndr_rule_group_build (const NdrRule *const *rules, guint n, gboolean portable, 
 	lookups_init (g);
 	/* The fixed channels first, then the headers' in the order first seen. */
 	for (guint k = 0; k < NDR_CHANNEL_HEADER; k++)
-		find_channel (g, (NdrChannelKind) k, NULL, TRUE);
+		find_channel (g, (NdrChannelKind) k, NULL, NULL, TRUE);
 	for (guint i = 0; i < n; i++) {
 		NdrChannelKind kind = _ndr_rule_channel_kind (rules[i]);
-		if (kind == NDR_CHANNEL_LOOKUP)
+		if (kind == NDR_CHANNEL_LOOKUP) {
 			add_lookup_rule (g, rules[i]);
-		else
-			add_to_channel (find_channel (g, kind, NDR_RULE_TEXT (rules[i], field_name), TRUE), rules[i]);
+			continue;
+		}
+		char *scope = _ndr_rule_channel_scope (rules[i]);
+		NdrChannel *ch = scope ? find_scoped (g, scope) : NULL;
+		if (scope && ch == NULL) {
+			g_ptr_array_add (g->scopes, scope);     /* the new channel's */
+			ch = find_channel (g, kind, NULL, scope, TRUE);
+		} else {
+			g_free (scope);
+			if (ch == NULL)
+				ch = find_channel (g, kind, NDR_RULE_TEXT (rules[i], field_name), NULL, TRUE);
+		}
+		add_to_channel (ch, rules[i]);
 	}
 	for (guint i = 0; i < g->channels->len; i++) {
 		NdrChannel *ch = g_ptr_array_index (g->channels, i);
@@ -291,11 +358,15 @@ _ndr_rule_group_new_shipped (const NdrLookupTables *lookups, const NdrShippedCha
 		_ndr_once_init (&ch->once);
 		ch->kind = channels[c].kind;
 		ch->header = channels[c].header;
+		ch->scope = channels[c].scope;
 		ch->rules = (const NdrRule **) channels[c].rules;  /* borrowed: see channel_free */
 		ch->n = channels[c].n;
 		ch->shipped = &channels[c];
 		g_ptr_array_add (g->channels, ch);
+		if (ch->scope)
+			g_ptr_array_add (g->scoped, ch);
 	}
+	g_ptr_array_sort (g->scoped, compare_scopes);
 	return g;
 }
 
@@ -324,7 +395,13 @@ _ndr_channel_matcher (const NdrChannel *channel)
 const NdrChannel *
 _ndr_rule_group_channel (const NdrRuleGroup *g, NdrChannelKind kind, const char *header)
 {
-	return g ? find_channel (g, kind, header, FALSE) : NULL;
+	return g ? find_channel ((NdrRuleGroup *) g, kind, header, NULL, FALSE) : NULL;
+}
+
+const NdrChannel *
+_ndr_rule_group_scoped_channel (const NdrRuleGroup *g, const char *scope)
+{
+	return g && scope ? find_scoped (g, scope) : NULL;
 }
 
 const NdrKeyedRule *

@@ -145,6 +145,19 @@ shadowing_rule (GArray *hits, const NdrRule *rule, const NdrRuleHit *mine)
 	return NULL;
 }
 
+/* Scans @text as @rule's channel is scanned where @rule applies: a
+ * diagnostic with its if-provider= and if-reporter= holding, which brings
+ * in every rule that could shadow it (applies_where). */
+static void
+scan_where_rule_applies (Lint *lint, const NdrRule *rule, NdrChannelKind kind, const char *text, GArray *hits)
+{
+	if (kind == NDR_CHANNEL_DIAGNOSTIC)
+		_ndr_rules_scan_diagnostic (lint->rules, NDR_RULE_TEXT (rule, if_provider), NDR_RULE_TEXT (rule, if_reporter),
+					    text, strlen (text), hits, 4096);
+	else
+		_ndr_rules_scan (lint->rules, kind, NDR_RULE_TEXT (rule, field_name), text, strlen (text), hits, 4096);
+}
+
 /* A body rule must find its words on any line, after blanks too, not only at the start of
  * the text: a matcher bug (Vectorscan 5.4.9, see ndr-matcher.c) once lost
  * line-anchored matches 17 or more bytes into a text. */
@@ -155,7 +168,7 @@ check_matches_further_in (Lint *lint, const NdrRule *rule, const char *words, Nd
 	char *text = g_strconcat ("This line comes first, so that the words below start well into the text.\n",
 				  rule->match == NDR_MATCH_PREFIX ? " " : "", words, "\n", NULL);
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	_ndr_rules_scan (lint->rules, kind, NDR_RULE_TEXT (rule, field_name), text, strlen (text), hits, 4096);
+	scan_where_rule_applies (lint, rule, kind, text, hits);
 	if (hit_of (hits, rule) == NULL)
 		problem (lint, rule, "does not match its own words \"%s\" on a later line of a text", words);
 	g_array_unref (hits);
@@ -171,7 +184,7 @@ check_decides_own_words (Lint *lint, const NdrRule *rule)
 	if (words == NULL || kind == NDR_CHANNEL_LOOKUP)
 		return;
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	_ndr_rules_scan (lint->rules, kind, NDR_RULE_TEXT (rule, field_name), words, strlen (words), hits, 4096);
+	scan_where_rule_applies (lint, rule, kind, words, hits);
 	const NdrRuleHit *mine = hit_of (hits, rule);
 	if (mine == NULL) {
 		problem (lint, rule, "does not match its own %s \"%s\"",

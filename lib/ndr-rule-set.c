@@ -109,10 +109,8 @@ _ndr_rules_is_disabled (const NdrparseRules *rules, const NdrRule *rule)
 /* ---- queries ---- */
 
 static void
-scan_group (const NdrparseRules *rules, const NdrRuleGroup *g, NdrChannelKind kind, const char *header,
-	    const char *text, gsize len, GArray *hits, guint max)
+scan_channel (const NdrparseRules *rules, const NdrChannel *ch, const char *text, gsize len, GArray *hits, guint max)
 {
-	const NdrChannel *ch = _ndr_rule_group_channel (g, kind, header);
 	NdrMatcher *matcher = ch ? _ndr_channel_matcher (ch) : NULL;
 	if (matcher == NULL)
 		return;
@@ -133,8 +131,59 @@ _ndr_rules_scan (const NdrparseRules *rules, NdrChannelKind kind, const char *he
 {
 	if (text == NULL || len == 0)
 		return;
-	scan_group (rules, shipped_group (), kind, header, text, len, hits, max);
-	scan_group (rules, rules->user, kind, header, text, len, hits, max);
+	scan_channel (rules, _ndr_rule_group_channel (shipped_group (), kind, header), text, len, hits, max);
+	scan_channel (rules, _ndr_rule_group_channel (rules->user, kind, header), text, len, hits, max);
+}
+
+static gint
+compare_hit_ends (gconstpointer a, gconstpointer b, gpointer data)
+{
+	(void) data;
+	gsize x = ((const NdrRuleHit *) a)->to, y = ((const NdrRuleHit *) b)->to;
+	return (x > y) - (x < y);
+}
+
+/* "provider:NAME" or "reporter:NAME" into @buf, or NULL when @name is
+ * NULL or too long to be one. */
+static const char *
+scope_key (char *buf, gsize size, const char *kind, const char *name)
+{
+	if (name == NULL || (gsize) g_snprintf (buf, size, "%s:%s", kind, name) >= size)
+		return NULL;
+	return buf;
+}
+
+void
+_ndr_rules_scan_diagnostic (const NdrparseRules *rules, const char *provider, const char *reporter,
+			    const char *text, gsize len, GArray *hits, guint max)
+{
+	if (text == NULL || len == 0)
+		return;
+	char provider_key[128], reporter_key[128];
+	const char *scopes[] = { NULL, scope_key (provider_key, sizeof provider_key, "provider", provider),
+				 scope_key (reporter_key, sizeof reporter_key, "reporter", reporter) };
+	const NdrRuleGroup *groups[] = { shipped_group (), rules->user };
+	for (gsize g = 0; g < G_N_ELEMENTS (groups); g++) {
+		guint start = hits->len, scanned = 0;
+		for (gsize s = 0; s < G_N_ELEMENTS (scopes); s++) {
+			if (s > 0 && scopes[s] == NULL)
+				continue;
+			const NdrChannel *ch = s == 0 ? _ndr_rule_group_channel (groups[g], NDR_CHANNEL_DIAGNOSTIC, NULL)
+						      : _ndr_rule_group_scoped_channel (groups[g], scopes[s]);
+			guint before = hits->len;
+			scan_channel (rules, ch, text, len, hits, max);
+			scanned += hits->len > before;
+		}
+		/* The group's hits as one run in the order their matches end,
+		 * as one database gives them, at most @max (g_qsort_with_data
+		 * is stable: ties stay in the order of the channels). */
+		if (scanned > 1) {
+			guint n = hits->len - start;
+			g_qsort_with_data (hits->data + (gsize) start * sizeof (NdrRuleHit), (gint) n, sizeof (NdrRuleHit),
+					   compare_hit_ends, NULL);
+			g_array_set_size (hits, start + MIN (n, max));
+		}
+	}
 }
 
 /* Appends @list's rules as hits on [@from, @to) of the value. */

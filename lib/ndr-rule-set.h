@@ -33,6 +33,12 @@ typedef enum {
 
 /* The channel a rule belongs to. */
 NdrChannelKind _ndr_rule_channel_kind (const NdrRule *rule);
+/* Within the diagnostic channel, the condition its rule needs to apply
+ * ("provider:NAME" for if-provider=, else "reporter:NAME" for
+ * if-reporter=; g_free() it), or NULL for a rule that applies anywhere.
+ * A scope's rules are matched only where their condition can hold: Orange's
+ * codes are no cost to a bounce from elsewhere. */
+char *_ndr_rule_channel_scope (const NdrRule *rule);
 const char *_ndr_channel_kind_name (NdrChannelKind kind);
 
 typedef struct _NdrShippedChannel NdrShippedChannel;
@@ -40,6 +46,7 @@ typedef struct _NdrShippedChannel NdrShippedChannel;
 typedef struct {
 	NdrChannelKind kind;
 	const char *header;             /* NDR_CHANNEL_HEADER: the header's name */
+	const char *scope;              /* NDR_CHANNEL_DIAGNOSTIC: _ndr_rule_channel_scope(), or NULL */
 	const NdrRule **rules;          /* a pattern's id is its index */
 	guint n;
 	NdrMatcher *matcher;            /* use _ndr_channel_matcher() */
@@ -62,6 +69,8 @@ void _ndr_rule_group_free (NdrRuleGroup *group);
 const GPtrArray *_ndr_rule_group_channels (const NdrRuleGroup *group);
 /* The channel of @kind (and @header), or NULL. */
 const NdrChannel *_ndr_rule_group_channel (const NdrRuleGroup *group, NdrChannelKind kind, const char *header);
+/* The diagnostic channel of @scope ("provider:NAME", "reporter:NAME"), or NULL. */
+const NdrChannel *_ndr_rule_group_scoped_channel (const NdrRuleGroup *group, const char *scope);
 
 /* The lookup tables: the rules that compare whole values, each table
  * sorted for a binary search (the shipped group's written so by the rule
@@ -108,6 +117,7 @@ const NdrRule *const *_ndr_rule_group_reply_rules (const NdrRuleGroup *group, gu
 struct _NdrShippedChannel {
 	NdrChannelKind kind;
 	const char *header;
+	const char *scope;
 	const NdrRule *const *rules;    /* into _ndr_shipped_rules; a pattern's id is its index */
 	guint n;
 	const guint8 *database;         /* its image (ndr-matcher.h), portable, 64-byte aligned */
@@ -141,9 +151,16 @@ typedef struct {
 
 /* Appends to @hits (NdrRuleHit) the rules of channel @kind (@header for
  * NDR_CHANNEL_HEADER) that match @text, shipped and the user's, but for
- * the disabled; at most @max. */
+ * the disabled; at most @max (of each).  For a diagnostic, only the
+ * rules that apply anywhere: see _ndr_rules_scan_diagnostic(). */
 void _ndr_rules_scan (const NdrparseRules *rules, NdrChannelKind kind, const char *header,
 		      const char *text, gsize len, GArray *hits, guint max);
+/* The same for a diagnostic, of a bounce from @provider written by
+ * @reporter (either NULL): the rules that apply anywhere and those whose
+ * if-provider= or if-reporter= can hold, in the order their matches end;
+ * at most @max. */
+void _ndr_rules_scan_diagnostic (const NdrparseRules *rules, const char *provider, const char *reporter,
+				 const char *text, gsize len, GArray *hits, guint max);
 /* The is= and suffix= rules of @field (and @field_name) that @value fits. */
 void _ndr_rules_lookup (const NdrparseRules *rules, NdrRuleField field, const char *field_name,
 			const char *value, GArray *hits);

@@ -304,6 +304,8 @@ put_channels (FILE *out, const NdrRuleSource *src, const NdrRuleGroup *group)
 		const NdrChannel *ch = g_ptr_array_index (channels, c);
 		fprintf (out, "\t{ %s, ", kinds[ch->kind]);
 		put_string (out, ch->header);
+		fputs (", ", out);
+		put_string (out, ch->scope);
 		fprintf (out, ", channel%u_rules, %u, channel%u_database, ", c, ch->n, c);
 		if (_ndr_channel_matcher (ch))
 			fprintf (out, "sizeof channel%u_database },\n", c);

@@ -5,6 +5,7 @@
 
 #include "ndrparse.h"
 #include "ndr-matcher.h"
+#include "ndr-rule-set.h"
 
 static const char bounce[] =
 	"From: Mail Delivery System <MAILER-DAEMON@mx.example.org>\n"
@@ -72,6 +73,49 @@ test_user_rule_decides (void)
 	ndrparse_rules_unref (rules);
 	g_assert_nonnull (ndrparse_evidence_get_source (ndrparse_record_get_evidence (record, 0)));
 	ndrparse_report_unref (report);
+}
+
+/* A diagnostic's rules of a provider or a reporter are in channels of
+ * their own, scanned only where their condition can hold; the hits of
+ * all are one run in the order they end, ties in the order of the
+ * channels (anywhere, the provider's, the reporter's). */
+static void
+test_scoped_diagnostic (void)
+{
+	NdrparseRules *rules = ndrparse_rules_new ();
+	GError *error = NULL;
+	g_assert_true (ndrparse_rules_add_data (rules, "scoped.rules",
+		"site.anywhere in=diagnostic phrase=\"is stuffed\" then=reason:mailboxfull source=s\n"
+		"site.provider in=diagnostic phrase=\"box is stuffed\" then=reason:mailboxfull if-provider=google source=s\n"
+		"site.reporter in=diagnostic phrase=\"stuffed\" then=reason:mailboxfull if-reporter=postfix source=s\n"
+		"site.other in=diagnostic phrase=\"box\" then=reason:mailboxfull if-provider=orange source=s\n",
+		-1, &error));
+	g_assert_no_error (error);
+	const NdrparseRules *used = _ndr_rules_use (rules);
+	const char text[] = "550 the box is stuffed";
+	static const struct {
+		const char *provider, *reporter;
+		const char *ids[4];
+	} cases[] = {
+		{ NULL, NULL, { "site.anywhere" } },
+		{ "google", NULL, { "site.anywhere", "site.provider" } },
+		{ NULL, "postfix", { "site.anywhere", "site.reporter" } },
+		{ "google", "postfix", { "site.anywhere", "site.provider", "site.reporter" } },
+		{ "orange", NULL, { "site.other", "site.anywhere" } },
+	};
+	for (gsize c = 0; c < G_N_ELEMENTS (cases); c++) {
+		GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+		_ndr_rules_scan_diagnostic (used, cases[c].provider, cases[c].reporter, text, strlen (text), hits, 16);
+		guint k = 0;
+		for (guint i = 0; i < hits->len; i++) {
+			const NdrRule *rule = g_array_index (hits, NdrRuleHit, i).rule;
+			if (rule->user)
+				g_assert_cmpstr (NDR_RULE_TEXT (rule, id), ==, cases[c].ids[k++]);
+		}
+		g_assert_cmpstr (cases[c].ids[k], ==, NULL);
+		g_array_unref (hits);
+	}
+	ndrparse_rules_unref (rules);
 }
 
 /* if-status=unspecific: the rule holds with no status or one that names
@@ -368,6 +412,7 @@ main (int argc, char **argv)
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/rule-sets/bad-text-is-all-or-nothing", test_bad_text_is_all_or_nothing);
 	g_test_add_func ("/rule-sets/user-rule-decides", test_user_rule_decides);
+	g_test_add_func ("/rule-sets/scoped-diagnostic", test_scoped_diagnostic);
 	g_test_add_func ("/rule-sets/if-status-unspecific", test_if_status_unspecific);
 	g_test_add_func ("/rule-sets/frozen-after-use", test_frozen_after_use);
 	g_test_add_func ("/rule-sets/files-and-directories", test_files_and_directories);
