@@ -119,6 +119,8 @@ count_rule (const char *id, const char *field, const char *conclusion, const cha
 		count (c, "reporter", if_reporter);
 	if (strcmp (conclusion, "mark") == 0 && name)
 		count (c, "mark", name);
+	if (strcmp (conclusion, "command") == 0 && name)
+		count (c, "command", name);
 	count (c, "total", "rules");
 }
 
