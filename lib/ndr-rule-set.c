@@ -143,14 +143,17 @@ compare_hit_ends (gconstpointer a, gconstpointer b, gpointer data)
 	return (x > y) - (x < y);
 }
 
-/* "provider:NAME" or "reporter:NAME" into @buf, or NULL when @name is
- * NULL or too long to be one. */
+/* "provider:NAME" or "reporter:NAME" into @buf, or (a name too long for
+ * it) into a new string in *@owned; NULL when @name is NULL. */
 static const char *
-scope_key (char *buf, gsize size, const char *kind, const char *name)
+scope_key (char *buf, gsize size, const char *kind, const char *name, char **owned)
 {
-	if (name == NULL || (gsize) g_snprintf (buf, size, "%s:%s", kind, name) >= size)
+	*owned = NULL;
+	if (name == NULL)
 		return NULL;
-	return buf;
+	if ((gsize) g_snprintf (buf, size, "%s:%s", kind, name) < size)
+		return buf;
+	return *owned = g_strconcat (kind, ":", name, NULL);
 }
 
 void
@@ -159,9 +162,9 @@ _ndr_rules_scan_diagnostic (const NdrparseRules *rules, const char *provider, co
 {
 	if (text == NULL || len == 0)
 		return;
-	char provider_key[128], reporter_key[128];
-	const char *scopes[] = { NULL, scope_key (provider_key, sizeof provider_key, "provider", provider),
-				 scope_key (reporter_key, sizeof reporter_key, "reporter", reporter) };
+	char provider_key[128], reporter_key[128], *long_keys[2];
+	const char *scopes[] = { NULL, scope_key (provider_key, sizeof provider_key, "provider", provider, &long_keys[0]),
+				 scope_key (reporter_key, sizeof reporter_key, "reporter", reporter, &long_keys[1]) };
 	const NdrRuleGroup *groups[] = { shipped_group (), rules->user };
 	for (gsize g = 0; g < G_N_ELEMENTS (groups); g++) {
 		guint start = hits->len, scanned = 0;
@@ -184,6 +187,8 @@ _ndr_rules_scan_diagnostic (const NdrparseRules *rules, const char *provider, co
 			g_array_set_size (hits, start + MIN (n, max));
 		}
 	}
+	g_free (long_keys[0]);
+	g_free (long_keys[1]);
 }
 
 /* Appends @list's rules as hits on [@from, @to) of the value. */

@@ -116,6 +116,25 @@ test_scoped_diagnostic (void)
 		g_array_unref (hits);
 	}
 	ndrparse_rules_unref (rules);
+
+	/* A provider's name of any length has its channel. */
+	char *name = g_strnfill (200, 'p');
+	char *text2 = g_strdup_printf ("site.host in=remote-host suffix=mx.example.net then=provider:%s source=s\n"
+				       "site.long in=diagnostic phrase=stuffed then=reason:mailboxfull if-provider=%s source=s\n",
+				       name, name);
+	rules = ndrparse_rules_new ();
+	g_assert_true (ndrparse_rules_add_data (rules, "long.rules", text2, -1, &error));
+	g_assert_no_error (error);
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_scan_diagnostic (_ndr_rules_use (rules), name, NULL, text, strlen (text), hits, 16);
+	gboolean found = FALSE;
+	for (guint i = 0; i < hits->len; i++)
+		found |= g_strcmp0 (NDR_RULE_TEXT (g_array_index (hits, NdrRuleHit, i).rule, id), "site.long") == 0;
+	g_assert_true (found);
+	g_array_unref (hits);
+	ndrparse_rules_unref (rules);
+	g_free (text2);
+	g_free (name);
 }
 
 /* if-status=unspecific: the rule holds with no status or one that names
