@@ -156,8 +156,8 @@ value_key_size (const char *field_name, const char *value)
 	return 12 + (field_name ? strlen (field_name) : 0) + strlen (value) + 3;
 }
 
-char *
-_ndr_rule_lookup_key (const NdrRule *rule)
+static char *
+rule_lookup_key (const NdrRule *rule)
 {
 	if (rule->match == NDR_MATCH_SUFFIX)
 		return g_ascii_strdown (NDR_RULE_TEXT (rule, pattern), -1);
@@ -192,7 +192,7 @@ add_lookup_rule (NdrRuleGroup *g, const NdrRule *rule)
 	} else if (rule->match == NDR_MATCH_CODE) {
 		g_array_append_val (g->replies, rule);
 	} else {
-		NdrKeyedRule e = { _ndr_rule_lookup_key (rule), rule };
+		NdrKeyedRule e = { rule_lookup_key (rule), rule };
 		g_ptr_array_add (g->keys, (gpointer) e.key);
 		g_array_append_val (rule->match == NDR_MATCH_SUFFIX ? g->suffixes : g->values, e);
 	}
@@ -224,24 +224,54 @@ lookups_finish (NdrRuleGroup *g)
 	};
 }
 
-/* The entries of @table (@n, in key order) whose key is @key: the first,
- * and their number in *@count. */
-static const NdrKeyedRule *
-find_keyed (const NdrKeyedRule *table, guint n, const char *key, guint *count)
+/* The run of elements of a sorted array (@n of @size bytes at @base)
+ * that @cmp (element, @key) calls equal: its first index, its length in
+ * *@count.  Every lookup table and the scoped channels are searched so. */
+static guint
+equal_range (const void *base, guint n, gsize size, int (*cmp) (const void *element, const void *key),
+	     const void *key, guint *count)
 {
+	const char *b = base;
 	guint lo = 0, hi = n;
 	while (lo < hi) {
 		guint mid = lo + (hi - lo) / 2;
-		if (strcmp (table[mid].key, key) < 0)
+		if (cmp (b + (gsize) mid * size, key) < 0)
 			lo = mid + 1;
 		else
 			hi = mid;
 	}
 	guint end = lo;
-	while (end < n && strcmp (table[end].key, key) == 0)
+	while (end < n && cmp (b + (gsize) end * size, key) == 0)
 		end++;
 	*count = end - lo;
-	return table + lo;
+	return lo;
+}
+
+static int
+keyed_cmp (const void *element, const void *key)
+{
+	return strcmp (((const NdrKeyedRule *) element)->key, key);
+}
+
+static int
+status_cmp (const void *element, const void *key)
+{
+	guint x = ((const NdrStatusEntry *) element)->subject, y = *(const guint *) key;
+	return (x > y) - (x < y);
+}
+
+static int
+scope_cmp (const void *element, const void *key)
+{
+	return strcmp ((*(const NdrChannel *const *) element)->scope, key);
+}
+
+/* The entries of @table (@n, in key order) whose key is @key: the first,
+ * and their number in *@count. */
+static const NdrKeyedRule *
+find_keyed (const NdrKeyedRule *table, guint n, const char *key, guint *count)
+{
+	return table + equal_range (table, n, sizeof *table, keyed_cmp, key, count);
 }
 
 static int
@@ -250,45 +280,37 @@ compare_scopes (gconstpointer a, gconstpointer b)
 	return strcmp ((*(const NdrChannel *const *) a)->scope, (*(const NdrChannel *const *) b)->scope);
 }
 
-/* The scoped channel of @scope, by a binary search of @g->scoped. */
+/* The scoped channel of @scope (@g->scoped is kept in scope order). */
 static NdrChannel *
 find_scoped (const NdrRuleGroup *g, const char *scope)
 {
-	guint lo = 0, hi = g->scoped->len;
-	while (lo < hi) {
-		guint mid = lo + (hi - lo) / 2;
-		NdrChannel *ch = g_ptr_array_index (g->scoped, mid);
-		int c = strcmp (ch->scope, scope);
-		if (c == 0)
+	guint n, at = equal_range (g->scoped->pdata, g->scoped->len, sizeof (gpointer), scope_cmp, scope, &n);
+	return n ? g_ptr_array_index (g->scoped, at) : NULL;
+}
+
+/* The channel of @kind (and @header) that holds the rules that apply
+ * anywhere. */
+static NdrChannel *
+find_unscoped (const NdrRuleGroup *g, NdrChannelKind kind, const char *header)
+{
+	for (guint i = 0; i < g->channels->len; i++) {
+		NdrChannel *ch = g_ptr_array_index (g->channels, i);
+		if (ch->kind == kind && ch->scope == NULL &&
+		    (kind != NDR_CHANNEL_HEADER || g_ascii_strcasecmp (ch->header, header) == 0))
 			return ch;
-		if (c < 0)
-			lo = mid + 1;
-		else
-			hi = mid;
 	}
 	return NULL;
 }
 
-/* The channel of @kind (and @header, or a diagnostic's @scope) in @g,
- * made if @create (which keeps @g->scoped in order). */
+/* The channel of @kind (and @header, or a diagnostic's @scope: owned by
+ * @g) in @g, made if it is not there yet (keeping @g->scoped in order). */
 static NdrChannel *
-find_channel (NdrRuleGroup *g, NdrChannelKind kind, const char *header, const char *scope, gboolean create)
+channel_for (NdrRuleGroup *g, NdrChannelKind kind, const char *header, const char *scope)
 {
-	if (scope) {
-		NdrChannel *ch = find_scoped (g, scope);
-		if (ch || !create)
-			return ch;
-	} else {
-		for (guint i = 0; i < g->channels->len; i++) {
-			NdrChannel *ch = g_ptr_array_index (g->channels, i);
-			if (ch->kind == kind && ch->scope == NULL &&
-			    (kind != NDR_CHANNEL_HEADER || g_ascii_strcasecmp (ch->header, header) == 0))
-				return ch;
-		}
-		if (!create)
-			return NULL;
-	}
-	NdrChannel *ch = g_new0 (NdrChannel, 1);
+	NdrChannel *ch = scope ? find_scoped (g, scope) : find_unscoped (g, kind, header);
+	if (ch)
+		return ch;
+	ch = g_new0 (NdrChannel, 1);
 	_ndr_once_init (&ch->once);
 	ch->kind = kind;
 	ch->header = kind == NDR_CHANNEL_HEADER ? header : NULL;
@@ -315,7 +337,7 @@ _ndr_rule_group_build (const NdrRule *const *rules, guint n, gboolean portable, 
 	lookups_init (g);
 	/* The fixed channels first, then the headers' in the order first seen. */
 	for (guint k = 0; k < NDR_CHANNEL_HEADER; k++)
-		find_channel (g, (NdrChannelKind) k, NULL, NULL, TRUE);
+		channel_for (g, (NdrChannelKind) k, NULL, NULL);
 	for (guint i = 0; i < n; i++) {
 		NdrChannelKind kind = _ndr_rule_channel_kind (rules[i]);
 		if (kind == NDR_CHANNEL_LOOKUP) {
@@ -324,13 +346,12 @@ _ndr_rule_group_build (const NdrRule *const *rules, guint n, gboolean portable, 
 		}
 		char *scope = _ndr_rule_channel_scope (rules[i]);
 		NdrChannel *ch = scope ? find_scoped (g, scope) : NULL;
-		if (scope && ch == NULL) {
-			g_ptr_array_add (g->scopes, scope);     /* the new channel's */
-			ch = find_channel (g, kind, NULL, scope, TRUE);
-		} else {
+		if (ch) {
 			g_free (scope);
-			if (ch == NULL)
-				ch = find_channel (g, kind, NDR_RULE_TEXT (rules[i], field_name), NULL, TRUE);
+		} else {
+			if (scope)
+				g_ptr_array_add (g->scopes, scope);     /* the new channel keeps it */
+			ch = channel_for (g, kind, NDR_RULE_TEXT (rules[i], field_name), scope);
 		}
 		add_to_channel (ch, rules[i]);
 	}
@@ -395,7 +416,7 @@ _ndr_channel_matcher (const NdrChannel *channel)
 const NdrChannel *
 _ndr_rule_group_channel (const NdrRuleGroup *g, NdrChannelKind kind, const char *header)
 {
-	return g ? find_channel ((NdrRuleGroup *) g, kind, header, NULL, FALSE) : NULL;
+	return g ? find_unscoped (g, kind, header) : NULL;
 }
 
 const NdrChannel *
@@ -428,19 +449,7 @@ const NdrStatusEntry *
 _ndr_rule_group_status_entries (const NdrRuleGroup *g, guint subject, guint *count)
 {
 	const NdrStatusEntry *t = g->lookups.status;
-	guint lo = 0, hi = g->lookups.n_status;
-	while (lo < hi) {
-		guint mid = lo + (hi - lo) / 2;
-		if (t[mid].subject < subject)
-			lo = mid + 1;
-		else
-			hi = mid;
-	}
-	guint end = lo;
-	while (end < g->lookups.n_status && t[end].subject == subject)
-		end++;
-	*count = end - lo;
-	return t + lo;
+	return t + equal_range (t, g->lookups.n_status, sizeof *t, status_cmp, &subject, count);
 }
 
 const NdrRule *const *

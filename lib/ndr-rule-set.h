@@ -77,7 +77,7 @@ const NdrChannel *_ndr_rule_group_scoped_channel (const NdrRuleGroup *group, con
  * compiler, a user's sorted when it is built). */
 typedef struct {
 	const char *key;                /* an is= rule's "FIELD:NAME=VALUE", a suffix= rule's
-					 * suffix, lower-case (_ndr_rule_lookup_key()) */
+					 * suffix, lower-case */
 	const NdrRule *rule;
 } NdrKeyedRule;
 typedef struct {
@@ -97,8 +97,6 @@ typedef struct {
 	guint n_replies;
 } NdrLookupTables;
 
-/* An is= or suffix= rule's key (g_free() it). */
-char *_ndr_rule_lookup_key (const NdrRule *rule);
 /* The shipped group: the generated tables, borrowed; each channel's
  * matcher made from its image on first use. */
 NdrRuleGroup *_ndr_rule_group_new_shipped (const NdrLookupTables *lookups, const NdrShippedChannel *channels,

@@ -56,14 +56,14 @@ static JsonObject *
 member_object (JsonObject *object, const char *name)
 {
 	JsonNode *node = object ? json.json_object_get_member (object, name) : NULL;
-	return node && node_holds (node, JSON_NODE_OBJECT) ? json.json_node_get_object (node) : NULL;
+	return node_holds (node, JSON_NODE_OBJECT) ? json.json_node_get_object (node) : NULL;
 }
 
 static JsonArray *
 member_array (JsonObject *object, const char *name)
 {
 	JsonNode *node = object ? json.json_object_get_member (object, name) : NULL;
-	return node && node_holds (node, JSON_NODE_ARRAY) ? json.json_node_get_array (node) : NULL;
+	return node_holds (node, JSON_NODE_ARRAY) ? json.json_node_get_array (node) : NULL;
 }
 
 /* The length of the JSON object that starts at @text ('{'), up to its
