@@ -320,3 +320,75 @@ _ndr_original_qualify_recipients (NdrparseReport *report)
 	if (candidates)
 		g_ptr_array_unref (candidates);
 }
+
+/* ---- recipients named by display name ---- */
+
+/* @name folded for comparison: quotes and blanks around it dropped, runs
+ * of blanks one space, case folded.  A new string. */
+static char *
+fold_display_name (const char *name, gsize len)
+{
+	GString *out = g_string_sized_new (len);
+	for (gsize i = 0; i < len; i++) {
+		char c = name[i];
+		if (c == '"' || c == '\'')
+			continue;
+		if (g_ascii_isspace (c)) {
+			if (out->len && out->str[out->len - 1] != ' ')
+				g_string_append_c (out, ' ');
+			continue;
+		}
+		g_string_append_c (out, c);
+	}
+	if (out->len && out->str[out->len - 1] == ' ')
+		g_string_truncate (out, out->len - 1);
+	char *folded = g_utf8_validate (out->str, out->len, NULL) ? g_utf8_casefold (out->str, out->len)
+								 : g_ascii_strdown (out->str, out->len);
+	g_string_free (out, TRUE);
+	return folded;
+}
+
+/* The address of the one mailbox of @list named @wanted (folded). */
+static const char *
+mailbox_named (NdrparseReport *report, InternetAddressList *list, const char *wanted)
+{
+	char *found = NULL;
+	gboolean ambiguous = FALSE;
+	int n = internet_address_list_length (list);
+	for (int i = 0; i < n && !ambiguous; i++) {
+		InternetAddress *ia = internet_address_list_get_address (list, i);
+		const char *display = internet_address_get_name (ia);
+		if (!INTERNET_ADDRESS_IS_MAILBOX (ia) || display == NULL || *display == '\0')
+			continue;
+		char *folded = fold_display_name (display, strlen (display));
+		if (strcmp (folded, wanted) == 0) {
+			char *address = _ndr_address_normalize (
+				internet_address_mailbox_get_addr (INTERNET_ADDRESS_MAILBOX (ia)), FALSE);
+			if (address && strchr (address, '@') && !is_unqualified (address)) {
+				ambiguous = found && strcmp (found, address) != 0;
+				g_free (found);
+				found = address;
+			} else {
+				g_free (address);
+			}
+		}
+		g_free (folded);
+	}
+	const char *out = found && !ambiguous ? _ndr_report_intern (report, found) : NULL;
+	g_free (found);
+	return out;
+}
+
+const char *
+_ndr_original_recipient_named (NdrparseReport *report, const char *name, gsize len)
+{
+	if (report->original_to == NULL || len == 0)
+		return NULL;
+	char *wanted = fold_display_name (name, len);
+	InternetAddressList *list = *wanted ? internet_address_list_parse (NULL, report->original_to) : NULL;
+	const char *out = list ? mailbox_named (report, list, wanted) : NULL;
+	if (list)
+		g_object_unref (list);
+	g_free (wanted);
+	return out;
+}

@@ -283,6 +283,23 @@ collect_recipient_lines (NdrparseReport *report, const NdrText *t, GPtrArray *fo
 	qualifier_clear (&q);
 }
 
+/* An X.400 O/R address names the Internet one in a domain-defined
+ * attribute, "...;dda:SMTP=user@example.com;" (Exchange) or
+ * "/dda:RFC-822=user@example.com/" (RFC 2156 gateways): the local part
+ * begins after the attribute's '=', which is also a local-part character. */
+static const char *
+skip_x400_attribute (const char *line, const char *start, const char *at)
+{
+	static const char *const keys[] = { "dda:smtp=", "dda:rfc-822=", "dda:rfc822=" };
+	for (gsize k = 0; k < G_N_ELEMENTS (keys); k++) {
+		gsize type_len = strlen (keys[k]) - 4; /* "smtp=" after "dda:" */
+		if ((gsize) (at - start) > type_len && (gsize) (start - line) >= 4 &&
+		    g_ascii_strncasecmp (start - 4, keys[k], 4 + type_len) == 0)
+			return start + type_len;
+	}
+	return start;
+}
+
 /* Calls @each for every address mentioned on the report's lines, with
  * the line's index; the address is a new string @each takes. */
 static void
@@ -295,6 +312,7 @@ for_each_mention (const NdrText *t, void (*each) (char *address, guint line, gpo
 			const char *start = p, *stop;
 			while (start > l->p && is_local_char (start[-1]))
 				start--;
+			start = skip_x400_attribute (l->p, start, p);
 			char *address = address_at (start, end, &stop);
 			if (address)
 				each (address, i, data);
@@ -350,6 +368,42 @@ locate_findings (const NdrText *t, GPtrArray *found)
 	g_hash_table_unref (by_address);
 }
 
+/* "John Doe on 12/1/97 12:00 PM": Exchange 4.0 to 5.5 name a recipient
+ * by display name and the time it gave up (Microsoft's KB articles on its
+ * NDRs, e.g. Q178161, Q181579).  The name, when line @i is such a line
+ * (sets *@len), else NULL. */
+static const char *
+line_display_name (const NdrText *t, guint i, gsize *len)
+{
+	const NdrLine *l = _ndr_text_line (t, i);
+	const char *end = l->p + l->len;
+	const char *p = skip_blanks (l->p, end);
+	if (p >= end || *p == '<' || memchr (p, '@', end - p))
+		return NULL;
+	for (const char *q = p; q + 5 <= end; q++)
+		if (memcmp (q, " on ", 4) == 0 && g_ascii_isdigit (q[4])) {
+			*len = (gsize) (q - p);
+			return *len && *len <= 256 ? p : NULL;
+		}
+	return NULL;
+}
+
+/* Recipients the report names only by display name, each found as the
+ * returned message's To mailbox of that name. */
+static void
+collect_named_recipients (NdrparseReport *report, const NdrText *t, GPtrArray *found)
+{
+	if (report->original_to == NULL)
+		return;
+	for (guint i = t->begin; i < t->end && found->len < NDR_TEXT_MAX_RECIPIENTS; i++) {
+		gsize len;
+		const char *name = line_display_name (t, i, &len);
+		const char *address = name ? _ndr_original_recipient_named (report, name, len) : NULL;
+		if (usable (t, address, FALSE))
+			add_finding (found, g_strdup (address), i);
+	}
+}
+
 GPtrArray *
 _ndr_text_recipients (NdrparseReport *report, const NdrText *t, NdrRecipients where)
 {
@@ -367,6 +421,8 @@ _ndr_text_recipients (NdrparseReport *report, const NdrText *t, NdrRecipients wh
 	}
 	if (found->len == 0)
 		collect_recipient_lines (report, t, found, TRUE, local_parts);
+	if (found->len == 0)
+		collect_named_recipients (report, t, found);
 	if (found->len == 0 && report->envelope_recipient)
 		add_finding (found, g_strdup (report->envelope_recipient), G_MAXUINT);
 	return found;

@@ -124,6 +124,42 @@ test_recipient_line_forms (void)
 		   "h@eight.example", "5.1.1", 550);
 }
 
+/* Exchange 4.0-5.5 name a recipient by display name ("John Doe on
+ * 12/1/97 12:00 PM"); the returned message's To says which address has
+ * that name.  The X.400 form carries the address in "dda:SMTP=". */
+static void
+test_recipient_named_or_x400 (void)
+{
+	const char *report = "Your message did not reach some or all of the intended recipients.\n\n"
+			     "The following recipient(s) could not be reached:\n\n"
+			     "      %s on 12/1/97 12:00 PM\n"
+			     "            The recipient name is not recognized\n"
+			     "            <mx.example.org #5.1.1>\n\n"
+			     "--- Original message follows.\n"
+			     "From: Sender <sender@example.org>\n"
+			     "To: %s\n"
+			     "Subject: test\n\nhello\n";
+	char *text = g_strdup_printf (report, "\"John  Doe\"", "Ann <ann@a.example>, john doe <jd@b.example>");
+	check_one ("Undeliverable: test", text, "jd@b.example", "5.1.1", 0);
+	g_free (text);
+	/* Two mailboxes of that name: which one is not known. */
+	text = g_strdup_printf (report, "John Doe", "John Doe <jd@b.example>, John Doe <john@c.example>");
+	char *message = bounce ("Undeliverable: test", text);
+	NdrparseReport *parsed = parse (message);
+	for (guint i = 0; i < ndrparse_report_get_n_records (parsed); i++) {
+		const char *r = ndrparse_record_get_recipient (ndrparse_report_get_record (parsed, i));
+		g_assert_true (r == NULL || (strcmp (r, "jd@b.example") != 0 && strcmp (r, "john@c.example") != 0));
+	}
+	ndrparse_report_unref (parsed);
+	g_free (message);
+	g_free (text);
+	check_one ("Undeliverable: test",
+		   "did not reach the following recipient(s):\n\n"
+		   "c=US;a= ;p=Corp;o=Exchange;dda:SMTP=kim@d.example; on Tue, 1 Dec 2026 10:00:00 +0000\n"
+		   "    The recipient name is not recognized <mx.d.example #5.1.1>\n",
+		   "kim@d.example", "5.1.1", 0);
+}
+
 static void
 test_senders_are_not_recipients (void)
 {
@@ -287,6 +323,7 @@ main (int argc, char **argv)
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/text/recipient-line-forms", test_recipient_line_forms);
 	g_test_add_func ("/text/reason-before-recipient", test_reason_before_recipient);
+	g_test_add_func ("/text/recipient-named-or-x400", test_recipient_named_or_x400);
 	g_test_add_func ("/text/challenges-are-not-bounces", test_challenges_are_not_bounces);
 	g_test_add_func ("/text/senders-are-not-recipients", test_senders_are_not_recipients);
 	g_test_add_func ("/text/status-inferred-from-words", test_status_inferred_from_words);
