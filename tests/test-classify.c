@@ -86,6 +86,23 @@ test_reason_per_reply (void)
 	check_cases (cases, G_N_ELEMENTS (cases));
 }
 
+/* When no words and no status say more, the basic code read with the
+ * command it answered (RFC 5321 4.2.3, 3.3, 3.4): a 550 to RCPT is the
+ * mailbox, a 551 a user who moved; a 550 elsewhere names nothing. */
+static void
+test_reply_code_defaults (void)
+{
+	static const Case cases[] = {
+		{ "550 computer says no", NULL, "userunknown", "RCPT" },
+		{ "550 Benutzer unbekannt", NULL, "userunknown", "RCPT" },
+		{ "550 computer says no", NULL, "rejected", "MAIL" },
+		{ "550 computer says no", NULL, "onhold", "DATA" },
+		{ "551 please try <a@new.example>", NULL, "hasmoved", NULL },
+		{ "550 5.2.2 computer says no", NULL, "mailboxfull", "RCPT" },
+	};
+	check_cases (cases, G_N_ELEMENTS (cases));
+}
+
 /* The words of other languages. */
 static void
 test_languages (void)
@@ -98,8 +115,9 @@ test_languages (void)
 		{ "552 Boite du destinataire pleine", NULL, "mailboxfull", NULL },
 		{ "550 Nessun utente simile in questo indirizzo", NULL, "userunknown", "RCPT" },   /* Italian */
 		{ "550 No existe ese usuario aqui", NULL, "userunknown", "RCPT" },                 /* Spanish */
-		/* Words no rule knows say something all the same. */
-		{ "550 宛先のメールアドレスは存在しません", NULL, "onhold", "RCPT" },              /* Japanese */
+		/* Words no rule knows say something all the same (to RCPT, the
+		 * 550 alone would name the mailbox: test_reply_code_defaults). */
+		{ "550 宛先のメールアドレスは存在しません", NULL, "onhold", NULL },                /* Japanese */
 	};
 	check_cases (cases, G_N_ELEMENTS (cases));
 }
@@ -412,6 +430,7 @@ main (int argc, char **argv)
 {
 	g_test_init (&argc, &argv, NULL);
 	g_test_add_func ("/classify/reason-per-reply", test_reason_per_reply);
+	g_test_add_func ("/classify/reply-code-defaults", test_reply_code_defaults);
 	g_test_add_func ("/classify/languages", test_languages);
 	g_test_add_func ("/classify/provider-rules", test_provider_rules);
 	g_test_add_func ("/classify/evidence-order", test_evidence_order);
