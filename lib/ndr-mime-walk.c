@@ -12,7 +12,9 @@
  *  - the returned message or headers: the first such part after the
  *    delivery-status, else the last candidate before it;
  *  - the first text/plain part, for facts only the prose states (decoded
- *    only when a record needs it);
+ *    only when a record needs it), else the first text/html part outside
+ *    any message part (some systems send their report as HTML alone; a
+ *    text/plain part inside the returned message is then not the report);
  *  - the first text/plain part holding DSN fields, used only when there
  *    is no real delivery-status part;
  *  - the first message/feedback-report part (RFC 5965 ARF).
@@ -30,6 +32,7 @@ typedef struct {
 	GBytes *text_dsn;          /* text that looks like DSN fields (unsplit multipart) */
 	GPtrArray *text_parts;     /* GMimeTextPart *, borrowed: text/plain candidates */
 	gboolean original_locked;  /* the returned message after the DSN was found */
+	guint message_depth;       /* message parts the walk is inside */
 	guint parts;               /* MIME objects walked so far */
 } WalkState;
 
@@ -318,13 +321,35 @@ walk_leaf (WalkState *st, GMimePart *part)
 		note_original (st, GMIME_OBJECT (part));
 		return;
 	}
-	if (!GMIME_IS_TEXT_PART (part) || !type_is (type, "text", "plain"))
+	if (!GMIME_IS_TEXT_PART (part))
 		return;
-	/* Decoding text costs a charset conversion: only note the part now. */
-	if (st->out->notification_part == NULL)
+	if (type_is (type, "text", "html")) {
+		if (st->out->html_part == NULL && st->message_depth == 0)
+			st->out->html_part = GMIME_TEXT_PART (part);
+		return;
+	}
+	if (!type_is (type, "text", "plain"))
+		return;
+	/* Decoding text costs a charset conversion: only note the part now.
+	 * After a report in HTML, a text/plain part in a message part is the
+	 * returned message's. */
+	gboolean after_html_report = st->out->html_part && st->message_depth > 0;
+	if (st->out->notification_part == NULL && !after_html_report)
 		st->out->notification_part = GMIME_TEXT_PART (part);
 	if (st->out->dsn_texts->len == 0 && st->text_parts->len < MAX_TEXT_CANDIDATES)
 		g_ptr_array_add (st->text_parts, part);
+}
+
+/* The text of an HTML part, as decoded_text() gives a plain one's. */
+static GBytes *
+html_text (GMimeTextPart *part)
+{
+	GBytes *html = decoded_text (part);
+	gsize len;
+	const char *data = g_bytes_get_data (html, &len);
+	char *text = _ndr_html_to_text (data ? data : "", data ? len : 0);
+	g_bytes_unref (html);
+	return g_bytes_new_take (text, strlen (text));
 }
 
 /* The first text/plain part that holds DSN fields, as a DSN block. */
@@ -350,6 +375,8 @@ _ndr_walk_notification_text (NdrWalk *walk)
 {
 	if (walk->notification == NULL && walk->notification_part)
 		walk->notification = decoded_text (walk->notification_part);
+	else if (walk->notification == NULL && walk->html_part)
+		walk->notification = html_text (walk->html_part);
 	if (walk->notification && g_bytes_get_size (walk->notification) > NDRPARSE_MAX_SCAN_BYTES) {
 		/* Keep the head, NUL-terminated, at a character boundary. */
 		const char *text = g_bytes_get_data (walk->notification, NULL);
@@ -395,8 +422,10 @@ walk_message_part (WalkState *st, GMimeMessagePart *part, guint depth)
 	GMimeMessage *inner = g_mime_message_part_get_message (part);
 	GMimeObject *body = inner ? g_mime_message_get_mime_part (inner) : NULL;
 	guint before = st->out->dsn_texts->len;
+	st->message_depth++;
 	if (body)
 		walk_object (st, body, depth + 1);
+	st->message_depth--;
 	/* A report forwarded inside this part brings its own original. */
 	if (st->out->dsn_texts->len == before)
 		note_original (st, GMIME_OBJECT (part));
@@ -430,7 +459,7 @@ walk_object (WalkState *st, GMimeObject *object, guint depth)
 void
 _ndr_walk_message (GMimeMessage *message, NdrWalk *walk)
 {
-	WalkState st = { walk, NULL, g_ptr_array_new (), FALSE, 0 };
+	WalkState st = { walk, NULL, g_ptr_array_new (), FALSE, 0, 0 };
 	GMimeObject *body = g_mime_message_get_mime_part (message);
 
 	if (body)

@@ -244,6 +244,7 @@ typedef struct {
 	GPtrArray *dsn_texts;           /* GBytes *: decoded delivery-status parts */
 	GMimeObject *original;          /* returned message or headers part; borrowed */
 	GMimeTextPart *notification_part; /* the first text/plain part; borrowed */
+	GMimeTextPart *html_part;       /* the first text/html part outside any message part; borrowed */
 	GBytes *notification;           /* its text in UTF-8, decoded on demand */
 	GBytes *feedback;               /* the message/feedback-report part, or NULL */
 	NdrparseTruncation truncated;   /* limits the walk reached */
@@ -252,9 +253,16 @@ typedef struct {
 void _ndr_walk_init (NdrWalk *walk);
 void _ndr_walk_clear (NdrWalk *walk);
 void _ndr_walk_message (GMimeMessage *message, NdrWalk *walk);
-/* The notification text (UTF-8, LF line ends), decoded on first use; NULL
- * if the bounce has no text/plain part.  Owned by @walk. */
+/* The notification text (UTF-8, LF line ends), decoded on first use: the
+ * first text/plain part's, else the text of the first text/html part;
+ * NULL if the bounce has neither.  Owned by @walk. */
 const char *_ndr_walk_notification_text (NdrWalk *walk);
+
+/* ---- HTML (ndr-html-text.c) ---- */
+
+/* The text of @html (@len bytes, UTF-8): tags dropped, block elements a
+ * line break, references decoded, blanks folded.  A new string. */
+char *_ndr_html_to_text (const char *html, gsize len);
 /* Whether @text holds RFC 3464 recipient fields at the start of a line. */
 gboolean _ndr_text_has_dsn_fields (const char *text, gsize len);
 

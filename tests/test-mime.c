@@ -47,6 +47,63 @@ recipient (NdrparseReport *report, guint i)
 	return ndrparse_record_get_recipient (ndrparse_report_get_record (report, i));
 }
 
+/* HTML as text: tags out, block elements a line, references decoded. */
+static void
+test_html_text (void)
+{
+	static const struct {
+		const char *html, *text;
+	} cases[] = {
+		{ "<p>Delivery&nbsp;has  failed</p><p>a@b.example<br>The address</p>",
+		  "Delivery has failed\na@b.example\nThe address\n" },
+		{ "<style>p { color: red }</style><script>var a = '<p>';</script>Text", "Text\n" },
+		{ "&lt;a@b.example&gt; &#x41;&#66; &amp; &bogus; &#0; &#xD800;", "<a@b.example> AB & &bogus; &#0; &#xD800;\n" },
+		{ "550 <a@b.example>: unknown", "550 <a@b.example>: unknown\n" },
+		{ "<table><tr><td>Recipient:</td><td>a@b</td></tr></table>", "Recipient: a@b\n" },
+		{ "<!-- <p> -->x <b>bold</b>y", "x boldy\n" },
+		{ "a < b <p", "a < b\n" },
+		{ "<!DOCTYPE html><html><head><title>T</title></head><body>B</body></html>", "T\nB\n" },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		char *text = _ndr_html_to_text (cases[i].html, strlen (cases[i].html));
+		g_assert_cmpstr (text, ==, cases[i].text);
+		g_free (text);
+	}
+}
+
+#define HTML_REPORT \
+	"<html><body><p><b>Delivery has failed to these recipients or groups:</b></p>\n" \
+	"<p><a href=\"mailto:a@example.com\">a@example.com</a><br>\n" \
+	"The email address you entered couldn't be found.</p>\n" \
+	"<p>Remote Server returned '550 5.1.1 RESOLVER.ADR.RecipNotFound; not found'</p></body></html>\n"
+
+/* A report sent as HTML alone is read; the returned message's text is
+ * not taken for it. */
+static void
+test_html_only_report (void)
+{
+	NdrparseReport *r = parse ("From: MAILER-DAEMON@mx.example.org\nTo: sender@example.org\n"
+				   "Subject: Undeliverable: hi\nMIME-Version: 1.0\n"
+				   "Content-Type: text/html; charset=utf-8\n\n" HTML_REPORT);
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
+	g_assert_cmpstr (recipient (r, 0), ==, "a@example.com");
+	g_assert_cmpstr (ndrparse_record_get_status (ndrparse_report_get_record (r, 0)), ==, "5.1.1");
+	ndrparse_report_unref (r);
+
+	r = parse ("From: MAILER-DAEMON@mx.example.org\nTo: sender@example.org\n"
+		   "Subject: Undeliverable: hi\nMIME-Version: 1.0\n"
+		   "Content-Type: multipart/mixed; boundary=\"H\"\n\n"
+		   "--H\nContent-Type: text/html\n\n" HTML_REPORT "\n"
+		   "--H\nContent-Type: message/rfc822\n\n"
+		   "From: sender@example.org\nTo: a@example.com\nSubject: hi\nMessage-ID: <h-1@example.org>\n\n"
+		   "Mail to <other@example.net>: 550 no such user\n\n"
+		   "--H--\n");
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
+	g_assert_cmpstr (recipient (r, 0), ==, "a@example.com");
+	g_assert_cmpstr (ndrparse_report_get_message_id (r), ==, "h-1@example.org");
+	ndrparse_report_unref (r);
+}
+
 static void
 test_returned_message (void)
 {
@@ -359,6 +416,8 @@ main (int argc, char **argv)
 	g_test_add_func ("/walk/text-plain-fields", test_text_plain_fields);
 	g_test_add_func ("/walk/encoded-status-part", test_encoded_status_part);
 	g_test_add_func ("/walk/not-bounces", test_not_bounces);
+	g_test_add_func ("/walk/html-text", test_html_text);
+	g_test_add_func ("/walk/html-only-report", test_html_only_report);
 	g_test_add_func ("/api/errors", test_errors);
 	g_test_add_func ("/api/stream-and-message", test_stream_and_message);
 	g_test_add_func ("/api/byte-array", test_byte_array);
