@@ -380,15 +380,14 @@ mailbox_named (NdrparseReport *report, InternetAddressList *list, const char *wa
 }
 
 const char *
-_ndr_original_recipient_named (NdrparseReport *report, const char *name, gsize len)
+_ndr_original_recipient_named (NdrparseReport *report, InternetAddressList **to, const char *name, gsize len)
 {
 	if (report->original_to == NULL || len == 0)
 		return NULL;
+	if (*to == NULL)
+		*to = internet_address_list_parse (NULL, report->original_to);
 	char *wanted = fold_display_name (name, len);
-	InternetAddressList *list = *wanted ? internet_address_list_parse (NULL, report->original_to) : NULL;
-	const char *out = list ? mailbox_named (report, list, wanted) : NULL;
-	if (list)
-		g_object_unref (list);
+	const char *out = *to && *wanted ? mailbox_named (report, *to, wanted) : NULL;
 	g_free (wanted);
 	return out;
 }

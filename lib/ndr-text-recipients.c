@@ -395,13 +395,16 @@ collect_named_recipients (NdrparseReport *report, const NdrText *t, GPtrArray *f
 {
 	if (report->original_to == NULL)
 		return;
+	InternetAddressList *to = NULL;
 	for (guint i = t->begin; i < t->end && found->len < NDR_TEXT_MAX_RECIPIENTS; i++) {
 		gsize len;
 		const char *name = line_display_name (t, i, &len);
-		const char *address = name ? _ndr_original_recipient_named (report, name, len) : NULL;
+		const char *address = name ? _ndr_original_recipient_named (report, &to, name, len) : NULL;
 		if (usable (t, address, FALSE))
 			add_finding (found, g_strdup (address), i);
 	}
+	if (to)
+		g_object_unref (to);
 }
 
 GPtrArray *

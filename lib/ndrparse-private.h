@@ -314,8 +314,11 @@ const char *_ndr_original_recipient_with_local_part (NdrparseReport *report, GPt
 /* The address of the one mailbox of the returned message's To whose
  * display name is @name (@len bytes; quotes, blanks and case aside),
  * interned in @report; NULL when none or several are.  Exchange 4.0 to
- * 5.5 name a recipient only so ("John Doe on 12/1/97 12:00 PM"). */
-const char *_ndr_original_recipient_named (NdrparseReport *report, const char *name, gsize len);
+ * 5.5 name a recipient only so ("John Doe on 12/1/97 12:00 PM").  *@to
+ * holds the To parsed, made on the first call (NULL before it); the caller
+ * unrefs it. */
+const char *_ndr_original_recipient_named (NdrparseReport *report, InternetAddressList **to, const char *name,
+					   gsize len);
 /* Decides report->sender once the DSN fields are known. */
 void _ndr_original_resolve_sender (NdrparseReport *report);
 
