@@ -153,6 +153,15 @@ test_recipient_named_or_x400 (void)
 	ndrparse_report_unref (parsed);
 	g_free (message);
 	g_free (text);
+	/* An Exchange directory name: its last CN is the alias, here the
+	 * local part of the returned message's recipient (KB Q178537). */
+	text = g_strdup_printf (report, "'/O=ORG/OU=SITE/CN=RECIPIENTS/CN=USERA'", "User A <usera@e.example>");
+	check_one ("Undeliverable: test", text, "usera@e.example", "5.1.1", 0);
+	g_free (text);
+	/* An X.400 O/R name: its given name and surname. */
+	text = g_strdup_printf (report, "c=US;a= ;p=Corp;o=Site;s=Doe;g=Jane;", "\"Jane Doe\" <jane@f.example>");
+	check_one ("Undeliverable: test", text, "jane@f.example", "5.1.1", 0);
+	g_free (text);
 	check_one ("Undeliverable: test",
 		   "did not reach the following recipient(s):\n\n"
 		   "c=US;a= ;p=Corp;o=Exchange;dda:SMTP=kim@d.example; on Tue, 1 Dec 2026 10:00:00 +0000\n"
