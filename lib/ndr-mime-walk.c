@@ -370,6 +370,22 @@ dsn_from_text_parts (WalkState *st)
 	return NULL;
 }
 
+/* Keeps at most NDRPARSE_MAX_SCAN_BYTES of the notification, cut at a
+ * character boundary and NUL-terminated. */
+static void
+limit_notification (NdrWalk *walk)
+{
+	if (walk->notification == NULL || g_bytes_get_size (walk->notification) <= NDRPARSE_MAX_SCAN_BYTES)
+		return;
+	const char *text = g_bytes_get_data (walk->notification, NULL);
+	const char *end = g_utf8_find_prev_char (text, text + NDRPARSE_MAX_SCAN_BYTES + 1);
+	gsize len = end ? (gsize) (end - text) : NDRPARSE_MAX_SCAN_BYTES;
+	GBytes *head = g_bytes_new_take (g_strndup (text, len), len);
+	g_bytes_unref (walk->notification);
+	walk->notification = head;
+	walk->truncated |= NDRPARSE_TRUNCATED_SCAN;
+}
+
 const char *
 _ndr_walk_notification_text (NdrWalk *walk)
 {
@@ -377,17 +393,20 @@ _ndr_walk_notification_text (NdrWalk *walk)
 		walk->notification = decoded_text (walk->notification_part);
 	else if (walk->notification == NULL && walk->html_part)
 		walk->notification = html_text (walk->html_part);
-	if (walk->notification && g_bytes_get_size (walk->notification) > NDRPARSE_MAX_SCAN_BYTES) {
-		/* Keep the head, NUL-terminated, at a character boundary. */
-		const char *text = g_bytes_get_data (walk->notification, NULL);
-		const char *end = g_utf8_find_prev_char (text, text + NDRPARSE_MAX_SCAN_BYTES + 1);
-		gsize len = end ? (gsize) (end - text) : NDRPARSE_MAX_SCAN_BYTES;
-		GBytes *head = g_bytes_new_take (g_strndup (text, len), len);
-		g_bytes_unref (walk->notification);
-		walk->notification = head;
-		walk->truncated |= NDRPARSE_TRUNCATED_SCAN;
-	}
+	limit_notification (walk);
 	return walk->notification ? g_bytes_get_data (walk->notification, NULL) : NULL;
+}
+
+const char *
+_ndr_walk_html_instead (NdrWalk *walk)
+{
+	if (walk->html_part == NULL || walk->notification_part == NULL)
+		return NULL;
+	g_clear_pointer (&walk->notification, g_bytes_unref);
+	walk->notification = html_text (walk->html_part);
+	walk->notification_part = NULL;
+	limit_notification (walk);
+	return g_bytes_get_data (walk->notification, NULL);
 }
 
 /* When the boundary parameter does not match the body's boundary lines

@@ -150,6 +150,12 @@ decode_message (const NdrparseRules *rules, GMimeMessage *message, const NdrHead
 	/* No delivery-status part, or one that names nobody: read the prose. */
 	if (report->records->len == 0)
 		_ndr_text_decode (report, _ndr_walk_notification_text (&walk));
+	/* A bounce whose plain part names no failure may tell it in HTML. */
+	if (report->records->len == 0 && report->looks_like_bounce && !report->not_a_bounce) {
+		const char *html = _ndr_walk_html_instead (&walk);
+		if (html)
+			_ndr_text_decode (report, html);
+	}
 	if (report->records->len == 0 && walk.dsn_texts->len > 0)
 		_ndr_decode_failed_recipients_header (report);
 	/* A challenge of a challenge-response system is an automatic answer

@@ -257,6 +257,11 @@ void _ndr_walk_message (GMimeMessage *message, NdrWalk *walk);
  * first text/plain part's, else the text of the first text/html part;
  * NULL if the bounce has neither.  Owned by @walk. */
 const char *_ndr_walk_notification_text (NdrWalk *walk);
+/* When the bounce has both a text/plain and a text/html part, makes the
+ * HTML part's text the notification from now on and returns it (owned
+ * by @walk); NULL, the notification unchanged, otherwise.  For a plain
+ * part that says nothing ("view this message in HTML"). */
+const char *_ndr_walk_html_instead (NdrWalk *walk);
 
 /* ---- HTML (ndr-html-text.c) ---- */
 

@@ -102,6 +102,17 @@ test_html_only_report (void)
 	g_assert_cmpstr (recipient (r, 0), ==, "a@example.com");
 	g_assert_cmpstr (ndrparse_report_get_message_id (r), ==, "h-1@example.org");
 	ndrparse_report_unref (r);
+
+	/* A plain alternative that says nothing: the HTML one is read. */
+	r = parse ("From: MAILER-DAEMON@mx.example.org\nTo: sender@example.org\n"
+		   "Subject: Undeliverable: hi\nMIME-Version: 1.0\n"
+		   "Content-Type: multipart/alternative; boundary=\"A\"\n\n"
+		   "--A\nContent-Type: text/plain\n\nThis message needs an HTML-capable mail reader.\n\n"
+		   "--A\nContent-Type: text/html\n\n" HTML_REPORT "\n"
+		   "--A--\n");
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
+	g_assert_cmpstr (recipient (r, 0), ==, "a@example.com");
+	ndrparse_report_unref (r);
 }
 
 static void
