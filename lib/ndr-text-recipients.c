@@ -283,6 +283,28 @@ collect_recipient_lines (NdrparseReport *report, const NdrText *t, GPtrArray *fo
 	qualifier_clear (&q);
 }
 
+/* Lines a bare local part leads ("  jsmith (User not on post office)"),
+ * in a report of no family that says so: only the returned message's
+ * recipient of that local part completes one, never a guessed domain. */
+static void
+collect_returned_local_parts (NdrparseReport *report, const NdrText *t, GPtrArray *found)
+{
+	GPtrArray *returned = NULL;
+	for (guint i = t->begin; i < t->end && found->len < NDR_TEXT_MAX_RECIPIENTS; i++) {
+		gsize len;
+		const char *local = line_local_part (t, i, &len);
+		if (local == NULL)
+			continue;
+		if (returned == NULL)
+			returned = _ndr_original_recipients (report);
+		const char *known = _ndr_original_recipient_with_local_part (report, returned, local, len);
+		if (usable (t, known, FALSE))
+			add_finding (found, g_strdup (known), i);
+	}
+	if (returned)
+		g_ptr_array_unref (returned);
+}
+
 /* An X.400 O/R address names the Internet one in a domain-defined
  * attribute, "...;dda:SMTP=user@example.com;" (Exchange) or
  * "/dda:RFC-822=user@example.com/" (RFC 2156 gateways): the local part
@@ -504,6 +526,8 @@ _ndr_text_recipients (NdrparseReport *report, const NdrText *t, NdrRecipients wh
 		collect_recipient_lines (report, t, found, TRUE, local_parts);
 	if (found->len == 0)
 		collect_named_recipients (report, t, found);
+	if (found->len == 0 && !local_parts)
+		collect_returned_local_parts (report, t, found);
 	if (found->len == 0 && report->envelope_recipient)
 		add_finding (found, g_strdup (report->envelope_recipient), G_MAXUINT);
 	return found;

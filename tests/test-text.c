@@ -162,6 +162,21 @@ test_recipient_named_or_x400 (void)
 	text = g_strdup_printf (report, "c=US;a= ;p=Corp;o=Site;s=Doe;g=Jane;", "\"Jane Doe\" <jane@f.example>");
 	check_one ("Undeliverable: test", text, "jane@f.example", "5.1.1", 0);
 	g_free (text);
+	/* A bare local part, in a report of no family: completed only by the
+	 * returned message's recipient of that local part. */
+	check_one ("Undeliverable mail",
+		   "The message that you sent was undeliverable to the following:\n\n"
+		   "        jsmith (User not on post office)\n\n"
+		   "--- Original message follows.\nFrom: Sender <sender@example.org>\nTo: jsmith@g.example\n"
+		   "Subject: test\n\nhello\n",
+		   "jsmith@g.example", "5.1.1", 0);
+	text = bounce ("Undeliverable mail",
+		       "The message that you sent was undeliverable to the following:\n\n"
+		       "        jsmith (User not on post office)\n\n"
+		       "--- Original message follows.\nFrom: Sender <sender@example.org>\nTo: other@g.example\n"
+		       "Subject: test\n\nhello\n");
+	check_none (text);
+	g_free (text);
 	check_one ("Undeliverable: test",
 		   "did not reach the following recipient(s):\n\n"
 		   "c=US;a= ;p=Corp;o=Exchange;dda:SMTP=kim@d.example; on Tue, 1 Dec 2026 10:00:00 +0000\n"
