@@ -21,6 +21,17 @@ first_record (NdrparseReport *report)
 	return ndrparse_report_get_record (report, 0);
 }
 
+/* A rule set of the shipped rules and @text (named @name), which must parse. */
+static NdrparseRules *
+rules_with (const char *name, const char *text)
+{
+	NdrparseRules *rules = ndrparse_rules_new ();
+	GError *error = NULL;
+	g_assert_true (ndrparse_rules_add_data (rules, name, text, -1, &error));
+	g_assert_no_error (error);
+	return rules;
+}
+
 static void
 test_bad_text_is_all_or_nothing (void)
 {
@@ -45,12 +56,10 @@ test_bad_text_is_all_or_nothing (void)
 static void
 test_user_rule_decides (void)
 {
-	NdrparseRules *rules = ndrparse_rules_new ();
 	GError *error = NULL;
-	g_assert_true (ndrparse_rules_add_data (rules, "site.rules",
-						"site.stuffed in=diagnostic phrase=\"box is stuffed\" then=reason:mailboxfull "
-						"source=\"our MX's words\"\n", -1, &error));
-	g_assert_no_error (error);
+	NdrparseRules *rules = rules_with ("site.rules",
+					   "site.stuffed in=diagnostic phrase=\"box is stuffed\" then=reason:mailboxfull "
+					   "source=\"our MX's words\"\n");
 	NdrparseReport *report = ndrparse_parse_bytes_with_rules (rules, bounce, strlen (bounce), &error);
 	g_assert_no_error (error);
 	const NdrparseRecord *record = first_record (report);
@@ -82,15 +91,11 @@ test_user_rule_decides (void)
 static void
 test_scoped_diagnostic (void)
 {
-	NdrparseRules *rules = ndrparse_rules_new ();
-	GError *error = NULL;
-	g_assert_true (ndrparse_rules_add_data (rules, "scoped.rules",
+	NdrparseRules *rules = rules_with ("scoped.rules",
 		"site.anywhere in=diagnostic phrase=\"is stuffed\" then=reason:mailboxfull source=s\n"
 		"site.provider in=diagnostic phrase=\"box is stuffed\" then=reason:mailboxfull if-provider=google source=s\n"
 		"site.reporter in=diagnostic phrase=\"stuffed\" then=reason:mailboxfull if-reporter=postfix source=s\n"
-		"site.other in=diagnostic phrase=\"box\" then=reason:mailboxfull if-provider=orange source=s\n",
-		-1, &error));
-	g_assert_no_error (error);
+		"site.other in=diagnostic phrase=\"box\" then=reason:mailboxfull if-provider=orange source=s\n");
 	const NdrparseRules *used = _ndr_rules_use (rules);
 	const char text[] = "550 the box is stuffed";
 	static const struct {
@@ -122,9 +127,7 @@ test_scoped_diagnostic (void)
 	char *text2 = g_strdup_printf ("site.host in=remote-host suffix=mx.example.net then=provider:%s source=s\n"
 				       "site.long in=diagnostic phrase=stuffed then=reason:mailboxfull if-provider=%s source=s\n",
 				       name, name);
-	rules = ndrparse_rules_new ();
-	g_assert_true (ndrparse_rules_add_data (rules, "long.rules", text2, -1, &error));
-	g_assert_no_error (error);
+	rules = rules_with ("long.rules", text2);
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
 	_ndr_rules_scan_diagnostic (_ndr_rules_use (rules), name, NULL, text, strlen (text), hits, 16);
 	gboolean found = FALSE;
@@ -156,12 +159,10 @@ reason_with_status (NdrparseRules *rules, const char *status)
 static void
 test_if_status_unspecific (void)
 {
-	NdrparseRules *rules = ndrparse_rules_new ();
+	NdrparseRules *rules = rules_with ("site.rules",
+					   "site.stuffed in=diagnostic phrase=\"box is stuffed\" then=reason:mailboxfull "
+					   "if-status=unspecific source=\"our MX's words\"\n");
 	GError *error = NULL;
-	g_assert_true (ndrparse_rules_add_data (rules, "site.rules",
-						"site.stuffed in=diagnostic phrase=\"box is stuffed\" then=reason:mailboxfull "
-						"if-status=unspecific source=\"our MX's words\"\n", -1, &error));
-	g_assert_no_error (error);
 	g_assert_cmpint (reason_with_status (rules, "5.0.0"), ==, NDRPARSE_REASON_MAILBOXFULL);
 	g_assert_cmpint (reason_with_status (rules, "5.2.0"), ==, NDRPARSE_REASON_MAILBOXFULL);
 	g_assert_cmpint (reason_with_status (rules, "5.7.1"), !=, NDRPARSE_REASON_MAILBOXFULL);
