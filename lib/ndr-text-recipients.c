@@ -220,6 +220,16 @@ line_local_part (const NdrText *t, guint i, gsize *len)
 	return p;
 }
 
+/* Whether lines a bare local part leads name recipients, and what
+ * completes one: a family that names its users so (GroupWise) may fall
+ * back on the domain of the bounce's From; in a report of no family only
+ * the returned message's recipient of that local part will do. */
+typedef enum {
+	LOCAL_PARTS_NONE,
+	LOCAL_PARTS_RETURNED,           /* the returned message's recipient only */
+	LOCAL_PARTS_RETURNED_OR_DOMAIN, /* ... else at the bounce's From domain */
+} LocalParts;
+
 /* What a bare local part is completed with, read once per report. */
 typedef struct {
 	GPtrArray *returned;    /* the returned message's recipients */
@@ -227,9 +237,11 @@ typedef struct {
 } Qualifier;
 
 static void
-qualifier_init (Qualifier *q, const NdrparseReport *report)
+qualifier_init (Qualifier *q, const NdrparseReport *report, LocalParts local_parts)
 {
 	q->returned = _ndr_original_recipients (report);
+	if (local_parts != LOCAL_PARTS_RETURNED_OR_DOMAIN)
+		return;
 	GPtrArray *from = _ndr_address_list (_ndr_bounce_header (report, "From"));
 	const char *domain = from->len ? _ndr_address_domain (g_ptr_array_index (from, 0)) : NULL;
 	q->domain = domain && strchr (domain, '.') ? g_strdup (domain) : NULL;
@@ -263,16 +275,16 @@ qualify_local_part (NdrparseReport *report, const Qualifier *q, const char *loca
 
 static void
 collect_recipient_lines (NdrparseReport *report, const NdrText *t, GPtrArray *found, gboolean allow_senders,
-			 gboolean local_parts)
+			 LocalParts local_parts)
 {
 	Qualifier q = { NULL, NULL };
 	for (guint i = t->begin; i < t->end && found->len < NDR_TEXT_MAX_RECIPIENTS; i++) {
 		char *address = _ndr_text_line_recipient (t, i);
 		gsize len;
 		const char *local;
-		if (address == NULL && local_parts && (local = line_local_part (t, i, &len)) != NULL) {
+		if (address == NULL && local_parts != LOCAL_PARTS_NONE && (local = line_local_part (t, i, &len)) != NULL) {
 			if (q.returned == NULL)
-				qualifier_init (&q, report);
+				qualifier_init (&q, report, local_parts);
 			address = qualify_local_part (report, &q, local, len);
 		}
 		if (usable (t, address, allow_senders))
@@ -281,28 +293,6 @@ collect_recipient_lines (NdrparseReport *report, const NdrText *t, GPtrArray *fo
 			g_free (address);
 	}
 	qualifier_clear (&q);
-}
-
-/* Lines a bare local part leads ("  jsmith (User not on post office)"),
- * in a report of no family that says so: only the returned message's
- * recipient of that local part completes one, never a guessed domain. */
-static void
-collect_returned_local_parts (NdrparseReport *report, const NdrText *t, GPtrArray *found)
-{
-	GPtrArray *returned = NULL;
-	for (guint i = t->begin; i < t->end && found->len < NDR_TEXT_MAX_RECIPIENTS; i++) {
-		gsize len;
-		const char *local = line_local_part (t, i, &len);
-		if (local == NULL)
-			continue;
-		if (returned == NULL)
-			returned = _ndr_original_recipients (report);
-		const char *known = _ndr_original_recipient_with_local_part (report, returned, local, len);
-		if (usable (t, known, FALSE))
-			add_finding (found, g_strdup (known), i);
-	}
-	if (returned)
-		g_ptr_array_unref (returned);
 }
 
 /* An X.400 O/R address names the Internet one in a domain-defined
@@ -511,7 +501,7 @@ GPtrArray *
 _ndr_text_recipients (NdrparseReport *report, const NdrText *t, NdrRecipients where)
 {
 	GPtrArray *found = g_ptr_array_new_with_free_func (finding_free);
-	gboolean local_parts = where == NDR_RECIPIENTS_LOCAL_PARTS;
+	LocalParts local_parts = where == NDR_RECIPIENTS_LOCAL_PARTS ? LOCAL_PARTS_RETURNED_OR_DOMAIN : LOCAL_PARTS_NONE;
 	if (where != NDR_RECIPIENTS_MENTIONS)
 		collect_recipient_lines (report, t, found, FALSE, local_parts);
 	if (found->len == 0) {
@@ -526,8 +516,10 @@ _ndr_text_recipients (NdrparseReport *report, const NdrText *t, NdrRecipients wh
 		collect_recipient_lines (report, t, found, TRUE, local_parts);
 	if (found->len == 0)
 		collect_named_recipients (report, t, found);
-	if (found->len == 0 && !local_parts)
-		collect_returned_local_parts (report, t, found);
+	/* "  jsmith (User not on post office)" in a report of no family
+	 * (GroupWise's form when its headers are gone). */
+	if (found->len == 0 && local_parts == LOCAL_PARTS_NONE)
+		collect_recipient_lines (report, t, found, FALSE, LOCAL_PARTS_RETURNED);
 	if (found->len == 0 && report->envelope_recipient)
 		add_finding (found, g_strdup (report->envelope_recipient), G_MAXUINT);
 	return found;
