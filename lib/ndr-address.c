@@ -234,15 +234,16 @@ trim (GString *s, const char *junk)
  * attribute: "c=US;a= ;p=Example;o=Mail;dda:SMTP=user@example.com;" as
  * Exchange writes it, "/dda:RFC-822=user(a)example.com/" as RFC 2156's
  * gateways do (with "(a)" for '@', section 4.2.1).  Keeps that address. */
+const char *const _ndr_x400_address_keys[] = { "dda:smtp=", "dda:rfc-822=", "dda:rfc822=", NULL };
+
 static void
 take_x400_dda (GString *s)
 {
-	static const char *const keys[] = { "dda:smtp=", "dda:rfc-822=", "dda:rfc822=" };
-	for (gsize k = 0; k < G_N_ELEMENTS (keys); k++) {
-		const char *at = _ndr_memcasemem (s->str, s->len, keys[k]);
+	for (const char *const *key = _ndr_x400_address_keys; *key; key++) {
+		const char *at = _ndr_memcasemem (s->str, s->len, *key);
 		if (at == NULL)
 			continue;
-		gsize start = (at - s->str) + strlen (keys[k]);
+		gsize start = (at - s->str) + strlen (*key);
 		gsize stop = start + strcspn (s->str + start, ";/ \t\r\n");
 		g_string_truncate (s, stop);
 		g_string_erase (s, 0, start);

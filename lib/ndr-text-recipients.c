@@ -302,11 +302,10 @@ collect_recipient_lines (NdrparseReport *report, const NdrText *t, GPtrArray *fo
 static const char *
 skip_x400_attribute (const char *line, const char *start, const char *at)
 {
-	static const char *const keys[] = { "dda:smtp=", "dda:rfc-822=", "dda:rfc822=" };
-	for (gsize k = 0; k < G_N_ELEMENTS (keys); k++) {
-		gsize type_len = strlen (keys[k]) - 4; /* "smtp=" after "dda:" */
+	for (const char *const *key = _ndr_x400_address_keys; *key; key++) {
+		gsize type_len = strlen (*key) - 4; /* "smtp=" after "dda:" */
 		if ((gsize) (at - start) > type_len && (gsize) (start - line) >= 4 &&
-		    g_ascii_strncasecmp (start - 4, keys[k], 4 + type_len) == 0)
+		    g_ascii_strncasecmp (start - 4, *key, 4 + type_len) == 0)
 			return start + type_len;
 	}
 	return start;

@@ -517,6 +517,9 @@ char *_ndr_address_normalize (const char *value, gboolean xtext);
 GPtrArray *_ndr_address_list (const char *value);
 /* The domain part of a normalised address, or NULL. */
 const char *_ndr_address_domain (const char *address);
+/* The X.400 domain-defined attributes that carry an Internet address
+ * ("dda:SMTP=", "dda:RFC-822=", "dda:RFC822="), lower-cased, NULL-ended. */
+extern const char *const _ndr_x400_address_keys[];
 /* Drops a "type;" prefix ("dns; mx.example.com" -> "mx.example.com"). */
 const char *_ndr_skip_type_prefix (const char *value);
 /* An MTA field value as a bare host name, lower-cased, without a type
