@@ -15,13 +15,49 @@ is_reply_code_at (const char *p, const char *end)
 	       g_ascii_isdigit (p[2]) && (p[3] == '-' || p[3] == ' ');
 }
 
+/* Rules write MTAs' words in ASCII, as the MTAs' sources do; the same
+ * words typeset for people, in HTML reports (Exchange Online's) or in
+ * texts pasted from web pages, come with typographic quotes, dashes and
+ * no-break spaces ("wasn’t", "Envelope blocked – User Entry", as
+ * Sisimai 4's Rejected.pm quotes one).  Returns the length of the
+ * sequence at @p that reads as one ASCII character, stored in @ascii, or
+ * 0. */
+static gsize
+typographic_ascii (const char *p, const char *end, char *ascii)
+{
+	static const struct {
+		const char *utf8;
+		char ascii;
+	} folds[] = {
+		{ "\xc2\xa0", ' ' },     /* U+00A0 no-break space */
+		{ "\xe2\x80\x90", '-' }, /* U+2010 hyphen */
+		{ "\xe2\x80\x91", '-' }, /* U+2011 non-breaking hyphen */
+		{ "\xe2\x80\x93", '-' }, /* U+2013 en dash */
+		{ "\xe2\x80\x94", '-' }, /* U+2014 em dash */
+		{ "\xe2\x80\x98", '\'' }, /* U+2018 left single quotation mark */
+		{ "\xe2\x80\x99", '\'' }, /* U+2019 right single quotation mark, the apostrophe */
+		{ "\xe2\x80\x9c", '"' }, /* U+201C left double quotation mark */
+		{ "\xe2\x80\x9d", '"' }, /* U+201D right double quotation mark */
+	};
+	if ((guchar) *p < 0xc2)
+		return 0;
+	for (gsize i = 0; i < G_N_ELEMENTS (folds); i++) {
+		gsize n = strlen (folds[i].utf8);
+		if ((gsize) (end - p) >= n && memcmp (p, folds[i].utf8, n) == 0) {
+			*ascii = folds[i].ascii;
+			return n;
+		}
+	}
+	return 0;
+}
+
 /* The diagnostic as one would read it: whitespace runs as one space, and
  * without the prefixes a multi-line reply repeats on every line
  * ("... multiple 550-5.7.1 addresses in From: header"), which would split
- * the phrases, and with plain apostrophes ("wasn't", not "wasn’t").  Codes
- * were read before; the first prefix stays.  Letters beyond ASCII are
- * lower-cased: the matcher folds ASCII only, and rules write the others
- * in lower case.  Returns a new string. */
+ * the phrases, and with typographic punctuation as ASCII (typographic_ascii()).
+ * Codes were read before; the first prefix stays.  Letters beyond ASCII
+ * are lower-cased: the matcher folds ASCII only, and rules write the
+ * others in lower case.  Returns a new string. */
 static char *
 readable_text (const char *text)
 {
@@ -42,13 +78,17 @@ readable_text (const char *text)
 				continue;
 			}
 		}
+		char ascii;
+		gsize folded = typographic_ascii (p, end, &ascii);
+		if (folded) {
+			if (ascii != ' ' || !word_start)
+				g_string_append_c (s, ascii);
+			p += folded;
+			continue;
+		}
 		if (g_ascii_isspace (*p)) {
 			if (!word_start)
 				g_string_append_c (s, ' ');
-		} else if (end - p >= 3 && memcmp (p, "\xe2\x80\x99", 3) == 0) {
-			g_string_append_c (s, '\'');      /* U+2019, the typographic apostrophe */
-			p += 3;
-			continue;
 		} else {
 			non_ascii |= (guchar) *p >= 0x80;
 			g_string_append_c (s, *p);

@@ -122,6 +122,20 @@ test_languages (void)
 	check_cases (cases, G_N_ELEMENTS (cases));
 }
 
+/* Words typeset for people read as the ASCII the rules write: typographic
+ * dashes and no-break spaces.  Each case is decided otherwise without the
+ * fold (a 550 to RCPT alone would be the mailbox; a 550 to DATA, onhold). */
+static void
+test_typographic_punctuation (void)
+{
+	static const Case cases[] = {
+		{ "550 Envelope blocked \xe2\x80\x93 User Entry", NULL, "rejected", "RCPT" },          /* en dash */
+		{ "550 Envelope blocked \xe2\x80\x94 User Entry", NULL, "rejected", "RCPT" },          /* em dash */
+		{ "550 Mailbox\xc2\xa0" "full", NULL, "mailboxfull", "DATA" },                            /* no-break space */
+	};
+	check_cases (cases, G_N_ELEMENTS (cases));
+}
+
 /* Each provider's rules apply to its own hosts (or, with no host, to its
  * recipient domains only through a parsed record), and not elsewhere. */
 static void
@@ -432,6 +446,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/classify/reason-per-reply", test_reason_per_reply);
 	g_test_add_func ("/classify/reply-code-defaults", test_reply_code_defaults);
 	g_test_add_func ("/classify/languages", test_languages);
+	g_test_add_func ("/classify/typographic-punctuation", test_typographic_punctuation);
 	g_test_add_func ("/classify/provider-rules", test_provider_rules);
 	g_test_add_func ("/classify/evidence-order", test_evidence_order);
 	g_test_add_func ("/classify/hard-bounce-and-advice", test_hard_bounce_and_advice);
