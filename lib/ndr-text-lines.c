@@ -150,6 +150,70 @@ _ndr_text_hit_at (const NdrText *t, guint line, gsize at, NdrMark mark)
 	return best;
 }
 
+static gboolean
+line_is_blank (const NdrLine *l)
+{
+	for (gsize k = 0; k < l->len; k++)
+		if (l->p[k] != ' ' && l->p[k] != '\t' && l->p[k] != '\r')
+			return FALSE;
+	return TRUE;
+}
+
+/* The field name line @i starts with (RFC 5322 2.2: printable
+ * characters but the colon, then ':'), or NULL; sets *@len. */
+static const char *
+field_name_at (const NdrText *t, guint i, gsize *len)
+{
+	const NdrLine *l = _ndr_text_line (t, i);
+	gsize n = 0;
+	while (n < l->len && l->p[n] > ' ' && l->p[n] < 127 && l->p[n] != ':')
+		n++;
+	if (n == 0 || n >= l->len || l->p[n] != ':')
+		return NULL;
+	*len = n;
+	return l->p;
+}
+
+static gboolean
+field_is (const char *name, gsize len, const char *want)
+{
+	return len == strlen (want) && g_ascii_strncasecmp (name, want, len) == 0;
+}
+
+/* Whether a message's header starts at line @i: unindented fields, as
+ * the returned message's own header is when a report gives it inline
+ * with no separator one of its rules knows (an indented list of fields
+ * is the report's summary of the message).  At least three fields up to
+ * a blank line or the text's end (folded lines continue the field before),
+ * among them a field that names the message's origin or identity (From,
+ * Sender, Return-Path, Received, Message-ID) and one that a message's
+ * header has but a report's prose does not give so (Subject, Date, To). */
+#define HEADER_MIN_FIELDS 3
+static gboolean
+message_header_at (const NdrText *t, guint i)
+{
+	guint fields = 0;
+	gboolean origin = FALSE, message = FALSE;
+	for (guint j = i; j < t->lines->len; j++) {
+		const NdrLine *l = _ndr_text_line (t, j);
+		if (line_is_blank (l))
+			break;
+		gsize len;
+		const char *name = field_name_at (t, j, &len);
+		if (name == NULL) {
+			if (j > i && (l->p[0] == ' ' || l->p[0] == '\t'))
+				continue;
+			return FALSE;
+		}
+		fields++;
+		origin |= field_is (name, len, "From") || field_is (name, len, "Sender") ||
+			  field_is (name, len, "Return-Path") || field_is (name, len, "Received") ||
+			  field_is (name, len, "Message-ID");
+		message |= field_is (name, len, "Subject") || field_is (name, len, "Date") || field_is (name, len, "To");
+	}
+	return fields >= HEADER_MIN_FIELDS && origin && message;
+}
+
 void
 _ndr_text_find_region (NdrText *t, const char *family)
 {
@@ -162,6 +226,16 @@ _ndr_text_find_region (NdrText *t, const char *family)
 		if (line_hit_is (h, NDR_THEN_MARK, NULL, NDR_MARK_RETURNED_MESSAGE) ||
 		    (family && line_hit_is (h, NDR_THEN_FAMILY_END, family, 0))) {
 			end = h->line;
+			break;
+		}
+	}
+	/* The returned message given inline, after no marker: its header
+	 * ends the report, whose text is before it. */
+	for (guint i = t->begin + 1; i < end && i < n; i++) {
+		const NdrLine *l = _ndr_text_line (t, i);
+		const NdrLine *before = _ndr_text_line (t, i - 1);
+		if (l->len && l->p[0] != ' ' && l->p[0] != '\t' && line_is_blank (before) && message_header_at (t, i)) {
+			end = i;
 			break;
 		}
 	}

@@ -311,13 +311,39 @@ skip_x400_attribute (const char *line, const char *start, const char *at)
 	return start;
 }
 
+/* Whether line @l is a header field that names a message's author or
+ * identifies it (RFC 5322 3.6.2 originator fields, 3.6.4 identification
+ * fields, 3.6.6 their Resent- forms, 3.6.7 Return-Path; RFC 2045
+ * Content-ID; Errors-To, RFC 2076): a returned message's headers quoted
+ * in the report.  Its addresses are the sender's or message identifiers
+ * ("Message-ID: <1234@lists.example.org>"), never a recipient's. */
+static gboolean
+is_originator_field (const NdrLine *l)
+{
+	static const char *const names[] = {
+		"From", "Sender", "Reply-To", "Message-ID", "In-Reply-To", "References", "Resent-From",
+		"Resent-Sender", "Resent-Message-ID", "Return-Path", "Content-ID", "Errors-To", NULL,
+	};
+	const char *end = l->p + l->len, *p = skip_blanks (l->p, end);
+	const char *colon = memchr (p, ':', (gsize) (end - p));
+	if (colon == NULL)
+		return FALSE;
+	for (const char *const *name = names; *name; name++)
+		if ((gsize) (colon - p) == strlen (*name) && g_ascii_strncasecmp (p, *name, strlen (*name)) == 0)
+			return TRUE;
+	return FALSE;
+}
+
 /* Calls @each for every address mentioned on the report's lines, with
- * the line's index; the address is a new string @each takes. */
+ * the line's index; the address is a new string @each takes.  A quoted
+ * header that names the sender or the message mentions no recipient. */
 static void
 for_each_mention (const NdrText *t, void (*each) (char *address, guint line, gpointer data), gpointer data)
 {
 	for (guint i = t->begin; i < t->end; i++) {
 		const NdrLine *l = _ndr_text_line (t, i);
+		if (is_originator_field (l))
+			continue;
 		const char *p = l->p, *end = l->p + l->len;
 		while ((p = memchr (p, '@', end - p)) != NULL) {
 			const char *start = p, *stop;

@@ -199,6 +199,35 @@ test_senders_are_not_recipients (void)
 		   "j@ten.example", "5.1.1", 550);
 }
 
+/* A returned message given inline with no separator a rule knows: its
+ * header ends the report, and a quoted header that names the sender or
+ * the message (Message-ID) names no recipient.  (flufl.bounce's
+ * simplematch.py lists reports whose original follows so, as MDaemon's
+ * "--- Session Transcript ---" and LSMTP's "Error-End:" do.) */
+static void
+test_inline_returned_message (void)
+{
+	check_one ("Undeliverable mail",
+		   "The following addresses did NOT receive a copy of your message:\n\n> k@eleven.example\n\n"
+		   "--- Session Transcript ---\n\nFrom: poster@lists.example.org\nTo: list@lists.example.org\n"
+		   "Subject: hello\nMessage-ID: <1234@lists.example.org>\n\nhello list@lists.example.org\n",
+		   "k@eleven.example", "5.0.0", 0);
+	/* Headers the report lists itself, indented, are its summary: the
+	 * recipient after them is still read. */
+	check_one ("Delivery Notification: Delivery has failed",
+		   "This report relates to a message you sent with the following header fields:\n\n"
+		   "  Message-id: <5678@example.org>\n  From: sender@example.org\n  To: l@twelve.example\n"
+		   "  Subject: hello\n\nYour message cannot be delivered to the following recipients:\n\n"
+		   "  Recipient address: l@twelve.example\n  Reason: Unknown user\n",
+		   "l@twelve.example", "5.1.1", 0);
+	/* Named only in the prose: the summary's Message-ID and From are no
+	 * recipients. */
+	check_one ("Undeliverable mail",
+		   "Your message\n\n  Message-ID: <5678@example.org>\n  From: poster@example.net\n\n"
+		   "could not be delivered to m@thirteen.example: user unknown\n",
+		   "m@thirteen.example", "5.1.1", 0);
+}
+
 static void
 test_status_inferred_from_words (void)
 {
@@ -350,6 +379,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/text/recipient-named-or-x400", test_recipient_named_or_x400);
 	g_test_add_func ("/text/challenges-are-not-bounces", test_challenges_are_not_bounces);
 	g_test_add_func ("/text/senders-are-not-recipients", test_senders_are_not_recipients);
+	g_test_add_func ("/text/inline-returned-message", test_inline_returned_message);
 	g_test_add_func ("/text/status-inferred-from-words", test_status_inferred_from_words);
 	g_test_add_func ("/text/transcript-failure-wins", test_transcript_failure_wins);
 	g_test_add_func ("/text/failed-recipients-header", test_failed_recipients_header);
