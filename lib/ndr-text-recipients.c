@@ -198,9 +198,10 @@ finding_free (gpointer data)
 	g_free (f);
 }
 
-/* The local part line @i holds alone, or before a parenthesised reason
- * (blanks, the local part, blanks, "(...)" to the line's end), or NULL;
- * sets *@len. */
+/* The local part line @i holds alone, before a parenthesised reason
+ * (blanks, the local part, blanks, "(...)" to the line's end), or before
+ * a reason set off by a tab or two blanks or more (phquery's " %15s    %s"),
+ * or NULL; sets *@len. */
 static const char *
 line_local_part (const NdrText *t, guint i, gsize *len)
 {
@@ -214,7 +215,9 @@ line_local_part (const NdrText *t, guint i, gsize *len)
 	if (q == p)
 		return NULL;
 	const char *reason = skip_blanks (q, end);
-	if (q < end && (reason == q || reason >= end || *reason != '(' || end[-1] != ')'))
+	gboolean set_off = reason - q >= 2 || (reason > q && *q == '\t');
+	gboolean parenthesised = reason > q && reason < end && *reason == '(' && end[-1] == ')';
+	if (q < end && !parenthesised && !(set_off && reason < end))
 		return NULL;
 	*len = (gsize) (q - p);
 	return p;
