@@ -292,6 +292,17 @@ test_delay_is_not_failure (void)
 	g_assert_cmpint (ndrparse_record_get_status_class (record), ==, NDRPARSE_STATUS_CLASS_TRANSIENT);
 	ndrparse_report_unref (report);
 	g_free (message);
+
+	/* A report that calls its error transient (BounceParser's
+	 * $Not_An_Error) tells no failure. */
+	message = bounce ("Delivery problem", "A transient error occurred while delivering your message to\n"
+			  "o@slow.example. The system will retry; no action is needed.\n");
+	report = parse (message);
+	record = only_record (report);
+	g_assert_cmpint (ndrparse_record_get_action_kind (record), ==, NDRPARSE_ACTION_DELAYED);
+	g_assert_cmpstr (ndrparse_record_get_recipient (record), ==, "o@slow.example");
+	ndrparse_report_unref (report);
+	g_free (message);
 }
 
 static void
