@@ -394,7 +394,8 @@ entity_of (const Bounds *b)
 		if (is_message_subtype (sub) && !is_encoded (b->encoding))
 			e.kind = ENTITY_MESSAGE;
 		e.status = g_ascii_strcasecmp (sub, "delivery-status") == 0 ||
-			   g_ascii_strcasecmp (sub, "global-delivery-status") == 0;
+			   g_ascii_strcasecmp (sub, "global-delivery-status") == 0 ||
+			   g_ascii_strcasecmp (sub, "xdelivery-status") == 0; /* XWall's (ndr-mime-walk.c) */
 	}
 	g_free (media);
 	g_free (sub);

@@ -262,11 +262,15 @@ type_is (GMimeContentType *type, const char *media, const char *subtype)
 	return type && g_mime_content_type_is_type (type, media, subtype);
 }
 
+/* message/xdelivery-status is no registered type, but XWall (a filter
+ * in front of Exchange) types its reports so (Mail::DeliveryStatus::
+ * BounceParser's p_xdelivery_status()). */
 static gboolean
 is_delivery_status (GMimeContentType *type)
 {
 	return type_is (type, "message", "delivery-status") ||
-	       type_is (type, "message", "global-delivery-status");
+	       type_is (type, "message", "global-delivery-status") ||
+	       type_is (type, "message", "xdelivery-status");
 }
 
 static gboolean

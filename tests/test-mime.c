@@ -179,6 +179,23 @@ test_delivery_status_outside_report (void)
 	ndrparse_report_unref (r);
 }
 
+/* XWall types its report message/xdelivery-status (BounceParser's
+ * p_xdelivery_status()): a delivery-status part all the same. */
+static void
+test_xwall_delivery_status (void)
+{
+	NdrparseReport *r = parse (
+		"From: postmaster@example.org\nTo: s@example.org\nSubject: failure\n"
+		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"X\"\n\n"
+		"--X\nContent-Type: text/plain\n\nIt failed.\n\n"
+		"--X\nContent-Type: message/xdelivery-status\n\n" DSN_FIELDS ("x@example.com") "\n"
+		"--X--\n");
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
+	g_assert_cmpstr (recipient (r, 0), ==, "x@example.com");
+	g_assert_cmpstr (ndrparse_record_get_status (ndrparse_report_get_record (r, 0)), ==, "5.1.1");
+	ndrparse_report_unref (r);
+}
+
 static void
 test_text_plain_fields (void)
 {
@@ -425,6 +442,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/walk/bounce-of-bounce", test_bounce_of_bounce_not_scanned);
 	g_test_add_func ("/walk/delivery-status-outside-report", test_delivery_status_outside_report);
 	g_test_add_func ("/walk/text-plain-fields", test_text_plain_fields);
+	g_test_add_func ("/walk/xwall-delivery-status", test_xwall_delivery_status);
 	g_test_add_func ("/walk/encoded-status-part", test_encoded_status_part);
 	g_test_add_func ("/walk/not-bounces", test_not_bounces);
 	g_test_add_func ("/walk/html-text", test_html_text);
