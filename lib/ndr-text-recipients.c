@@ -525,6 +525,46 @@ collect_named_recipients (NdrparseReport *report, const NdrText *t, GPtrArray *f
 		g_ptr_array_unref (nl.returned);
 }
 
+/* Whether the report's lines name @domain as a word ("421 example.com
+ * (smtp)... Deferred"): not inside a longer name. */
+static gboolean
+report_names_domain (const NdrText *t, const char *domain)
+{
+	gsize n = strlen (domain);
+	if (n == 0)
+		return FALSE;
+	for (guint i = t->begin; i < t->end; i++) {
+		const NdrLine *l = _ndr_text_line (t, i);
+		for (const char *p = l->p, *end = l->p + l->len; (gsize) (end - p) >= n; p++) {
+			if (g_ascii_strncasecmp (p, domain, n) != 0)
+				continue;
+			gboolean starts = p == l->p || !(is_domain_char (p[-1]) || p[-1] == '@');
+			gboolean ends = p + n == end || !is_domain_char (p[n]) || (p[n] == '.' && (p + n + 1 == end || !is_domain_char (p[n + 1])));
+			if (starts && ends)
+				return TRUE;
+		}
+	}
+	return FALSE;
+}
+
+/* A report that names only the host or domain it failed for (Sendmail
+ * 5's "421 example.com (smtp)... Deferred: Connection timed out"; Sisimai
+ * 5 lib/Sisimai/Lhost/V5sendmail.pm then takes the returned message's
+ * To): the returned message's recipients in that domain.  A recipient in
+ * no domain the report names is not taken (a list's own address in To). */
+static void
+collect_returned_in_named_domain (NdrparseReport *report, const NdrText *t, GPtrArray *found)
+{
+	GPtrArray *returned = _ndr_original_recipients (report);
+	for (guint i = 0; i < returned->len; i++) {
+		const char *address = g_ptr_array_index (returned, i);
+		const char *at = strrchr (address, '@');
+		if (at && usable (t, address, FALSE) && report_names_domain (t, at + 1))
+			add_finding (found, g_strdup (address), G_MAXUINT);
+	}
+	g_ptr_array_unref (returned);
+}
+
 GPtrArray *
 _ndr_text_recipients (NdrparseReport *report, const NdrText *t, NdrRecipients where)
 {
@@ -548,6 +588,8 @@ _ndr_text_recipients (NdrparseReport *report, const NdrText *t, NdrRecipients wh
 	 * (GroupWise's form when its headers are gone). */
 	if (found->len == 0 && local_parts == LOCAL_PARTS_NONE)
 		collect_recipient_lines (report, t, found, FALSE, LOCAL_PARTS_RETURNED);
+	if (found->len == 0)
+		collect_returned_in_named_domain (report, t, found);
 	if (found->len == 0 && report->envelope_recipient)
 		add_finding (found, g_strdup (report->envelope_recipient), G_MAXUINT);
 	return found;

@@ -75,9 +75,16 @@ infer_status (const NdrparseRules *rules, const char *text, gsize len, guint kla
 		*out = (NdrStatusCode) { klass, 0, 0 };
 }
 
+static gboolean
+gave_up (const NdrparseRules *rules, const char *diag, const char *preamble)
+{
+	return _ndr_prose_has_mark (rules, diag, strlen (diag), NDR_MARK_GIVEN_UP) ||
+	       (preamble && _ndr_prose_has_mark (rules, preamble, strlen (preamble), NDR_MARK_GIVEN_UP));
+}
+
 static void
 fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, const char *preamble,
-	     gboolean said_delay)
+	     gboolean said_delay, gboolean said_failure)
 {
 	const NdrparseRules *rules = report->rules;
 	gsize len = strlen (diag);
@@ -93,6 +100,12 @@ fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, c
 		record->diagnostic_code = _ndr_report_intern (report, diag);
 
 	guint klass = class_of (rules, &codes, diag, len, said_delay);
+	/* A report that gave the message up (Sendmail's "Message will be
+	 * deleted from queue"), or one that states a failure and no delay,
+	 * failed, whatever class the last reply had (Exim's "This is a
+	 * permanent error" over a "451 Temporary local problem"). */
+	gboolean failed = klass != 4 || gave_up (rules, diag, preamble) || (said_failure && !said_delay &&
+				       !_ndr_prose_has_mark (rules, diag, len, NDR_MARK_DELAY));
 	NdrStatusCode status = codes.status;
 	gboolean inferred = status.klass == 0 || (status.subject == 0 && status.detail == 0);
 	if (inferred) {
@@ -102,8 +115,8 @@ fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, c
 	}
 	_ndr_record_set_status (report, record, &status, codes.reply_code);
 	record->status_inferred = inferred;
-	record->action = klass == 4 ? "delayed" : "failed";
-	record->action_kind = klass == 4 ? NDRPARSE_ACTION_DELAYED : NDRPARSE_ACTION_FAILED;
+	record->action = failed ? "failed" : "delayed";
+	record->action_kind = failed ? NDRPARSE_ACTION_FAILED : NDRPARSE_ACTION_DELAYED;
 }
 
 /* The report's lines before the first recipient's block. */
@@ -136,6 +149,9 @@ _ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *foun
 	gboolean said_delay =
 		(subject && _ndr_prose_has_mark (t->rules, subject, strlen (subject), NDR_MARK_DELAY)) ||
 		(preamble && _ndr_prose_has_mark (t->rules, preamble, strlen (preamble), NDR_MARK_DELAY));
+	gboolean said_failure =
+		(subject && _ndr_prose_has_mark (t->rules, subject, strlen (subject), NDR_MARK_FAILURE)) ||
+		(preamble && _ndr_prose_has_mark (t->rules, preamble, strlen (preamble), NDR_MARK_FAILURE));
 
 	for (guint k = 0; k < found->len; k++) {
 		const NdrFinding *f = g_ptr_array_index (found, k);
@@ -153,7 +169,7 @@ _ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *foun
 		record->decoded_by = prose->family ? _ndr_report_intern (report, prose->family) : "text";
 		record->reason = prose->reason;
 		record->recipient = _ndr_report_intern (report, f->address);
-		fill_record (report, record, diag, preamble, said_delay);
+		fill_record (report, record, diag, preamble, said_delay, said_failure);
 		g_free (diag);
 	}
 	g_free (preamble);

@@ -305,6 +305,43 @@ test_delay_is_not_failure (void)
 	g_free (message);
 }
 
+/* A report that gave the message up, or states a failure and no delay,
+ * tells a failure though the last reply was a 4xx one. */
+static void
+test_given_up_is_failure (void)
+{
+	/* Sendmail's queue timeout (envelope.c), the Subject the last error:
+	 * the report names only the domain, whose recipient the returned
+	 * message gives (Sisimai 5 V5sendmail.pm takes its To). */
+	char *message = bounce ("Returned mail: Deferred: Connection timed out during user open with p.example",
+				"   ----- Transcript of session follows -----\n"
+				"421 p.example (smtp)... Deferred: Connection timed out during user open with p.example\n"
+				"Message could not be delivered for 5 days\nMessage will be deleted from queue\n\n"
+				"   ----- Unsent message follows -----\n"
+				"From: sender@example.org\nTo: q@p.example, list@lists.example.org\nSubject: hi\n\nhello\n");
+	NdrparseReport *report = parse (message);
+	const NdrparseRecord *record = only_record (report);
+	g_assert_cmpstr (ndrparse_record_get_recipient (record), ==, "q@p.example");
+	g_assert_cmpint (ndrparse_record_get_action_kind (record), ==, NDRPARSE_ACTION_FAILED);
+	ndrparse_report_unref (report);
+	g_free (message);
+
+	/* Exim's failure template over a temporary reply. */
+	message = bounce ("Mail delivery failed: returning message to sender",
+			  "This message was created automatically by mail delivery software.\n\n"
+			  "A message that you sent could not be delivered to one or more of its\n"
+			  "recipients. This is a permanent error. The following address(es) failed:\n\n"
+			  "  r@s.example\n    SMTP error from remote mail server after RCPT TO:<r@s.example>:\n"
+			  "    451 4.3.0 Temporary local problem - please try later\n");
+	report = parse (message);
+	record = only_record (report);
+	g_assert_cmpstr (ndrparse_record_get_recipient (record), ==, "r@s.example");
+	g_assert_cmpint (ndrparse_record_get_action_kind (record), ==, NDRPARSE_ACTION_FAILED);
+	g_assert_cmpstr (ndrparse_record_get_status (record), ==, "4.3.0");
+	ndrparse_report_unref (report);
+	g_free (message);
+}
+
 static void
 test_feedback_report (void)
 {
@@ -396,6 +433,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/text/failed-recipients-header", test_failed_recipients_header);
 	g_test_add_func ("/text/not-bounces", test_not_bounces);
 	g_test_add_func ("/text/delay-is-not-failure", test_delay_is_not_failure);
+	g_test_add_func ("/text/given-up-is-failure", test_given_up_is_failure);
 	g_test_add_func ("/text/feedback-report", test_feedback_report);
 	g_test_add_func ("/text/ses-notification", test_ses_notification);
 	g_test_add_func ("/text/autoreply", test_autoreply);
