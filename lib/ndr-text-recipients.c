@@ -5,8 +5,9 @@
  * by an address, perhaps after a label a recipient-label rule names:
  * "Recipient: a@b", ">>> RCPT To:<a@b>"), from X-Failed-Recipients
  * (which some relays rewrite: the text wins), from the addresses
- * mentioned anywhere in the report, and from the returned message's
- * envelope recipient.  The bounce's own addresses never count.
+ * mentioned anywhere in the report, from the names it gives without an
+ * address (ndr-text-named.c), and from the returned message's
+ * recipients.  The bounce's own addresses never count.
  *
  * A family whose report names its own users by their local part alone
  * (recipients=local-parts: GroupWise's "\tjsmith (User not on post
@@ -17,12 +18,6 @@
 #include <string.h>
 
 #include "ndr-text.h"
-
-static gboolean
-is_local_char (unsigned char c)
-{
-	return g_ascii_isalnum (c) || c >= 0x80 || strchr ("._%+-=!#$&'*/?^`{|}~", c) != NULL;
-}
 
 static gboolean
 is_domain_char (unsigned char c)
@@ -36,7 +31,7 @@ static char *
 address_at (const char *p, const char *end, const char **stop)
 {
 	const char *q = p;
-	while (q < end && is_local_char (*q))
+	while (q < end && _ndr_text_is_local_char (*q))
 		q++;
 	if (q == p || q >= end || *q != '@')
 		return NULL;
@@ -52,14 +47,6 @@ address_at (const char *p, const char *end, const char **stop)
 	char *address = _ndr_address_normalize (raw, FALSE);
 	g_free (raw);
 	return address;
-}
-
-static const char *
-skip_blanks (const char *p, const char *end)
-{
-	while (p < end && (*p == ' ' || *p == '\t'))
-		p++;
-	return p;
 }
 
 /* List bullets before an address: '*', '-', '•'. */
@@ -85,9 +72,9 @@ static const char *
 skip_label (const NdrText *t, guint i, const char *p, const char *end)
 {
 	const NdrLine *l = _ndr_text_line (t, i);
-	if (p == skip_blanks (l->p, end)) {
+	if (p == _ndr_text_skip_blanks (l->p, end)) {
 		const NdrLineHit *h = _ndr_text_hit_at (t, i, (gsize) (p - t->text), NDR_MARK_RECIPIENT_LABEL);
-		return h ? skip_blanks (t->text + h->to, end) : p;
+		return h ? _ndr_text_skip_blanks (t->text + h->to, end) : p;
 	}
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
 	_ndr_rules_scan (t->rules, NDR_CHANNEL_BODY_LINES, NULL, p, (gsize) (end - p), hits, 64);
@@ -98,7 +85,7 @@ skip_label (const NdrText *t, guint i, const char *p, const char *end)
 			best = MAX (best, h->to);
 	}
 	g_array_unref (hits);
-	return skip_blanks (p + best, end);
+	return _ndr_text_skip_blanks (p + best, end);
 }
 
 /* "550 <a@b>... User unknown": an SMTP reply that names the recipient
@@ -117,7 +104,7 @@ skip_reply_code (const char *p, const char *end)
 static char *
 prefer_bracketed (char *address, const char *stop, const char *end)
 {
-	const char *next = skip_blanks (stop, end);
+	const char *next = _ndr_text_skip_blanks (stop, end);
 	const char *inner_stop;
 	char *inner = address_at (next + 1, end, &inner_stop);
 	if (inner && inner_stop < end && *inner_stop == '>') {
@@ -142,7 +129,7 @@ _ndr_text_line_recipient (const NdrText *t, guint i)
 		return NULL;
 	if (stop < end && strchr (">\"'", *stop))
 		stop++;
-	const char *after = skip_blanks (stop, end);
+	const char *after = _ndr_text_skip_blanks (stop, end);
 	if (after > stop && after < end && *after == '<')
 		return prefer_bracketed (address, stop, end);
 	if (stop < end && !strchr (":;,.([ \t", *stop)) {
@@ -209,12 +196,12 @@ line_local_part (const NdrText *t, guint i, gsize *len)
 	const char *end = l->p + l->len;
 	while (end > l->p && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
 		end--;
-	const char *p = skip_blanks (l->p, end), *q = p;
-	while (q < end && is_local_char (*q))
+	const char *p = _ndr_text_skip_blanks (l->p, end), *q = p;
+	while (q < end && _ndr_text_is_local_char (*q))
 		q++;
 	if (q == p)
 		return NULL;
-	const char *reason = skip_blanks (q, end);
+	const char *reason = _ndr_text_skip_blanks (q, end);
 	gboolean set_off = reason - q >= 2 || (reason > q && *q == '\t');
 	gboolean parenthesised = reason > q && reason < end && *reason == '(' && end[-1] == ')';
 	if (q < end && !parenthesised && !(set_off && reason < end))
@@ -327,7 +314,7 @@ is_originator_field (const NdrLine *l)
 		"From", "Sender", "Reply-To", "Message-ID", "In-Reply-To", "References", "Resent-From",
 		"Resent-Sender", "Resent-Message-ID", "Return-Path", "Content-ID", "Errors-To", NULL,
 	};
-	const char *end = l->p + l->len, *p = skip_blanks (l->p, end);
+	const char *end = l->p + l->len, *p = _ndr_text_skip_blanks (l->p, end);
 	const char *colon = memchr (p, ':', (gsize) (end - p));
 	if (colon == NULL)
 		return FALSE;
@@ -350,7 +337,7 @@ for_each_mention (const NdrText *t, void (*each) (char *address, guint line, gpo
 		const char *p = l->p, *end = l->p + l->len;
 		while ((p = memchr (p, '@', end - p)) != NULL) {
 			const char *start = p, *stop;
-			while (start > l->p && is_local_char (start[-1]))
+			while (start > l->p && _ndr_text_is_local_char (start[-1]))
 				start--;
 			start = skip_x400_attribute (l->p, start, p);
 			char *address = address_at (start, end, &stop);
@@ -408,121 +395,25 @@ locate_findings (const NdrText *t, GPtrArray *found)
 	g_hash_table_unref (by_address);
 }
 
-/* "John Doe on 12/1/97 12:00 PM": Exchange 4.0 to 5.5 name a recipient
- * by display name and the time it gave up (Microsoft's KB articles on its
- * NDRs, e.g. Q178161, Q181579).  The name, when line @i is such a line
- * (sets *@len), else NULL. */
-static const char *
-line_display_name (const NdrText *t, guint i, gsize *len)
-{
-	const NdrLine *l = _ndr_text_line (t, i);
-	const char *end = l->p + l->len;
-	const char *p = skip_blanks (l->p, end);
-	if (p >= end || *p == '<' || memchr (p, '@', end - p))
-		return NULL;
-	for (const char *q = p; q + 5 <= end; q++)
-		if (memcmp (q, " on ", 4) == 0 && g_ascii_isdigit (q[4])) {
-			*len = (gsize) (q - p);
-			return *len && *len <= 256 ? p : NULL;
-		}
-	return NULL;
-}
-
-/* What finds a recipient named without an address: the returned
- * message's To and its other recipients, each read on first use. */
 typedef struct {
-	InternetAddressList *to;
-	GPtrArray *returned;
-} NamedLookup;
+	const NdrText *t;
+	GPtrArray *found;
+} NamedState;
 
-/* An Exchange directory name ("/O=ORG/OU=SITE/CN=RECIPIENTS/CN=JDOE", KB
- * Q178537): its last common name is the mailbox's alias, often its local
- * part.  The alias in @name (@len bytes), or NULL; sets *@alias_len. */
-static const char *
-directory_alias (const char *name, gsize len, gsize *alias_len)
+static void
+add_named (const char *address, guint line, gpointer data)
 {
-	const char *alias = NULL;
-	for (gsize i = 0; i + 4 <= len; i++)
-		if (name[i] == '/' && g_ascii_strncasecmp (name + i + 1, "cn=", 3) == 0)
-			alias = name + i + 4;
-	if (alias == NULL)
-		return NULL;
-	const char *end = alias;
-	while (end < name + len && is_local_char (*end) && *end != '/' && *end != '\'')
-		end++;
-	*alias_len = (gsize) (end - alias);
-	return *alias_len ? alias : NULL;
+	NamedState *st = data;
+	if (usable (st->t, address, FALSE))
+		add_finding (st->found, g_strdup (address), line);
 }
 
-/* The value of X.400 attribute @key ("g", "s") in an O/R name
- * ("c=US;a= ;p=Org;o=Site;s=Doe;g=John;", RFC 2156 section 4.2.1),
- * trimmed; sets *@vlen. */
-static const char *
-x400_attribute (const char *name, gsize len, const char *key, gsize *vlen)
-{
-	gsize klen = strlen (key);
-	for (gsize i = 0; i + klen + 1 <= len; i++) {
-		gboolean at_start = i == 0 || name[i - 1] == ';' || name[i - 1] == '/' || name[i - 1] == ' ';
-		if (!at_start || g_ascii_strncasecmp (name + i, key, klen) != 0 || name[i + klen] != '=')
-			continue;
-		const char *v = name + i + klen + 1, *e = v;
-		while (e < name + len && *e != ';' && *e != '/')
-			e++;
-		while (v < e && *v == ' ')
-			v++;
-		while (e > v && e[-1] == ' ')
-			e--;
-		*vlen = (gsize) (e - v);
-		return *vlen ? v : NULL;
-	}
-	return NULL;
-}
-
-/* The person an X.400 O/R name names, "GIVEN SURNAME" (a new string), or NULL. */
-static char *
-x400_personal_name (const char *name, gsize len)
-{
-	gsize glen, slen;
-	const char *given = x400_attribute (name, len, "g", &glen);
-	const char *surname = x400_attribute (name, len, "s", &slen);
-	return given && surname ? g_strdup_printf ("%.*s %.*s", (int) glen, given, (int) slen, surname) : NULL;
-}
-
-static const char *
-named_recipient (NdrparseReport *report, NamedLookup *nl, const char *name, gsize len)
-{
-	gsize alias_len;
-	const char *alias = directory_alias (name, len, &alias_len);
-	if (alias) {
-		if (nl->returned == NULL)
-			nl->returned = _ndr_original_recipients (report);
-		return _ndr_original_recipient_with_local_part (report, nl->returned, alias, alias_len);
-	}
-	char *personal = x400_personal_name (name, len);
-	const char *address = personal ? _ndr_original_recipient_named (report, &nl->to, personal, strlen (personal))
-				       : _ndr_original_recipient_named (report, &nl->to, name, len);
-	g_free (personal);
-	return address;
-}
-
-/* Recipients the report names without an address: by display name, by
- * X.400 personal name or by Exchange directory name, each found among the
- * returned message's recipients. */
+/* Recipients the report names without an address (ndr-text-named.c). */
 static void
 collect_named_recipients (NdrparseReport *report, const NdrText *t, GPtrArray *found)
 {
-	NamedLookup nl = { NULL, NULL };
-	for (guint i = t->begin; i < t->end && found->len < NDR_TEXT_MAX_RECIPIENTS; i++) {
-		gsize len;
-		const char *name = line_display_name (t, i, &len);
-		const char *address = name ? named_recipient (report, &nl, name, len) : NULL;
-		if (usable (t, address, FALSE))
-			add_finding (found, g_strdup (address), i);
-	}
-	if (nl.to)
-		g_object_unref (nl.to);
-	if (nl.returned)
-		g_ptr_array_unref (nl.returned);
+	NamedState st = { t, found };
+	_ndr_text_for_each_named_recipient (report, t, add_named, &st);
 }
 
 /* Whether the report's lines name @domain as a word ("421 example.com

@@ -20,12 +20,15 @@
  *   ndr-text-lines.c       the text's lines and the report's region
  *   ndr-text-recipients.c  the addresses the report names, and which lead
  *                          a recipient's block
+ *   ndr-text-named.c       recipients it names without an address
  *   ndr-text-transcript.c  a session transcript's summary lines (Sendmail)
  *   ndr-text-records.c     one record per recipient, from its block
  *   ndr-text-decode.c      the decoder: the bounce test, then the above
  */
 #ifndef NDR_TEXT_H
 #define NDR_TEXT_H
+
+#include <string.h>
 
 #include "ndrparse-private.h"
 
@@ -100,6 +103,22 @@ char *_ndr_text_block (const NdrText *t, guint first, guint stop);
 
 /* ---- addresses (ndr-text-recipients.c) ---- */
 
+/* A character of a local part (RFC 5322 atext and '.'; beyond ASCII, as
+ * RFC 6531 allows). */
+static inline gboolean
+_ndr_text_is_local_char (unsigned char c)
+{
+	return g_ascii_isalnum (c) || c >= 0x80 || strchr ("._%+-=!#$&'*/?^`{|}~", c) != NULL;
+}
+
+static inline const char *
+_ndr_text_skip_blanks (const char *p, const char *end)
+{
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return p;
+}
+
 typedef struct {
 	char *address;
 	guint line;             /* where its block starts, G_MAXUINT if unknown */
@@ -113,6 +132,18 @@ char *_ndr_text_line_recipient (const NdrText *t, guint i);
  * envelope recipient): NdrFinding *, freed with the array. */
 GPtrArray *_ndr_text_recipients (NdrparseReport *report, const NdrText *t,
 				 NdrRecipients where);
+/* ---- recipients named without an address (ndr-text-named.c) ---- */
+
+/* What is called with an address (borrowed) and the line naming it. */
+typedef void (*NdrTextEachAddress) (const char *address, guint line, gpointer data);
+/* Calls @each for every line of the report that names a recipient by
+ * display name ("John Doe on 12/1/97 12:00 PM"), Exchange directory name
+ * ("/O=ORG/.../CN=JDOE") or X.400 O/R name ("...;s=Doe;g=John;"), with
+ * the returned message's recipient it names; lines whose name matches no
+ * one, or more than one, are left out. */
+void _ndr_text_for_each_named_recipient (NdrparseReport *report, const NdrText *t, NdrTextEachAddress each,
+					 gpointer data);
+
 /* The bounce's own addresses (From, To, the returned message's sender):
  * never recipients.  A new set of new strings. */
 GHashTable *_ndr_text_sender_addresses (const NdrparseReport *report);
