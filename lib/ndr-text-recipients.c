@@ -416,8 +416,10 @@ collect_named_recipients (NdrparseReport *report, const NdrText *t, GPtrArray *f
 	_ndr_text_for_each_named_recipient (report, t, add_named, &st);
 }
 
-/* Whether the report's lines name @domain as a word ("421 example.com
- * (smtp)... Deferred"): not inside a longer name. */
+/* Whether a line of the report that starts with a failure's reply code
+ * names @domain as a word ("421 example.com (smtp)... Deferred"), not
+ * inside a longer name.  Other lines name hosts the message came from
+ * ("from lists.example.org [192.0.2.1]"), not ones it failed for. */
 static gboolean
 report_names_domain (const NdrText *t, const char *domain)
 {
@@ -426,11 +428,16 @@ report_names_domain (const NdrText *t, const char *domain)
 		return FALSE;
 	for (guint i = t->begin; i < t->end; i++) {
 		const NdrLine *l = _ndr_text_line (t, i);
-		for (const char *p = l->p, *end = l->p + l->len; (gsize) (end - p) >= n; p++) {
+		const char *end = l->p + l->len, *start = _ndr_text_skip_blanks (l->p, end);
+		if (end - start < 4 || (start[0] != '4' && start[0] != '5') || !g_ascii_isdigit (start[1]) ||
+		    !g_ascii_isdigit (start[2]) || start[3] != ' ')
+			continue;
+		for (const char *p = start + 4; (gsize) (end - p) >= n; p++) {
 			if (g_ascii_strncasecmp (p, domain, n) != 0)
 				continue;
-			gboolean starts = p == l->p || !(is_domain_char (p[-1]) || p[-1] == '@');
-			gboolean ends = p + n == end || !is_domain_char (p[n]) || (p[n] == '.' && (p + n + 1 == end || !is_domain_char (p[n + 1])));
+			gboolean starts = !(is_domain_char (p[-1]) || p[-1] == '@');
+			gboolean ends = p + n == end || !is_domain_char (p[n]) ||
+					(p[n] == '.' && (p + n + 1 == end || !is_domain_char (p[n + 1])));
 			if (starts && ends)
 				return TRUE;
 		}

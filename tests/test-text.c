@@ -340,6 +340,17 @@ test_given_up_is_failure (void)
 	g_assert_cmpstr (ndrparse_record_get_status (record), ==, "4.3.0");
 	ndrparse_report_unref (report);
 	g_free (message);
+
+	/* A domain the report names only as where the message came from is
+	 * no failing domain: the list's own address in To is no recipient. */
+	message = bounce ("Returned mail: Cannot send message for 5 days",
+			  "The original message was received at Mon, 2 Apr 2001 09:59:00 -0400\n"
+			  "from lists.example.org [192.0.2.1]\n\n   ----- Transcript of session follows -----\n"
+			  "Message could not be delivered for 5 days\nMessage will be deleted from queue\n\n"
+			  "   ----- Unsent message follows -----\n"
+			  "From: sender@example.org\nTo: list@lists.example.org\nSubject: hi\n\nhello\n");
+	check_none (message);
+	g_free (message);
 }
 
 static void
