@@ -161,6 +161,13 @@ decode_recipient_group (NdrparseReport *report, GPtrArray *group, gboolean only_
 	const char *recipient = choose_recipient (report, final, original, only_recipient);
 
 	if (recipient == NULL) {
+		/* Netscape Messaging Server 3.6 sends groups with no
+		 * -Recipient field (flufl.bounce netscape.py): the prose names
+		 * the recipient, and the group's Status is what happened. */
+		report->unnamed_groups++;
+		const char *status = _ndr_fields_lookup (group, "Status");
+		if (status)
+			report->unnamed_status = _ndr_report_intern (report, status);
 		g_free (final);
 		g_free (original);
 		return;

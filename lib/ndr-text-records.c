@@ -82,9 +82,17 @@ gave_up (const NdrparseRules *rules, const char *diag, const char *preamble)
 	       (preamble && _ndr_prose_has_mark (rules, preamble, strlen (preamble), NDR_MARK_GIVEN_UP));
 }
 
+/* The status a delivery-status part stated for the report's one
+ * recipient without naming it (ndr-dsn-decode.c), or NULL. */
+static const char *
+stated_status (const NdrparseReport *report, GPtrArray *found)
+{
+	return found->len == 1 && report->unnamed_groups == 1 ? report->unnamed_status : NULL;
+}
+
 static void
 fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, const char *preamble,
-	     gboolean said_delay, gboolean said_failure)
+	     gboolean said_delay, gboolean said_failure, const char *stated)
 {
 	const NdrparseRules *rules = report->rules;
 	gsize len = strlen (diag);
@@ -93,6 +101,8 @@ fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, c
 	_ndr_text_find_codes (diag, len, &codes);
 	if (codes.reply_code == 0 && codes.status.klass == 0 && preamble)
 		_ndr_text_find_codes (preamble, strlen (preamble), &codes);
+	if (codes.status.klass == 0 && stated)
+		_ndr_status_code_scan (stated, strlen (stated), &codes.status);
 	record->reply_code = codes.reply_code;
 	record->smtp_command = _ndr_text_find_smtp_command (report->rules, diag, len);
 	record->remote_mta = _ndr_report_take (report, _ndr_text_find_remote_host (diag, len));
@@ -169,7 +179,7 @@ _ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *foun
 		record->decoded_by = prose->family ? _ndr_report_intern (report, prose->family) : "text";
 		record->reason = prose->reason;
 		record->recipient = _ndr_report_intern (report, f->address);
-		fill_record (report, record, diag, preamble, said_delay, said_failure);
+		fill_record (report, record, diag, preamble, said_delay, said_failure, stated_status (report, found));
 		g_free (diag);
 	}
 	g_free (preamble);

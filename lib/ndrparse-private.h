@@ -123,6 +123,8 @@ struct _NdrparseReport {
 	 * NULL): the addresses in them are read only when VERP asks. */
 	const char *envelope_headers[3];
 	gboolean looks_like_bounce;     /* a DSN part or a bounce's prose, whether or not it named anyone */
+	guint unnamed_groups;           /* delivery-status recipient groups that named no recipient */
+	const char *unnamed_status;     /* the Status of the last of them, or NULL (ndr-dsn-decode.c) */
 	gboolean not_a_bounce;          /* a not-a-bounce rule fired (a challenge, a confirmation request) */
 	const char *bounce_text;        /* the head of the notification, for a record VERP adds */
 	const NdrparseRules *rules;     /* the rules of the parse; NULL once it returned */

@@ -196,6 +196,28 @@ test_xwall_delivery_status (void)
 	ndrparse_report_unref (r);
 }
 
+/* Netscape Messaging Server 3.6 sends delivery-status groups with no
+ * -Recipient field (flufl.bounce netscape.py): the prose names the
+ * recipient, the group's Status says what happened. */
+static void
+test_delivery_status_naming_nobody (void)
+{
+	NdrparseReport *r = parse (
+		"From: postmaster@example.org\nTo: s@example.org\nSubject: Delivery Notification: Delivery has failed\n"
+		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"N\"\n\n"
+		"--N\nContent-Type: text/plain\n\nYour message cannot be delivered to the following recipients:\n\n"
+		"  Recipient address: n@example.com\n  Reason: Unknown user\n\n"
+		"--N\nContent-Type: message/delivery-status\n\nReporting-MTA: dns;mx.example.com\n\n"
+		"Action: failed\nStatus: 5.1.1 (Unknown user)\n\n"
+		"--N--\n");
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
+	const NdrparseRecord *record = ndrparse_report_get_record (r, 0);
+	g_assert_cmpstr (ndrparse_record_get_recipient (record), ==, "n@example.com");
+	g_assert_cmpstr (ndrparse_record_get_status (record), ==, "5.1.1");
+	g_assert_cmpstr (ndrparse_reason_get_name (ndrparse_record_get_reason (record)), ==, "userunknown");
+	ndrparse_report_unref (r);
+}
+
 static void
 test_text_plain_fields (void)
 {
@@ -443,6 +465,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/walk/delivery-status-outside-report", test_delivery_status_outside_report);
 	g_test_add_func ("/walk/text-plain-fields", test_text_plain_fields);
 	g_test_add_func ("/walk/xwall-delivery-status", test_xwall_delivery_status);
+	g_test_add_func ("/walk/delivery-status-naming-nobody", test_delivery_status_naming_nobody);
 	g_test_add_func ("/walk/encoded-status-part", test_encoded_status_part);
 	g_test_add_func ("/walk/not-bounces", test_not_bounces);
 	g_test_add_func ("/walk/html-text", test_html_text);
