@@ -10,8 +10,9 @@
 
 /* "John Doe on 12/1/97 12:00 PM": Exchange 4.0 to 5.5 name a recipient
  * by display name and the time it gave up (Microsoft's KB articles on its
- * NDRs, e.g. Q178161, Q181579).  The name, when line @i is such a line
- * (sets *@len), else NULL. */
+ * NDRs, e.g. Q178161, Q181579); a German client writes "Eppelmann, Uwe am
+ * 21.08.98 16:32" (Q229148).  The name, when line @i is such a line (sets
+ * *@len), else NULL. */
 static const char *
 line_display_name (const NdrText *t, guint i, gsize *len)
 {
@@ -21,7 +22,7 @@ line_display_name (const NdrText *t, guint i, gsize *len)
 	if (p >= end || *p == '<' || memchr (p, '@', end - p))
 		return NULL;
 	for (const char *q = p; q + 5 <= end; q++)
-		if (memcmp (q, " on ", 4) == 0 && g_ascii_isdigit (q[4])) {
+		if ((memcmp (q, " on ", 4) == 0 || memcmp (q, " am ", 4) == 0) && g_ascii_isdigit (q[4])) {
 			*len = (gsize) (q - p);
 			return *len && *len <= 256 ? p : NULL;
 		}

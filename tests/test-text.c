@@ -182,6 +182,27 @@ test_recipient_named_or_x400 (void)
 		   "c=US;a= ;p=Corp;o=Exchange;dda:SMTP=kim@d.example; on Tue, 1 Dec 2026 10:00:00 +0000\n"
 		   "    The recipient name is not recognized <mx.d.example #5.1.1>\n",
 		   "kim@d.example", "5.1.1", 0);
+	/* A German client's report names the recipient "Name am date" (KB
+	 * Q229148), the reason in English. */
+	char *de_body = bounce ("Unzustellbar: Test",
+			   "Ihre Nachricht hat einige oder alle Empf\xc3\xa4nger nicht erreicht.\n\n"
+			   "      Betreff: Test\n      Gesendet am: 21.08.98 16:32\n\n"
+			   "Folgende Empf\xc3\xa4nger konnten nicht erreicht werden:\n\n"
+			   "      Eppelmann, Uwe am 21.08.98 16:32\n"
+			   "            A restriction in the system prevented delivery of the message.\n"
+			   "            MSEXCH:MSExchangeMTA:HAY:HAY04\n\n"
+			   "--- Original message follows.\nFrom: Sender <sender@example.org>\n"
+			   "To: \"Eppelmann, Uwe\" <uwe@h.example>\nSubject: Test\n\nhello\n");
+	/* Exchange's own header, with the text, tells the family. */
+	char *de = g_strconcat ("X-MimeOLE: Produced By Microsoft Exchange V6.0.6249.0\n", de_body, NULL);
+	g_free (de_body);
+	parsed = parse (de);
+	const NdrparseRecord *record = only_record (parsed);
+	g_assert_cmpstr (ndrparse_record_get_recipient (record), ==, "uwe@h.example");
+	g_assert_cmpstr (ndrparse_record_get_decoded_by (record), ==, "exchange2003");
+	g_assert_cmpstr (ndrparse_reason_get_name (ndrparse_record_get_reason (record)), ==, "filtered");
+	ndrparse_report_unref (parsed);
+	g_free (de);
 }
 
 static void
