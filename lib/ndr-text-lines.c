@@ -159,6 +159,21 @@ line_is_blank (const NdrLine *l)
 	return TRUE;
 }
 
+/* A separator line ("--- Returned Message ---", "=========="): it
+ * starts with three or more dashes, equal signs, asterisks or
+ * underscores. */
+static gboolean
+is_separator (const NdrLine *l)
+{
+	gsize k = 0;
+	while (k < l->len && l->p[k] == ' ')
+		k++;
+	gsize run = 0;
+	while (k + run < l->len && strchr ("-=*_", l->p[k + run]) && l->p[k + run])
+		run++;
+	return run >= 3;
+}
+
 /* The field name line @i starts with (RFC 5322 2.2: printable
  * characters but the colon, then ':'), or NULL; sets *@len. */
 static const char *
@@ -234,7 +249,8 @@ _ndr_text_find_region (NdrText *t, const char *family)
 	for (guint i = t->begin + 1; i < end && i < n; i++) {
 		const NdrLine *l = _ndr_text_line (t, i);
 		const NdrLine *before = _ndr_text_line (t, i - 1);
-		if (l->len && l->p[0] != ' ' && l->p[0] != '\t' && line_is_blank (before) && message_header_at (t, i)) {
+		if (l->len && l->p[0] != ' ' && l->p[0] != '\t' && (line_is_blank (before) || is_separator (before)) &&
+		    message_header_at (t, i)) {
 			end = i;
 			break;
 		}

@@ -241,6 +241,12 @@ test_inline_returned_message (void)
 		   "  Subject: hello\n\nYour message cannot be delivered to the following recipients:\n\n"
 		   "  Recipient address: l@twelve.example\n  Reason: Unknown user\n",
 		   "l@twelve.example", "5.1.1", 0);
+	/* The original right under a separator line, no blank between. */
+	check_one ("Undeliverable Message",
+		   "Your message could not be delivered for the following reason:\n\n"
+		   "Invalid receiver address: n@fourteen.example\n\n--- Returned Message ---\n"
+		   "From: poster@lists.example.org\nTo: list@lists.example.org\nSubject: hello\n\nhi\n",
+		   "n@fourteen.example", "5.1.1", 0);
 	/* Named only in the prose: the summary's Message-ID and From are no
 	 * recipients. */
 	check_one ("Undeliverable mail",
