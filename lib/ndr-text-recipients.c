@@ -416,50 +416,70 @@ collect_named_recipients (NdrparseReport *report, const NdrText *t, GPtrArray *f
 	_ndr_text_for_each_named_recipient (report, t, add_named, &st);
 }
 
-/* Whether a line of the report that starts with a failure's reply code
- * names @domain as a word ("421 example.com (smtp)... Deferred"), not
- * inside a longer name.  Other lines name hosts the message came from
- * ("from lists.example.org [192.0.2.1]"), not ones it failed for. */
+/* Whether line @l starts (after blanks) with a failure's reply code and
+ * a space ("421 example.com (smtp)... Deferred"); sets *@rest after it. */
 static gboolean
-report_names_domain (const NdrText *t, const char *domain)
+starts_with_failure_code (const NdrLine *l, const char **rest)
 {
-	gsize n = strlen (domain);
-	if (n == 0)
+	const char *end = l->p + l->len, *p = _ndr_text_skip_blanks (l->p, end);
+	if (end - p < 4 || (p[0] != '4' && p[0] != '5') || !g_ascii_isdigit (p[1]) || !g_ascii_isdigit (p[2]) ||
+	    p[3] != ' ')
 		return FALSE;
+	*rest = p + 4;
+	return TRUE;
+}
+
+/* The names the report's failure lines give as words (a line that
+ * starts with a reply code: "421 example.com (smtp)... Deferred"), not
+ * inside an address: lower-cased, a new set.  Other lines name hosts the
+ * message came from ("from lists.example.org [192.0.2.1]"), not ones it
+ * failed for.  One pass over the report. */
+static GHashTable *
+domains_named_on_failure_lines (const NdrText *t)
+{
+	GHashTable *named = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	for (guint i = t->begin; i < t->end; i++) {
 		const NdrLine *l = _ndr_text_line (t, i);
-		const char *end = l->p + l->len, *start = _ndr_text_skip_blanks (l->p, end);
-		if (end - start < 4 || (start[0] != '4' && start[0] != '5') || !g_ascii_isdigit (start[1]) ||
-		    !g_ascii_isdigit (start[2]) || start[3] != ' ')
+		const char *p, *end = l->p + l->len;
+		if (!starts_with_failure_code (l, &p))
 			continue;
-		for (const char *p = start + 4; (gsize) (end - p) >= n; p++) {
-			if (g_ascii_strncasecmp (p, domain, n) != 0)
-				continue;
-			gboolean starts = !(is_domain_char (p[-1]) || p[-1] == '@');
-			gboolean ends = p + n == end || !is_domain_char (p[n]) ||
-					(p[n] == '.' && (p + n + 1 == end || !is_domain_char (p[n + 1])));
-			if (starts && ends)
-				return TRUE;
+		while (p < end) {
+			const char *q = p;
+			while (q < end && is_domain_char (*q))
+				q++;
+			const char *word_end = q;
+			while (word_end > p && word_end[-1] == '.')
+				word_end--;
+			if (word_end > p && (p == l->p || p[-1] != '@'))
+				g_hash_table_add (named, g_ascii_strdown (p, word_end - p));
+			p = q < end ? q + 1 : q;
 		}
 	}
-	return FALSE;
+	return named;
 }
 
 /* A report that names only the host or domain it failed for (Sendmail
  * 5's "421 example.com (smtp)... Deferred: Connection timed out"; Sisimai
  * 5 lib/Sisimai/Lhost/V5sendmail.pm then takes the returned message's
  * To): the returned message's recipients in that domain.  A recipient in
- * no domain the report names is not taken (a list's own address in To). */
+ * no domain the report names so is not taken (a list's own address in To). */
 static void
 collect_returned_in_named_domain (NdrparseReport *report, const NdrText *t, GPtrArray *found)
 {
 	GPtrArray *returned = _ndr_original_recipients (report);
-	for (guint i = 0; i < returned->len; i++) {
+	GHashTable *named = returned->len ? domains_named_on_failure_lines (t) : NULL;
+	for (guint i = 0; named && i < returned->len; i++) {
 		const char *address = g_ptr_array_index (returned, i);
 		const char *at = strrchr (address, '@');
-		if (at && usable (t, address, FALSE) && report_names_domain (t, at + 1))
+		if (at == NULL || !usable (t, address, FALSE))
+			continue;
+		char *domain = g_ascii_strdown (at + 1, -1);
+		if (g_hash_table_contains (named, domain))
 			add_finding (found, g_strdup (address), G_MAXUINT);
+		g_free (domain);
 	}
+	if (named)
+		g_hash_table_unref (named);
 	g_ptr_array_unref (returned);
 }
 
