@@ -109,20 +109,27 @@ _ndr_text_from_daemon (const NdrparseRules *rules, const char *from)
 	return daemon;
 }
 
+guint
+_ndr_prose_marks (const NdrparseRules *rules, const char *text, gsize len)
+{
+	if (text == NULL || len == 0)
+		return 0;
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_scan (rules, NDR_CHANNEL_BODY, NULL, text, len, hits, MAX_HITS);
+	guint marks = 0;
+	for (guint i = 0; i < hits->len; i++) {
+		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
+		if (h->rule->then == NDR_THEN_MARK)
+			marks |= 1u << h->rule->value;
+	}
+	g_array_unref (hits);
+	return marks;
+}
+
 gboolean
 _ndr_prose_has_mark (const NdrparseRules *rules, const char *text, gsize len, NdrMark mark)
 {
-	if (text == NULL || len == 0)
-		return FALSE;
-	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	_ndr_rules_scan (rules, NDR_CHANNEL_BODY, NULL, text, len, hits, MAX_HITS);
-	gboolean found = FALSE;
-	for (guint i = 0; i < hits->len && !found; i++) {
-		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
-		found = h->rule->then == NDR_THEN_MARK && h->rule->value == (gint) mark;
-	}
-	g_array_unref (hits);
-	return found;
+	return (_ndr_prose_marks (rules, text, len) & (1u << mark)) != 0;
 }
 
 /* ---- choosing the family ---- */

@@ -52,17 +52,16 @@ diagnostic_of (const NdrText *t, GPtrArray *found, guint k, const NdrTranscript 
 	return _ndr_text_block (t, diagnostic_start (t, f), next_block_line (t, found, f));
 }
 
-/* The class a report states, else 4 when its words (or the Subject or
- * the words before the first recipient, @said_delay) say delivery is only
- * delayed, else 5. */
+/* The class a report states, else 4 when its words say delivery is only
+ * delayed (@said_delay), else 5. */
 static guint
-class_of (const NdrparseRules *rules, const NdrTextCodes *codes, const char *text, gsize len, gboolean said_delay)
+class_of (const NdrTextCodes *codes, gboolean said_delay)
 {
 	if (codes->status.klass)
 		return codes->status.klass;
 	if (codes->reply_code)
 		return codes->reply_code / 100;
-	return said_delay || _ndr_prose_has_mark (rules, text, len, NDR_MARK_DELAY) ? 4 : 5;
+	return said_delay ? 4 : 5;
 }
 
 /* The status a report means when it states none: the standard code of
@@ -75,13 +74,6 @@ infer_status (const NdrparseRules *rules, const char *text, gsize len, guint kla
 		*out = (NdrStatusCode) { klass, 0, 0 };
 }
 
-static gboolean
-gave_up (const NdrparseRules *rules, const char *diag, const char *preamble)
-{
-	return _ndr_prose_has_mark (rules, diag, strlen (diag), NDR_MARK_GIVEN_UP) ||
-	       (preamble && _ndr_prose_has_mark (rules, preamble, strlen (preamble), NDR_MARK_GIVEN_UP));
-}
-
 /* The status a delivery-status part stated for the report's one
  * recipient without naming it (ndr-dsn-decode.c), or NULL. */
 static const char *
@@ -90,9 +82,13 @@ stated_status (const NdrparseReport *report, GPtrArray *found)
 	return found->len == 1 && report->unnamed_groups == 1 ? report->unnamed_status : NULL;
 }
 
+#define MARK(m) (1u << (m))
+
+/* @said: the marks of the Subject and of the words before the first
+ * recipient, read once for all the records. */
 static void
-fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, const char *preamble,
-	     gboolean said_delay, gboolean said_failure, const char *stated)
+fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, guint said, const char *preamble,
+	     const char *stated)
 {
 	const NdrparseRules *rules = report->rules;
 	gsize len = strlen (diag);
@@ -109,13 +105,14 @@ fill_record (NdrparseReport *report, NdrparseRecord *record, const char *diag, c
 	if (*diag)
 		record->diagnostic_code = _ndr_report_intern (report, diag);
 
-	guint klass = class_of (rules, &codes, diag, len, said_delay);
+	guint marks = said | _ndr_prose_marks (rules, diag, len);
+	guint klass = class_of (&codes, marks & MARK (NDR_MARK_DELAY));
 	/* A report that gave the message up (Sendmail's "Message will be
 	 * deleted from queue"), or one that states a failure and no delay,
 	 * failed, whatever class the last reply had (Exim's "This is a
 	 * permanent error" over a "451 Temporary local problem"). */
-	gboolean failed = klass != 4 || gave_up (rules, diag, preamble) || (said_failure && !said_delay &&
-				       !_ndr_prose_has_mark (rules, diag, len, NDR_MARK_DELAY));
+	gboolean failed = klass != 4 || (marks & MARK (NDR_MARK_GIVEN_UP)) ||
+			  ((said & MARK (NDR_MARK_FAILURE)) && !(marks & MARK (NDR_MARK_DELAY)));
 	NdrStatusCode status = codes.status;
 	gboolean inferred = status.klass == 0 || (status.subject == 0 && status.detail == 0);
 	if (inferred) {
@@ -152,16 +149,12 @@ _ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *foun
 		: G_MAXUINT;
 	gboolean has_transcript = _ndr_transcript_index (t, found, transcript, &tr);
 	char *preamble = preamble_of (t, found);
-	/* The Subject, or the words before the first recipient (a warning
-	 * may say so before naming anyone: "The address to which the message
-	 * has not yet been delivered is:"), say delivery is only delayed:
-	 * read once for all the records. */
-	gboolean said_delay =
-		(subject && _ndr_prose_has_mark (t->rules, subject, strlen (subject), NDR_MARK_DELAY)) ||
-		(preamble && _ndr_prose_has_mark (t->rules, preamble, strlen (preamble), NDR_MARK_DELAY));
-	gboolean said_failure =
-		(subject && _ndr_prose_has_mark (t->rules, subject, strlen (subject), NDR_MARK_FAILURE)) ||
-		(preamble && _ndr_prose_has_mark (t->rules, preamble, strlen (preamble), NDR_MARK_FAILURE));
+	/* What the Subject and the words before the first recipient say (a
+	 * warning may say it is one before naming anyone: "The address to
+	 * which the message has not yet been delivered is:"): read once for
+	 * all the records. */
+	guint said = (subject ? _ndr_prose_marks (t->rules, subject, strlen (subject)) : 0) |
+		     (preamble ? _ndr_prose_marks (t->rules, preamble, strlen (preamble)) : 0);
 
 	for (guint k = 0; k < found->len; k++) {
 		const NdrFinding *f = g_ptr_array_index (found, k);
@@ -179,7 +172,7 @@ _ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *foun
 		record->decoded_by = prose->family ? _ndr_report_intern (report, prose->family) : "text";
 		record->reason = prose->reason;
 		record->recipient = _ndr_report_intern (report, f->address);
-		fill_record (report, record, diag, preamble, said_delay, said_failure, stated_status (report, found));
+		fill_record (report, record, diag, said, preamble, stated_status (report, found));
 		g_free (diag);
 	}
 	g_free (preamble);

@@ -57,6 +57,9 @@ typedef struct {
 /* Reads what the bounce's headers, @from, @subject and the first
  * NDR_TEXT_MARKER_WINDOW bytes of @text (@len bytes) show; any may be NULL. */
 void _ndr_prose_read (const NdrparseReport *report, const char *from, const char *subject, const char *text, gsize len, NdrProse *prose);
+/* The marks (1 << NdrMark) the in=body rules find in @text, one scan;
+ * 0 for a NULL or empty text. */
+guint _ndr_prose_marks (const NdrparseRules *rules, const char *text, gsize len);
 /* Whether @text holds a hit of a rule of mark @mark (in=body). */
 gboolean _ndr_prose_has_mark (const NdrparseRules *rules, const char *text, gsize len, NdrMark mark);
 
