@@ -174,23 +174,17 @@ is_separator (const NdrLine *l)
 	return run >= 3;
 }
 
-/* The field name line @i starts with (RFC 5322 2.2: printable
- * characters but the colon, then ':'), or NULL; sets *@len. */
-static const char *
-field_name_at (const NdrText *t, guint i, gsize *len)
+gsize
+_ndr_text_field_name (const char *p, const char *end)
 {
-	const NdrLine *l = _ndr_text_line (t, i);
 	gsize n = 0;
-	while (n < l->len && l->p[n] > ' ' && l->p[n] < 127 && l->p[n] != ':')
+	while (p + n < end && p[n] > ' ' && p[n] < 127 && p[n] != ':')
 		n++;
-	if (n == 0 || n >= l->len || l->p[n] != ':')
-		return NULL;
-	*len = n;
-	return l->p;
+	return n && p + n < end && p[n] == ':' ? n : 0;
 }
 
-static gboolean
-field_is (const char *name, gsize len, const char *want)
+gboolean
+_ndr_text_field_is (const char *name, gsize len, const char *want)
 {
 	return len == strlen (want) && g_ascii_strncasecmp (name, want, len) == 0;
 }
@@ -213,18 +207,19 @@ message_header_at (const NdrText *t, guint i)
 		const NdrLine *l = _ndr_text_line (t, j);
 		if (line_is_blank (l))
 			break;
-		gsize len;
-		const char *name = field_name_at (t, j, &len);
-		if (name == NULL) {
+		const char *name = l->p;
+		gsize len = _ndr_text_field_name (l->p, l->p + l->len);
+		if (len == 0) {
 			if (j > i && (l->p[0] == ' ' || l->p[0] == '\t'))
 				continue;
 			return FALSE;
 		}
 		fields++;
-		origin |= field_is (name, len, "From") || field_is (name, len, "Sender") ||
-			  field_is (name, len, "Return-Path") || field_is (name, len, "Received") ||
-			  field_is (name, len, "Message-ID");
-		message |= field_is (name, len, "Subject") || field_is (name, len, "Date") || field_is (name, len, "To");
+		origin |= _ndr_text_field_is (name, len, "From") || _ndr_text_field_is (name, len, "Sender") ||
+			  _ndr_text_field_is (name, len, "Return-Path") || _ndr_text_field_is (name, len, "Received") ||
+			  _ndr_text_field_is (name, len, "Message-ID");
+		message |= _ndr_text_field_is (name, len, "Subject") || _ndr_text_field_is (name, len, "Date") ||
+			   _ndr_text_field_is (name, len, "To");
 	}
 	return fields >= HEADER_MIN_FIELDS && origin && message;
 }

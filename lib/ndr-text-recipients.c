@@ -315,11 +315,9 @@ is_originator_field (const NdrLine *l)
 		"Resent-Sender", "Resent-Message-ID", "Return-Path", "Content-ID", "Errors-To", NULL,
 	};
 	const char *end = l->p + l->len, *p = _ndr_text_skip_blanks (l->p, end);
-	const char *colon = memchr (p, ':', (gsize) (end - p));
-	if (colon == NULL)
-		return FALSE;
-	for (const char *const *name = names; *name; name++)
-		if ((gsize) (colon - p) == strlen (*name) && g_ascii_strncasecmp (p, *name, strlen (*name)) == 0)
+	gsize len = _ndr_text_field_name (p, end);
+	for (const char *const *name = names; len && *name; name++)
+		if (_ndr_text_field_is (p, len, *name))
 			return TRUE;
 	return FALSE;
 }

@@ -100,6 +100,11 @@ const NdrLineHit *_ndr_text_hit_at (const NdrText *t, guint line, gsize at, NdrM
  * begins (0 if none or no family) to the first line after it where the
  * family's report ends or the returned message starts. */
 void _ndr_text_find_region (NdrText *t, const char *family);
+/* The length of the header field name @p starts with (RFC 5322 2.2:
+ * printable characters but the colon, then ':'), or 0. */
+gsize _ndr_text_field_name (const char *p, const char *end);
+/* Whether field name @name (@len bytes) is @want, case aside. */
+gboolean _ndr_text_field_is (const char *name, gsize len, const char *want);
 /* The lines [@first, @stop) joined, whitespace folded to single spaces,
  * at most NDR_TEXT_MAX_DIAGNOSTIC bytes (a new string). */
 char *_ndr_text_block (const NdrText *t, guint first, guint stop);
