@@ -31,6 +31,15 @@
 	"--" boundary "\nContent-Type: " original_type "\n\n" original "\n" \
 	"--" boundary "--\n"
 
+/* A message of @container with a text part and a status part of
+ * @status_type for @rcpt, no returned message. */
+#define STATUS_MESSAGE(container, status_type, rcpt) \
+	"From: postmaster@example.org\nTo: s@example.org\nSubject: failure\n" \
+	"MIME-Version: 1.0\nContent-Type: " container "; boundary=\"S\"\n\n" \
+	"--S\nContent-Type: text/plain\n\nfailure\n\n" \
+	"--S\nContent-Type: " status_type "\n\n" DSN_FIELDS (rcpt) "\n" \
+	"--S--\n"
+
 static NdrparseReport *
 parse (const char *text)
 {
@@ -168,12 +177,7 @@ test_bounce_of_bounce_not_scanned (void)
 static void
 test_delivery_status_outside_report (void)
 {
-	NdrparseReport *r = parse (
-		"From: postmaster@example.org\nTo: s@example.org\nSubject: failure\n"
-		"MIME-Version: 1.0\nContent-Type: multipart/mixed; boundary=\"M\"\n\n"
-		"--M\nContent-Type: text/plain\n\nfailure\n\n"
-		"--M\nContent-Type: message/delivery-status\n\n" DSN_FIELDS ("m@example.com") "\n"
-		"--M--\n");
+	NdrparseReport *r = parse (STATUS_MESSAGE ("multipart/mixed", "message/delivery-status", "m@example.com"));
 	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
 	g_assert_cmpstr (recipient (r, 0), ==, "m@example.com");
 	ndrparse_report_unref (r);
@@ -184,12 +188,8 @@ test_delivery_status_outside_report (void)
 static void
 test_xwall_delivery_status (void)
 {
-	NdrparseReport *r = parse (
-		"From: postmaster@example.org\nTo: s@example.org\nSubject: failure\n"
-		"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"X\"\n\n"
-		"--X\nContent-Type: text/plain\n\nIt failed.\n\n"
-		"--X\nContent-Type: message/xdelivery-status\n\n" DSN_FIELDS ("x@example.com") "\n"
-		"--X--\n");
+	NdrparseReport *r = parse (STATUS_MESSAGE ("multipart/report; report-type=delivery-status",
+						   "message/xdelivery-status", "x@example.com"));
 	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
 	g_assert_cmpstr (recipient (r, 0), ==, "x@example.com");
 	g_assert_cmpstr (ndrparse_record_get_status (ndrparse_report_get_record (r, 0)), ==, "5.1.1");
