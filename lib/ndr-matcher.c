@@ -74,10 +74,8 @@ _ndr_matcher_expression (const NdrRule *rule)
 	return g_string_free (out, FALSE);
 }
 
-/* Whether @regex has a ^ that anchors (one that starts a bracket's
- * class, [^...], negates it instead). */
-static gboolean
-anchors_line (const char *regex)
+gboolean
+_ndr_regex_anchors_line (const char *regex)
 {
 	for (const char *p = regex; (p = strchr (p, '^')) != NULL; p++)
 		if (p == regex || p[-1] != '[' || (p - regex >= 2 && p[-2] == '\\'))
@@ -95,7 +93,7 @@ needs_som (const NdrRule *rule, gboolean all_matches)
 {
 	switch (rule->match) {
 	case NDR_MATCH_REGEX:
-		return all_matches || anchors_line (NDR_RULE_TEXT (rule, pattern));
+		return all_matches || _ndr_regex_anchors_line (NDR_RULE_TEXT (rule, pattern));
 	default:
 		return FALSE;
 	}
@@ -202,10 +200,13 @@ compile_part (const NdrRule *const *rules, guint n, guint part, gboolean all_mat
 	*db = NULL;
 	gboolean ok = TRUE;
 	if (k > 0) {
-		hs_platform_info_t generic = { .tune = HS_TUNE_FAMILY_GENERIC, .cpu_features = 0 };
+		/* Portable: for any CPU of the architecture (the image); else for
+		 * what the scan function runs (ndr-hs-scan.c), or this CPU. */
+		hs_platform_info_t generic = { .tune = HS_TUNE_FAMILY_GENERIC, .cpu_features = 0 }, scanned;
+		const hs_platform_info_t *platform = portable ? &generic : _ndr_hs_scan_platform (&scanned) ? &scanned : NULL;
 		hs_compile_error_t *compile_error = NULL;
-		if (!_ndr_hs_compile_multi ((const char *const *) expressions, flags, ids, k, portable ? &generic : NULL,
-					    db, &compile_error, error)) {
+		if (!_ndr_hs_compile_multi ((const char *const *) expressions, flags, ids, k, platform, db, &compile_error,
+					    error)) {
 			ok = FALSE;     /* @error says why the compiler is missing */
 		} else if (*db == NULL) {
 			set_compile_error (rules, n, ids, compile_error, error);
@@ -563,7 +564,8 @@ scan_part (const MatcherPart *part, ScanState *st, const char *text, gsize len)
 		return;
 	st->added = 0;
 	/* Hyperscan takes an unsigned int length: scans are cut at 1 GiB. */
-	hs_scan (part->db, text, (unsigned int) MIN (len, (gsize) 1 << 30), 0, scratch_for (part), on_match, st);
+	_ndr_hs_scan_function () (part->db, text, (unsigned int) MIN (len, (gsize) 1 << 30), 0, scratch_for (part),
+				  on_match, st);
 }
 
 void

@@ -30,6 +30,20 @@ gboolean _ndr_hs_compile_multi (const char *const *expressions, const unsigned i
 				hs_database_t **db, hs_compile_error_t **compile_error, GError **error);
 void _ndr_hs_free_compile_error (hs_compile_error_t *compile_error);
 
+/* ndr-hs-scan.c: the scan function every scan calls, hs_scan() or, on a
+ * CPU whose best one loses matches (AVX-512), the runtime's AVX2 build
+ * of it; and the platform databases compiled at run time are for (TRUE
+ * and *@platform set when it is not the host's own). */
+typedef hs_error_t (*NdrHsScanFunction) (const hs_database_t *db, const char *data, unsigned int length,
+					 unsigned int flags, hs_scratch_t *scratch, match_event_handler on_event,
+					 void *context);
+NdrHsScanFunction _ndr_hs_scan_function (void);
+gboolean _ndr_hs_scan_platform (hs_platform_info_t *platform);
+
+/* Whether @regex has a ^ that anchors (one that starts a bracket's
+ * class, [^...], negates it instead). */
+gboolean _ndr_regex_anchors_line (const char *regex);
+
 typedef struct _NdrMatcher NdrMatcher;
 
 /* A match: pattern @id matched text[@from, @to). */

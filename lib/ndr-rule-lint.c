@@ -6,7 +6,7 @@
  *  - every rule cites a source;
  *  - no rule is dead: each rule is run on its own words (its phrase,
  *    prefix or whole value, or a regex's example) and must decide them
- *    where its conditions hold.  A rule of the same kind that an earlier
+ *    where its conditions hold, and find them well into a text too.  A rule of the same kind that an earlier
  *    step reads, or that outranks it in the same step, and that concludes
  *    something else, shadows it;
  *  - each family is recognised by each of its own text rules (with one
@@ -158,21 +158,44 @@ scan_where_rule_applies (Lint *lint, const NdrRule *rule, NdrChannelKind kind, c
 		_ndr_rules_scan (lint->rules, kind, NDR_RULE_TEXT (rule, field_name), text, strlen (text), hits, 4096);
 }
 
-/* A body rule must find its words on any line, after blanks too, not only at the start of
- * the text: a matcher bug (Vectorscan 5.4.9, see ndr-matcher.c) once lost
- * line-anchored matches 17 or more bytes into a text. */
+/* Whether @rule finds @words placed after @lead in its channel. */
+static gboolean
+matches_after (Lint *lint, const NdrRule *rule, const char *lead, const char *words, NdrChannelKind kind)
+{
+	/* A prefix may be led by blanks; other rules' words are as written. */
+	char *text = g_strconcat (lead, rule->match == NDR_MATCH_PREFIX ? " " : "", words, "\n", NULL);
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	scan_where_rule_applies (lint, rule, kind, text, hits);
+	gboolean found = hit_of (hits, rule) != NULL;
+	g_array_unref (hits);
+	g_free (text);
+	return found;
+}
+
+/* A rule must find its words well into a text, not only at its start: on
+ * a later line (a body rule, a regex of any field), and further along
+ * the same line (a phrase, a regex that no ^ anchors).  Vectorscan loses
+ * some such matches: line-anchored patterns compiled together lost those
+ * 17 or more bytes in (see ndr-matcher.c), and its AVX-512 scan those of
+ * some regexes that start 64 or more bytes in (ndr-hs-scan.c: the
+ * diagnostic channel's "\\x3c.*\\x3e not found" on its own words after
+ * 73 bytes of a line).  This says which rules such a text would lose. */
 static void
 check_matches_further_in (Lint *lint, const NdrRule *rule, const char *words, NdrChannelKind kind)
 {
-	/* A prefix may be led by blanks; other rules' words are as written. */
-	char *text = g_strconcat ("This line comes first, so that the words below start well into the text.\n",
-				  rule->match == NDR_MATCH_PREFIX ? " " : "", words, "\n", NULL);
-	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	scan_where_rule_applies (lint, rule, kind, text, hits);
-	if (hit_of (hits, rule) == NULL)
-		problem (lint, rule, "does not match its own words \"%s\" on a later line of a text", words);
-	g_array_unref (hits);
-	g_free (text);
+	static const char lead[] = "This line comes first, so that the words below start well into the text.";
+	if (rule->field == NDR_IN_BODY || rule->match == NDR_MATCH_REGEX) {
+		char *line = g_strconcat (lead, "\n", NULL);
+		if (!matches_after (lint, rule, line, words, kind))
+			problem (lint, rule, "does not match its own words \"%s\" on a later line of a text", words);
+		g_free (line);
+	}
+	gboolean unanchored = rule->match == NDR_MATCH_PHRASE ||
+			      (rule->match == NDR_MATCH_REGEX && !_ndr_regex_anchors_line (NDR_RULE_TEXT (rule, pattern)));
+	char *along = g_strconcat (lead, " ", NULL);
+	if (unanchored && !matches_after (lint, rule, along, words, kind))
+		problem (lint, rule, "does not match its own words \"%s\" further along a line", words);
+	g_free (along);
 }
 
 /* Runs @rule on its own words in its channel. */
@@ -205,7 +228,7 @@ check_decides_own_words (Lint *lint, const NdrRule *rule)
 				 NDR_RULE_TEXT (other, then_name));
 	}
 	g_array_unref (hits);
-	if (mine && rule->field == NDR_IN_BODY)
+	if (mine)
 		check_matches_further_in (lint, rule, words, kind);
 }
 
