@@ -6,9 +6,9 @@
  *  - every rule cites a source;
  *  - no rule is dead: each rule is run on its own words (its phrase,
  *    prefix or whole value, or a regex's example) and must decide them
- *    where its conditions hold, and find them well into a text too.  A rule of the same kind that an earlier
- *    step reads, or that outranks it in the same step, and that concludes
- *    something else, shadows it;
+ *    where its conditions hold, and find them well into a text too.  A
+ *    rule of the same kind that an earlier step reads, or that outranks
+ *    it in the same step, and that concludes something else, shadows it;
  *  - each family is recognised by each of its own text rules (with one
  *    of its header rules' words in the headers, when it has some);
  *  - every reason of the vocabulary that words can give has rules, and
@@ -172,41 +172,51 @@ matches_after (Lint *lint, const NdrRule *rule, const char *lead, const char *wo
 	return found;
 }
 
+/* A lead for words well into a text: a sentence, repeated until the lead
+ * is at least @len bytes (a new string). */
+static char *
+lead_text (gsize len)
+{
+	static const char sentence[] = "This line comes first, so that the words below start well into the text.";
+	GString *lead = g_string_new (sentence);
+	while (lead->len < len) {
+		g_string_append_c (lead, ' ');
+		g_string_append (lead, sentence);
+	}
+	return g_string_free (lead, FALSE);
+}
+
 /* A rule must find its words well into a text, not only at its start: on
  * a later line (a body rule, a regex of any field), and further along
  * the same line (a phrase, a regex that no ^ anchors), 73 bytes in and
  * past 4 KB.  Vectorscan loses some such matches: line-anchored patterns
  * compiled together lost those 17 or more bytes in (see ndr-matcher.c),
  * and its AVX-512 scan those of some regexes that start 64 or more bytes
- * in (ndr-hs-scan.c: the diagnostic channel's "\\x3c.*\\x3e not found"
- * on its own words after 73 bytes of a line; a run over 35 offsets from
- * 0 to 70,000 bytes found its losses from 63 on, and none in the AVX2
+ * in (ndr-hs-scan.c: the diagnostic channel's "\x3c.*\x3e not found" on
+ * its own words after 73 bytes of a line; a run over 35 offsets from 0
+ * to 70,000 bytes found its losses from 63 on, and none in the AVX2
  * scan).  This says which rules such a text would lose. */
 static void
 check_matches_further_in (Lint *lint, const NdrRule *rule, const char *words, NdrChannelKind kind)
 {
-	static const char sentence[] = "This line comes first, so that the words below start well into the text.";
+	static const gsize lead_lengths[] = { 0, 4200 };        /* one sentence; past 4 KB */
 	gboolean later_line = rule->field == NDR_IN_BODY || rule->match == NDR_MATCH_REGEX;
 	gboolean along_line = rule->match == NDR_MATCH_PHRASE ||
 			      (rule->match == NDR_MATCH_REGEX && !_ndr_regex_anchors_line (NDR_RULE_TEXT (rule, pattern)));
-	GString *lead = g_string_new (sentence);
-	for (int pass = 0; pass < 2; pass++) {
-		if (pass == 1)
-			while (lead->len < 4200) {
-				g_string_append_c (lead, ' ');
-				g_string_append (lead, sentence);
-			}
-		char *line = g_strconcat (lead->str, "\n", NULL), *along = g_strconcat (lead->str, " ", NULL);
+	for (guint i = 0; i < G_N_ELEMENTS (lead_lengths); i++) {
+		char *lead = lead_text (lead_lengths[i]);
+		char *line = g_strconcat (lead, "\n", NULL), *along = g_strconcat (lead, " ", NULL);
+		gsize in = strlen (line);
 		if (later_line && !matches_after (lint, rule, line, words, kind))
 			problem (lint, rule, "does not match its own words \"%s\" on a later line of a text (%zu bytes in)",
-				 words, lead->len + 1);
+				 words, in);
 		if (along_line && !matches_after (lint, rule, along, words, kind))
 			problem (lint, rule, "does not match its own words \"%s\" further along a line (%zu bytes in)", words,
-				 lead->len + 1);
+				 in);
+		g_free (lead);
 		g_free (line);
 		g_free (along);
 	}
-	g_string_free (lead, TRUE);
 }
 
 /* Runs @rule on its own words in its channel. */
