@@ -34,9 +34,7 @@ void _ndr_hs_free_compile_error (hs_compile_error_t *compile_error);
  * CPU whose best one loses matches (AVX-512), the runtime's AVX2 build
  * of it; and the platform databases compiled at run time are for (TRUE
  * and *@platform set when it is not the host's own). */
-typedef hs_error_t (*NdrHsScanFunction) (const hs_database_t *db, const char *data, unsigned int length,
-					 unsigned int flags, hs_scratch_t *scratch, match_event_handler on_event,
-					 void *context);
+typedef __typeof__ (hs_scan) *NdrHsScanFunction;
 NdrHsScanFunction _ndr_hs_scan_function (void);
 gboolean _ndr_hs_scan_platform (hs_platform_info_t *platform);
 
