@@ -18,10 +18,16 @@
 
 #include "ndr-text.h"
 
+/* How far into a text a rule's words are also looked for (see
+ * check_matches_further_in): one sentence, and past 4 KB. */
+static const gsize lead_lengths[] = { 0, 4200 };
+#define N_LEADS G_N_ELEMENTS (lead_lengths)
+
 typedef struct {
 	NdrparseRules *rules;
 	GPtrArray *all;                 /* const NdrRule * */
 	GPtrArray *problems;            /* char * */
+	char *leads[N_LEADS];           /* the texts words are put after, made once */
 } Lint;
 
 static void G_GNUC_PRINTF (3, 4)
@@ -158,12 +164,14 @@ scan_where_rule_applies (Lint *lint, const NdrRule *rule, NdrChannelKind kind, c
 		_ndr_rules_scan (lint->rules, kind, NDR_RULE_TEXT (rule, field_name), text, strlen (text), hits, 4096);
 }
 
-/* Whether @rule finds @words placed after @lead in its channel. */
+/* Whether @rule finds @words placed after @lead and @separator (a
+ * newline: on a later line; a blank: along the line) in its channel. */
 static gboolean
-matches_after (Lint *lint, const NdrRule *rule, const char *lead, const char *words, NdrChannelKind kind)
+matches_after (Lint *lint, const NdrRule *rule, const char *lead, const char *separator, const char *words,
+	       NdrChannelKind kind)
 {
 	/* A prefix may be led by blanks; other rules' words are as written. */
-	char *text = g_strconcat (lead, rule->match == NDR_MATCH_PREFIX ? " " : "", words, "\n", NULL);
+	char *text = g_strconcat (lead, separator, rule->match == NDR_MATCH_PREFIX ? " " : "", words, "\n", NULL);
 	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
 	scan_where_rule_applies (lint, rule, kind, text, hits);
 	gboolean found = hit_of (hits, rule) != NULL;
@@ -199,23 +207,18 @@ lead_text (gsize len)
 static void
 check_matches_further_in (Lint *lint, const NdrRule *rule, const char *words, NdrChannelKind kind)
 {
-	static const gsize lead_lengths[] = { 0, 4200 };        /* one sentence; past 4 KB */
 	gboolean later_line = rule->field == NDR_IN_BODY || rule->match == NDR_MATCH_REGEX;
 	gboolean along_line = rule->match == NDR_MATCH_PHRASE ||
 			      (rule->match == NDR_MATCH_REGEX && !_ndr_regex_anchors_line (NDR_RULE_TEXT (rule, pattern)));
-	for (guint i = 0; i < G_N_ELEMENTS (lead_lengths); i++) {
-		char *lead = lead_text (lead_lengths[i]);
-		char *line = g_strconcat (lead, "\n", NULL), *along = g_strconcat (lead, " ", NULL);
-		gsize in = strlen (line);
-		if (later_line && !matches_after (lint, rule, line, words, kind))
+	for (guint i = 0; i < N_LEADS; i++) {
+		const char *lead = lint->leads[i];
+		gsize in = strlen (lead) + 1;
+		if (later_line && !matches_after (lint, rule, lead, "\n", words, kind))
 			problem (lint, rule, "does not match its own words \"%s\" on a later line of a text (%zu bytes in)",
 				 words, in);
-		if (along_line && !matches_after (lint, rule, along, words, kind))
+		if (along_line && !matches_after (lint, rule, lead, " ", words, kind))
 			problem (lint, rule, "does not match its own words \"%s\" further along a line (%zu bytes in)", words,
 				 in);
-		g_free (lead);
-		g_free (line);
-		g_free (along);
 	}
 }
 
@@ -409,8 +412,10 @@ char **
 ndrparse_rules_lint (NdrparseRules *rules)
 {
 	_ndr_ensure_gmime ();
-	Lint lint = { NULL, g_ptr_array_new (), g_ptr_array_new () };
+	Lint lint = { NULL, g_ptr_array_new (), g_ptr_array_new (), { NULL } };
 	lint.rules = (NdrparseRules *) _ndr_rules_use (rules);
+	for (guint i = 0; i < N_LEADS; i++)
+		lint.leads[i] = lead_text (lead_lengths[i]);
 	_ndr_rules_all (lint.rules, lint.all);
 	check_sources_and_ids (&lint);
 	for (guint i = 0; i < lint.all->len; i++) {
@@ -425,5 +430,7 @@ ndrparse_rules_lint (NdrparseRules *rules)
 	check_vocabulary (&lint);
 	g_ptr_array_add (lint.problems, NULL);
 	g_ptr_array_unref (lint.all);
+	for (guint i = 0; i < N_LEADS; i++)
+		g_free (lint.leads[i]);
 	return (char **) g_ptr_array_free (lint.problems, FALSE);
 }
