@@ -56,6 +56,26 @@ read_pasted_original (NdrparseReport *report, const NdrText *t, const char *text
 	_ndr_original_read_text (report, rest, text + len - rest);
 }
 
+/* Reads @t as @prose's family writes its report (or, with no family, as
+ * any report that says a delivery failed); whether it found recipients,
+ * whose records it added. */
+static gboolean
+read_report (NdrparseReport *report, NdrText *t, const NdrProse *prose, const char *subject, const char *text,
+	     gsize len)
+{
+	_ndr_text_find_region (t, prose->family);
+	read_pasted_original (report, t, text, len);
+	if (t->senders == NULL)
+		t->senders = _ndr_text_sender_addresses (report);
+	if (!prose->family && !report_says_failure (t, prose, subject))
+		return FALSE;
+	GPtrArray *found = _ndr_text_recipients (report, t, prose->recipients);
+	_ndr_text_add_records (report, t, found, prose, subject);
+	gboolean added = found->len > 0;
+	g_ptr_array_unref (found);
+	return added;
+}
+
 gboolean
 _ndr_text_decode (NdrparseReport *report, const char *text)
 {
@@ -72,17 +92,9 @@ _ndr_text_decode (NdrparseReport *report, const char *text)
 
 	NdrText t;
 	_ndr_text_init (&t, report->rules, text);
-	_ndr_text_find_region (&t, prose.family);
-	read_pasted_original (report, &t, text, len);
-	t.senders = _ndr_text_sender_addresses (report);
-
-	gboolean added = FALSE;
-	if (prose.family || report_says_failure (&t, &prose, subject)) {
-		GPtrArray *found = _ndr_text_recipients (report, &t, prose.recipients);
-		_ndr_text_add_records (report, &t, found, &prose, subject);
-		added = found->len > 0;
-		g_ptr_array_unref (found);
-	}
+	gboolean added = read_report (report, &t, &prose, subject, text, len);
+	while (!added && _ndr_prose_give_up_family (report->rules, &prose))
+		added = read_report (report, &t, &prose, subject, text, len);
 	_ndr_text_clear (&t);
 	return added;
 }

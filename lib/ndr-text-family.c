@@ -209,15 +209,37 @@ read_field (const NdrparseRules *rules, NdrChannelKind kind, const char *value, 
 }
 
 static void
-set_family (const NdrparseRules *rules, const Candidate *c, NdrProse *prose)
+use_family (const NdrparseRules *rules, const char *name, NdrProse *prose)
 {
-	const NdrFamilyDef *def = _ndr_rules_family (rules, c->name);
-	prose->family = c->name;
+	const NdrFamilyDef *def = name ? _ndr_rules_family (rules, name) : NULL;
+	prose->family = name;
 	prose->recipients = def ? def->recipients : NDR_RECIPIENTS_LINES;
 	prose->reason = NDRPARSE_REASON_UNDEFINED;
 	if (def && def->reason)
 		ndrparse_reason_from_name (def->reason, &prose->reason);
+}
+
+static void
+set_family (const NdrparseRules *rules, const Candidate *c, NdrProse *prose)
+{
+	use_family (rules, c->name, prose);
 	prose->by_headers = (c->fields & ~NDR_FAMILY_FIELD_BODY) != 0;
+}
+
+/* A family is told by a word or two of its From, Subject or text, which
+ * another system may write too (IMail's Subject "Undeliverable Mail" is
+ * many a system's): when its reading finds nobody, the next family
+ * recognised reads the text, then the reading of no family, as a
+ * report of an unknown system would be read. */
+gboolean
+_ndr_prose_give_up_family (const NdrparseRules *rules, NdrProse *prose)
+{
+	if (prose->family == NULL)
+		return FALSE;
+	const char *next = prose->runner_up;
+	prose->runner_up = NULL;
+	use_family (rules, next, prose);
+	return TRUE;
 }
 
 void
@@ -244,14 +266,19 @@ _ndr_prose_read (const NdrparseReport *report, const char *from, const char *sub
 	}
 	g_array_unref (header_hits);
 
-	const Candidate *best = NULL;
+	const Candidate *best = NULL, *runner_up = NULL;
 	for (guint i = 0; i < candidates->len; i++) {
 		const Candidate *c = &g_array_index (candidates, Candidate, i);
-		if (candidate_outranks (rules, c, best))
+		if (candidate_outranks (rules, c, best)) {
+			runner_up = best;
 			best = c;
+		} else if (candidate_outranks (rules, c, runner_up)) {
+			runner_up = c;
+		}
 	}
 	if (best)
 		set_family (rules, best, prose);
+	prose->runner_up = runner_up ? runner_up->name : NULL;
 	g_array_unref (candidates);
 
 	prose->daemon_sender = is_null_sender (from) || (from_marks & (1u << NDR_MARK_DAEMON_SENDER));

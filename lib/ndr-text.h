@@ -45,6 +45,7 @@ G_BEGIN_DECLS
 
 typedef struct {
 	const char *family;             /* the family's name (owned by the rules), or NULL */
+	const char *runner_up;          /* the next recognised family, or NULL */
 	NdrRecipients recipients;       /* where its recipients are */
 	NdrparseReason reason;          /* what every report of the family means, or UNDEFINED */
 	gboolean by_headers;            /* recognised by its From, Subject or header rules */
@@ -57,6 +58,10 @@ typedef struct {
 /* Reads what the bounce's headers, @from, @subject and the first
  * NDR_TEXT_MARKER_WINDOW bytes of @text (@len bytes) show; any may be NULL. */
 void _ndr_prose_read (const NdrparseReport *report, const char *from, const char *subject, const char *text, gsize len, NdrProse *prose);
+/* Makes the runner-up (if any, else no family) @prose's family, for a
+ * report its family's reading found no recipient in; FALSE when @prose
+ * has no family left to give up. */
+gboolean _ndr_prose_give_up_family (const NdrparseRules *rules, NdrProse *prose);
 /* The marks (1 << NdrMark) the in=body rules find in @text, one scan;
  * 0 for a NULL or empty text. */
 guint _ndr_prose_marks (const NdrparseRules *rules, const char *text, gsize len);
