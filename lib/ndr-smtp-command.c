@@ -60,9 +60,43 @@ _ndr_smtp_command_rule (const NdrparseRules *rules, const char *text, gsize len)
 	return rule;
 }
 
+/* @text (@len bytes) with each line break and the blanks around it made
+ * one space (a new string; *@out_len its length), or NULL if it has no
+ * line break. */
+static char *
+unfolded (const char *text, gsize len, gsize *out_len)
+{
+	if (memchr (text, '\n', len) == NULL)
+		return NULL;
+	char *out = g_malloc (len + 1), *q = out;
+	for (gsize i = 0; i < len; i++) {
+		if (text[i] != '\n' && text[i] != '\r') {
+			*q++ = text[i];
+			continue;
+		}
+		while (q > out && (q[-1] == ' ' || q[-1] == '\t'))
+			q--;
+		while (i + 1 < len && strchr (" \t\r\n", text[i + 1]) != NULL && text[i + 1] != '\0')
+			i++;
+		*q++ = ' ';
+	}
+	*q = '\0';
+	*out_len = (gsize) (q - out);
+	return out;
+}
+
+/* Reports fold their lines (Postfix wraps its "(in reply to RCPT TO
+ * command)" wherever the line reaches its width: "(in reply to\n    RCPT
+ * TO command)"), and a rule's words are on one line: the command is read
+ * from the text unfolded. */
 const char *
 _ndr_text_find_smtp_command (const NdrparseRules *rules, const char *text, gsize len)
 {
-	const NdrRule *rule = _ndr_smtp_command_rule (rules, text, len);
+	if (text == NULL)
+		return NULL;
+	gsize flat_len = 0;
+	char *flat = unfolded (text, len, &flat_len);
+	const NdrRule *rule = flat ? _ndr_smtp_command_rule (rules, flat, flat_len) : _ndr_smtp_command_rule (rules, text, len);
+	g_free (flat);
 	return rule ? _ndr_smtp_command_name ((NdrSmtpCommand) rule->value) : NULL;
 }
