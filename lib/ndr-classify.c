@@ -331,6 +331,33 @@ step_phrase (Chain *c)
 /* The reporter's leaning words decide, unless the text also names a
  * reason they yield to (yields=: Sisimai reads "mailbox is full" before
  * an MTA's table entry for an unknown user). */
+/* The reason a precise status names (a status rule that yields to
+ * nothing: X.2.2 a full mailbox, X.5.3 too many recipients; not X.7.1,
+ * which other words outweigh), or UNDEFINED. */
+static NdrReason
+precise_status_reason (const Chain *c)
+{
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	const NdrRuleHit *best = status_hit (c->f->rules, &c->f->status, hits);
+	NdrReason reason = best && NDR_RULE_TEXT (best->rule, yields) == NULL ? (NdrReason) best->rule->value
+									       : NDRPARSE_REASON_UNDEFINED;
+	g_array_unref (hits);
+	return reason;
+}
+
+static gboolean
+yields_to_reason (const NdrRule *rule, NdrReason reason)
+{
+	return reason != NDRPARSE_REASON_UNDEFINED && reason != (NdrReason) rule->value && NDR_RULE_TEXT (rule, yields) &&
+	       _ndr_rule_word_in_list (NDR_RULE_TEXT (rule, yields), _ndr_reason_name (reason));
+}
+
+/* The reporter's leaning words decide, unless the text also names a
+ * reason they yield to (yields=: Sisimai reads "mailbox is full" before
+ * an MTA's table entry for an unknown user), or the remote's own status
+ * names one precisely: qmail writes "does not like recipient." before
+ * every refused RCPT, "552 5.2.2 Over quota" too, as Sisimai 5's
+ * Reason.pm get() reads an MTA's userunknown again by the status. */
 static gboolean
 step_leaning (Chain *c)
 {
@@ -338,8 +365,9 @@ step_leaning (Chain *c)
 	if (best == NULL)
 		return FALSE;
 	const NdrRuleHit *naming = best_reason_hit (c, c->diagnostic, NULL, c->f->text, accept_naming);
-	if (naming && NDR_RULE_TEXT (best->rule, yields) &&
-	    _ndr_rule_word_in_list (NDR_RULE_TEXT (best->rule, yields), _ndr_reason_name ((NdrReason) naming->rule->value)))
+	if (naming && yields_to_reason (best->rule, (NdrReason) naming->rule->value))
+		return FALSE;
+	if (yields_to_reason (best->rule, precise_status_reason (c)))
 		return FALSE;
 	return decide (c, "leaning", (NdrReason) best->rule->value, best);
 }
@@ -366,13 +394,7 @@ static gboolean
 status_says_more_than_stage (const Chain *c)
 {
 	const NdrStatusCode *st = &c->f->status;
-	if (st->klass == 0 || st->subject < 3)
-		return FALSE;
-	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	const NdrRuleHit *best = status_hit (c->f->rules, st, hits);
-	gboolean precise = best && NDR_RULE_TEXT (best->rule, yields) == NULL;
-	g_array_unref (hits);
-	return precise;
+	return st->klass != 0 && st->subject >= 3 && precise_status_reason (c) != NDRPARSE_REASON_UNDEFINED;
 }
 
 /* A refusal before any recipient was given is about the sending host or
@@ -482,8 +504,8 @@ static const Step steps[] = {
 	{ "final-phrase", "phrases of a local delivery agent, which has the last word on whether a mailbox "
 			  "exists, whatever the session stage", step_final_phrase },
 	{ "leaning", "the words of the MTA that wrote the bounce that only lean towards a reason (qmail's "
-		     "\"does not like recipient\" comes with any refusal of a recipient), unless the text names a "
-		     "reason they yield to", step_leaning },
+		     "\"does not like recipient\" comes with any refusal of a recipient), unless the text or a "
+		     "precise status (X.2.2, X.5.3) names a reason they yield to", step_leaning },
 	{ "phrase", "phrases that name a reason, read in the light of the SMTP stage (an unknown address "
 		    "answered to MAIL is the sender's; \"user unknown\" after DATA or with a non-address status "
 		    "is a filter's), made precise by a status rule that refines them", step_phrase },
