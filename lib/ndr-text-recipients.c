@@ -263,12 +263,48 @@ qualify_local_part (NdrparseReport *report, const Qualifier *q, const char *loca
 	return address;
 }
 
+/* The blanks line @i starts with, or -1 for a blank line. */
+static gssize
+line_indent (const NdrText *t, guint i)
+{
+	const NdrLine *l = _ndr_text_line (t, i);
+	const char *end = l->p + l->len, *p = _ndr_text_skip_blanks (l->p, end);
+	return p == end || *p == '\r' ? -1 : (gssize) (p - l->p);
+}
+
+/* Whether line @i is a reply that names an address ("550 <a@b>: ...")
+ * indented under the recipient line @last above it, every line between
+ * indented under it too: that recipient's remote reply (Exim's "  a@b" then "    550
+ * <c@d>: ..." after forwarding or rewriting, Postfix's continuation
+ * lines), not another recipient.  Sendmail's summary lines stand at the
+ * margin. */
+static gboolean
+is_reply_under (const NdrText *t, guint i, guint last)
+{
+	if (last == G_MAXUINT)
+		return FALSE;
+	const NdrLine *l = _ndr_text_line (t, i);
+	const char *end = l->p + l->len, *p = _ndr_text_skip_blanks (l->p, end);
+	if (skip_reply_code (p, end) == p)
+		return FALSE;
+	gssize indent = line_indent (t, i), above = line_indent (t, last);
+	if (indent <= above)
+		return FALSE;
+	for (guint k = last + 1; k < i; k++)
+		if (line_indent (t, k) <= above)
+			return FALSE;
+	return TRUE;
+}
+
 static void
 collect_recipient_lines (NdrparseReport *report, const NdrText *t, GPtrArray *found, gboolean allow_senders,
 			 LocalParts local_parts)
 {
 	Qualifier q = { NULL, NULL };
+	guint last = G_MAXUINT;         /* the line of the last recipient found */
 	for (guint i = t->begin; i < t->end && found->len < NDR_TEXT_MAX_RECIPIENTS; i++) {
+		if (is_reply_under (t, i, last))
+			continue;
 		char *address = _ndr_text_line_recipient (t, i);
 		gsize len;
 		const char *local;
@@ -277,10 +313,12 @@ collect_recipient_lines (NdrparseReport *report, const NdrText *t, GPtrArray *fo
 				qualifier_init (&q, report, local_parts);
 			address = qualify_local_part (report, &q, local, len);
 		}
-		if (usable (t, address, allow_senders))
+		if (usable (t, address, allow_senders)) {
 			add_finding (found, address, i);
-		else
+			last = i;
+		} else {
 			g_free (address);
+		}
 	}
 	qualifier_clear (&q);
 }
