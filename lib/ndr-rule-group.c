@@ -22,7 +22,7 @@ _ndr_rule_channel_kind (const NdrRule *rule)
 			return NDR_CHANNEL_BODY_LINES;
 		case NDR_THEN_MARK:
 			return rule->value == NDR_MARK_RETURNED_MESSAGE || rule->value == NDR_MARK_RECIPIENT_LABEL ||
-			       rule->value == NDR_MARK_SESSION_START
+			       rule->value == NDR_MARK_SESSION_START || rule->value == NDR_MARK_EXIT_STATUS
 			       ? NDR_CHANNEL_BODY_LINES : NDR_CHANNEL_BODY;
 		default:
 			return NDR_CHANNEL_BODY;

@@ -42,7 +42,7 @@ static const char *const command_names[NDR_SMTP_COUNT] = {
 static const char *const mark_names[NDR_MARK_COUNT] = {
 	"failure", "delay", "returned-message", "recipient-label", "bounce-subject",
 	"bounce-subject-word", "daemon-sender", "autoreply-subject", "autoreply-header", "not-a-bounce", "reply-subject",
-	"session-start", "given-up",
+	"session-start", "given-up", "exit-status",
 };
 static const char *const weight_names[NDR_WEIGHT_COUNT] = { "final", "naming", "broad" };
 

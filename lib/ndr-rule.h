@@ -85,6 +85,7 @@ typedef enum {
 	NDR_MARK_REPLY_SUBJECT,         /* a person's reply or forward: its Subject starts so */
 	NDR_MARK_SESSION_START,         /* a transcript's line that starts one host's session */
 	NDR_MARK_GIVEN_UP,              /* the mail system gave the message up: a failure, whatever its codes */
+	NDR_MARK_EXIT_STATUS,           /* an MTA's own summary of a session, which the remote's reply says more than */
 	NDR_MARK_COUNT
 } NdrMark;
 

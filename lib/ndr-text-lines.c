@@ -253,11 +253,13 @@ _ndr_text_find_region (NdrText *t, const char *family)
 	t->end = MIN (end, n);
 }
 
-char *
-_ndr_text_block (const NdrText *t, guint first, guint stop)
+static char *
+block_of (const NdrText *t, guint first, guint stop, NdrMark skip)
 {
 	GString *s = g_string_new (NULL);
 	for (guint i = first; i < stop && s->len < NDR_TEXT_MAX_DIAGNOSTIC; i++) {
+		if (skip != NDR_MARK_COUNT && _ndr_text_find_line (t, i, i + 1, NDR_THEN_MARK, NULL, skip) != G_MAXUINT)
+			continue;
 		const NdrLine *l = _ndr_text_line (t, i);
 		for (const char *p = l->p, *end = l->p + l->len; p < end && s->len < NDR_TEXT_MAX_DIAGNOSTIC; p++) {
 			if (!g_ascii_isspace (*p))
@@ -271,4 +273,16 @@ _ndr_text_block (const NdrText *t, guint first, guint stop)
 	while (s->len && s->str[s->len - 1] == ' ')
 		g_string_truncate (s, s->len - 1);
 	return g_string_free (s, FALSE);
+}
+
+char *
+_ndr_text_block (const NdrText *t, guint first, guint stop)
+{
+	return block_of (t, first, stop, NDR_MARK_COUNT);
+}
+
+char *
+_ndr_text_block_without (const NdrText *t, guint first, guint stop, NdrMark mark)
+{
+	return block_of (t, first, stop, mark);
 }

@@ -40,16 +40,44 @@ next_block_line (const NdrText *t, GPtrArray *found, const NdrFinding *f)
 	return stop;
 }
 
+/* Whether a line of [@first, @stop) is a remote's failure reply as a
+ * transcript quotes it ("<<< 552 Requested mailbox exceeds quota."). */
+static gboolean
+has_remote_reply (const NdrText *t, guint first, guint stop)
+{
+	for (guint i = first; i < stop; i++) {
+		const NdrLine *l = _ndr_text_line (t, i);
+		const char *end = l->p + l->len, *p = _ndr_text_skip_blanks (l->p, end);
+		if (end - p >= 7 && memcmp (p, "<<< ", 4) == 0 && (p[4] == '4' || p[4] == '5') &&
+		    g_ascii_isdigit (p[5]) && g_ascii_isdigit (p[6]))
+			return TRUE;
+	}
+	return FALSE;
+}
+
+/* Lines [@first, @stop) as one diagnostic.  Where the remote's reply is
+ * quoted, the MTA's own summary of the session (Sendmail's exit status,
+ * "554 5.0.0 Service unavailable" after "<<< 552 Requested mailbox
+ * exceeds quota.") is left out: the reply says why, the summary only
+ * that the session failed, and its code would pass for the remote's. */
+static char *
+block_diagnostic (const NdrText *t, guint first, guint stop)
+{
+	if (has_remote_reply (t, first, stop))
+		return _ndr_text_block_without (t, first, stop, NDR_MARK_EXIT_STATUS);
+	return _ndr_text_block (t, first, stop);
+}
+
 static char *
 diagnostic_of (const NdrText *t, GPtrArray *found, guint k, const NdrTranscript *tr)
 {
 	const NdrFinding *f = g_ptr_array_index (found, k);
 	guint first, stop;
 	if (f->line == G_MAXUINT)
-		return _ndr_text_block (t, t->begin, t->end);
+		return block_diagnostic (t, t->begin, t->end);
 	if (tr && _ndr_transcript_block (t, tr, k, &first, &stop))
-		return _ndr_text_block (t, first, stop);
-	return _ndr_text_block (t, diagnostic_start (t, f), next_block_line (t, found, f));
+		return block_diagnostic (t, first, stop);
+	return block_diagnostic (t, diagnostic_start (t, f), next_block_line (t, found, f));
 }
 
 /* The class a report states, else 4 when its words say delivery is only

@@ -113,6 +113,8 @@ gboolean _ndr_text_field_is (const char *name, gsize len, const char *want);
 /* The lines [@first, @stop) joined, whitespace folded to single spaces,
  * at most NDR_TEXT_MAX_DIAGNOSTIC bytes (a new string). */
 char *_ndr_text_block (const NdrText *t, guint first, guint stop);
+/* The same, leaving out the lines a rule of mark @mark hits. */
+char *_ndr_text_block_without (const NdrText *t, guint first, guint stop, NdrMark mark);
 
 /* ---- addresses (ndr-text-recipients.c) ---- */
 
