@@ -191,10 +191,33 @@ is_host_char (char c)
 	return g_ascii_isalnum (c) || c == '.' || c == '-' || c == '_';
 }
 
+/* The host of Sendmail's transcript, "... while talking to
+ * mx.example.com.:" (usersmtp.c: the host's name, a dot ending it as a
+ * domain name's root), or NULL. */
+static char *
+transcript_host (const char *text, gsize len)
+{
+	static const char lead[] = "while talking to ";
+	const char *at = _ndr_memcasemem (text, len, lead), *end = text + len;
+	if (at == NULL)
+		return NULL;
+	const char *name = at + strlen (lead), *q = name;
+	while (q < end && is_host_char (*q))
+		q++;
+	while (q > name && q[-1] == '.')
+		q--;
+	if (q == name || memchr (name, '.', q - name) == NULL)
+		return NULL;
+	return g_ascii_strdown (name, q - name);
+}
+
 char *
 _ndr_text_find_remote_host (const char *text, gsize len)
 {
 	const char *p = text, *end = text + len;
+	char *talked_to = transcript_host (text, len);
+	if (talked_to)
+		return talked_to;
 
 	while (p && p < end) {
 		const char *at = _ndr_memcasemem (p, end - p, "host");
