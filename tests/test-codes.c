@@ -159,6 +159,14 @@ test_smtp_command (void)
 		{ "mx.example.org [192.0.2.1] did not like our RCPT TO:\n550 unknown", "RCPT" },
 		{ "Additional RCPT TO generated following response: 550 unknown", "RCPT" },
 		{ "host mx.example.org[192.0.2.1] refused to talk to me: 554 go away", "CONN" },
+		/* Postfix wraps its lines wherever they reach the width */
+		{ "said: 550 No such user here (in\n    reply to RCPT TO command)", "RCPT" },
+		{ "said: 552 full (in reply to\r\n    end of DATA command)", "DATA" },
+		/* qmail-remote's own words for each stage */
+		{ "Connected to 192.0.2.1 but greeting failed.\nRemote host said: 554 go away", "CONN" },
+		{ "Connected to 192.0.2.1 but my name was rejected.\nRemote host said: 501 bad", "HELO" },
+		{ "Connected to 192.0.2.1 but sender was rejected.\nRemote host said: 553 no", "MAIL" },
+		{ "192.0.2.1 failed after I sent the message.\nRemote host said: 554 spam", "DATA" },
 	};
 	const NdrparseRules *rules = _ndr_rules_use (NULL);
 	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
@@ -177,6 +185,9 @@ test_remote_host (void)
 		{ "host mail.example.net said: 554 denied", "mail.example.net" },
 		{ "the host is down", NULL },
 		{ "host localhost[127.0.0.1] said: 550", NULL },
+		/* Sendmail's transcript names the host it talked to, with the root's dot */
+		{ "... while talking to MX.example.com.:\n>>> RCPT To:<a@b>\n<<< 550 no", "mx.example.com" },
+		{ "... while talking to localhost.:\n<<< 550 no", NULL },
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
 		char *host = _ndr_text_find_remote_host (cases[i].text, strlen (cases[i].text));
