@@ -272,12 +272,30 @@ line_indent (const NdrText *t, guint i)
 	return p == end || *p == '\r' ? -1 : (gssize) (p - l->p);
 }
 
-/* Whether line @i is a reply that names an address ("550 <a@b>: ...")
+/* Whether line @i, a reply that names an address ("550 <a@b>: ...") or
+ * any line under a recipient line that is a wrapped paragraph, is
  * indented under the recipient line @last above it, every line between
- * indented under it too: that recipient's remote reply (Exim's "  a@b" then "    550
- * <c@d>: ..." after forwarding or rewriting, Postfix's continuation
- * lines), not another recipient.  Sendmail's summary lines stand at the
- * margin. */
+ * indented under it too: that recipient's remote reply (Exim's "  a@b"
+ * then "    550 <c@d>: ..." after forwarding or rewriting, Postfix's
+ * continuation lines), not another recipient.  Sendmail's summary lines
+ * stand at the margin. */
+/* Whether recipient line @i says more than its address ("<a@b>: host
+ * mx.example.com[192.0.2.1] said: 550 ..."): a paragraph the report wraps. */
+static gboolean
+says_more_than_address (const NdrText *t, guint i)
+{
+	const NdrLine *l = _ndr_text_line (t, i);
+	char *address = _ndr_text_line_recipient (t, i);
+	const char *at = address ? _ndr_memcasemem (l->p, l->len, address) : NULL;
+	gboolean more = FALSE;
+	if (at) {
+		const char *rest = at + strlen (address), *end = l->p + l->len;
+		more = rest + strspn (rest, "<>\"': \t\r") < end;
+	}
+	g_free (address);
+	return more;
+}
+
 static gboolean
 is_reply_under (const NdrText *t, guint i, guint last)
 {
@@ -285,7 +303,10 @@ is_reply_under (const NdrText *t, guint i, guint last)
 		return FALSE;
 	const NdrLine *l = _ndr_text_line (t, i);
 	const char *end = l->p + l->len, *p = _ndr_text_skip_blanks (l->p, end);
-	if (skip_reply_code (p, end) == p)
+	/* A reply line, or the wrapped rest of the recipient's own line
+	 * ("    <c@d>: Recipient address rejected: ..." after Postfix's
+	 * "<a@b>: host ... said: 550 5.1.1"). */
+	if (skip_reply_code (p, end) == p && !says_more_than_address (t, last))
 		return FALSE;
 	gssize indent = line_indent (t, i), above = line_indent (t, last);
 	if (indent <= above)
