@@ -272,13 +272,6 @@ line_indent (const NdrText *t, guint i)
 	return p == end || *p == '\r' ? -1 : (gssize) (p - l->p);
 }
 
-/* Whether line @i, a reply that names an address ("550 <a@b>: ...") or
- * any line under a recipient line that is a wrapped paragraph, is
- * indented under the recipient line @last above it, every line between
- * indented under it too: that recipient's remote reply (Exim's "  a@b"
- * then "    550 <c@d>: ..." after forwarding or rewriting, Postfix's
- * continuation lines), not another recipient.  Sendmail's summary lines
- * stand at the margin. */
 /* Whether recipient line @i says more than its address ("<a@b>: host
  * mx.example.com[192.0.2.1] said: 550 ..."): a paragraph the report wraps. */
 static gboolean
@@ -296,25 +289,42 @@ says_more_than_address (const NdrText *t, guint i)
 	return more;
 }
 
-static gboolean
-is_reply_under (const NdrText *t, guint i, guint last)
+/* The recipient line the lines after it may belong to: while each line
+ * since is indented deeper, a reply that names an address there ("550
+ * <c@d>: ...") is that recipient's remote reply, as is any line under a
+ * recipient line that is a wrapped paragraph, not another recipient
+ * (Exim's "  a@b" then "    550 <c@d>: ..." after forwarding or
+ * rewriting; Postfix's "    <c@d>: Recipient address rejected" after
+ * "<a@b>: host ... said: 550 5.1.1").  Sendmail's summary lines stand
+ * at the margin. */
+typedef struct {
+	gboolean open;          /* every line since the recipient line is under it */
+	gssize indent;          /* the recipient line's */
+	gboolean wrapped;       /* it says more than its address */
+} Under;
+
+static void
+under_start (Under *u, const NdrText *t, guint line)
 {
-	if (last == G_MAXUINT)
+	u->open = TRUE;
+	u->indent = line_indent (t, line);
+	u->wrapped = says_more_than_address (t, line);
+}
+
+/* Whether line @i belongs to the recipient line @u was started at; the
+ * first line not under it closes @u. */
+static gboolean
+is_reply_under (Under *u, const NdrText *t, guint i)
+{
+	if (!u->open)
 		return FALSE;
+	if (line_indent (t, i) <= u->indent) {
+		u->open = FALSE;
+		return FALSE;
+	}
 	const NdrLine *l = _ndr_text_line (t, i);
 	const char *end = l->p + l->len, *p = _ndr_text_skip_blanks (l->p, end);
-	/* A reply line, or the wrapped rest of the recipient's own line
-	 * ("    <c@d>: Recipient address rejected: ..." after Postfix's
-	 * "<a@b>: host ... said: 550 5.1.1"). */
-	if (skip_reply_code (p, end) == p && !says_more_than_address (t, last))
-		return FALSE;
-	gssize indent = line_indent (t, i), above = line_indent (t, last);
-	if (indent <= above)
-		return FALSE;
-	for (guint k = last + 1; k < i; k++)
-		if (line_indent (t, k) <= above)
-			return FALSE;
-	return TRUE;
+	return u->wrapped || skip_reply_code (p, end) != p;
 }
 
 static void
@@ -322,9 +332,9 @@ collect_recipient_lines (NdrparseReport *report, const NdrText *t, GPtrArray *fo
 			 LocalParts local_parts)
 {
 	Qualifier q = { NULL, NULL };
-	guint last = G_MAXUINT;         /* the line of the last recipient found */
+	Under under = { FALSE, 0, FALSE };
 	for (guint i = t->begin; i < t->end && found->len < NDR_TEXT_MAX_RECIPIENTS; i++) {
-		if (is_reply_under (t, i, last))
+		if (is_reply_under (&under, t, i))
 			continue;
 		char *address = _ndr_text_line_recipient (t, i);
 		gsize len;
@@ -336,7 +346,7 @@ collect_recipient_lines (NdrparseReport *report, const NdrText *t, GPtrArray *fo
 		}
 		if (usable (t, address, allow_senders)) {
 			add_finding (found, address, i);
-			last = i;
+			under_start (&under, t, i);
 		} else {
 			g_free (address);
 		}
