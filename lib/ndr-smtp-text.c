@@ -86,13 +86,16 @@ find_code_pair (const char *text, gsize len, NdrTextCodes *codes)
 	return found;
 }
 
-/* "after 450 seconds", "552 bytes": a quantity, not a reply. */
+/* "after 450 seconds", "552 bytes", "more than 500 recipients": a
+ * quantity, not a reply.  Three digits count many, so the unit is a
+ * plural or an abbreviation, a whole word: "552 recipient storage full"
+ * and "554 message refused" are replies. */
 static gboolean
 followed_by_unit (const char *text, gsize len, gsize i)
 {
 	static const char *const units[] = {
-		"second", "sec", "minute", "min", "hour", "day", "byte", "kb", "mb",
-		"message", "recipient", "time", "attempt", "ms",
+		"seconds", "secs", "sec", "minutes", "mins", "min", "hours", "hrs", "days", "bytes", "kbytes",
+		"mbytes", "kb", "mb", "messages", "recipients", "times", "attempts", "ms",
 	};
 	gsize j = i + 3;
 	if (j >= len || text[j] != ' ')
@@ -100,7 +103,8 @@ followed_by_unit (const char *text, gsize len, gsize i)
 	j++;
 	for (gsize u = 0; u < G_N_ELEMENTS (units); u++) {
 		gsize n = strlen (units[u]);
-		if (j + n <= len && g_ascii_strncasecmp (text + j, units[u], n) == 0)
+		if (j + n <= len && g_ascii_strncasecmp (text + j, units[u], n) == 0 &&
+		    (j + n == len || !g_ascii_isalnum (text[j + n])))
 			return TRUE;
 	}
 	return FALSE;

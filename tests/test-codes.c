@@ -121,6 +121,10 @@ test_codes_in_text (void)
 		{ "host mx.example.com[192.0.2.1] said: 452 4.2.2 Over quota", 452, "4.2.2" },
 		{ "554 Mail from x@y rejected for policy reasons.", 554, NULL },
 		{ "Connection timed out after 450 seconds", 0, NULL },
+		{ "limit of 500 recipients per message", 0, NULL },
+		/* a singular noun after the code is the reply's text */
+		{ "after RCPT TO:<a@b>: 552 recipient storage full, try again later", 552, NULL },
+		{ "after end of data: 554 message refused", 554, NULL },
 		{ "retry timeout exceeded for 192.0.2.55", 0, NULL },
 		{ "Deferred: 421", 421, NULL },
 		{ "mailbox unavailable (5.2.1)", 0, "5.2.1" },
