@@ -55,7 +55,7 @@ typographic_ascii (const char *p, const char *end, char *ascii)
  * without the prefixes a multi-line reply repeats on every line
  * ("... multiple 550-5.7.1 addresses in From: header"), which would split
  * the phrases, and with typographic punctuation as ASCII (typographic_ascii()).
- * Codes were read before; the first prefix stays.  Letters beyond ASCII
+ * Codes were read before; the first prefix stays, wherever it is.  Letters beyond ASCII
  * are lower-cased: the matcher folds ASCII only, and rules write the
  * others in lower case.  Returns a new string. */
 static char *
@@ -63,19 +63,26 @@ readable_text (const char *text)
 {
 	GString *s = g_string_sized_new (strlen (text));
 	const char *p = text, *end = text + strlen (text);
-	gboolean non_ascii = FALSE;
+	gboolean non_ascii = FALSE, first_prefix = TRUE;
 
 	while (p < end) {
 		gboolean word_start = s->len == 0 || s->str[s->len - 1] == ' ';
-		if (word_start && s->len > 0 && is_reply_code_at (p, end)) {
+		if (word_start && is_reply_code_at (p, end)) {
 			const char *q = p + 4;
 			NdrStatusCode code;
 			gsize n = _ndr_status_code_scan (q, end - q, &code);
 			if (p[3] == '-' || (n && code.klass == (guint) (p[0] - '0'))) {
-				p = q + n;
-				while (p < end && g_ascii_isspace (*p))
-					p++;
-				continue;
+				if (first_prefix) {
+					/* The reply's own, where an MTA's words
+					 * lead it ("host ... said: 550 5.1.2
+					 * Address not found."). */
+					first_prefix = FALSE;
+				} else {
+					p = q + n;
+					while (p < end && g_ascii_isspace (*p))
+						p++;
+					continue;
+				}
 			}
 		}
 		char ascii;
