@@ -21,74 +21,7 @@
 
 #include <ndrparse.h>
 
-typedef struct {
-	char *reason, *language, *command, *host, *reply, *source;
-	guint line;
-} Wording;
-
-static void
-wording_free (gpointer p)
-{
-	Wording *w = p;
-	g_free (w->reason);
-	g_free (w->language);
-	g_free (w->command);
-	g_free (w->host);
-	g_free (w->reply);
-	g_free (w->source);
-	g_free (w);
-}
-
-static char *
-field_or_null (const char *f)
-{
-	return strcmp (f, "-") == 0 ? NULL : g_strdup (f);
-}
-
-static GPtrArray *
-read_wordings (const char *path)
-{
-	char *text = NULL;
-	GError *error = NULL;
-	if (!g_file_get_contents (path, &text, NULL, &error))
-		g_error ("%s", error->message);
-	GPtrArray *out = g_ptr_array_new_with_free_func (wording_free);
-	/* A wording listed twice would count twice: case -> its first line. */
-	GHashTable *seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-	char **lines = g_strsplit (text, "\n", -1);
-	for (guint i = 0; lines[i]; i++) {
-		if (lines[i][0] == '#' || lines[i][0] == '\0')
-			continue;
-		char **f = g_strsplit (lines[i], "\t", -1);
-		if (g_strv_length (f) != 6 || !*f[0] || !*f[4] || !*f[5])
-			g_error ("%s:%u: want 6 tab-separated fields (reason, language, command, host, reply, source)",
-				 path, i + 1);
-		NdrparseReason reason;
-		if (!ndrparse_reason_from_name (f[0], &reason))
-			g_error ("%s:%u: '%s' is not a reason", path, i + 1, f[0]);
-		/* The same reply to another command or from another host is
-		 * another case. */
-		char *key = g_strjoin ("\t", f[2], f[3], f[4], NULL);
-		guint first = GPOINTER_TO_UINT (g_hash_table_lookup (seen, key));
-		if (first)
-			g_error ("%s:%u: the same reply, command and host as line %u", path, i + 1, first);
-		g_hash_table_insert (seen, key, GUINT_TO_POINTER (i + 1));
-		Wording *w = g_new0 (Wording, 1);
-		w->reason = g_strdup (f[0]);
-		w->language = g_strdup (f[1]);
-		w->command = field_or_null (f[2]);
-		w->host = field_or_null (f[3]);
-		w->reply = g_strdup (f[4]);
-		w->source = g_strdup (f[5]);
-		w->line = i + 1;
-		g_ptr_array_add (out, w);
-		g_strfreev (f);
-	}
-	g_strfreev (lines);
-	g_hash_table_unref (seen);
-	g_free (text);
-	return out;
-}
+#include "wordings-file.h"
 
 static void
 add_count (GHashTable *counts, const char *key)
@@ -116,7 +49,7 @@ main (int argc, char **argv)
 		return 2;
 	}
 	const char *path = argv[summary ? 2 : 1];
-	GPtrArray *wordings = read_wordings (path);
+	GPtrArray *wordings = wordings_read (path);
 	GHashTable *per_reason = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	GHashTable *per_language = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 	guint missed = 0;

@@ -1,0 +1,343 @@
+/* test-wordings-in-reports.c - each wording of the table, put in the
+ * reports MTAs write around a remote's refusal, reads as its source says.
+ *
+ *   test-wordings-in-reports WORDINGS EXCEPTIONS
+ *
+ * test-wordings reads a reply alone; here the same reply goes through
+ * the whole decoder, inside Postfix's DSN and its plain-text report,
+ * Exim's report, Sendmail's DSN and its plain-text transcript, and
+ * Courier's DSN, each laid out as the MTA's source writes it (the
+ * templates below say where).  A decoder that loses the command a
+ * report names, takes the MTA's own words for the remote's, makes two
+ * recipients of one or reads a code out of the wrong line changes the
+ * reading, and this test shows which wording in which report.  The
+ * wordings taken are those of a permanent refusal (5xx) of a command
+ * the report can name: a failure report quotes those.
+ *
+ * EXCEPTIONS (tests/wordings/in-reports-exceptions.tsv) lists, tab-
+ * separated, a report, a reply, the reason it reads as there and why
+ * that is right or known: the run fails on any other difference, and on
+ * an exception that no longer happens.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include <ndrparse.h>
+
+#include "wordings-file.h"
+
+#define RECIPIENT "user@example.net"
+
+/* The enhanced status a reply states after its code ("550 5.1.1 ..."),
+ * else the class's undefined one. */
+static void
+reply_status (const char *reply, char *buf, gsize size)
+{
+	const char *p = reply + 3;
+	while (*p == ' ' || *p == '-' || *p == '#')
+		p++;
+	gsize n = strspn (p, "0123456789.");
+	if (n >= 5 && n < size && (p[0] == '4' || p[0] == '5') && p[1] == '.') {
+		memcpy (buf, p, n);
+		buf[n] = '\0';
+	} else {
+		g_snprintf (buf, size, "%c.0.0", reply[0]);
+	}
+}
+
+static const char *
+host_of (const Wording *w)
+{
+	return w->host ? w->host : "mx.example.net";
+}
+
+static const char *const original =
+	"From: sender@example.com\n"
+	"To: " RECIPIENT "\n"
+	"Subject: test\n"
+	"Date: Mon, 1 Jun 2020 09:58:00 +0000\n"
+	"Message-ID: <orig@example.com>\n"
+	"\n"
+	"hello\n";
+
+/* A multipart/report as RFC 3464 lays it out: @text, the recipient's
+ * delivery-status fields (the reply's status, else X.0.0), the message. */
+static char *
+dsn_report (const char *from, const char *subject, const char *text, const Wording *w)
+{
+	char status[16];
+	reply_status (w->reply, status, sizeof status);
+	return g_strdup_printf (
+		"From: %s\nTo: sender@example.com\nSubject: %s\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+		"--B\nContent-Type: text/plain\n\n%s\n"
+		"--B\nContent-Type: message/delivery-status\n\n"
+		"Reporting-MTA: dns; mx.example.org\n\n"
+		"Final-Recipient: rfc822; " RECIPIENT "\nAction: failed\nStatus: %s\n"
+		"Remote-MTA: dns; %s\nDiagnostic-Code: smtp; %s\n\n"
+		"--B\nContent-Type: message/rfc822\n\n%s\n--B--\n",
+		from, subject, text, status, host_of (w), w->reply, original);
+}
+
+/* Postfix's account of a remote reply, src/bounce/bounce_notify_util.c
+ * and smtp_proto.c: "host H[A] said: TEXT (in reply to CMD command)",
+ * wrapped at the width with four blanks; "refused to talk to me" for a
+ * greeting. */
+static char *
+postfix_said (const Wording *w)
+{
+	const char *cmd = strcmp (w->command, "RCPT") == 0 ? "RCPT TO"
+			  : strcmp (w->command, "MAIL") == 0 ? "MAIL FROM"
+			  : strcmp (w->command, "DATA") == 0 ? "end of DATA" : NULL;
+	if (cmd == NULL)
+		return g_strdup_printf ("host %s[192.0.2.25] refused to talk to me: %s", host_of (w), w->reply);
+	return g_strdup_printf ("host %s[192.0.2.25] said: %s (in\n    reply to %s command)", host_of (w), w->reply,
+				cmd);
+}
+
+static const char postfix_text[] =
+	"This is the mail system at host mx.example.org.\n\n"
+	"I'm sorry to have to inform you that your message could not\n"
+	"be delivered to one or more recipients. It's attached below.\n\n"
+	"                   The mail system\n\n";
+
+static char *
+postfix_dsn (const Wording *w)
+{
+	char *said = postfix_said (w);
+	char *text = g_strdup_printf ("%s<" RECIPIENT ">: %s\n", postfix_text, said);
+	char *m = dsn_report ("MAILER-DAEMON@mx.example.org (Mail Delivery System)", "Undelivered Mail Returned to Sender",
+			      text, w);
+	g_free (text);
+	g_free (said);
+	return m;
+}
+
+static char *
+postfix_plain (const Wording *w)
+{
+	char *said = postfix_said (w);
+	char *m = g_strdup_printf (
+		"From: MAILER-DAEMON@mx.example.org (Mail Delivery System)\n"
+		"To: sender@example.com\n"
+		"Subject: Undelivered Mail Returned to Sender\n\n"
+		"%s<" RECIPIENT ">: %s\n\n--- Undelivered message follows ---\n\n%s",
+		postfix_text, said, original);
+	g_free (said);
+	return m;
+}
+
+/* Exim's, src/deliver.c and transports/smtp.c: the address two blanks
+ * in, then "host H [A]", "SMTP error from remote mail server after CMD:"
+ * and the reply, four in. */
+static char *
+exim (const Wording *w)
+{
+	const char *after = strcmp (w->command, "RCPT") == 0 ? "RCPT TO:<" RECIPIENT ">"
+			    : strcmp (w->command, "MAIL") == 0 ? "MAIL FROM:<sender@example.com> SIZE=1841"
+			    : strcmp (w->command, "DATA") == 0 ? "end of data" : "initial connection";
+	return g_strdup_printf (
+		"From: Mail Delivery System <Mailer-Daemon@mx.example.org>\n"
+		"To: sender@example.com\n"
+		"Subject: Mail delivery failed: returning message to sender\n"
+		"Auto-Submitted: auto-replied\n\n"
+		"This message was created automatically by mail delivery software.\n\n"
+		"A message that you sent could not be delivered to one or more of its\n"
+		"recipients. This is a permanent error. The following address(es) failed:\n\n"
+		"  " RECIPIENT "\n    host %s [192.0.2.25]\n"
+		"    SMTP error from remote mail server after %s:\n    %s\n\n"
+		"------ This is a copy of the message, including all the headers. ------\n\n%s",
+		host_of (w), after, w->reply, original);
+}
+
+/* Sendmail's transcript, usersmtp.c and deliver.c: "... while talking
+ * to H.:", ">>> CMD", "<<< REPLY", then giveresponse()'s exit status. */
+static char *
+sendmail_transcript (const Wording *w)
+{
+	const char *sent = strcmp (w->command, "RCPT") == 0 ? ">>> RCPT To:<" RECIPIENT ">\n"
+			   : strcmp (w->command, "MAIL") == 0 ? ">>> MAIL From:<sender@example.com> SIZE=1841\n"
+			   : strcmp (w->command, "DATA") == 0 ? ">>> DATA\n" : "";
+	return g_strdup_printf ("   ----- Transcript of session follows -----\n"
+				"... while talking to %s.:\n%s<<< %s\n554 5.0.0 Service unavailable\n",
+				host_of (w), sent, w->reply);
+}
+
+static char *
+sendmail_dsn (const Wording *w)
+{
+	char *transcript = sendmail_transcript (w);
+	char *text = g_strdup_printf ("   ----- The following addresses had permanent fatal errors -----\n<" RECIPIENT ">\n"
+				      "    (reason: %s)\n\n%s", w->reply, transcript);
+	char *m = dsn_report ("Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>",
+			      "Returned mail: see transcript for details", text, w);
+	g_free (text);
+	g_free (transcript);
+	return m;
+}
+
+static char *
+sendmail_plain (const Wording *w)
+{
+	char *transcript = sendmail_transcript (w);
+	char *m = g_strdup_printf (
+		"From: Mail Delivery Subsystem <MAILER-DAEMON@mx.example.org>\n"
+		"To: <sender@example.com>\n"
+		"Subject: Returned mail: see transcript for details\n\n"
+		"   ----- The following addresses had permanent fatal errors -----\n<" RECIPIENT ">\n\n"
+		"%s\n   ----- Original message follows -----\n\n%s",
+		transcript, original);
+	g_free (transcript);
+	return m;
+}
+
+/* Courier's, courier/module.dsn/dsn.c: "<A>:", the host, then the
+ * session as ">>> CMD" and "<<< REPLY". */
+static char *
+courier (const Wording *w)
+{
+	const char *sent = strcmp (w->command, "RCPT") == 0 ? ">>> RCPT TO:<" RECIPIENT ">\n"
+			   : strcmp (w->command, "MAIL") == 0 ? ">>> MAIL FROM:<sender@example.com>\n"
+			   : strcmp (w->command, "DATA") == 0 ? ">>> DATA\n" : "";
+	char *text = g_strdup_printf ("This is a delivery status notification from mx.example.org,\n"
+				      "running the Courier mail server, version 1.1.8.\n\n"
+				      "                           UNDELIVERABLE MAIL\n\n"
+				      "Your message to the following recipients cannot be delivered:\n\n"
+				      "<" RECIPIENT ">:\n    %s [192.0.2.25]:\n%s<<< %s\n",
+				      host_of (w), sent, w->reply);
+	char *m = dsn_report ("Courier mail server at mx.example.org <@>", "NOTICE: mail delivery status.", text, w);
+	g_free (text);
+	return m;
+}
+
+typedef struct {
+	const char *name;
+	char *(*build) (const Wording *w);
+} Report;
+
+static const Report reports[] = {
+	{ "postfix-dsn", postfix_dsn },
+	{ "postfix-text", postfix_plain },
+	{ "exim", exim },
+	{ "sendmail-dsn", sendmail_dsn },
+	{ "sendmail-text", sendmail_plain },
+	{ "courier", courier },
+};
+
+/* A permanent refusal of a command the reports name. */
+static gboolean
+eligible (const Wording *w)
+{
+	static const char *const commands[] = { "RCPT", "MAIL", "DATA", "CONN" };
+	gboolean named = FALSE;
+	for (gsize i = 0; w->command && i < G_N_ELEMENTS (commands); i++)
+		named |= strcmp (w->command, commands[i]) == 0;
+	return named && w->reply[0] == '5' && g_ascii_isdigit (w->reply[1]) && g_ascii_isdigit (w->reply[2]) &&
+	       (w->reply[3] == ' ' || w->reply[3] == '-');
+}
+
+/* What the report makes of the wording: the reason of its one record for
+ * the recipient, else what went wrong. */
+static char *
+read_report (const Report *r, const Wording *w)
+{
+	char *message = r->build (w);
+	GError *error = NULL;
+	NdrparseReport *report = ndrparse_parse_bytes (message, strlen (message), &error);
+	g_free (message);
+	if (report == NULL) {
+		char *what = g_strdup_printf ("error: %s", error->message);
+		g_error_free (error);
+		return what;
+	}
+	guint n = ndrparse_report_get_n_records (report);
+	char *got;
+	if (n != 1) {
+		got = g_strdup_printf ("%u records", n);
+	} else {
+		const NdrparseRecord *rec = ndrparse_report_get_record (report, 0);
+		const char *to = ndrparse_record_get_recipient (rec);
+		got = g_strcmp0 (to, RECIPIENT) != 0
+			? g_strdup_printf ("recipient %s", to ? to : "none")
+			: g_strdup (ndrparse_reason_get_name (ndrparse_record_get_reason (rec)));
+	}
+	ndrparse_report_unref (report);
+	return got;
+}
+
+/* The exceptions: "report\treply" -> the reading it has there. */
+static GHashTable *
+read_exceptions (const char *path)
+{
+	char *text = NULL;
+	GError *error = NULL;
+	if (!g_file_get_contents (path, &text, NULL, &error))
+		g_error ("%s", error->message);
+	GHashTable *out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+	char **lines = g_strsplit (text, "\n", -1);
+	for (guint i = 0; lines[i]; i++) {
+		if (lines[i][0] == '#' || lines[i][0] == '\0')
+			continue;
+		char **f = g_strsplit (lines[i], "\t", -1);
+		if (g_strv_length (f) != 4 || !*f[3])
+			g_error ("%s:%u: want 4 tab-separated fields (report, reply, reading, why)", path, i + 1);
+		g_hash_table_insert (out, g_strjoin ("\t", f[0], f[1], NULL), g_strdup (f[2]));
+		g_strfreev (f);
+	}
+	g_strfreev (lines);
+	g_free (text);
+	return out;
+}
+
+int
+main (int argc, char **argv)
+{
+	if (argc != 3) {
+		fprintf (stderr, "usage: test-wordings-in-reports WORDINGS EXCEPTIONS\n");
+		return 2;
+	}
+	GPtrArray *wordings = wordings_read (argv[1]);
+	GHashTable *exceptions = read_exceptions (argv[2]);
+	GHashTable *seen = g_hash_table_new (g_str_hash, g_str_equal);
+	guint cases = 0, failed = 0;
+
+	for (gsize r = 0; r < G_N_ELEMENTS (reports); r++) {
+		for (guint i = 0; i < wordings->len; i++) {
+			const Wording *w = g_ptr_array_index (wordings, i);
+			if (!eligible (w))
+				continue;
+			cases++;
+			char *got = read_report (&reports[r], w);
+			char *key = g_strjoin ("\t", reports[r].name, w->reply, NULL);
+			gpointer stored_key, known;
+			gboolean listed = g_hash_table_lookup_extended (exceptions, key, &stored_key, &known);
+			if (listed)
+				g_hash_table_add (seen, stored_key);
+			if (listed && strcmp (got, w->reason) == 0) {
+				printf ("not ok - %s: \"%s\" (line %u) reads as its source says now: drop the exception\n",
+					reports[r].name, w->reply, w->line);
+				failed++;
+			} else if (strcmp (got, w->reason) != 0 && !(listed && strcmp (got, known) == 0)) {
+				printf ("not ok - %s: \"%s\" (%s, line %u): want %s, got %s\n", reports[r].name, w->reply,
+					w->command, w->line, listed ? (const char *) known : w->reason, got);
+				failed++;
+			}
+			g_free (key);
+			g_free (got);
+		}
+	}
+	GHashTableIter it;
+	gpointer key;
+	g_hash_table_iter_init (&it, exceptions);
+	while (g_hash_table_iter_next (&it, &key, NULL)) {
+		if (!g_hash_table_contains (seen, key)) {
+			printf ("not ok - exception \"%s\" names no case of the table\n", (const char *) key);
+			failed++;
+		}
+	}
+	printf ("# %u cases in %zu reports, %u failed\n", cases, G_N_ELEMENTS (reports), failed);
+	g_hash_table_unref (seen);
+	g_hash_table_unref (exceptions);
+	g_ptr_array_unref (wordings);
+	return failed == 0 ? 0 : 1;
+}
