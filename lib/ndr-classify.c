@@ -352,12 +352,35 @@ yields_to_reason (const NdrRule *rule, NdrReason reason)
 	       _ndr_rule_word_in_list (NDR_RULE_TEXT (rule, yields), _ndr_reason_name (reason));
 }
 
+/* Where the remote's reply starts in the text: its reply code as a word
+ * ("Remote host said: 552 Requested mailbox exceeds quota."), else past
+ * the end (no reply: the words are all the reporter's). */
+static gsize
+reply_start (const NdrFacts *f)
+{
+	if (f->reply_code == 0 || f->text == NULL)
+		return G_MAXSIZE;
+	char code[4];
+	g_snprintf (code, sizeof code, "%03u", f->reply_code);
+	for (const char *p = f->text, *end = f->text + f->len; (p = _ndr_memcasemem (p, end - p, code)) != NULL; p++) {
+		gboolean starts = p == f->text || !g_ascii_isalnum (p[-1]);
+		gboolean ends = p + 3 == end || p[3] == ' ' || p[3] == '-';
+		if (starts && ends)
+			return (gsize) (p - f->text);
+	}
+	return G_MAXSIZE;
+}
+
 /* The reporter's leaning words decide, unless the text also names a
  * reason they yield to (yields=: Sisimai reads "mailbox is full" before
  * an MTA's table entry for an unknown user), or the remote's own status
- * names one precisely: qmail writes "does not like recipient." before
- * every refused RCPT, "552 5.2.2 Over quota" too, as Sisimai 5's
- * Reason.pm get() reads an MTA's userunknown again by the status. */
+ * names one precisely, or the remote's own reply leans towards one:
+ * qmail writes "does not like recipient." before every refused RCPT,
+ * "552 5.2.2 Over quota" and "552 Requested mailbox exceeds quota." too,
+ * as Sisimai 5's Reason.pm get() reads an MTA's userunknown again by the
+ * status and each reason's words.  The reporter's own words after its
+ * leaning ones (qmail-ldap's "Unable to contact LDAP server", then "this
+ * message has been in the queue too long") do not outweigh them. */
 static gboolean
 step_leaning (Chain *c)
 {
@@ -368,6 +391,9 @@ step_leaning (Chain *c)
 	if (naming && yields_to_reason (best->rule, (NdrReason) naming->rule->value))
 		return FALSE;
 	if (yields_to_reason (best->rule, precise_status_reason (c)))
+		return FALSE;
+	const NdrRuleHit *broad = best_reason_hit (c, c->diagnostic, NULL, c->f->text, accept_broad);
+	if (broad && broad->from >= reply_start (c->f) && yields_to_reason (best->rule, (NdrReason) broad->rule->value))
 		return FALSE;
 	return decide (c, "leaning", (NdrReason) best->rule->value, best);
 }
@@ -504,8 +530,9 @@ static const Step steps[] = {
 	{ "final-phrase", "phrases of a local delivery agent, which has the last word on whether a mailbox "
 			  "exists, whatever the session stage", step_final_phrase },
 	{ "leaning", "the words of the MTA that wrote the bounce that only lean towards a reason (qmail's "
-		     "\"does not like recipient\" comes with any refusal of a recipient), unless the text or a "
-		     "precise status (X.2.2, X.5.3) names a reason they yield to", step_leaning },
+		     "\"does not like recipient\" comes with any refusal of a recipient), unless the text, a "
+		     "precise status (X.2.2, X.5.3) or the remote reply's broad words name a reason they yield to",
+	  step_leaning },
 	{ "phrase", "phrases that name a reason, read in the light of the SMTP stage (an unknown address "
 		    "answered to MAIL is the sender's; \"user unknown\" after DATA or with a non-address status "
 		    "is a filter's), made precise by a status rule that refines them", step_phrase },
