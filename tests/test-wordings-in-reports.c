@@ -5,8 +5,9 @@
  *
  * test-wordings reads a reply alone; here the same reply goes through
  * the whole decoder, inside Postfix's DSN and its plain-text report,
- * Exim's report, Sendmail's DSN and its plain-text transcript, and
- * Courier's DSN, each laid out as the MTA's source writes it (the
+ * Exim's report, Sendmail's DSN and its plain-text transcript,
+ * Courier's DSN and qmail's report (for the wordings of no provider:
+ * qmail names the remote by its address only), each laid out as the MTA's source writes it (the
  * templates below say where).  A decoder that loses the command a
  * report names, takes the MTA's own words for the remote's, makes two
  * recipients of one or reads a code out of the wrong line changes the
@@ -210,18 +211,42 @@ courier (const Wording *w)
 	return m;
 }
 
+/* qmail's, qmail-remote.c: its own words for the stage, then "Remote host
+ * said:" and the reply; "Giving up on H." when no recipient was taken.
+ * It names the remote by its address only. */
+static char *
+qmail (const Wording *w)
+{
+	const char *stage = strcmp (w->command, "RCPT") == 0 ? "192.0.2.25 does not like recipient."
+			    : strcmp (w->command, "MAIL") == 0 ? "Connected to 192.0.2.25 but sender was rejected."
+			    : strcmp (w->command, "DATA") == 0 ? "192.0.2.25 failed after I sent the message."
+							       : "Connected to 192.0.2.25 but greeting failed.";
+	return g_strdup_printf (
+		"From: MAILER-DAEMON@mx.example.org\n"
+		"To: sender@example.com\n"
+		"Subject: failure notice\n\n"
+		"Hi. This is the qmail-send program at mx.example.org.\n"
+		"I'm afraid I wasn't able to deliver your message to the following addresses.\n"
+		"This is a permanent error; I've given up. Sorry it didn't work out.\n\n"
+		"<" RECIPIENT ">:\n%s\nRemote host said: %s\n%s\n"
+		"--- Below this line is a copy of the message.\n\n%s",
+		stage, w->reply, strcmp (w->command, "RCPT") == 0 ? "Giving up on 192.0.2.25.\n" : "", original);
+}
+
 typedef struct {
 	const char *name;
 	char *(*build) (const Wording *w);
+	gboolean names_host;    /* FALSE: a provider's wordings cannot be read there */
 } Report;
 
 static const Report reports[] = {
-	{ "postfix-dsn", postfix_dsn },
-	{ "postfix-text", postfix_plain },
-	{ "exim", exim },
-	{ "sendmail-dsn", sendmail_dsn },
-	{ "sendmail-text", sendmail_plain },
-	{ "courier", courier },
+	{ "postfix-dsn", postfix_dsn, TRUE },
+	{ "postfix-text", postfix_plain, TRUE },
+	{ "exim", exim, TRUE },
+	{ "sendmail-dsn", sendmail_dsn, TRUE },
+	{ "sendmail-text", sendmail_plain, TRUE },
+	{ "courier", courier, TRUE },
+	{ "qmail", qmail, FALSE },
 };
 
 /* A permanent refusal of a command the reports name. */
@@ -304,7 +329,7 @@ main (int argc, char **argv)
 	for (gsize r = 0; r < G_N_ELEMENTS (reports); r++) {
 		for (guint i = 0; i < wordings->len; i++) {
 			const Wording *w = g_ptr_array_index (wordings, i);
-			if (!eligible (w))
+			if (!eligible (w) || (w->host && !reports[r].names_host))
 				continue;
 			cases++;
 			char *got = read_report (&reports[r], w);
@@ -335,7 +360,7 @@ main (int argc, char **argv)
 			failed++;
 		}
 	}
-	printf ("# %u cases in %zu reports, %u failed\n", cases, G_N_ELEMENTS (reports), failed);
+	printf ("# %u cases in %" G_GSIZE_FORMAT " reports, %u failed\n", cases, G_N_ELEMENTS (reports), failed);
 	g_hash_table_unref (seen);
 	g_hash_table_unref (exceptions);
 	g_ptr_array_unref (wordings);
