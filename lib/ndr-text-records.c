@@ -55,14 +55,87 @@ has_remote_reply (const NdrText *t, guint first, guint stop)
 	return FALSE;
 }
 
+/* MDaemon's session transcript logs each line of the session after a
+ * time stamp, the client's with "-->", the server's with "<--" (" Wed
+ * 2013-09-11 12:22:05: --> RCPT To:<a@b>", " Wed ...: <-- 550 5.1.1
+ * ..."): the text after the stamp and the arrow of line @i, or NULL when
+ * the line is no such line or has the other arrow. */
+static const char *
+session_line (const NdrText *t, guint i, const char *arrow, const char **end)
+{
+	const NdrLine *l = _ndr_text_line (t, i);
+	*end = l->p + l->len;
+	const char *p = _ndr_text_skip_blanks (l->p, *end);
+	const char *stamp_end = _ndr_memcasemem (p, (gsize) (*end - p), ": ");
+	/* "Wed 2013-09-11 12:22:05" is 23 characters */
+	if (stamp_end == NULL || stamp_end - p != 23 || p[8] != '-' || p[14] != ' ')
+		return NULL;
+	p = stamp_end + 2;
+	return (gsize) (*end - p) > 4 && memcmp (p, arrow, 3) == 0 && p[3] == ' ' ? p + 4 : NULL;
+}
+
+static gboolean
+is_failure_reply (const char *p, const char *end)
+{
+	return end - p >= 4 && (p[0] == '4' || p[0] == '5') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) &&
+	       (p[3] == ' ' || p[3] == '-');
+}
+
+static void
+append_words (GString *s, const char *p, const char *end)
+{
+	if (s->len)
+		g_string_append_c (s, ' ');
+	g_string_append_len (s, p, end - p);
+}
+
+/* A logged session in [@first, @stop) with a failure reply: the command
+ * the first such reply answered (the nearest "-->" line above) and the
+ * reply, its continuation lines with it, as the diagnostic (a later one,
+ * "554 no valid recipients" after a refused RCPT, follows from it); NULL
+ * when the lines log no such session.  The session's other lines (the
+ * greeting, EHLO, "MAIL From:<sender>") say nothing about the failure. */
+static char *
+session_diagnostic (const NdrText *t, guint first, guint stop)
+{
+	guint reply = G_MAXUINT;
+	const char *end;
+	for (guint i = first; i < stop && reply == G_MAXUINT; i++) {
+		const char *p = session_line (t, i, "<--", &end);
+		if (p && is_failure_reply (p, end))
+			reply = i;
+	}
+	if (reply == G_MAXUINT)
+		return NULL;
+	GString *s = g_string_new (NULL);
+	for (guint i = reply; i-- > first;) {
+		const char *p = session_line (t, i, "-->", &end);
+		if (p) {
+			append_words (s, p - 4, end);   /* "--> RCPT To:<a@b>": the arrow names a command */
+			break;
+		}
+	}
+	for (guint i = reply; i < stop; i++) {
+		const char *p = session_line (t, i, "<--", &end);
+		if (p == NULL || !is_failure_reply (p, end))
+			break;
+		append_words (s, p, end);
+	}
+	return g_string_free (s, FALSE);
+}
+
 /* Lines [@first, @stop) as one diagnostic.  Where the remote's reply is
  * quoted, the MTA's own summary of the session (Sendmail's exit status,
  * "554 5.0.0 Service unavailable" after "<<< 552 Requested mailbox
  * exceeds quota.") is left out: the reply says why, the summary only
- * that the session failed, and its code would pass for the remote's. */
+ * that the session failed, and its code would pass for the remote's.
+ * A logged session that failed is read by its failing exchange. */
 static char *
 block_diagnostic (const NdrText *t, guint first, guint stop)
 {
+	char *session = session_diagnostic (t, first, stop);
+	if (session)
+		return session;
 	if (has_remote_reply (t, first, stop))
 		return _ndr_text_block_without (t, first, stop, NDR_MARK_EXIT_STATUS);
 	return _ndr_text_block (t, first, stop);
