@@ -6,8 +6,9 @@
  * test-wordings reads a reply alone; here the same reply goes through
  * the whole decoder, inside Postfix's DSN and its plain-text report,
  * Exim's report, Sendmail's DSN and its plain-text transcript,
- * Courier's DSN and qmail's report (for the wordings of no provider:
- * qmail names the remote by its address only), and Gmail's DSN,
+ * Courier's DSN, qmail's and MDaemon's reports (for the wordings of no
+ * provider: qmail names the remote by its address only, MDaemon's host
+ * line is not read), and Gmail's DSN,
  * Exchange Online's NDR and OpenSMTPD's report, which do not name the
  * command (there the wording must read as its reply does alone with no
  * command), each laid out as the MTA's source writes it (the
@@ -236,6 +237,41 @@ qmail (const Wording *w)
 		stage, w->reply, strcmp (w->command, "RCPT") == 0 ? "Giving up on 192.0.2.25.\n" : "", original);
 }
 
+/* MDaemon's, as its session transcript logs the session: a time stamp
+ * on every line, the client's lines after "-->", the server's after
+ * "<--"; the recipient in the "*  To:" line (MDaemon's DSN banner and
+ * transcript, as eris's MDaemonProParser.java quotes them).  The host is
+ * named in "Attempting SMTP connection to [H]", which is not read. */
+static char *
+mdaemon (const Wording *w)
+{
+	static const char stamp[] = " Wed 2013-09-11 12:22:05: ";
+	GString *s = g_string_new (NULL);
+	g_string_append_printf (s, "%s*  To: " RECIPIENT "\n%sAttempting SMTP connection to [%s]\n", stamp, stamp,
+				host_of (w));
+	if (strcmp (w->command, "CONN") != 0) {
+		g_string_append_printf (s, "%s<-- 220 %s ESMTP\n%s--> EHLO mx.example.org\n%s<-- 250 %s\n", stamp,
+					host_of (w), stamp, stamp, host_of (w));
+		g_string_append_printf (s, "%s--> MAIL From:<sender@example.com> SIZE=1841\n", stamp);
+		if (strcmp (w->command, "MAIL") != 0)
+			g_string_append_printf (s, "%s<-- 250 2.1.0 Ok\n%s--> RCPT To:<" RECIPIENT ">\n", stamp, stamp);
+		if (strcmp (w->command, "DATA") == 0)
+			g_string_append_printf (s, "%s<-- 250 2.1.5 Ok\n%s--> DATA\n", stamp, stamp);
+	}
+	g_string_append_printf (s, "%s<-- %s\n", stamp, w->reply);
+	char *m = g_strdup_printf (
+		"From: \"MDaemon at mx.example.org\" <MDaemon@mx.example.org>\n"
+		"To: sender@example.com\n"
+		"Subject: Permanent Delivery Failure\n\n"
+		"MDaemon Delivery Status Notification - http://www.altn.com/dsn/\n\n"
+		"The attached message had PERMANENT fatal delivery errors.\n\n"
+		"YOUR MESSAGE WAS NOT DELIVERED TO ONE OR MORE RECIPIENTS\n\n"
+		"--- Session Transcript ---\n%s--- End Transcript ---\n",
+		s->str);
+	g_string_free (s, TRUE);
+	return m;
+}
+
 /* Reports that quote the reply but not the command it answered. */
 
 /* Gmail's (its "Delivery Status Notification (Failure)": "The response
@@ -301,6 +337,7 @@ static const Report reports[] = {
 	{ "sendmail-text", sendmail_plain, TRUE, TRUE },
 	{ "courier", courier, TRUE, TRUE },
 	{ "qmail", qmail, FALSE, TRUE },
+	{ "mdaemon", mdaemon, FALSE, TRUE },
 	{ "gmail", gmail, TRUE, FALSE },
 	{ "office365", office365, TRUE, FALSE },
 	{ "opensmtpd", opensmtpd, FALSE, FALSE },
