@@ -215,6 +215,24 @@ transcript_host (const char *text, gsize len)
 	return g_ascii_strdown (name, q - name);
 }
 
+/* The host of MDaemon's "Attempting SMTP connection to [mx.example.com]"
+ * (its session transcript), a name and not an address, or NULL. */
+static char *
+bracketed_host (const char *text, gsize len)
+{
+	static const char lead[] = "SMTP connection to [";
+	const char *at = _ndr_memcasemem (text, len, lead), *end = text + len;
+	if (at == NULL)
+		return NULL;
+	const char *name = at + strlen (lead), *q = name;
+	gboolean letters = FALSE;
+	while (q < end && is_host_char (*q))
+		letters |= g_ascii_isalpha (*q++);
+	if (q == name || q >= end || *q != ']' || !letters || memchr (name, '.', q - name) == NULL)
+		return NULL;
+	return g_ascii_strdown (name, q - name);
+}
+
 char *
 _ndr_text_find_remote_host (const char *text, gsize len)
 {
@@ -222,6 +240,9 @@ _ndr_text_find_remote_host (const char *text, gsize len)
 	char *talked_to = transcript_host (text, len);
 	if (talked_to)
 		return talked_to;
+	char *connected_to = bracketed_host (text, len);
+	if (connected_to)
+		return connected_to;
 
 	while (p && p < end) {
 		const char *at = _ndr_memcasemem (p, end - p, "host");

@@ -61,7 +61,7 @@ has_remote_reply (const NdrText *t, guint first, guint stop)
  * ..."): the text after the stamp and the arrow of line @i, or NULL when
  * the line is no such line or has the other arrow. */
 static const char *
-session_line (const NdrText *t, guint i, const char *arrow, const char **end)
+session_text (const NdrText *t, guint i, const char **end)
 {
 	const NdrLine *l = _ndr_text_line (t, i);
 	*end = l->p + l->len;
@@ -70,8 +70,35 @@ session_line (const NdrText *t, guint i, const char *arrow, const char **end)
 	/* "Wed 2013-09-11 12:22:05" is 23 characters */
 	if (stamp_end == NULL || stamp_end - p != 23 || p[8] != '-' || p[14] != ' ')
 		return NULL;
-	p = stamp_end + 2;
-	return (gsize) (*end - p) > 4 && memcmp (p, arrow, 3) == 0 && p[3] == ' ' ? p + 4 : NULL;
+	return stamp_end + 2;
+}
+
+static const char *
+session_line (const NdrText *t, guint i, const char *arrow, const char **end)
+{
+	const char *p = session_text (t, i, end);
+	return p && (gsize) (*end - p) > 4 && memcmp (p, arrow, 3) == 0 && p[3] == ' ' ? p + 4 : NULL;
+}
+
+/* The line before @reply where MDaemon names the host it connects to by
+ * its name ("Attempting SMTP connection to [mx.example.com]"; the next
+ * such line gives its address), or G_MAXUINT. */
+static guint
+session_host_line (const NdrText *t, guint first, guint reply)
+{
+	static const char lead[] = "Attempting SMTP connection to [";
+	guint found = G_MAXUINT;
+	for (guint i = first; i < reply; i++) {
+		const char *end, *p = session_text (t, i, &end);
+		if (p == NULL || (gsize) (end - p) <= strlen (lead) || memcmp (p, lead, strlen (lead)) != 0)
+			continue;
+		gboolean named = FALSE;
+		for (const char *q = p + strlen (lead); q < end && *q != ']'; q++)
+			named |= g_ascii_isalpha (*q);
+		if (named)
+			found = i;
+	}
+	return found;
 }
 
 static gboolean
@@ -89,9 +116,10 @@ append_words (GString *s, const char *p, const char *end)
 	g_string_append_len (s, p, end - p);
 }
 
-/* A logged session in [@first, @stop) with a failure reply: the command
- * the first such reply answered (the nearest "-->" line above) and the
- * reply, its continuation lines with it, as the diagnostic (a later one,
+/* A logged session in [@first, @stop) with a failure reply: the host it
+ * talked to, the command the first such reply answered (the nearest
+ * "-->" line above) and the reply, its continuation lines with it, as
+ * the diagnostic (a later one,
  * "554 no valid recipients" after a refused RCPT, follows from it); NULL
  * when the lines log no such session.  The session's other lines (the
  * greeting, EHLO, "MAIL From:<sender>") say nothing about the failure. */
@@ -108,6 +136,11 @@ session_diagnostic (const NdrText *t, guint first, guint stop)
 	if (reply == G_MAXUINT)
 		return NULL;
 	GString *s = g_string_new (NULL);
+	guint host = session_host_line (t, first, reply);
+	if (host != G_MAXUINT) {
+		const char *p = session_text (t, host, &end);
+		append_words (s, p, end);
+	}
 	for (guint i = reply; i-- > first;) {
 		const char *p = session_line (t, i, "-->", &end);
 		if (p) {

@@ -364,7 +364,8 @@ void _ndr_text_find_codes (const char *text, gsize len, NdrTextCodes *codes);
  * NULL; and the rule that decides it. */
 const char *_ndr_text_find_smtp_command (const NdrparseRules *rules, const char *text, gsize len);
 const NdrRule *_ndr_smtp_command_rule (const NdrparseRules *rules, const char *text, gsize len);
-/* The remote host named by Sendmail's "... while talking to NAME.:", else by
+/* The remote host named by Sendmail's "... while talking to NAME.:", MDaemon's
+ * "SMTP connection to [NAME]", else by
  * "host NAME[...] said:"-style text, or NULL.
  * Returns a new string. */
 char *_ndr_text_find_remote_host (const char *text, gsize len);

@@ -192,6 +192,9 @@ test_remote_host (void)
 		/* Sendmail's transcript names the host it talked to, with the root's dot */
 		{ "... while talking to MX.example.com.:\n>>> RCPT To:<a@b>\n<<< 550 no", "mx.example.com" },
 		{ "... while talking to localhost.:\n<<< 550 no", NULL },
+		/* MDaemon's transcript names the host it connects to, by name or by address */
+		{ "Attempting SMTP connection to [MX.partners.example] --> RCPT To:<a@b> 550 no", "mx.partners.example" },
+		{ "Attempting SMTP connection to [198.51.100.31:25] --> RCPT To:<a@b> 550 no", NULL },
 	};
 	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
 		char *host = _ndr_text_find_remote_host (cases[i].text, strlen (cases[i].text));
