@@ -6,9 +6,8 @@
  * test-wordings reads a reply alone; here the same reply goes through
  * the whole decoder, inside Postfix's DSN and its plain-text report,
  * Exim's report, Sendmail's DSN and its plain-text transcript,
- * Courier's DSN, qmail's and MDaemon's reports (for the wordings of no
- * provider: qmail names the remote by its address only, MDaemon's host
- * line is not read), and Gmail's DSN,
+ * Courier's DSN, MDaemon's transcript, qmail's report (for the wordings
+ * of no provider: qmail names the remote by its address only), and Gmail's DSN,
  * Exchange Online's NDR and OpenSMTPD's report, which do not name the
  * command (there the wording must read as its reply does alone with no
  * command), each laid out as the MTA's source writes it (the
@@ -240,8 +239,8 @@ qmail (const Wording *w)
 /* MDaemon's, as its session transcript logs the session: a time stamp
  * on every line, the client's lines after "-->", the server's after
  * "<--"; the recipient in the "*  To:" line (MDaemon's DSN banner and
- * transcript, as eris's MDaemonProParser.java quotes them).  The host is
- * named in "Attempting SMTP connection to [H]", which is not read. */
+ * transcript, as eris's MDaemonProParser.java quotes them), the host in
+ * "Attempting SMTP connection to [H]". */
 static char *
 mdaemon (const Wording *w)
 {
@@ -337,7 +336,7 @@ static const Report reports[] = {
 	{ "sendmail-text", sendmail_plain, TRUE, TRUE },
 	{ "courier", courier, TRUE, TRUE },
 	{ "qmail", qmail, FALSE, TRUE },
-	{ "mdaemon", mdaemon, FALSE, TRUE },
+	{ "mdaemon", mdaemon, TRUE, TRUE },
 	{ "gmail", gmail, TRUE, FALSE },
 	{ "office365", office365, TRUE, FALSE },
 	{ "opensmtpd", opensmtpd, FALSE, FALSE },
