@@ -195,32 +195,14 @@ is_host_char (char c)
 	return g_ascii_isalnum (c) || c == '.' || c == '-' || c == '_';
 }
 
-/* The host of Sendmail's transcript, "... while talking to
- * mx.example.com.:" (usersmtp.c: the host's name, a dot ending it as a
- * domain name's root), or NULL. */
+/* The host name after @lead in @text, ended by @close unless that is
+ * NUL, its root's dot dropped: a name with a dot and a letter (an
+ * address names no host here); NULL when there is none.  Sendmail's
+ * "... while talking to mx.example.com.:" (usersmtp.c), MDaemon's
+ * "Attempting SMTP connection to [mx.example.com]" (its transcript). */
 static char *
-transcript_host (const char *text, gsize len)
+host_after (const char *text, gsize len, const char *lead, char close)
 {
-	static const char lead[] = "while talking to ";
-	const char *at = _ndr_memcasemem (text, len, lead), *end = text + len;
-	if (at == NULL)
-		return NULL;
-	const char *name = at + strlen (lead), *q = name;
-	while (q < end && is_host_char (*q))
-		q++;
-	while (q > name && q[-1] == '.')
-		q--;
-	if (q == name || memchr (name, '.', q - name) == NULL)
-		return NULL;
-	return g_ascii_strdown (name, q - name);
-}
-
-/* The host of MDaemon's "Attempting SMTP connection to [mx.example.com]"
- * (its session transcript), a name and not an address, or NULL. */
-static char *
-bracketed_host (const char *text, gsize len)
-{
-	static const char lead[] = "SMTP connection to [";
 	const char *at = _ndr_memcasemem (text, len, lead), *end = text + len;
 	if (at == NULL)
 		return NULL;
@@ -228,7 +210,11 @@ bracketed_host (const char *text, gsize len)
 	gboolean letters = FALSE;
 	while (q < end && is_host_char (*q))
 		letters |= g_ascii_isalpha (*q++);
-	if (q == name || q >= end || *q != ']' || !letters || memchr (name, '.', q - name) == NULL)
+	if (close && (q >= end || *q != close))
+		return NULL;
+	while (q > name && q[-1] == '.')
+		q--;
+	if (q == name || !letters || memchr (name, '.', q - name) == NULL)
 		return NULL;
 	return g_ascii_strdown (name, q - name);
 }
@@ -237,12 +223,11 @@ char *
 _ndr_text_find_remote_host (const char *text, gsize len)
 {
 	const char *p = text, *end = text + len;
-	char *talked_to = transcript_host (text, len);
-	if (talked_to)
-		return talked_to;
-	char *connected_to = bracketed_host (text, len);
-	if (connected_to)
-		return connected_to;
+	char *named = host_after (text, len, "while talking to ", '\0');
+	if (named == NULL)
+		named = host_after (text, len, "SMTP connection to [", ']');
+	if (named)
+		return named;
 
 	while (p && p < end) {
 		const char *at = _ndr_memcasemem (p, end - p, "host");

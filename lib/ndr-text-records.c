@@ -40,123 +40,6 @@ next_block_line (const NdrText *t, GPtrArray *found, const NdrFinding *f)
 	return stop;
 }
 
-/* Whether a line of [@first, @stop) is a remote's failure reply as a
- * transcript quotes it ("<<< 552 Requested mailbox exceeds quota."). */
-static gboolean
-has_remote_reply (const NdrText *t, guint first, guint stop)
-{
-	for (guint i = first; i < stop; i++) {
-		const NdrLine *l = _ndr_text_line (t, i);
-		const char *end = l->p + l->len, *p = _ndr_text_skip_blanks (l->p, end);
-		if (end - p >= 7 && memcmp (p, "<<< ", 4) == 0 && (p[4] == '4' || p[4] == '5') &&
-		    g_ascii_isdigit (p[5]) && g_ascii_isdigit (p[6]))
-			return TRUE;
-	}
-	return FALSE;
-}
-
-/* MDaemon's session transcript logs each line of the session after a
- * time stamp, the client's with "-->", the server's with "<--" (" Wed
- * 2013-09-11 12:22:05: --> RCPT To:<a@b>", " Wed ...: <-- 550 5.1.1
- * ..."): the text after the stamp and the arrow of line @i, or NULL when
- * the line is no such line or has the other arrow. */
-static const char *
-session_text (const NdrText *t, guint i, const char **end)
-{
-	const NdrLine *l = _ndr_text_line (t, i);
-	*end = l->p + l->len;
-	const char *p = _ndr_text_skip_blanks (l->p, *end);
-	const char *stamp_end = _ndr_memcasemem (p, (gsize) (*end - p), ": ");
-	/* "Wed 2013-09-11 12:22:05" is 23 characters */
-	if (stamp_end == NULL || stamp_end - p != 23 || p[8] != '-' || p[14] != ' ')
-		return NULL;
-	return stamp_end + 2;
-}
-
-static const char *
-session_line (const NdrText *t, guint i, const char *arrow, const char **end)
-{
-	const char *p = session_text (t, i, end);
-	return p && (gsize) (*end - p) > 4 && memcmp (p, arrow, 3) == 0 && p[3] == ' ' ? p + 4 : NULL;
-}
-
-/* The line before @reply where MDaemon names the host it connects to by
- * its name ("Attempting SMTP connection to [mx.example.com]"; the next
- * such line gives its address), or G_MAXUINT. */
-static guint
-session_host_line (const NdrText *t, guint first, guint reply)
-{
-	static const char lead[] = "Attempting SMTP connection to [";
-	guint found = G_MAXUINT;
-	for (guint i = first; i < reply; i++) {
-		const char *end, *p = session_text (t, i, &end);
-		if (p == NULL || (gsize) (end - p) <= strlen (lead) || memcmp (p, lead, strlen (lead)) != 0)
-			continue;
-		gboolean named = FALSE;
-		for (const char *q = p + strlen (lead); q < end && *q != ']'; q++)
-			named |= g_ascii_isalpha (*q);
-		if (named)
-			found = i;
-	}
-	return found;
-}
-
-static gboolean
-is_failure_reply (const char *p, const char *end)
-{
-	return end - p >= 4 && (p[0] == '4' || p[0] == '5') && g_ascii_isdigit (p[1]) && g_ascii_isdigit (p[2]) &&
-	       (p[3] == ' ' || p[3] == '-');
-}
-
-static void
-append_words (GString *s, const char *p, const char *end)
-{
-	if (s->len)
-		g_string_append_c (s, ' ');
-	g_string_append_len (s, p, end - p);
-}
-
-/* A logged session in [@first, @stop) with a failure reply: the host it
- * talked to, the command the first such reply answered (the nearest
- * "-->" line above) and the reply, its continuation lines with it, as
- * the diagnostic (a later one,
- * "554 no valid recipients" after a refused RCPT, follows from it); NULL
- * when the lines log no such session.  The session's other lines (the
- * greeting, EHLO, "MAIL From:<sender>") say nothing about the failure. */
-static char *
-session_diagnostic (const NdrText *t, guint first, guint stop)
-{
-	guint reply = G_MAXUINT;
-	const char *end;
-	for (guint i = first; i < stop && reply == G_MAXUINT; i++) {
-		const char *p = session_line (t, i, "<--", &end);
-		if (p && is_failure_reply (p, end))
-			reply = i;
-	}
-	if (reply == G_MAXUINT)
-		return NULL;
-	GString *s = g_string_new (NULL);
-	guint host = session_host_line (t, first, reply);
-	if (host != G_MAXUINT) {
-		const char *p = session_text (t, host, &end);
-		append_words (s, p, end);
-	}
-	for (guint i = reply; i-- > first;) {
-		const char *p = session_line (t, i, "-->", &end);
-		if (p) {
-			append_words (s, p - 4, end);   /* "--> RCPT To:<a@b>": the arrow names a command */
-			break;
-		}
-	}
-	for (guint i = reply; i < stop; i++) {
-		const char *p = session_line (t, i, "<--", &end);
-		if (p == NULL || !is_failure_reply (p, end))
-			break;
-		append_words (s, p, end);
-	}
-	return g_string_free (s, FALSE);
-}
-
 /* Lines [@first, @stop) as one diagnostic.  Where the remote's reply is
  * quoted, the MTA's own summary of the session (Sendmail's exit status,
  * "554 5.0.0 Service unavailable" after "<<< 552 Requested mailbox
@@ -166,10 +49,10 @@ session_diagnostic (const NdrText *t, guint first, guint stop)
 static char *
 block_diagnostic (const NdrText *t, guint first, guint stop)
 {
-	char *session = session_diagnostic (t, first, stop);
+	char *session = _ndr_transcript_session_diagnostic (t, first, stop);
 	if (session)
 		return session;
-	if (has_remote_reply (t, first, stop))
+	if (_ndr_transcript_quotes_reply (t, first, stop))
 		return _ndr_text_block_without (t, first, stop, NDR_MARK_EXIT_STATUS);
 	return _ndr_text_block (t, first, stop);
 }

@@ -21,7 +21,7 @@
  *   ndr-text-recipients.c  the addresses the report names, and which lead
  *                          a recipient's block
  *   ndr-text-named.c       recipients it names without an address
- *   ndr-text-transcript.c  a session transcript's summary lines (Sendmail)
+ *   ndr-text-transcript.c  a session transcript: Sendmail's summary lines, MDaemon's logged session
  *   ndr-text-records.c     one record per recipient, from its block
  *   ndr-text-decode.c      the decoder: the bounce test, then the above
  */
@@ -178,6 +178,14 @@ void _ndr_transcript_clear (NdrTranscript *tr);
 /* The lines of finding @k's session, through its summary line; FALSE
  * when the transcript has no summary line for it. */
 gboolean _ndr_transcript_block (const NdrText *t, const NdrTranscript *tr, guint k, guint *first, guint *stop);
+/* Whether a line of [@first, @stop) is a remote's failure reply as a
+ * transcript quotes it ("<<< 552 Requested mailbox exceeds quota."). */
+gboolean _ndr_transcript_quotes_reply (const NdrText *t, guint first, guint stop);
+/* A session logged in [@first, @stop) as MDaemon logs it, with a failure
+ * reply: the host it connected to, the command the first such reply
+ * answered and the reply, as one diagnostic (a new string); NULL when the
+ * lines log no such session. */
+char *_ndr_transcript_session_diagnostic (const NdrText *t, guint first, guint stop);
 
 /* ---- records (ndr-text-records.c) ---- */
 
