@@ -76,7 +76,7 @@ unfolded (const char *text, gsize len, gsize *out_len)
 		}
 		while (q > out && (q[-1] == ' ' || q[-1] == '\t'))
 			q--;
-		while (i + 1 < len && strchr (" \t\r\n", text[i + 1]) != NULL && text[i + 1] != '\0')
+		while (i + 1 < len && g_ascii_isspace (text[i + 1]))
 			i++;
 		*q++ = ' ';
 	}
