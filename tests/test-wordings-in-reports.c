@@ -401,23 +401,13 @@ read_report (const Report *r, const Wording *w)
 static GHashTable *
 read_exceptions (const char *path)
 {
-	char *text = NULL;
-	GError *error = NULL;
-	if (!g_file_get_contents (path, &text, NULL, &error))
-		g_error ("%s", error->message);
+	GPtrArray *rows = tsv_rows (path, 4, "report, reply, reading, why");
 	GHashTable *out = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-	char **lines = g_strsplit (text, "\n", -1);
-	for (guint i = 0; lines[i]; i++) {
-		if (lines[i][0] == '#' || lines[i][0] == '\0')
-			continue;
-		char **f = g_strsplit (lines[i], "\t", -1);
-		if (g_strv_length (f) != 4 || !*f[3])
-			g_error ("%s:%u: want 4 tab-separated fields (report, reply, reading, why)", path, i + 1);
+	for (guint i = 0; i < rows->len; i++) {
+		char **f = ((TsvRow *) g_ptr_array_index (rows, i))->f;
 		g_hash_table_insert (out, g_strjoin ("\t", f[0], f[1], NULL), g_strdup (f[2]));
-		g_strfreev (f);
 	}
-	g_strfreev (lines);
-	g_free (text);
+	tsv_rows_free (rows);
 	return out;
 }
 
