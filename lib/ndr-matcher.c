@@ -201,7 +201,7 @@ compile_part (const NdrRule *const *rules, guint n, guint part, gboolean all_mat
 	gboolean ok = TRUE;
 	if (k > 0) {
 		/* Portable: for any CPU of the architecture (the image); else for
-		 * what the scan function runs (ndr-hs-scan.c), or this CPU. */
+		 * what the scan function runs (ndr-hs-runtime.c), or this CPU. */
 		hs_platform_info_t generic = { .tune = HS_TUNE_FAMILY_GENERIC, .cpu_features = 0 }, scanned;
 		const hs_platform_info_t *platform = portable ? &generic : _ndr_hs_scan_platform (&scanned) ? &scanned : NULL;
 		hs_compile_error_t *compile_error = NULL;
@@ -281,7 +281,7 @@ image_part (const guint8 *bytes, gsize len, guint32 offset, guint32 part_len)
 		return NULL;
 	const hs_database_t *db = (const hs_database_t *) (const void *) (bytes + offset);
 	size_t size;
-	if (hs_database_size (db, &size) != HS_SUCCESS || size != part_len)
+	if (_ndr_hs_database_size (db, &size) != HS_SUCCESS || size != part_len)
 		return NULL;
 	return db;
 }

@@ -30,12 +30,15 @@ gboolean _ndr_hs_compile_multi (const char *const *expressions, const unsigned i
 				hs_database_t **db, hs_compile_error_t **compile_error, GError **error);
 void _ndr_hs_free_compile_error (hs_compile_error_t *compile_error);
 
-/* ndr-hs-scan.c: the scan function every scan calls, hs_scan() or, on a
+/* ndr-hs-runtime.c: the scan function every scan calls, hs_scan() or, on a
  * CPU whose best one loses matches (AVX-512), the runtime's AVX2 build
- * of it; and the platform databases compiled at run time are for (TRUE
- * and *@platform set when it is not the host's own). */
+ * of it; hs_database_size() of the same build; and the platform
+ * databases compiled at run time are for (TRUE and *@platform set when
+ * scans run the AVX2 build, which may not be the host's best). */
 typedef __typeof__ (hs_scan) *NdrHsScanFunction;
+typedef __typeof__ (hs_database_size) *NdrHsDatabaseSizeFunction;
 NdrHsScanFunction _ndr_hs_scan_function (void);
+hs_error_t _ndr_hs_database_size (const hs_database_t *db, size_t *size);
 gboolean _ndr_hs_scan_platform (hs_platform_info_t *platform);
 
 /* Whether @regex has a ^ that anchors (one that starts a bracket's

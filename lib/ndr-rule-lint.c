@@ -200,7 +200,7 @@ lead_text (gsize len)
  * past 4 KB.  Vectorscan loses some such matches: line-anchored patterns
  * compiled together lost those 17 or more bytes in (see ndr-matcher.c),
  * and its AVX-512 scan those of some regexes that start 64 or more bytes
- * in (ndr-hs-scan.c: the diagnostic channel's "\x3c.*\x3e not found" on
+ * in (ndr-hs-runtime.c: the diagnostic channel's "\x3c.*\x3e not found" on
  * its own words after 73 bytes of a line; a run over 35 offsets from 0
  * to 70,000 bytes found its losses from 63 on, and none in the AVX2
  * scan).  This says which rules such a text would lose. */

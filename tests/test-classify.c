@@ -137,7 +137,7 @@ test_typographic_punctuation (void)
 }
 
 /* Words are found wherever they start in a reply: Vectorscan's AVX-512
- * scan lost some matches that start 64 or more bytes in (ndr-hs-scan.c).
+ * scan lost some matches that start 64 or more bytes in (ndr-hs-runtime.c).
  * Missed, the words leave a 550 to DATA onhold; read, they are a
  * missing mailbox, which after DATA is filtered (as Sisimai reads it). */
 static void
