@@ -17,7 +17,11 @@
  *    text/plain part inside the returned message is then not the report);
  *  - the first text/plain part holding DSN fields, used only when there
  *    is no real delivery-status part;
- *  - the first message/feedback-report part (RFC 5965 ARF).
+ *  - the first message/feedback-report part (RFC 5965 ARF);
+ *  - whether the delivery-status parts were found inside a message part
+ *    after a text part outside it (a list's notice that quotes a bounce,
+ *    a person forwarding one): what that text says decides whether the
+ *    report is read (ndr-parse.c).
  */
 #include <string.h>
 
@@ -29,10 +33,12 @@
 
 typedef struct {
 	NdrWalk *out;
+	const NdrparseRules *rules;
 	GBytes *text_dsn;          /* text that looks like DSN fields (unsplit multipart) */
 	GPtrArray *text_parts;     /* GMimeTextPart *, borrowed: text/plain candidates */
 	gboolean original_locked;  /* the returned message after the DSN was found */
 	guint message_depth;       /* message parts the walk is inside */
+	gboolean notification_outside; /* the notification part lies outside any message part */
 	guint parts;               /* MIME objects walked so far */
 } WalkState;
 
@@ -222,34 +228,41 @@ _ndr_text_has_dsn_fields (const char *text, gsize len)
 	       has_line_starting_with (text, len, "Status:");
 }
 
-/* The DSN fields inside a text that holds more: a text/plain report, or
- * the raw body of a multipart whose boundary did not match.  They start
- * after a "Content-Type: message/delivery-status" header block if there
- * is one, else at the first DSN field, and end at the next MIME boundary
- * line. */
-static GBytes *
-dsn_block_of (GBytes *text)
+/* Where the DSN fields inside a text that holds more (a text/plain
+ * report, or the raw body of a multipart whose boundary did not match)
+ * start: after a "Content-Type: message/delivery-status" header block if
+ * there is one, else at the first DSN field; @len if nowhere. */
+static gsize
+dsn_fields_start (const char *data, gsize len)
 {
 	static const char *const first_fields[] = {
 		"Reporting-MTA:", "Received-From-MTA:", "Arrival-Date:",
 		"Final-Recipient:", "Original-Recipient:",
 	};
-	gsize len;
-	const char *data = g_bytes_get_data (text, &len);
 	gssize start = find_line_starting_with (data, len, 0, "Content-Type: message/delivery-status");
 	if (start < 0)
 		start = find_line_starting_with (data, len, 0, "Content-Type: message/global-delivery-status");
 	if (start >= 0) {
 		const char *blank = g_strstr_len (data + start, len - start, "\n\n");
-		start = blank ? blank - data + 2 : start;
-	} else {
-		start = len;
-		for (gsize i = 0; i < G_N_ELEMENTS (first_fields); i++) {
-			gssize at = find_line_starting_with (data, len, 0, first_fields[i]);
-			if (at >= 0 && at < start)
-				start = at;
-		}
+		return blank ? (gsize) (blank - data + 2) : (gsize) start;
 	}
+	gsize first = len;
+	for (gsize i = 0; i < G_N_ELEMENTS (first_fields); i++) {
+		gssize at = find_line_starting_with (data, len, 0, first_fields[i]);
+		if (at >= 0 && (gsize) at < first)
+			first = (gsize) at;
+	}
+	return first;
+}
+
+/* The DSN fields of such a text: from dsn_fields_start() to the next MIME
+ * boundary line. */
+static GBytes *
+dsn_block_of (GBytes *text)
+{
+	gsize len;
+	const char *data = g_bytes_get_data (text, &len);
+	gsize start = dsn_fields_start (data, len);
 	gssize stop = find_line_starting_with (data, len, start, "--");
 	if (stop < 0)
 		stop = len;
@@ -312,8 +325,11 @@ walk_leaf (WalkState *st, GMimePart *part)
 	GMimeContentType *type = g_mime_object_get_content_type (GMIME_OBJECT (part));
 
 	if (is_delivery_status (type)) {
-		if (!st->original_locked)
-			g_ptr_array_add (st->out->dsn_texts, decoded_content (part));
+		if (st->original_locked)
+			return;
+		g_ptr_array_add (st->out->dsn_texts, decoded_content (part));
+		if (st->message_depth > 0 && st->notification_outside)
+			st->out->forwarded_report = TRUE;
 		return;
 	}
 	if (type_is (type, "message", "feedback-report")) {
@@ -338,8 +354,10 @@ walk_leaf (WalkState *st, GMimePart *part)
 	 * After a report in HTML, a text/plain part in a message part is the
 	 * returned message's. */
 	gboolean after_html_report = st->out->html_part && st->message_depth > 0;
-	if (st->out->notification_part == NULL && !after_html_report)
+	if (st->out->notification_part == NULL && !after_html_report) {
 		st->out->notification_part = GMIME_TEXT_PART (part);
+		st->notification_outside = st->message_depth == 0;
+	}
 	if (st->out->dsn_texts->len == 0 && st->text_parts->len < MAX_TEXT_CANDIDATES)
 		g_ptr_array_add (st->text_parts, part);
 }
@@ -356,6 +374,22 @@ html_text (GMimeTextPart *part)
 	return g_bytes_new_take (text, strlen (text));
 }
 
+/* Whether @data (@len bytes) holds DSN fields of its own: before any
+ * returned message it pastes, or of a returned message that is itself a
+ * report (a bounce passed on below a note of the system that passes it),
+ * but not of a message the returned one attaches (the report returning a
+ * list's probe, which attaches an older bounce, pastes that bounce's
+ * fields too, after the probe's "Content-Type: message/rfc822"). */
+static gboolean
+has_own_dsn_fields (const WalkState *st, const char *data, gsize len)
+{
+	if (!_ndr_text_has_dsn_fields (data, len))
+		return FALSE;
+	gsize fields = dsn_fields_start (data, len);
+	gsize returned = _ndr_text_returned_message_at (st->rules, data, fields);
+	return returned >= fields || find_line_starting_with (data, fields, returned, "Content-Type: message/rfc822") < 0;
+}
+
 /* The first text/plain part that holds DSN fields, as a DSN block. */
 static GBytes *
 dsn_from_text_parts (WalkState *st)
@@ -364,7 +398,7 @@ dsn_from_text_parts (WalkState *st)
 		GBytes *text = decoded_text (g_ptr_array_index (st->text_parts, i));
 		gsize len;
 		const char *data = g_bytes_get_data (text, &len);
-		if (_ndr_text_has_dsn_fields (data, len)) {
+		if (has_own_dsn_fields (st, data, len)) {
 			GBytes *block = dsn_block_of (text);
 			g_bytes_unref (text);
 			return block;
@@ -480,9 +514,9 @@ walk_object (WalkState *st, GMimeObject *object, guint depth)
 }
 
 void
-_ndr_walk_message (GMimeMessage *message, NdrWalk *walk)
+_ndr_walk_message (GMimeMessage *message, const NdrparseRules *rules, NdrWalk *walk)
 {
-	WalkState st = { walk, NULL, g_ptr_array_new (), FALSE, 0, 0 };
+	WalkState st = { .out = walk, .rules = rules, .text_parts = g_ptr_array_new () };
 	GMimeObject *body = g_mime_message_get_mime_part (message);
 
 	if (body)

@@ -112,6 +112,56 @@ read_bounce_date (NdrparseReport *report)
 	report->bounce_message_id = _ndr_report_intern (report, id);
 }
 
+/* Reads the records the walk's parts give, from the delivery-status
+ * parts, else a feedback report, SES's notification, the prose. */
+static void
+decode_parts (NdrparseReport *report, NdrWalk *walk)
+{
+	for (guint i = 0; i < walk->dsn_texts->len; i++) {
+		gsize len;
+		const char *text = g_bytes_get_data (g_ptr_array_index (walk->dsn_texts, i), &len);
+		if (text == NULL || len == 0)
+			continue;
+		if (len > NDRPARSE_MAX_SCAN_BYTES) {
+			len = NDRPARSE_MAX_SCAN_BYTES;
+			report->truncated |= NDRPARSE_TRUNCATED_SCAN;
+		}
+		NdrDsnFields *dsn = _ndr_dsn_fields_parse (report, text, len);
+		_ndr_dsn_decode (report, dsn);
+		_ndr_dsn_fields_free (dsn);
+	}
+	if (report->records->len == 0)
+		_ndr_arf_decode (report, walk->feedback);
+	if (report->records->len == 0)
+		_ndr_ses_decode (report, _ndr_walk_notification_text (walk));
+	/* No delivery-status part, or one that names nobody: read the prose. */
+	if (report->records->len == 0)
+		_ndr_text_decode (report, _ndr_walk_notification_text (walk));
+	/* A bounce whose plain part names no failure may tell it in HTML. */
+	if (report->records->len == 0 && report->looks_like_bounce && !report->not_a_bounce) {
+		const char *html = _ndr_walk_html_instead (walk);
+		if (html)
+			_ndr_text_decode (report, html);
+	}
+	if (report->records->len == 0 && walk->dsn_texts->len > 0)
+		_ndr_decode_failed_recipients_header (report);
+	/* A challenge of a challenge-response system is an automatic answer
+	 * too, but it asks the sender to act: neither a bounce nor an
+	 * auto-reply to count. */
+	if (report->records->len == 0 && !report->not_a_bounce)
+		_ndr_autoreply_decode (report);
+}
+
+/* A notice that quotes a bounce in a message part of its own, when its
+ * own words say it is no bounce (a mailing list's bounce action notice,
+ * its probe with "a bounce sample attached"): the quoted report was for
+ * the list to read, and is not read again. */
+static gboolean
+quotes_report (NdrparseReport *report, NdrWalk *walk)
+{
+	return walk->forwarded_report && _ndr_text_not_a_bounce (report->rules, _ndr_walk_notification_text (walk));
+}
+
 /* Decodes a message GMime parsed from bytes with LF (or CRLF) line ends,
  * whose own header is @header. */
 static NdrparseReport *
@@ -127,45 +177,16 @@ decode_message (const NdrparseRules *rules, GMimeMessage *message, const NdrHead
 
 	NdrWalk walk;
 	_ndr_walk_init (&walk);
-	_ndr_walk_message (message, &walk);
+	_ndr_walk_message (message, rules, &walk);
 
 	_ndr_original_read (report, message, walk.original);
-	for (guint i = 0; i < walk.dsn_texts->len; i++) {
-		gsize len;
-		const char *text = g_bytes_get_data (g_ptr_array_index (walk.dsn_texts, i), &len);
-		if (text == NULL || len == 0)
-			continue;
-		if (len > NDRPARSE_MAX_SCAN_BYTES) {
-			len = NDRPARSE_MAX_SCAN_BYTES;
-			report->truncated |= NDRPARSE_TRUNCATED_SCAN;
-		}
-		NdrDsnFields *dsn = _ndr_dsn_fields_parse (report, text, len);
-		_ndr_dsn_decode (report, dsn);
-		_ndr_dsn_fields_free (dsn);
-	}
-	if (report->records->len == 0)
-		_ndr_arf_decode (report, walk.feedback);
-	if (report->records->len == 0)
-		_ndr_ses_decode (report, _ndr_walk_notification_text (&walk));
-	/* No delivery-status part, or one that names nobody: read the prose. */
-	if (report->records->len == 0)
-		_ndr_text_decode (report, _ndr_walk_notification_text (&walk));
-	/* A bounce whose plain part names no failure may tell it in HTML. */
-	if (report->records->len == 0 && report->looks_like_bounce && !report->not_a_bounce) {
-		const char *html = _ndr_walk_html_instead (&walk);
-		if (html)
-			_ndr_text_decode (report, html);
-	}
-	if (report->records->len == 0 && walk.dsn_texts->len > 0)
-		_ndr_decode_failed_recipients_header (report);
-	/* A challenge of a challenge-response system is an automatic answer
-	 * too, but it asks the sender to act: neither a bounce nor an
-	 * auto-reply to count. */
-	if (report->records->len == 0 && !report->not_a_bounce)
-		_ndr_autoreply_decode (report);
+	if (quotes_report (report, &walk))
+		report->not_a_bounce = TRUE;
+	else
+		decode_parts (report, &walk);
 	_ndr_original_qualify_recipients (report);
 	_ndr_original_resolve_sender (report);
-	if (walk.dsn_texts->len > 0)
+	if (walk.dsn_texts->len > 0 && !report->not_a_bounce)
 		report->looks_like_bounce = TRUE;
 	if (report->looks_like_bounce && report->records->len == 0) {
 		const char *text = _ndr_walk_notification_text (&walk);

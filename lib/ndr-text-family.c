@@ -192,7 +192,56 @@ candidate_outranks (const NdrparseRules *rules, const Candidate *a, const Candid
 	return _ndr_rule_hit_outranks (&a->best, &b->best);
 }
 
-/* Scans one field into @candidates; returns the marks its hits give. */
+/* Where the first not-a-bounce rule hit among @hits starts, or
+ * G_MAXSIZE. */
+static gsize
+first_not_bounce_at (GArray *hits)
+{
+	gsize at = G_MAXSIZE;
+	for (guint i = 0; i < hits->len; i++) {
+		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
+		if (h->rule->then == NDR_THEN_MARK && h->rule->value == NDR_MARK_NOT_BOUNCE && hit_counts (h))
+			at = MIN (at, h->from);
+	}
+	return at;
+}
+
+gsize
+_ndr_text_returned_message_at (const NdrparseRules *rules, const char *text, gsize len)
+{
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_scan (rules, NDR_CHANNEL_BODY_LINES, NULL, text, len, hits, MAX_HITS);
+	gsize at = len;
+	for (guint i = 0; i < hits->len; i++) {
+		const NdrRuleHit *h = &g_array_index (hits, NdrRuleHit, i);
+		if (h->rule->then == NDR_THEN_MARK && h->rule->value == NDR_MARK_RETURNED_MESSAGE)
+			at = MIN (at, h->from);
+	}
+	g_array_unref (hits);
+	return at;
+}
+
+/* Whether a line before offset @at of @text starts a returned message. */
+static gboolean
+returned_message_before (const NdrparseRules *rules, const char *text, gsize at)
+{
+	return _ndr_text_returned_message_at (rules, text, at) < at;
+}
+
+/* Whether the body's @hits say it is no bounce: a not-a-bounce rule's
+ * words in the text's own part, before any returned message.  A bounce
+ * of a challenge, or of a list's probe, returns the words that made it
+ * no bounce, and is one. */
+static gboolean
+body_says_not_bounce (const NdrparseRules *rules, const char *text, GArray *hits)
+{
+	gsize at = first_not_bounce_at (hits);
+	return at != G_MAXSIZE && !returned_message_before (rules, text, at);
+}
+
+/* Scans one field into @candidates; returns the marks its hits give,
+ * where a body's not-a-bounce mark counts only as body_says_not_bounce()
+ * says. */
 static guint
 read_field (const NdrparseRules *rules, NdrChannelKind kind, const char *value, gsize len, guint field,
 	    GArray *candidates)
@@ -204,8 +253,23 @@ read_field (const NdrparseRules *rules, NdrChannelKind kind, const char *value, 
 		_ndr_rules_scan (rules, kind, NULL, value, len, hits, MAX_HITS);
 	add_family_hits (candidates, hits, field);
 	guint marks = marks_of (hits);
+	if (kind == NDR_CHANNEL_BODY && (marks & (1u << NDR_MARK_NOT_BOUNCE)) && !body_says_not_bounce (rules, value, hits))
+		marks &= ~(1u << NDR_MARK_NOT_BOUNCE);
 	g_array_unref (hits);
 	return marks;
+}
+
+gboolean
+_ndr_text_not_a_bounce (const NdrparseRules *rules, const char *text)
+{
+	if (text == NULL)
+		return FALSE;
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	_ndr_rules_scan (rules, NDR_CHANNEL_BODY, NULL, text, MIN (strlen (text), NDR_TEXT_MARKER_WINDOW), hits,
+			 MAX_HITS);
+	gboolean not_bounce = body_says_not_bounce (rules, text, hits);
+	g_array_unref (hits);
+	return not_bounce;
 }
 
 static void

@@ -249,12 +249,15 @@ typedef struct {
 	GMimeTextPart *html_part;       /* the first text/html part outside any message part; borrowed */
 	GBytes *notification;           /* its text in UTF-8, decoded on demand */
 	GBytes *feedback;               /* the message/feedback-report part, or NULL */
+	gboolean forwarded_report;      /* the delivery-status parts lie in a message part that
+					 * comes after a text part outside it: a notice that
+					 * forwards or quotes a report, in its own words */
 	NdrparseTruncation truncated;   /* limits the walk reached */
 } NdrWalk;
 
 void _ndr_walk_init (NdrWalk *walk);
 void _ndr_walk_clear (NdrWalk *walk);
-void _ndr_walk_message (GMimeMessage *message, NdrWalk *walk);
+void _ndr_walk_message (GMimeMessage *message, const NdrparseRules *rules, NdrWalk *walk);
 /* The notification text (UTF-8, LF line ends), decoded on first use: the
  * first text/plain part's, else the text of the first text/html part;
  * NULL if the bounce has neither.  Owned by @walk. */
@@ -463,6 +466,14 @@ void _ndr_record_add_evidence (NdrparseReport *report, NdrparseRecord *record, c
  * delivery-status part; @text may be NULL.  Returns whether any record
  * was added. */
 gboolean _ndr_text_decode (NdrparseReport *report, const char *text);
+/* Whether @text (may be NULL), a notification's own words, says the
+ * message is no bounce (a not-a-bounce rule, before any returned
+ * message): a challenge, a list's notice that quotes a bounce. */
+gboolean _ndr_text_not_a_bounce (const NdrparseRules *rules, const char *text);
+/* Where in @text (@len bytes) the first line that starts a returned
+ * message is (a returned-message mark: "--- Below this line is a copy of
+ * the message."), or @len. */
+gsize _ndr_text_returned_message_at (const NdrparseRules *rules, const char *text, gsize len);
 /* Whether a From header value is a mail system's (a daemon-sender rule
  * fires) or the null sender's. */
 gboolean _ndr_text_from_daemon (const NdrparseRules *rules, const char *from);

@@ -179,7 +179,7 @@ test_text_parts (void)
 
 		NdrWalk walk;
 		_ndr_walk_init (&walk);
-		_ndr_walk_message (message, &walk);
+		_ndr_walk_message (message, _ndr_rules_default (), &walk);
 		const char *ours = _ndr_walk_notification_text (&walk);
 		g_assert_cmpstr (ours, ==, gmime);
 		_ndr_walk_clear (&walk);
