@@ -18,10 +18,11 @@
  *  - the first text/plain part holding DSN fields, used only when there
  *    is no real delivery-status part;
  *  - the first message/feedback-report part (RFC 5965 ARF);
- *  - whether the delivery-status parts were found inside a message part
- *    after a text part outside it (a list's notice that quotes a bounce,
- *    a person forwarding one): what that text says decides whether the
- *    report is read (ndr-parse.c).
+ *  - whether a delivery-status part was found inside a message part (in
+ *    list mail, a digest or a post quoting a bounce, it is not read), and
+ *    whether after a text part outside it (a list's notice that quotes a
+ *    bounce, a person forwarding one): what that text says decides
+ *    whether the report is read (ndr-parse.c).
  */
 #include <string.h>
 
@@ -328,8 +329,10 @@ walk_leaf (WalkState *st, GMimePart *part)
 		if (st->original_locked)
 			return;
 		g_ptr_array_add (st->out->dsn_texts, decoded_content (part));
-		if (st->message_depth > 0 && st->notification_outside)
-			st->out->forwarded_report = TRUE;
+		if (st->message_depth > 0) {
+			st->out->report_in_message = TRUE;
+			st->out->forwarded_report |= st->notification_outside;
+		}
 		return;
 	}
 	if (type_is (type, "message", "feedback-report")) {

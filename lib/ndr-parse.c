@@ -152,13 +152,18 @@ decode_parts (NdrparseReport *report, NdrWalk *walk)
 		_ndr_autoreply_decode (report);
 }
 
-/* A notice that quotes a bounce in a message part of its own, when its
- * own words say it is no bounce (a mailing list's bounce action notice,
- * its probe with "a bounce sample attached"): the quoted report was for
- * the list to read, and is not read again. */
+/* A message that quotes a bounce in a message part of its own is no
+ * bounce itself when it is list mail (RFC 2369's List-Id or
+ * List-Unsubscribe: a digest or a post that forwards a bounce, read by
+ * the list's members), or when its own words say so (a mailing list's
+ * bounce action notice, its probe with "a bounce sample attached"): the
+ * quoted report was for someone else to read. */
 static gboolean
 quotes_report (NdrparseReport *report, NdrWalk *walk)
 {
+	if (walk->report_in_message &&
+	    (_ndr_bounce_header (report, "List-Id") || _ndr_bounce_header (report, "List-Unsubscribe")))
+		return TRUE;
 	return walk->forwarded_report && _ndr_text_not_a_bounce (report->rules, _ndr_walk_notification_text (walk));
 }
 

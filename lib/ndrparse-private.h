@@ -249,9 +249,10 @@ typedef struct {
 	GMimeTextPart *html_part;       /* the first text/html part outside any message part; borrowed */
 	GBytes *notification;           /* its text in UTF-8, decoded on demand */
 	GBytes *feedback;               /* the message/feedback-report part, or NULL */
-	gboolean forwarded_report;      /* the delivery-status parts lie in a message part that
-					 * comes after a text part outside it: a notice that
-					 * forwards or quotes a report, in its own words */
+	gboolean report_in_message;     /* a delivery-status part lies in a message part */
+	gboolean forwarded_report;      /* ... and the notification part is outside it: a
+					 * notice that forwards or quotes a report, in its own
+					 * words */
 	NdrparseTruncation truncated;   /* limits the walk reached */
 } NdrWalk;
 
