@@ -8,8 +8,9 @@
  * Exim's report, Sendmail's DSN and its plain-text transcript,
  * Courier's DSN, MDaemon's transcript, qmail's report (for the wordings
  * of no provider: qmail names the remote by its address only), and Gmail's DSN,
- * Exchange Online's NDR and OpenSMTPD's report, which do not name the
- * command (there the wording must read as its reply does alone with no
+ * Exchange Online's NDR, OpenSMTPD's report, ZoneMTA's DSN (its
+ * Status always 5.0.0) and Haraka's (its Status the reply's own, or
+ * none), which do not name the command (there the wording must read as its reply does alone with no
  * command), each laid out as the MTA's source writes it (the
  * templates below say where).  A decoder that loses the command a
  * report names, takes the MTA's own words for the remote's, makes two
@@ -321,6 +322,73 @@ opensmtpd (const Wording *w)
 		w->reply, original);
 }
 
+/* ZoneMTA's, plugins/core/email-bounce.js generateBounceMessage(): its
+ * own DSN, whose Status is 5.0.0 whatever the remote said, the reply
+ * quoted after "Technical details of permanent failure:" and as the
+ * Diagnostic-Code, X-Failed-Recipients, the returned headers as
+ * text/rfc822-headers; no command named. */
+static char *
+zonemta (const Wording *w)
+{
+	return g_strdup_printf (
+		"From: Mail Delivery Subsystem <mailer-daemon@mx.example.org>\n"
+		"To: sender@example.com\nX-Sending-Zone: default\nX-Failed-Recipients: " RECIPIENT "\n"
+		"Auto-Submitted: auto-replied\nSubject: Delivery Status Notification (Failure: " RECIPIENT ")\n"
+		"MIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"Z\"\n\n"
+		"--Z\nContent-Type: text/plain\nContent-Description: Notification\n\n"
+		"Delivery to the following recipient failed permanently:\n    " RECIPIENT "\n\n"
+		"Technical details of permanent failure:\n\n%s\n\n"
+		"--Z\nContent-Type: message/delivery-status\nContent-Description: Delivery report\n\n"
+		"Reporting-MTA: dns; mx.example.org\nX-ZoneMTA-Queue-ID: 18a1b2c3d4e000a1b2\n"
+		"X-ZoneMTA-Sender: rfc822; sender@example.com\nArrival-Date: Mon, 01 Jun 2020 09:58:00 +0000\n\n"
+		"Final-Recipient: rfc822; " RECIPIENT "\nAction: failed\nStatus: 5.0.0\n"
+		"Remote-MTA: dns; %s\nDiagnostic-Code: smtp; %s\n\n"
+		"--Z\nContent-Type: text/rfc822-headers\nContent-Description: Undelivered Message Headers\n\n"
+		"From: sender@example.com\nTo: " RECIPIENT "\nSubject: test\nMessage-ID: <orig@example.com>\n\n"
+		"--Z--\n",
+		w->reply, host_of (w), w->reply);
+}
+
+/* Haraka's, config/outbound.bounce_message and outbound/hmail.js
+ * populate_bounce_message_with_headers(): "Failure Reason:" and the
+ * recipient's "ADDRESS: REPLY" in the text; in the delivery-status part
+ * the reply's enhanced status alone as Status (none when the reply has
+ * none), Remote-MTA as the bare host, "Diagnostic-Code: smtp;" then the
+ * code, the status and the text, each followed by a blank; no command. */
+static char *
+haraka (const Wording *w)
+{
+	char status[16] = "";
+	const char *rest = w->reply + 3 + (w->reply[3] != '\0');
+	if (g_ascii_isdigit (rest[0]) && rest[1] == '.')
+		reply_status (w->reply, status, sizeof status);
+	char *status_line = status[0] ? g_strdup_printf ("Status: %s\r\n", status) : g_strdup ("");
+	char *m = g_strdup_printf (
+		"Received: (Haraka 4242 invoked for bounce); Mon, 01 Jun 2020 10:00:00 +0000\r\n"
+		"Date: Mon, 01 Jun 2020 10:00:00 +0000\r\nFrom: MAILER-DAEMON@mx.example.org\r\n"
+		"To: sender@example.com\r\nAuto-Submitted: auto-replied\r\nSubject: failure notice\r\n"
+		"Message-Id: <4F0D3C2A-1B2C-4D5E-8F90-A1B2C3D4E5F6@mx.example.org>\r\n"
+		"Content-Type: multipart/report; report-type=delivery-status;\r\n    boundary=\"boundary_H\"\r\n"
+		"References: <orig@example.com>\r\n\r\nThis is a MIME-encapsulated message.\r\n\r\n"
+		"--boundary_H\r\nContent-Type: text/plain; charset=us-ascii\r\n\r\n"
+		"Hi. This is the Haraka Mailer program at mx.example.org.\r\n"
+		"I'm afraid I wasn't able to deliver your message\r\n    \"test\"\r\nto the following addresses.\r\n"
+		"This is a permanent error; I've given up. Sorry it didn't work out.\r\n\r\n"
+		"Intended Recipients: " RECIPIENT "\r\nFailure Reason: %s \r\n\r\n" RECIPIENT ": %s \r\n\r\n"
+		"--boundary_H\r\nContent-type: message/delivery-status\r\n\r\n"
+		"Original-Envelope-Id: <orig@example.com>\r\nReporting-MTA: dns;mx.example.org\r\n"
+		"Arrival-Date: Mon, 01 Jun 2020 09:58:00 +0000\r\n\r\n"
+		"Final-Recipient: rfc822;" RECIPIENT "\r\nAction: failed\r\n%sRemote-MTA: %s\r\n"
+		"Diagnostic-Code: smtp;%s \r\n\r\n"
+		"--boundary_H\r\nContent-Description: Undelivered Message Headers\r\nContent-Type: text/rfc822-headers\r\n\r\n"
+		"From: sender@example.com\r\nTo: " RECIPIENT "\r\nSubject: test\r\nMessage-ID: <orig@example.com>\r\n\r\n"
+		"--boundary_H--\r\n",
+		w->reply, w->reply, status_line, host_of (w), w->reply);
+	g_free (status_line);
+	return m;
+}
+
 typedef struct {
 	const char *name;
 	char *(*build) (const Wording *w);
@@ -340,6 +408,8 @@ static const Report reports[] = {
 	{ "gmail", gmail, TRUE, FALSE },
 	{ "office365", office365, TRUE, FALSE },
 	{ "opensmtpd", opensmtpd, FALSE, FALSE },
+	{ "zonemta", zonemta, TRUE, FALSE },
+	{ "haraka", haraka, TRUE, FALSE },
 };
 
 /* The reason of @w's reply read alone with no command, as a report that
