@@ -143,6 +143,11 @@ read_fd (InputStream *stream, void *buf, gsize len, GError **error)
 		return 0;
 	}
 	stream->raw_total += n;
+	/* A regular file's read() comes up short only at its end: once the
+	 * bytes it had when opened are all read, a short read says the end,
+	 * and the read that would return 0 need not be made. */
+	if ((gsize) n < len && stream->expected >= 0 && stream->raw_total >= stream->expected)
+		stream->raw_end = TRUE;
 	return n;
 }
 
@@ -179,7 +184,8 @@ peek_gzip_magic (InputStream *stream, gboolean *known)
 	*known = FALSE;
 	if (stream->expected < 0)
 		return FALSE;
-	off_t at = lseek (stream->fd, 0, SEEK_CUR);
+	/* A file opened here is read from its start: nothing read yet. */
+	off_t at = stream->own_fd ? (off_t) stream->raw_total : lseek (stream->fd, 0, SEEK_CUR);
 	guint8 magic[2];
 	ssize_t n;
 	do
