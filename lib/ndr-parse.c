@@ -237,6 +237,15 @@ has_bare_cr_lines (GMimeMessage *message)
 	return FALSE;
 }
 
+/* Whether GMime found no header field: the bytes may hold one after
+ * blank lines, which parse_byte_array() passes over. */
+static gboolean
+has_no_header (GMimeMessage *message)
+{
+	GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
+	return headers == NULL || g_mime_header_list_get_count (headers) == 0;
+}
+
 NdrparseReport *
 ndrparse_parse_message_with_rules (NdrparseRules *rules_in, GMimeMessage *message, GError **error)
 {
@@ -247,7 +256,7 @@ ndrparse_parse_message_with_rules (NdrparseRules *rules_in, GMimeMessage *messag
 	}
 	_ndr_ensure_gmime ();
 	const NdrparseRules *rules = _ndr_rules_use (rules_in);
-	if (!has_bare_cr_lines (message)) {
+	if (!has_bare_cr_lines (message) && !has_no_header (message)) {
 		NdrHeaderBlock *header = _ndr_bounce_header_of_message (message);
 		NdrparseReport *report = decode_message (rules, message, header, NULL);
 		_ndr_header_block_free (header);
@@ -336,6 +345,25 @@ normalize_bare_cr (GByteArray *array)
 	}
 }
 
+/* A saved message may begin with empty or blank lines before its
+ * header (a mail client's export, a copy and paste; Sisimai reads past
+ * them too), and GMime would take the first for the header's end and
+ * find no field.  A message of blank lines alone is left as it is. */
+static void
+drop_leading_blank_lines (GByteArray *array)
+{
+	gsize start = 0;
+	for (gsize i = 0; i < array->len; i++) {
+		guint8 c = array->data[i];
+		if (c == '\n')
+			start = i + 1;
+		else if (c != ' ' && c != '\t' && c != '\r')
+			break;
+	}
+	if (start > 0 && start < array->len)
+		g_byte_array_remove_range (array, 0, (guint) start);
+}
+
 /* Takes ownership of @array; reads NDRPARSE_MAX_MESSAGE_SIZE bytes of it
  * at most. */
 static NdrparseReport *
@@ -354,6 +382,7 @@ parse_byte_array (const NdrparseRules *rules, GByteArray *array, GError **error)
 		cut |= NDRPARSE_TRUNCATED_SIZE;
 	}
 	normalize_bare_cr (array);
+	drop_leading_blank_lines (array);
 	GPtrArray *taken_headers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
 	cut |= _ndr_bounds_apply_taking (array, NDR_BOUNDS_RETURNED_HEADER_ONLY, taken_headers);
 	NdrHeaderBlock *header = _ndr_bounce_header_take (array);

@@ -57,6 +57,12 @@ check "--annotate: CRLF message: the rest byte-identical" \
 check "--annotate: an mbox From line stays first" sh -c 'head -1 "$1" | grep -q "^From MAILER-DAEMON "' sh "$tmp/out"
 check "--annotate: fields follow the From line" sh -c 'sed -n 2p "$1" | grep -q "^X-Bounce-Recipient: bob@dest.example"' sh "$tmp/out"
 
+{ printf '\n  \n'; cat "$corpus/postfix-user-unknown.eml"; } > "$tmp/blank-first.eml"
+"$tool" --annotate < "$tmp/blank-first.eml" > "$tmp/out"
+check "--annotate: blank lines before the header stay first" sh -c 'head -2 "$1" | tr -d " " | grep -qv .' sh "$tmp/out"
+check "--annotate: fields go where the header begins, after them" \
+	sh -c 'sed -n 3p "$1" | grep -q "^X-Bounce-Recipient: bob@dest.example"' sh "$tmp/out"
+
 "$tool" --annotate < "$corpus/postfix-user-unknown.eml" > /dev/full 2> /dev/null
 check "--annotate: a write error exits 74 (procmail keeps the original)" [ $? -eq 74 ]
 

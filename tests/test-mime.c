@@ -350,6 +350,37 @@ test_errors (void)
 	g_assert_null (ndrparse_parse_bytes ("", 0, NULL));
 }
 
+/* A message saved with blank lines before its header (a client's
+ * export) is read as the message itself, from bytes and from the
+ * GMimeMessage GMime made of them (which has no header); blank lines
+ * alone are still no message. */
+static void
+test_leading_blank_lines (void)
+{
+	const char *text = "\n \t\r\n\n" REPORT ("L", "l@example.com", "message/rfc822", ORIGINAL);
+	NdrparseReport *r = parse (text);
+	g_assert_cmpuint (ndrparse_report_get_n_records (r), ==, 1);
+	g_assert_cmpstr (recipient (r, 0), ==, "l@example.com");
+	g_assert_cmpstr (ndrparse_report_get_message_id (r), ==, "orig-1@example.org");
+	ndrparse_report_unref (r);
+
+	GMimeStream *stream = g_mime_stream_mem_new_with_buffer (text, strlen (text));
+	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
+	GMimeMessage *message = g_mime_parser_construct_message (parser, NULL);
+	GError *error = NULL;
+	r = ndrparse_parse_message (message, &error);
+	g_assert_no_error (error);
+	g_assert_cmpstr (recipient (r, 0), ==, "l@example.com");
+	ndrparse_report_unref (r);
+	g_object_unref (message);
+	g_object_unref (parser);
+	g_object_unref (stream);
+
+	g_assert_null (ndrparse_parse_bytes ("\n  \n\t\n", 5, &error));
+	g_assert_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_NOT_EMAIL);
+	g_clear_error (&error);
+}
+
 static void
 test_stream_and_message (void)
 {
@@ -472,6 +503,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/walk/html-only-report", test_html_only_report);
 	g_test_add_func ("/api/errors", test_errors);
 	g_test_add_func ("/api/stream-and-message", test_stream_and_message);
+	g_test_add_func ("/api/leading-blank-lines", test_leading_blank_lines);
 	g_test_add_func ("/api/byte-array", test_byte_array);
 	g_test_add_func ("/api/file", test_file);
 	g_test_add_func ("/api/threads", test_threads);

@@ -52,16 +52,34 @@ read_head (InputStream *in, GError **error)
 	return head;
 }
 
-/* Where the header starts: after an mbox "From " line if there is one;
- * @eol is the message's own line end. */
+/* Past the blank lines from @at on, as the library reads past them
+ * before a header; @at itself when nothing but blank lines follows. */
+static gsize
+after_blank_lines (const GByteArray *msg, gsize at)
+{
+	gsize start = at;
+	for (gsize i = at; i < msg->len; i++) {
+		guint8 c = msg->data[i];
+		if (c == '\n')
+			start = i + 1;
+		else if (c != ' ' && c != '\t' && c != '\r')
+			return start;
+	}
+	return at;
+}
+
+/* Where the header starts: after an mbox "From " line if there is one,
+ * and after blank lines before the header; @eol is the message's own
+ * line end. */
 static gsize
 header_start (const GByteArray *msg, const char **eol)
 {
 	const guint8 *nl = memchr (msg->data, '\n', msg->len);
 	*eol = nl && nl > msg->data && nl[-1] == '\r' ? "\r\n" : "\n";
+	gsize at = 0;
 	if (msg->len >= 5 && memcmp (msg->data, "From ", 5) == 0 && nl)
-		return (gsize) (nl - msg->data) + 1;
-	return 0;
+		at = (gsize) (nl - msg->data) + 1;
+	return after_blank_lines (msg, at);
 }
 
 /* Writes @len bytes through @rename to stdout; FALSE when writing fails. */
