@@ -8,8 +8,10 @@
  * rather than to the message).  So the header is read here as a header block
  * (ndr-header-read.c, which reads fields as GMime's parser does and
  * decodes values as GMime decodes them), and GMime is given the body with
- * its Content-* fields alone.  Over the shared corpus this takes a third off
- * GMime's parse.
+ * its Content-* fields alone, which it parses as a MIME part: it builds
+ * no message object either.  Over the shared corpus this takes a third off
+ * GMime's parse, and the part instead of the message 7 % off all of
+ * ndrparse's instructions.
  *
  * While a report is decoded, report->header is this block; every reading
  * of the bounce's header goes through the functions below, so that which
@@ -55,6 +57,18 @@ keep_content_fields (GByteArray *array, const NdrHeaderBlock *block)
 	g_byte_array_set_size (array, (guint) (w + (array->len - end)));
 }
 
+/* An mbox "From " line before the header: GMime's message parser skips
+ * it, but the body is parsed as a part (ndr-parse.c), whose parser would
+ * read the line as content: it goes. */
+static void
+drop_from_line (GByteArray *array)
+{
+	if (array->len < 5 || memcmp (array->data, "From ", 5) != 0)
+		return;
+	const guint8 *nl = memchr (array->data, '\n', array->len);
+	g_byte_array_remove_range (array, 0, nl ? (guint) (nl - array->data) + 1 : array->len);
+}
+
 NdrHeaderBlock *
 _ndr_bounce_header_take (GByteArray *array)
 {
@@ -65,6 +79,8 @@ _ndr_bounce_header_take (GByteArray *array)
 	 * gets the bytes as they are. */
 	if (n > 0 && _ndr_header_block_end (block) < array->len)
 		keep_content_fields (array, block);
+	if (n > 0)
+		drop_from_line (array);
 	/* The block holds what GMime's message would hold. */
 	for (guint i = n; i-- > 0;) {
 		gsize name_len;

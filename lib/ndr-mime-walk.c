@@ -519,8 +519,13 @@ walk_object (WalkState *st, GMimeObject *object, guint depth)
 void
 _ndr_walk_message (GMimeMessage *message, const NdrparseRules *rules, NdrWalk *walk)
 {
+	_ndr_walk_body (g_mime_message_get_mime_part (message), rules, walk);
+}
+
+void
+_ndr_walk_body (GMimeObject *body, const NdrparseRules *rules, NdrWalk *walk)
+{
 	WalkState st = { .out = walk, .rules = rules, .text_parts = g_ptr_array_new () };
-	GMimeObject *body = g_mime_message_get_mime_part (message);
 
 	if (body)
 		walk_object (&st, body, 0);

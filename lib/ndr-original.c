@@ -202,12 +202,11 @@ message_part_index (GMimeObject *object, GMimeObject *part, int *seen)
 /* The header the bounds pass took out of returned message @part, or
  * NULL.  GMime read the part as empty (no message) when it was taken. */
 static GBytes *
-taken_header (const NdrparseReport *report, GMimeMessage *message, GMimeMessagePart *part)
+taken_header (const NdrparseReport *report, GMimeObject *body, GMimeMessagePart *part)
 {
-	if (report->taken_headers == NULL || message == NULL || g_mime_message_part_get_message (part) != NULL)
+	if (report->taken_headers == NULL || body == NULL || g_mime_message_part_get_message (part) != NULL)
 		return NULL;
 	int seen = 0;
-	GMimeObject *body = g_mime_message_get_mime_part (message);
 	int index = body ? message_part_index (body, GMIME_OBJECT (part), &seen) : -1;
 	if (index < 0 || (guint) index >= report->taken_headers->len)
 		return NULL;
@@ -215,12 +214,12 @@ taken_header (const NdrparseReport *report, GMimeMessage *message, GMimeMessageP
 }
 
 void
-_ndr_original_read (NdrparseReport *report, GMimeMessage *message, GMimeObject *original)
+_ndr_original_read (NdrparseReport *report, GMimeObject *body, GMimeObject *original)
 {
 	if (original && GMIME_IS_MESSAGE_PART (original)) {
 		GMimeMessagePart *part = GMIME_MESSAGE_PART (original);
 		GMimeMessage *returned = g_mime_message_part_get_message (part);
-		GBytes *taken = taken_header (report, message, part);
+		GBytes *taken = taken_header (report, body, part);
 		if (returned) {
 			HeaderSource source = { returned, NULL };
 			read_headers (report, &source);

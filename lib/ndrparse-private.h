@@ -188,9 +188,9 @@ gsize _ndr_header_block_end (const NdrHeaderBlock *block);
 void _ndr_header_block_free (NdrHeaderBlock *block);
 
 /* ndr-bounce-header.c: the bounce's own header.  _take reads it from
- * the raw message and leaves in @array only the fields GMime needs to
- * parse the body (Content-*; the block holds the others, as GMime's
- * message would); _of_message reads it from a message GMime parsed.  The rest read report->header while a report is
+ * the raw message and leaves in @array the body with only the fields
+ * GMime needs to parse it as a MIME part (Content-*; an mbox "From " line
+ * dropped; the block holds the others, as GMime's message would); _of_message reads it from a message GMime parsed.  The rest read report->header while a report is
  * decoded: a field's first value (owned by the block; NULL when absent),
  * the last Subject and Date as GMime's message keeps them (the date a new
  * reference or NULL), the first value cut by _ndr_head_of(). */
@@ -259,6 +259,7 @@ typedef struct {
 void _ndr_walk_init (NdrWalk *walk);
 void _ndr_walk_clear (NdrWalk *walk);
 void _ndr_walk_message (GMimeMessage *message, const NdrparseRules *rules, NdrWalk *walk);
+void _ndr_walk_body (GMimeObject *body, const NdrparseRules *rules, NdrWalk *walk);
 /* The notification text (UTF-8, LF line ends), decoded on first use: the
  * first text/plain part's, else the text of the first text/html part;
  * NULL if the bounce has neither.  Owned by @walk. */
@@ -305,7 +306,7 @@ void _ndr_record_finish (NdrparseReport *report, NdrparseRecord *record,
 /* ---- original message (ndr-original.c) ---- */
 
 /* Reads the returned message's headers into @report; @original may be NULL. */
-void _ndr_original_read (NdrparseReport *report, GMimeMessage *message, GMimeObject *original);
+void _ndr_original_read (NdrparseReport *report, GMimeObject *body, GMimeObject *original);
 /* The same for a returned message pasted into a text (its headers start
  * at the first header-like line of @text). */
 void _ndr_original_read_text (NdrparseReport *report, const char *text, gsize len);
