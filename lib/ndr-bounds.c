@@ -65,6 +65,7 @@ typedef struct {
 	gboolean face;          /* MODE_BODY is a preamble or an epilogue */
 	gsize face_bytes;       /* bytes of it kept */
 	gboolean parent_digest; /* the header block being read is a digest's part */
+	gboolean part_header;   /* the header block being read is a MIME part's, not a message's */
 	/* the header block being read */
 	gboolean in_field;      /* a field has begun (continuation lines join it) */
 	gboolean dropping;      /* the rest of the current field is dropped */
@@ -212,6 +213,7 @@ take_boundary (Bounds *b, gsize at, gsize n, int k, BoundaryKind kind)
 	}
 	pop_to (b, (guint) k + 1);
 	b->parent_digest = b->levels[k].digest;
+	b->part_header = TRUE;
 	b->mode = MODE_HEADER;
 }
 
@@ -301,6 +303,11 @@ start_field (Bounds *b, gsize at, gsize n)
 	if (b->fields >= NDRPARSE_MAX_HEADER_FIELDS || b->header_bytes >= NDRPARSE_MAX_HEADER_BYTES) {
 		b->dropping = TRUE;
 		b->cut |= NDRPARSE_TRUNCATED_HEADER;
+		return;
+	}
+	if (b->part_header && (b->flags & NDR_BOUNDS_PART_TYPE_ONLY) && !field_is (s, n, "Content-Type") &&
+	    !field_is (s, n, "Content-Transfer-Encoding")) {
+		b->dropping = TRUE;     /* no limit reached: nothing the decoder reads goes */
 		return;
 	}
 	b->dropping = FALSE;
@@ -453,6 +460,7 @@ end_header_block (Bounds *b)
 	*level = (Level) { e.boundary, e.boundary ? strlen (e.boundary) : 0, e.digest, e.report, FALSE, returned };
 	if (e.kind == ENTITY_MESSAGE) {
 		b->parent_digest = FALSE;
+		b->part_header = FALSE;
 		b->mode = MODE_HEADER;
 		start_header_block (b);
 		if (b->messages && returned) {

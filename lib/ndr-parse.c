@@ -393,7 +393,8 @@ parse_byte_array (const NdrparseRules *rules, GByteArray *array, GError **error)
 	normalize_bare_cr (array);
 	drop_leading_blank_lines (array);
 	GPtrArray *taken_headers = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-	cut |= _ndr_bounds_apply_taking (array, NDR_BOUNDS_RETURNED_HEADER_ONLY, taken_headers);
+	cut |= _ndr_bounds_apply_taking (array, NDR_BOUNDS_RETURNED_HEADER_ONLY | NDR_BOUNDS_PART_TYPE_ONLY,
+					 taken_headers);
 	NdrHeaderBlock *header = _ndr_bounce_header_take (array);
 	GMimeStream *stream = g_mime_stream_mem_new_with_byte_array (array);
 	NdrparseReport *report = parse_stream_within (rules, stream, header, taken_headers, cut, error);

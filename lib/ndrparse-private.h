@@ -226,6 +226,10 @@ typedef enum {
 	/* Also drop the body of the message a report returns (after its
 	 * delivery-status part): the decoder reads only its header. */
 	NDR_BOUNDS_RETURNED_HEADER_ONLY = 1 << 0,
+	/* Also drop the fields of a MIME part's header (not a message's)
+	 * but Content-Type and Content-Transfer-Encoding: the decoder reads
+	 * no other, and GMime makes an object of each. */
+	NDR_BOUNDS_PART_TYPE_ONLY = 1 << 1,
 } NdrBoundsFlags;
 NdrparseTruncation _ndr_bounds_apply (GByteArray *array, NdrBoundsFlags flags);
 /* The same, and with NDR_BOUNDS_RETURNED_HEADER_ONLY the returned

@@ -252,6 +252,41 @@ test_returned_header_only (void)
 #undef RETURNED_BODY
 }
 
+/* NDR_BOUNDS_PART_TYPE_ONLY: a MIME part's header keeps its Content-Type
+ * and Content-Transfer-Encoding alone; a message's header (the top one,
+ * the one a message/rfc822 part holds) keeps every field; no limit is
+ * reported reached. */
+static void
+test_part_type_only (void)
+{
+#define TOP "Content-Type: multipart/report; report-type=delivery-status; boundary=\"R\"\nX-Top: kept\n\n"
+#define STATUS "Reporting-MTA: dns; mx\n\nFinal-Recipient: rfc822; a@example.com\nAction: failed\nStatus: 5.1.1\n\n"
+#define INNER "Subject: the original\nContent-Description: kept in a message\nX-Inner: kept\n\nbody\n"
+	const char *text =
+		TOP
+		"--R\nContent-Type: text/plain; charset=us-ascii\nContent-Description: Notification\n"
+		"Content-Transfer-Encoding: 7bit\nContent-Disposition: inline\n\nIt failed.\n"
+		"--R\nContent-Description: Delivery report\nContent-Type: message/delivery-status\n\n" STATUS
+		"--R\nContent-Type: message/rfc822\nContent-Description:\n Undelivered Message\n\n" INNER
+		"--R--\n";
+	const char *want =
+		TOP
+		"--R\nContent-Type: text/plain; charset=us-ascii\nContent-Transfer-Encoding: 7bit\n\nIt failed.\n"
+		"--R\nContent-Type: message/delivery-status\n\n" STATUS
+		"--R\nContent-Type: message/rfc822\n\n" INNER
+		"--R--\n";
+	GByteArray *array = g_byte_array_new ();
+	g_byte_array_append (array, (const guint8 *) text, (guint) strlen (text));
+	NdrparseTruncation cut = _ndr_bounds_apply (array, NDR_BOUNDS_PART_TYPE_ONLY);
+	g_assert_cmpint (cut, ==, NDRPARSE_TRUNCATED_NONE);
+	g_assert_cmpmem (array->data, array->len, want, strlen (want));
+	g_byte_array_unref (array);
+	assert_unchanged (text, strlen (text), "part headers, limits only");
+#undef TOP
+#undef STATUS
+#undef INNER
+}
+
 /* _ndr_bounds_apply_taking(): the returned message's header leaves the
  * bytes GMime reads, whole (blank line included), for the decoder; each
  * message entity has its element in document order; a header that a
@@ -440,6 +475,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/bounds/corpus-unchanged", test_corpus_unchanged);
 	g_test_add_func ("/bounds/returned-header-only", test_returned_header_only);
 	g_test_add_func ("/bounds/returned-header-taken", test_returned_header_taken);
+	g_test_add_func ("/bounds/part-type-only", test_part_type_only);
 	g_test_add_func ("/bounds/last-content-type", test_last_content_type);
 	g_test_add_func ("/bounds/folded-field", test_folded_field);
 	g_test_add_func ("/bounds/long-line-cut-at-character", test_long_line_cut_at_character);
