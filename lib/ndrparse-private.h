@@ -1,8 +1,9 @@
 /* ndrparse-private.h - what the modules of libndrparse share, and nobody else.
  *
  * Module map (one job each):
- *   ndr-parse.c        public entry points: bytes/file/stream -> GMimeMessage -> report
+ *   ndr-parse.c        public entry points: bytes/file/stream -> header block + MIME body -> report
  *   ndr-bounds.c       cuts raw bytes to the header and MIME limits before GMime parses them
+ *                      (and drops what the decoder never reads: a returned body, part fields)
  *   ndr-mime-walk.c    finds the delivery-status parts and the returned message
  *   ndr-dsn-fields.c   splits delivery-status text into field groups
  *   ndr-dsn-decode.c   turns field groups into records
