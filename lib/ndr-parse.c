@@ -221,22 +221,6 @@ decode_message (const NdrparseRules *rules, GMimeObject *body, const NdrHeaderBl
 
 static NdrparseReport *parse_byte_array (const NdrparseRules *rules, GByteArray *array, GError **error);
 
-/* Whether GMime read @message from bytes whose lines end in a bare CR:
- * it splits lines on LF only, so the whole header is then its first
- * field's value. */
-static gboolean
-has_bare_cr_lines (GMimeMessage *message)
-{
-	GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
-	if (headers == NULL || g_mime_header_list_get_count (headers) == 0)
-		return FALSE;
-	const char *raw = g_mime_header_get_raw_value (g_mime_header_list_get_header_at (headers, 0));
-	for (const char *cr = raw ? strchr (raw, '\r') : NULL; cr; cr = strchr (cr + 1, '\r'))
-		if (cr[1] != '\n' && cr[1] != '\0')
-			return TRUE;
-	return FALSE;
-}
-
 /* Whether GMime found no header field: the bytes may hold one after
  * blank lines, which parse_byte_array() passes over. */
 static gboolean
@@ -244,6 +228,22 @@ has_no_header (GMimeMessage *message)
 {
 	GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
 	return headers == NULL || g_mime_header_list_get_count (headers) == 0;
+}
+
+/* Whether GMime read @message from bytes whose lines end in a bare CR:
+ * it splits lines on LF only, so the whole header is then its first
+ * field's value. */
+static gboolean
+has_bare_cr_lines (GMimeMessage *message)
+{
+	if (has_no_header (message))
+		return FALSE;
+	GMimeHeaderList *headers = g_mime_object_get_header_list (GMIME_OBJECT (message));
+	const char *raw = g_mime_header_get_raw_value (g_mime_header_list_get_header_at (headers, 0));
+	for (const char *cr = raw ? strchr (raw, '\r') : NULL; cr; cr = strchr (cr + 1, '\r'))
+		if (cr[1] != '\n' && cr[1] != '\0')
+			return TRUE;
+	return FALSE;
 }
 
 NdrparseReport *
@@ -290,16 +290,13 @@ static NdrparseReport *
 parse_stream_within (const NdrparseRules *rules, GMimeStream *stream, const NdrHeaderBlock *header,
 		     const GPtrArray *taken_headers, NdrparseTruncation cut, GError **error)
 {
-	if (_ndr_header_block_count (header) == 0) {
-		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_NOT_EMAIL,
-			     "not an email message (no header found)");
-		return NULL;
+	GMimeObject *body = NULL;
+	if (_ndr_header_block_count (header) > 0) {
+		GMimeParser *parser = g_mime_parser_new_with_stream (stream);
+		g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
+		body = g_mime_parser_construct_part (parser, NULL);
+		g_object_unref (parser);
 	}
-	GMimeParser *parser = g_mime_parser_new_with_stream (stream);
-	g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
-	GMimeObject *body = g_mime_parser_construct_part (parser, NULL);
-	g_object_unref (parser);
-
 	if (body == NULL) {
 		g_set_error (error, NDRPARSE_ERROR, NDRPARSE_ERROR_NOT_EMAIL,
 			     "not an email message (no header found)");
