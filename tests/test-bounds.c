@@ -13,14 +13,21 @@
 
 static const char *corpus_dir;
 
-/* Runs the pre-scan over @text; the bytes it keeps, and the cut in @cut. */
+/* Runs the pre-scan with @flags over @text; the bytes it keeps, and the
+ * cut in @cut. */
 static GByteArray *
-bound (const char *text, gsize len, NdrparseTruncation *cut)
+bound_with (const char *text, gsize len, NdrBoundsFlags flags, NdrparseTruncation *cut)
 {
 	GByteArray *array = g_byte_array_sized_new ((guint) len);
 	g_byte_array_append (array, (const guint8 *) text, (guint) len);
-	*cut = _ndr_bounds_apply (array, NDR_BOUNDS_LIMITS_ONLY);
+	*cut = _ndr_bounds_apply (array, flags);
 	return array;
+}
+
+static GByteArray *
+bound (const char *text, gsize len, NdrparseTruncation *cut)
+{
+	return bound_with (text, len, NDR_BOUNDS_LIMITS_ONLY, cut);
 }
 
 static void
@@ -31,6 +38,19 @@ assert_unchanged (const char *text, gsize len, const char *what)
 	if (cut != NDRPARSE_TRUNCATED_NONE || out->len != len || memcmp (out->data, text, len) != 0)
 		g_error ("%s: changed by the pre-scan (cut %#x, %u of %zu bytes kept)", what, cut, out->len, len);
 	g_byte_array_unref (out);
+}
+
+/* @text, bounded with @flags, becomes @want with no limit reached, and
+ * with the limits alone stays as it is. */
+static void
+assert_bound_to (const char *text, NdrBoundsFlags flags, const char *want, const char *what)
+{
+	NdrparseTruncation cut;
+	GByteArray *array = bound_with (text, strlen (text), flags, &cut);
+	g_assert_cmpint (cut, ==, NDRPARSE_TRUNCATED_NONE);
+	g_assert_cmpmem (array->data, array->len, want, strlen (want));
+	g_byte_array_unref (array);
+	assert_unchanged (text, strlen (text), what);
 }
 
 static void
@@ -229,15 +249,7 @@ test_returned_header_only (void)
 	char *text = g_strconcat (head, RETURNED_HEADER, RETURNED_BODY, "--R--\n", NULL);
 	char *want = g_strconcat (head, RETURNED_HEADER, "--R--\n", NULL);
 
-	GByteArray *array = g_byte_array_new ();
-	g_byte_array_append (array, (const guint8 *) text, (guint) strlen (text));
-	NdrparseTruncation cut = _ndr_bounds_apply (array, NDR_BOUNDS_RETURNED_HEADER_ONLY);
-	g_assert_cmpint (cut, ==, NDRPARSE_TRUNCATED_NONE);
-	g_assert_cmpmem (array->data, array->len, want, strlen (want));
-	g_byte_array_unref (array);
-
-	/* Only limits: unchanged. */
-	assert_unchanged (text, strlen (text), "returned message, limits only");
+	assert_bound_to (text, NDR_BOUNDS_RETURNED_HEADER_ONLY, want, "returned message, limits only");
 
 	/* The decoder still reads the returned message's header. */
 	char *message = g_strconcat ("From: MAILER-DAEMON@mx.example.org\nMIME-Version: 1.0\n", text, NULL);
@@ -275,13 +287,7 @@ test_part_type_only (void)
 		"--R\nContent-Type: message/delivery-status\n\n" STATUS
 		"--R\nContent-Type: message/rfc822\n\n" INNER
 		"--R--\n";
-	GByteArray *array = g_byte_array_new ();
-	g_byte_array_append (array, (const guint8 *) text, (guint) strlen (text));
-	NdrparseTruncation cut = _ndr_bounds_apply (array, NDR_BOUNDS_PART_TYPE_ONLY);
-	g_assert_cmpint (cut, ==, NDRPARSE_TRUNCATED_NONE);
-	g_assert_cmpmem (array->data, array->len, want, strlen (want));
-	g_byte_array_unref (array);
-	assert_unchanged (text, strlen (text), "part headers, limits only");
+	assert_bound_to (text, NDR_BOUNDS_PART_TYPE_ONLY, want, "part headers, limits only");
 #undef TOP
 #undef STATUS
 #undef INNER
