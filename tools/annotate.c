@@ -52,8 +52,9 @@ read_head (InputStream *in, GError **error)
 	return head;
 }
 
-/* Past the blank lines from @at on, as the library reads past them
- * before a header; @at itself when nothing but blank lines follows. */
+/* Past the blank lines from @at on (the library's own reading of them
+ * is private: this tool uses the public API alone); @at itself when
+ * nothing but blank lines follows. */
 static gsize
 after_blank_lines (const GByteArray *msg, gsize at)
 {
@@ -69,17 +70,16 @@ after_blank_lines (const GByteArray *msg, gsize at)
 }
 
 /* Where the header starts: after an mbox "From " line if there is one,
- * and after blank lines before the header; @eol is the message's own
- * line end. */
+ * else after blank lines the message begins with (the library reads past
+ * those, and only those); @eol is the message's own line end. */
 static gsize
 header_start (const GByteArray *msg, const char **eol)
 {
 	const guint8 *nl = memchr (msg->data, '\n', msg->len);
 	*eol = nl && nl > msg->data && nl[-1] == '\r' ? "\r\n" : "\n";
-	gsize at = 0;
 	if (msg->len >= 5 && memcmp (msg->data, "From ", 5) == 0 && nl)
-		at = (gsize) (nl - msg->data) + 1;
-	return after_blank_lines (msg, at);
+		return (gsize) (nl - msg->data) + 1;
+	return after_blank_lines (msg, 0);
 }
 
 /* Writes @len bytes through @rename to stdout; FALSE when writing fails. */
