@@ -39,11 +39,21 @@ is_domain_char (unsigned char c)
 	return g_ascii_isalnum (c) || c >= 0x80 || c == '.' || c == '-';
 }
 
-static void
-add_mention (NdrNotification *n, const char *start, const char *stop)
+/* A quote before an address is the prose's, not the local part's
+ * (CommuniGate Pro: "Failed to deliver to 'a@example.org'"): RFC 5322
+ * section 3.2.3 lets ' and " stand in a local part, so the scan back from
+ * the '@' takes it in.  A local part may itself begin with one ('x@ is
+ * an address), so the mention is indexed both with and without it. */
+static gboolean
+is_opening_quote (char c)
 {
-	while (stop > start && stop[-1] == '.')
-		stop--;
+	return c == '\'' || c == '"' || c == '`';
+}
+
+static void
+add_mention_key (NdrNotification *n, const char *start, const char *stop)
+{
+	gsize offset = start - n->text;
 	char *key = _ndr_strdown (start, stop - start);
 	GArray *offsets = g_hash_table_lookup (n->mentions, key);
 	if (offsets == NULL) {
@@ -52,10 +62,21 @@ add_mention (NdrNotification *n, const char *start, const char *stop)
 	} else {
 		g_free (key);
 	}
-	if (offsets->len < MAX_MENTIONS) {
-		gsize offset = start - n->text;
+	if (offsets->len < MAX_MENTIONS)
 		g_array_append_val (offsets, offset);
-	}
+}
+
+static void
+add_mention (NdrNotification *n, const char *start, const char *stop)
+{
+	while (stop > start && stop[-1] == '.')
+		stop--;
+	add_mention_key (n, start, stop);
+	const char *unquoted = start;
+	while (unquoted < stop && is_opening_quote (*unquoted))
+		unquoted++;
+	if (unquoted > start && *unquoted != '@')
+		add_mention_key (n, unquoted, stop);
 }
 
 NdrNotification *

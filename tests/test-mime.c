@@ -280,6 +280,37 @@ test_sendmail_whole_reply (void)
 	ndrparse_report_unref (report);
 }
 
+/* The notification's reply for a recipient it names in quotes
+ * (CommuniGate Pro: "Failed to deliver to 'a@b'") completes a DSN
+ * that says only 5.0.0; a local part that begins with a quote is
+ * still found as written. */
+static void
+test_quoted_mention (void)
+{
+	static const struct { const char *named, *rcpt; } cases[] = {
+		{ "'bob@example.com'", "bob@example.com" },
+		{ "\"bob@example.com\"", "bob@example.com" },
+		{ "`bob@example.com'", "bob@example.com" },
+		{ "'bob@example.com", "'bob@example.com" },
+	};
+	for (gsize i = 0; i < G_N_ELEMENTS (cases); i++) {
+		char *text = g_strconcat (
+			"From: MAILER-DAEMON@mx.example.org\nTo: sender@example.org\nSubject: Undeliverable mail\n"
+			"MIME-Version: 1.0\nContent-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+			"--B\nContent-Type: text/plain\n\nFailed to deliver to ", cases[i].named, "\n"
+			"SMTP module(domain [192.0.2.9]) reports:\n host 192.0.2.9 says:\n 550 5.1.1 User unknown\n\n"
+			"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+			"Final-Recipient: rfc822; <", cases[i].rcpt, ">\nAction: failed\nStatus: 5.0.0\n\n--B--\n", NULL);
+		NdrparseReport *report = parse (text);
+		const NdrparseRecord *record = ndrparse_report_get_record (report, 0);
+		g_assert_cmpstr (ndrparse_record_get_status (record), ==, "5.1.1");
+		g_assert_cmpuint (ndrparse_record_get_reply_code (record), ==, 550);
+		g_assert_cmpint (ndrparse_record_get_reason (record), ==, NDRPARSE_REASON_USERUNKNOWN);
+		ndrparse_report_unref (report);
+		g_free (text);
+	}
+}
+
 /* A recipient reported with a bare host for its domain ("bob@mailhost",
  * an MTA's local name) is completed from the returned message's To when
  * exactly one address there has its local part. */
@@ -490,6 +521,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/walk/returned-message", test_returned_message);
 	g_test_add_func ("/walk/sendmail-whole-reply", test_sendmail_whole_reply);
 	g_test_add_func ("/walk/unqualified-recipient", test_unqualified_recipient);
+	g_test_add_func ("/walk/quoted-mention", test_quoted_mention);
 	g_test_add_func ("/walk/returned-headers", test_returned_headers);
 	g_test_add_func ("/walk/forwarded-report", test_forwarded_report);
 	g_test_add_func ("/walk/bounce-of-bounce", test_bounce_of_bounce_not_scanned);
