@@ -85,6 +85,11 @@ tail -c +2001 "$tmp/box.mbox" > "$tmp/part2"
 { gzip -c "$tmp/part1"; gzip -c "$tmp/part2"; } > "$tmp/members.gz"
 run --format=jsonl "$tmp/members.gz"
 check "gzip: concatenated members are one stream, as gzip -d reads them" [ "$(wc -l < "$tmp/out")" -eq 4 ]
+# The first read of a pipe may bring one byte: too few to tell gzip's magic.
+for input in box.mbox.gz box.mbox; do
+	{ head -c 1 "$tmp/$input"; sleep 0.3; tail -c +2 "$tmp/$input"; } | "$tool" --format=jsonl - > "$tmp/out" 2> "$tmp/err"
+	check "a pipe whose first read is one byte: $input (4 records)" [ "$(wc -l < "$tmp/out")" -eq 4 ]
+done
 head -c 300 "$tmp/box.mbox.gz" > "$tmp/cut.gz"
 run --format=jsonl "$tmp/cut.gz"
 check "gzip: data cut short is an error, exit 66" sh -c '[ "$1" -eq 66 ] && grep -q "damaged gzip data" "$2"' sh "$rc" "$tmp/err"

@@ -175,51 +175,60 @@ fill_raw (InputStream *stream, GError **error)
 	return TRUE;
 }
 
-/* Whether the next bytes of a regular file are gzip's magic, read with
- * pread() so that nothing is taken: the bytes then go straight to the
- * caller's buffers.  FALSE in *@known when that cannot be told so. */
 static gboolean
-peek_gzip_magic (InputStream *stream, gboolean *known)
+is_gzip_magic (const guint8 *p, gsize len)
 {
-	*known = FALSE;
-	if (stream->expected < 0)
-		return FALSE;
-	/* A file opened here is read from its start: nothing read yet. */
-	off_t at = stream->own_fd ? (off_t) stream->raw_total : lseek (stream->fd, 0, SEEK_CUR);
-	guint8 magic[2];
-	ssize_t n;
-	do
-		n = at < 0 ? -1 : pread (stream->fd, magic, sizeof magic, at);
-	while (n < 0 && errno == EINTR);
-	if (n < 0)
-		return FALSE;
-	*known = TRUE;
-	return n == 2 && magic[0] == 0x1f && magic[1] == 0x8b;
+	return len >= 2 && p[0] == 0x1f && p[1] == 0x8b;
 }
 
-/* Looks at the first bytes: gzip data begins 1f 8b (RFC 1952). */
+/* Looks at the first raw bytes, reading until there are two or the
+ * input ends: gzip data begins 1f 8b (RFC 1952). */
 static gboolean
-sniff (InputStream *stream, GError **error)
+sniff_raw (InputStream *stream, GError **error)
 {
-	stream->sniffed = TRUE;
-	gboolean known;
-	gboolean gzip = peek_gzip_magic (stream, &known);
-	if (!known) {
-		while (stream->raw_len < 2 && !stream->raw_end)
-			if (!fill_raw (stream, error))
-				return FALSE;
-		gzip = stream->raw_len >= 2 && stream->raw[0] == 0x1f && stream->raw[1] == 0x8b;
-	}
-	if (gzip) {
+	while (stream->raw_len < 2 && !stream->raw_end)
+		if (!fill_raw (stream, error))
+			return FALSE;
+	if (is_gzip_magic (stream->raw, stream->raw_len)) {
 		stream->gunzip = G_CONVERTER (g_zlib_decompressor_new (G_ZLIB_COMPRESSOR_FORMAT_GZIP));
 		/* Compressed bytes come through the buffer, in chunks. */
 		if (stream->raw_size < RAW_BYTES) {
 			stream->raw_size = RAW_BYTES;
-			if (stream->raw)
-				stream->raw = g_realloc (stream->raw, RAW_BYTES);
+			stream->raw = g_realloc (stream->raw, RAW_BYTES);
 		}
 	}
 	return TRUE;
+}
+
+/* Puts @n bytes the caller's buffer took back into the raw buffer. */
+static void
+keep_raw (InputStream *stream, const void *bytes, gsize n)
+{
+	stream->raw_size = MAX (stream->raw_size, n);
+	stream->raw = g_malloc (stream->raw_size);
+	memcpy (stream->raw, bytes, n);
+	stream->raw_len = n;
+}
+
+/* The first read is looked at for gzip's magic where it lands: a large
+ * enough read goes straight into @buf, and only gzip data (or too few
+ * bytes to tell) is moved to the raw buffer, so a plain file costs no
+ * peek before it (a system call more per file in a batch). */
+static gssize
+first_read (InputStream *stream, void *buf, gsize len, GError **error)
+{
+	stream->sniffed = TRUE;
+	if (len >= 2 && len >= stream->raw_size) {
+		gssize n = read_fd (stream, buf, len, error);
+		if (n < 0)
+			return -1;
+		if ((n >= 2 && !is_gzip_magic (buf, (gsize) n)) || n == 0 || (n == 1 && stream->raw_end))
+			return n;
+		keep_raw (stream, buf, (gsize) n);
+	}
+	if (!sniff_raw (stream, error))
+		return -1;
+	return input_stream_read (stream, buf, len, error);
 }
 
 static gssize
@@ -291,8 +300,8 @@ read_gzip (InputStream *stream, void *buf, gsize len, GError **error)
 gssize
 input_stream_read (InputStream *stream, void *buf, gsize len, GError **error)
 {
-	if (!stream->sniffed && !sniff (stream, error))
-		return -1;
+	if (!stream->sniffed)
+		return first_read (stream, buf, len, error);
 	if (stream->gunzip)
 		return read_gzip (stream, buf, len, error);
 	if (stream->raw_at < stream->raw_len)
