@@ -178,6 +178,52 @@ transcript_command (const NdrNotification *n, const char *line)
 	return NULL;
 }
 
+static gsize
+indent_of (const char *line, const char *end)
+{
+	const char *p = line;
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	return (gsize) (p - line);
+}
+
+/* Whether the text at @p begins with an address ("a@b", "<a@b>"). */
+static gboolean
+begins_with_address (const char *p, const char *end)
+{
+	if (p < end && *p == '<')
+		p++;
+	const char *local = p;
+	while (p < end && is_local_char ((unsigned char) *p))
+		p++;
+	return p > local && p + 1 < end && *p == '@' && is_domain_char ((unsigned char) p[1]);
+}
+
+/* Where the context of the mention at @at, on the line at @line, ends:
+ * at the end of its paragraph, or before a line that begins with an
+ * address and is indented no deeper than @line, which begins that
+ * address's own block.  Exim lists the failed addresses with no blank
+ * line between, each with its error indented under it (deliver.c):
+ *   "  a@example.org\n    Unrouteable address\n  b@example.net\n    ..."
+ * and Sendmail's summary lines follow each other so ("<a@b>... ").
+ * Bounded by 2 * MAX_CONTEXT from @line. */
+static const char *
+block_end (const NdrNotification *n, const char *line, const char *at)
+{
+	const char *limit = line + MIN ((gsize) (n->text + n->len - line), 2 * MAX_CONTEXT);
+	const char *para = g_strstr_len (at, limit - at, "\n\n");
+	const char *end = para ? para : limit;
+	gsize indent = indent_of (line, end);
+	for (const char *nl = memchr (at, '\n', (gsize) (end - at)); nl; ) {
+		const char *next = nl + 1;
+		gsize next_indent = indent_of (next, end);
+		if (next_indent <= indent && begins_with_address (next + next_indent, end))
+			return nl;
+		nl = next < end ? memchr (next, '\n', (gsize) (end - next)) : NULL;
+	}
+	return end;
+}
+
 void
 _ndr_notification_facts (const NdrNotification *n, const char *recipient, gboolean only_record,
 			 NdrNotificationFacts *facts)
@@ -192,9 +238,7 @@ _ndr_notification_facts (const NdrNotification *n, const char *recipient, gboole
 		const char *line = at, *floor = at - MIN ((gsize) (at - n->text), MAX_CONTEXT);
 		while (line > floor && line[-1] != '\n')
 			line--;
-		gsize room = MIN ((gsize) (n->text + n->len - line), 2 * MAX_CONTEXT);
-		const char *para_end = g_strstr_len (at, room - (at - line), "\n\n");
-		merge_context (n, facts, line, para_end ? (gsize) (para_end - line) : room);
+		merge_context (n, facts, line, (gsize) (block_end (n, line, at) - line));
 		if (facts->command == NULL)
 			facts->command = transcript_command (n, line);
 	}
@@ -244,9 +288,10 @@ append_paragraph (GString *s, const NdrNotification *n, const char *at, gsize ad
 		line--;
 	if (is_summary_mention (n, at, address_len))
 		line = session_start (line, floor);
-	gsize room = MIN ((gsize) (n->text + n->len - line), 2 * MAX_CONTEXT);
-	const char *para_end = g_strstr_len (at, room - (at - line), "\n\n");
-	gsize len = para_end ? (gsize) (para_end - line) : room;
+	const char *mention_line = at;
+	while (mention_line > floor && mention_line[-1] != '\n')
+		mention_line--;
+	gsize len = (gsize) (block_end (n, mention_line, at) - line);
 
 	if (s->len)
 		g_string_append_c (s, ' ');

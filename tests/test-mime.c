@@ -311,6 +311,30 @@ test_quoted_mention (void)
 	}
 }
 
+/* Each address of a list with no blank line between (Exim's: the
+ * address, its error indented under it) has its own error, not the
+ * next one's. */
+static void
+test_listed_mentions (void)
+{
+	NdrparseReport *report = parse (
+		"From: Mail Delivery System <Mailer-Daemon@mx.example.org>\nTo: sender@example.org\n"
+		"Subject: Mail delivery failed: returning message to sender\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+		"--B\nContent-Type: text/plain\n\nThe following address(es) failed:\n\n"
+		"  ann@example.com\n    retry timeout exceeded\n"
+		"  <bob@example.net>\n    552 5.2.2 Quota exceeded (mailbox for user is full)\n\n"
+		"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+		"Action: failed\nFinal-Recipient: rfc822;ann@example.com\nStatus: 5.0.0\n\n"
+		"Action: failed\nFinal-Recipient: rfc822;bob@example.net\nStatus: 5.0.0\n\n--B--\n");
+	g_assert_cmpuint (ndrparse_report_get_n_records (report), ==, 2);
+	g_assert_cmpint (ndrparse_record_get_reason (ndrparse_report_get_record (report, 0)), ==, NDRPARSE_REASON_EXPIRED);
+	const NdrparseRecord *bob = ndrparse_report_get_record (report, 1);
+	g_assert_cmpint (ndrparse_record_get_reason (bob), ==, NDRPARSE_REASON_MAILBOXFULL);
+	g_assert_cmpstr (ndrparse_record_get_status (bob), ==, "5.2.2");
+	ndrparse_report_unref (report);
+}
+
 /* A recipient reported with a bare host for its domain ("bob@mailhost",
  * an MTA's local name) is completed from the returned message's To when
  * exactly one address there has its local part. */
@@ -522,6 +546,7 @@ main (int argc, char **argv)
 	g_test_add_func ("/walk/sendmail-whole-reply", test_sendmail_whole_reply);
 	g_test_add_func ("/walk/unqualified-recipient", test_unqualified_recipient);
 	g_test_add_func ("/walk/quoted-mention", test_quoted_mention);
+	g_test_add_func ("/walk/listed-mentions", test_listed_mentions);
 	g_test_add_func ("/walk/returned-headers", test_returned_headers);
 	g_test_add_func ("/walk/forwarded-report", test_forwarded_report);
 	g_test_add_func ("/walk/bounce-of-bounce", test_bounce_of_bounce_not_scanned);
