@@ -299,6 +299,20 @@ step_final_phrase (Chain *c)
 	return best && decide (c, "final-phrase", (NdrReason) best->rule->value, best);
 }
 
+/* The reason a precise status names (a status rule that yields to
+ * nothing: X.2.2 a full mailbox, X.5.3 too many recipients; not X.7.1,
+ * which other words outweigh), or UNDEFINED. */
+static NdrReason
+precise_status_reason (const Chain *c)
+{
+	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
+	const NdrRuleHit *best = status_hit (c->f->rules, &c->f->status, hits);
+	NdrReason reason = best && NDR_RULE_TEXT (best->rule, yields) == NULL ? (NdrReason) best->rule->value
+									       : NDRPARSE_REASON_UNDEFINED;
+	g_array_unref (hits);
+	return reason;
+}
+
 static gboolean
 step_phrase (Chain *c)
 {
@@ -308,10 +322,13 @@ step_phrase (Chain *c)
 	c->said_broad = c->broad_hit ? in_context ((NdrReason) c->broad_hit->rule->value, f) : NDRPARSE_REASON_UNDEFINED;
 	if (best == NULL) {
 		/* Broad words of a missing address in answer to RCPT name it,
-		 * unless a status says why ("5.7.26 ... Recipient address
-		 * rejected: Multiple authentication checks failed"). */
+		 * unless a precise status says why ("5.7.26 ... Recipient
+		 * address rejected: Multiple authentication checks failed"):
+		 * a status that only says "not authorized" (X.7.1) does not
+		 * (Sisimai 5 lib/Sisimai/Reason.pm get(): UserUnknown's true()
+		 * reads the words of a refused RCPT whatever such a status). */
 		if (c->said_broad == NDRPARSE_REASON_USERUNKNOWN && command_is (f, "RCPT") &&
-		    _ndr_reason_from_status (f->rules, &f->status) == NDRPARSE_REASON_UNDEFINED)
+		    precise_status_reason (c) == NDRPARSE_REASON_UNDEFINED)
 			return decide (c, "phrase", c->said_broad, c->broad_hit);
 		return FALSE;
 	}
@@ -326,23 +343,6 @@ step_phrase (Chain *c)
 	}
 	g_array_unref (hits);
 	return TRUE;
-}
-
-/* The reporter's leaning words decide, unless the text also names a
- * reason they yield to (yields=: Sisimai reads "mailbox is full" before
- * an MTA's table entry for an unknown user). */
-/* The reason a precise status names (a status rule that yields to
- * nothing: X.2.2 a full mailbox, X.5.3 too many recipients; not X.7.1,
- * which other words outweigh), or UNDEFINED. */
-static NdrReason
-precise_status_reason (const Chain *c)
-{
-	GArray *hits = g_array_new (FALSE, FALSE, sizeof (NdrRuleHit));
-	const NdrRuleHit *best = status_hit (c->f->rules, &c->f->status, hits);
-	NdrReason reason = best && NDR_RULE_TEXT (best->rule, yields) == NULL ? (NdrReason) best->rule->value
-									       : NDRPARSE_REASON_UNDEFINED;
-	g_array_unref (hits);
-	return reason;
 }
 
 static gboolean

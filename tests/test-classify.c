@@ -258,6 +258,11 @@ test_evidence_order (void)
 		{ "550 5.7.26 <a@example.org>: Recipient address rejected: Multiple authentication checks failed",
 		  NULL, "authfailure", "RCPT" },
 		{ "550 <a@example.org>: Recipient address rejected", NULL, "userunknown", "RCPT" },
+		/* X.7.1 only says "not authorized": the words of a missing address
+		 * answered to RCPT say why (Postfix access(5): REJECT text gives
+		 * "554 5.7.1 <a>: Recipient address rejected: text"). */
+		{ "554 5.7.1 <a@example.org>: Recipient address rejected: Nonexistent user", NULL, "userunknown", "RCPT" },
+		{ "554 5.7.1 <a@example.org>: Recipient address rejected: Nonexistent user", NULL, "securityerror", NULL },
 		/* A refused greeting is a block, whatever code comes with it. */
 		{ "554 5.7.1 You have reached your daily relay quota (after initial connection)", NULL, "blocked", NULL },
 		/* A domain that does not resolve for now is a DNS problem. */
