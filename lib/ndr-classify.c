@@ -496,19 +496,40 @@ step_inferred_status (Chain *c)
 	return decided;
 }
 
-/* Whether the text holds a letter of any script ("宛先のメールアドレスは
- * 存在しません" says something, if no rule knows what). */
+/* Whether @word (@len bytes) holds a letter of any script. */
 static gboolean
-has_words (const NdrFacts *f)
+word_has_letter (const char *word, gsize len)
 {
-	for (gsize i = 0; f->text && i < f->len; i++) {
-		if (g_ascii_isalpha (f->text[i]))
+	for (gsize i = 0; i < len; i++) {
+		if (g_ascii_isalpha (word[i]))
 			return TRUE;
-		if ((guchar) f->text[i] >= 0x80) {
-			gunichar c = g_utf8_get_char_validated (f->text + i, (gssize) (f->len - i));
+		if ((guchar) word[i] >= 0x80) {
+			gunichar c = g_utf8_get_char_validated (word + i, (gssize) (len - i));
 			if (c != (gunichar) -1 && c != (gunichar) -2 && g_unichar_isalpha (c))
 				return TRUE;
 		}
+	}
+	return FALSE;
+}
+
+/* Whether the text holds a word with a letter of any script ("宛先の
+ * メールアドレスは存在しません" says something, if no rule knows what).
+ * A mail address is no such word: a report that names the recipient
+ * and nothing more ("  a@example.org", Exim's list of failed addresses
+ * with no error under one) says nothing. */
+static gboolean
+has_words (const NdrFacts *f)
+{
+	const char *p = f->text, *end = f->text ? f->text + f->len : NULL;
+	while (p && p < end) {
+		while (p < end && g_ascii_isspace (*p))
+			p++;
+		const char *word = p;
+		while (p < end && !g_ascii_isspace (*p))
+			p++;
+		gsize len = (gsize) (p - word);
+		if (len > 0 && memchr (word, '@', len) == NULL && word_has_letter (word, len))
+			return TRUE;
 	}
 	return FALSE;
 }

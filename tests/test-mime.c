@@ -333,6 +333,18 @@ test_listed_mentions (void)
 	g_assert_cmpint (ndrparse_record_get_reason (bob), ==, NDRPARSE_REASON_MAILBOXFULL);
 	g_assert_cmpstr (ndrparse_record_get_status (bob), ==, "5.2.2");
 	ndrparse_report_unref (report);
+
+	/* An address listed with no error under it says nothing: undefined,
+	 * not onhold (the address's own letters are no words). */
+	report = parse (
+		"From: Mail Delivery System <Mailer-Daemon@mx.example.org>\nTo: sender@example.org\n"
+		"Subject: Mail delivery failed: returning message to sender\nMIME-Version: 1.0\n"
+		"Content-Type: multipart/report; report-type=delivery-status; boundary=\"B\"\n\n"
+		"--B\nContent-Type: text/plain\n\nThe following address(es) failed:\n\n  ann@example.com\n\n"
+		"--B\nContent-Type: message/delivery-status\n\nReporting-MTA: dns; mx.example.org\n\n"
+		"Action: failed\nFinal-Recipient: rfc822;ann@example.com\nStatus: 5.0.0\n\n--B--\n");
+	g_assert_cmpint (ndrparse_record_get_reason (ndrparse_report_get_record (report, 0)), ==, NDRPARSE_REASON_UNDEFINED);
+	ndrparse_report_unref (report);
 }
 
 /* A recipient reported with a bare host for its domain ("bob@mailhost",
