@@ -688,7 +688,8 @@ code_key (const char *key)
 static gboolean
 family_key (const char *key)
 {
-	return strcmp (key, "recipients") == 0 || strcmp (key, "reason") == 0 || strcmp (key, "source") == 0;
+	return strcmp (key, "recipients") == 0 || strcmp (key, "diagnostic") == 0 || strcmp (key, "reason") == 0 ||
+	       strcmp (key, "source") == 0;
 }
 
 /* The NAME after a directive, and its KEY=VALUE pairs in @own. */
@@ -792,6 +793,11 @@ parse_family (Parser *ps, GArray *tokens)
 			def.recipients = NDR_RECIPIENTS_LOCAL_PARTS;
 		else
 			ok = fail (ps, "recipients=%s is not lines, mentions or local-parts", recipients);
+		const char *diagnostic = g_hash_table_lookup (own, "diagnostic");
+		if (diagnostic && strcmp (diagnostic, "preamble") == 0)
+			def.preamble_diagnostic = TRUE;
+		else if (diagnostic && strcmp (diagnostic, "block") != 0)
+			ok = fail (ps, "diagnostic=%s is not block or preamble", diagnostic);
 	}
 	if (ok)
 		g_array_append_val (ps->families, def);

@@ -183,6 +183,7 @@ typedef enum {
 typedef struct {
 	const char *name;
 	NdrRecipients recipients;
+	gboolean preamble_diagnostic;   /* diagnostic=preamble: it says why before it names anyone */
 	const char *reason;             /* what every report of the family means, or NULL */
 	const char *source;
 } NdrFamilyDef;

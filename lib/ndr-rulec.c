@@ -408,13 +408,13 @@ put_families (FILE *out, const NdrRuleSource *src)
 		put_string (out, f->name);
 		static const char *const names[] = { "NDR_RECIPIENTS_LINES", "NDR_RECIPIENTS_MENTIONS",
 						     "NDR_RECIPIENTS_LOCAL_PARTS" };
-		fprintf (out, ", %s, ", names[f->recipients]);
+		fprintf (out, ", %s, %s, ", names[f->recipients], f->preamble_diagnostic ? "TRUE" : "FALSE");
 		put_string (out, f->reason);
 		fputs (", ", out);
 		put_string (out, f->source);
 		fputs (" },\n", out);
 	}
-	fprintf (out, "\t{ NULL, NDR_RECIPIENTS_LINES, NULL, NULL }\n};\nconst guint _ndr_family_def_count = %u;\n\n",
+	fprintf (out, "\t{ NULL, NDR_RECIPIENTS_LINES, FALSE, NULL, NULL }\n};\nconst guint _ndr_family_def_count = %u;\n\n",
 		 src->families->len);
 }
 

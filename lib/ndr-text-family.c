@@ -278,6 +278,7 @@ use_family (const NdrparseRules *rules, const char *name, NdrProse *prose)
 	const NdrFamilyDef *def = name ? _ndr_rules_family (rules, name) : NULL;
 	prose->family = name;
 	prose->recipients = def ? def->recipients : NDR_RECIPIENTS_LINES;
+	prose->preamble_diagnostic = def && def->preamble_diagnostic;
 	prose->reason = NDRPARSE_REASON_UNDEFINED;
 	if (def && def->reason)
 		ndrparse_reason_from_name (def->reason, &prose->reason);

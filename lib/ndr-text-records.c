@@ -179,10 +179,11 @@ _ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *foun
 		if (record == NULL)
 			break;
 		char *diag = diagnostic_of (t, found, k, has_transcript ? &tr : NULL);
-		if (*diag == '\0' && preamble) {
-			/* Nothing follows the recipient: the report said why
-			 * before naming it (au's EZweb: "The user(s) account is
-			 * disabled." then "<a@ezweb.ne.jp>"). */
+		if (preamble && (*diag == '\0' || prose->preamble_diagnostic)) {
+			/* Nothing follows the recipient, or what follows is the
+			 * message's details: the report said why before naming
+			 * it (au's EZweb: "The user(s) account is disabled."
+			 * then "<a@ezweb.ne.jp>"; a family of diagnostic=preamble). */
 			g_free (diag);
 			diag = g_strdup (preamble);
 		}

@@ -47,6 +47,7 @@ typedef struct {
 	const char *family;             /* the family's name (owned by the rules), or NULL */
 	const char *runner_up;          /* the next recognised family, or NULL */
 	NdrRecipients recipients;       /* where its recipients are */
+	gboolean preamble_diagnostic;   /* its words before the first recipient say why, for all */
 	NdrparseReason reason;          /* what every report of the family means, or UNDEFINED */
 	gboolean by_headers;            /* recognised by its From, Subject or header rules */
 	gboolean daemon_sender;         /* From is a mail system's, or the null sender */

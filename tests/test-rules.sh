@@ -52,6 +52,7 @@ bad "undefined family" 'x.y in=body phrase=a then=family:nosuch source=s' \
 bad "undefined provider" 'x.y in=diagnostic phrase=a then=reason:userunknown if-provider=nosuch source=s' \
 	"rule x.y: if-provider: the provider (a then=provider: rule) 'nosuch' is not defined here or before"
 bad "empty disable" 'disable' "disable needs a rule id"
+bad "family diagnostic" 'family x diagnostic=after source=s' "diagnostic=after is not block or preamble"
 
 run --rules="$tmp/no-such.rules" "$full"
 check "a missing rule file: exit 64" [ "$rc" -eq 64 ]
