@@ -263,6 +263,10 @@ test_evidence_order (void)
 		 * "554 5.7.1 <a>: Recipient address rejected: text"). */
 		{ "554 5.7.1 <a@example.org>: Recipient address rejected: Nonexistent user", NULL, "userunknown", "RCPT" },
 		{ "554 5.7.1 <a@example.org>: Recipient address rejected: Nonexistent user", NULL, "securityerror", NULL },
+		/* Gmail's help key names the problem where its words are cut
+		 * (KumoMTA's community table: ReceivingRatePerm). */
+		{ "550 5.2.1 Try again later. https://support.google.com/mail/?p=ReceivingRatePerm - gsmtp", NULL,
+		  "speeding", "RCPT" },
 		/* A refused greeting is a block, whatever code comes with it. */
 		{ "554 5.7.1 You have reached your daily relay quota (after initial connection)", NULL, "blocked", NULL },
 		/* A domain that does not resolve for now is a DNS problem. */
