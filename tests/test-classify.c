@@ -240,6 +240,10 @@ test_evidence_order (void)
 		{ "550 5.1.1 The account does not exist or is blocked", NULL, "userunknown", NULL },
 		/* ...unless the code refines the words. */
 		{ "552 5.2.3 Message size exceeds fixed maximum message size", NULL, "exceedlimit", NULL },
+		/* A full mailbox's words say more than X.2.3: Sisimai 5's Reason.pm
+		 * reads MailboxFull first, before any status. */
+		{ "552 5.2.3 Sorry, the user's maildir has overdrawn his diskspace quota, please try again later.", NULL,
+		  "mailboxfull", NULL },
 		/* An unknown address answered to MAIL is the sender's. */
 		{ "553 5.1.0 Domain does not exist (in reply to MAIL FROM command)", NULL, "rejected", NULL },
 		/* "User unknown" after DATA is a filter, not a dead mailbox. */
