@@ -178,12 +178,14 @@ _ndr_text_add_records (NdrparseReport *report, const NdrText *t, GPtrArray *foun
 		NdrparseRecord *record = _ndr_report_add_record (report);
 		if (record == NULL)
 			break;
-		char *diag = diagnostic_of (t, found, k, has_transcript ? &tr : NULL);
-		if (preamble && (*diag == '\0' || prose->preamble_diagnostic)) {
-			/* Nothing follows the recipient, or what follows is the
-			 * message's details: the report said why before naming
-			 * it (au's EZweb: "The user(s) account is disabled."
-			 * then "<a@ezweb.ne.jp>"; a family of diagnostic=preamble). */
+		/* A family of diagnostic=preamble says why before it names
+		 * anyone, and what follows a recipient is the message's
+		 * details; so does any report when nothing follows the
+		 * recipient (au's EZweb: "The user(s) account is disabled."
+		 * then "<a@ezweb.ne.jp>"). */
+		char *diag = preamble && prose->preamble_diagnostic ? g_strdup (preamble)
+			   : diagnostic_of (t, found, k, has_transcript ? &tr : NULL);
+		if (*diag == '\0' && preamble) {
 			g_free (diag);
 			diag = g_strdup (preamble);
 		}
